@@ -1,0 +1,230 @@
+"""Frozen records of the knowledge base and of the bot's platform-neutral replies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value was written: `path:line:column` (1-based)."""
+
+    path: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The document and section an entry was drawn from."""
+
+    document: str
+    section: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.document} — {self.section}" if self.section else self.document
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Matcher confidence cut-offs: answer, suggest, and the ambiguity margin."""
+
+    answer: float = 0.5
+    suggest: float = 0.3
+    margin: float = 0.08
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One answerable section of the knowledge base."""
+
+    id: str
+    title: str
+    answer: str
+    questions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    group: str | None = None
+    source: Source | None = None
+    reviewed: dt.date | None = None
+    thresholds: Thresholds | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One factor of the comparison table: a cell per column, addressable by id like an entry."""
+
+    id: str
+    factor: str
+    cells: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    thresholds: Thresholds | None = None
+    location: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonTable:
+    """The comparison table as data; the table itself is addressable by its id."""
+
+    id: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    answer: str = ""
+    questions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    group: str | None = None
+    source: Source | None = None
+    reviewed: dt.date | None = None
+    thresholds: Thresholds | None = None
+    location: Location | None = field(default=None, compare=False)
+
+    def row(self, row_id: str) -> TableRow | None:
+        return next((row for row in self.rows if row.id == row_id), None)
+
+
+def _frozen_mapping(value: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(dict(value))
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    """The whole validated knowledge base, merged from every file of a folder."""
+
+    entries: tuple[Entry, ...]
+    table: ComparisonTable | None = None
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    files: tuple[str, ...] = ()
+    loaded_at: dt.datetime | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "synonyms", _frozen_mapping(self.synonyms))
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every addressable id: entries, then the table, then its rows."""
+        ids = [entry.id for entry in self.entries]
+        if self.table is not None:
+            ids.append(self.table.id)
+            ids.extend(row.id for row in self.table.rows)
+        return tuple(ids)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((entry for entry in self.entries if entry.id == entry_id), None)
+
+    def find(self, item_id: str) -> Entry | ComparisonTable | TableRow | None:
+        """The entry, table or table row with this id."""
+        if self.table is not None:
+            if self.table.id == item_id:
+                return self.table
+            row = self.table.row(item_id)
+            if row is not None:
+                return row
+        return self.entry(item_id)
+
+    def title_of(self, item_id: str) -> str:
+        item = self.find(item_id)
+        if item is None:
+            return item_id
+        return item.factor if isinstance(item, TableRow) else item.title
+
+    def thresholds_for(self, item_id: str) -> Thresholds:
+        item = self.find(item_id)
+        if item is not None and item.thresholds is not None:
+            return item.thresholds
+        return self.thresholds
+
+
+class Verdict(StrEnum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One scored candidate for a question, with what made it match."""
+
+    id: str
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The matcher's decision for one question."""
+
+    question: str
+    verdict: Verdict
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def answer_id(self) -> str | None:
+        best = self.best
+        return best.id if self.verdict is Verdict.ANSWER and best else None
+
+    @property
+    def score(self) -> float:
+        best = self.best
+        return best.score if best else 0.0
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        if self.verdict is not Verdict.SUGGEST:
+            return ()
+        return tuple(candidate.id for candidate in self.candidates[:3])
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    """A table (or one row of it) to show: header and rows of plain-text cells."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A did-you-mean option or a see-also link: an id and its title."""
+
+    id: str
+    title: str
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    NONE = "none"
+    INFO = "info"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot says, free of any platform: each adapter renders it its own way."""
+
+    kind: ReplyKind
+    title: str
+    body: str = ""
+    table: TableView | None = None
+    choices: tuple[Choice, ...] = ()
+    see_also: tuple[Choice, ...] = ()
+    footer: str | None = None
+    item_id: str | None = None

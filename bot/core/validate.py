@@ -1,0 +1,422 @@
+"""Check parsed knowledge files against the schema and build one KnowledgeBase from them.
+
+Every problem is collected, none raised early: a curator sees all of them in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.loader import Node, ParsedFile
+from bot.core.models import (
+    ComparisonTable,
+    Entry,
+    KnowledgeBase,
+    Location,
+    Source,
+    TableRow,
+    Thresholds,
+)
+from bot.core.problems import Problem
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID = 64
+MAX_TITLE = 200
+MAX_ANSWER = 16_000
+MAX_CELL = 1_000
+MAX_PHRASE = 300
+
+FILE_FIELDS = ("document", "matcher", "synonyms", "entries", "table")
+ENTRY_FIELDS = (
+    "id", "title", "answer", "questions", "keywords", "related", "group", "source",
+    "reviewed", "matcher",
+)
+TABLE_FIELDS = (
+    "id", "title", "columns", "rows", "answer", "questions", "keywords", "related", "group",
+    "source", "reviewed", "matcher",
+)
+ROW_FIELDS = ("id", "factor", "cells", "aliases", "questions", "keywords", "related", "matcher")
+SOURCE_FIELDS = ("document", "section")
+THRESHOLD_FIELDS = ("answer", "suggest", "margin")
+
+@dataclass(slots=True)
+class _Collected:
+    entries: list[Entry] = field(default_factory=list)
+    table: ComparisonTable | None = None
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+    thresholds: Thresholds | None = None
+    thresholds_at: Location | None = None
+    ids: dict[str, Location] = field(default_factory=dict)
+    related: list[tuple[str, str, Location]] = field(default_factory=list)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.out = _Collected()
+
+    # -- small typed readers ------------------------------------------------------------
+
+    def problem(self, where: Location, message: str) -> None:
+        self.problems.append(Problem.at(where, message))
+
+    def mapping(self, node: Node, what: str) -> dict[str, Node] | None:
+        if not node.is_map:
+            self.problem(node.location, f"{what} must be a mapping of fields, not {_kind(node)}")
+            return None
+        value: dict[str, Node] = node.value
+        return value
+
+    def known_fields(self, node: Node, allowed: tuple[str, ...], what: str) -> None:
+        for key, where in node.key_locations.items():
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                also = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
+                self.problem(where, f"unknown field '{key}' in {what}{also}")
+
+    def text(self, fields: dict[str, Node], key: str, owner: Node, *, required: bool,
+             limit: int = MAX_ANSWER) -> str | None:
+        node = fields.get(key)
+        if node is None:
+            if required and key not in owner.key_locations:
+                self.problem(owner.location, f"missing required field '{key}'")
+            elif required:
+                self.problem(owner.key_locations[key], f"'{key}' is empty")
+            return None
+        if not isinstance(node.value, str):
+            if node.value is None:
+                if required:
+                    self.problem(node.location, f"'{key}' is empty")
+                return None
+            self.problem(node.location, f"'{key}' must be text, not {_kind(node)}; quote it")
+            return None
+        value = node.value.strip()
+        if not value:
+            if required:
+                self.problem(node.location, f"'{key}' is empty")
+            return None
+        if len(value) > limit:
+            self.problem(node.location,
+                         f"'{key}' is {len(value):,} characters; at most {limit:,} allowed")
+        return value
+
+    def text_list(self, fields: dict[str, Node], key: str, *, required: bool = False,
+                  limit: int = MAX_PHRASE) -> tuple[list[str], list[Location]]:
+        node = fields.get(key)
+        if node is None or node.value is None:
+            if required:
+                where = node.location if node is not None else None
+                if where is not None:
+                    self.problem(where, f"'{key}' is empty")
+            return [], []
+        if not node.is_list:
+            self.problem(node.location, f"'{key}' must be a list, not {_kind(node)}")
+            return [], []
+        values: list[str] = []
+        places: list[Location] = []
+        for item in node.value:
+            if not isinstance(item.value, str):
+                self.problem(item.location,
+                             f"each item of '{key}' must be text, not {_kind(item)}; quote it")
+                continue
+            text = item.value.strip()
+            if not text:
+                self.problem(item.location, f"empty item in '{key}'")
+                continue
+            if len(text) > limit:
+                self.problem(item.location,
+                             f"item of '{key}' is {len(text):,} characters; at most {limit:,}")
+                continue
+            values.append(text)
+            places.append(item.location)
+        if required and not values and not node.value:
+            self.problem(node.location, f"'{key}' is empty")
+        return values, places
+
+    def identifier(self, fields: dict[str, Node], owner: Node) -> str | None:
+        value = self.text(fields, "id", owner, required=True, limit=MAX_ID)
+        if value is None:
+            return None
+        where = fields["id"].location
+        if not ID_PATTERN.match(value):
+            self.problem(where, f"id '{value}' must be kebab-case: lowercase ASCII letters, "
+                                "digits and single hyphens")
+            return None
+        first = self.out.ids.get(value)
+        if first is not None:
+            self.problem(where, f"duplicate id '{value}' (first defined at {first})")
+            return None
+        self.out.ids[value] = where
+        return value
+
+    def thresholds(self, fields: dict[str, Node], base: Thresholds) -> Thresholds | None:
+        node = fields.get("matcher")
+        if node is None:
+            return None
+        values = self.mapping(node, "'matcher'")
+        if values is None:
+            return None
+        self.known_fields(node, THRESHOLD_FIELDS, "'matcher'")
+        numbers: dict[str, float] = {}
+        for key in THRESHOLD_FIELDS:
+            item = values.get(key)
+            if item is None:
+                continue
+            number = item.value
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                self.problem(item.location, f"'{key}' must be a number from 0 to 1")
+            elif not 0 <= number <= 1:
+                self.problem(item.location, f"'{key}' must be from 0 to 1, not {number}")
+            else:
+                numbers[key] = float(number)
+        result = Thresholds(
+            answer=numbers.get("answer", base.answer),
+            suggest=numbers.get("suggest", base.suggest),
+            margin=numbers.get("margin", base.margin),
+        )
+        if result.suggest > result.answer:
+            self.problem(node.location, "'suggest' must not be above 'answer'")
+        return result
+
+    def source(self, fields: dict[str, Node], document: str | None) -> Source | None:
+        node = fields.get("source")
+        if node is None:
+            return Source(document) if document else None
+        if isinstance(node.value, str) and node.value.strip():
+            if not document:
+                self.problem(node.location, "'source' names a section but the file sets no "
+                                            "'document'; use {document: ..., section: ...}")
+                return None
+            return Source(document, node.value.strip())
+        values = self.mapping(node, "'source'")
+        if values is None:
+            return None
+        self.known_fields(node, SOURCE_FIELDS, "'source'")
+        doc = self.text(values, "document", node, required=document is None, limit=MAX_TITLE)
+        section = self.text(values, "section", node, required=False, limit=MAX_TITLE)
+        doc = doc or document
+        return Source(doc, section) if doc else None
+
+    def reviewed(self, fields: dict[str, Node]) -> dt.date | None:
+        node = fields.get("reviewed")
+        if node is None:
+            return None
+        value = node.value
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        self.problem(node.location, "'reviewed' must be a date written as YYYY-MM-DD")
+        return None
+
+    def related(self, owner_id: str | None, fields: dict[str, Node]) -> tuple[str, ...]:
+        values, places = self.text_list(fields, "related", limit=MAX_ID)
+        for value, where in zip(values, places, strict=True):
+            if value == owner_id:
+                self.problem(where, f"'{value}' lists itself as related")
+            else:
+                self.out.related.append((value, owner_id or "", where))
+        return tuple(v for v in values if v != owner_id)
+
+    # -- the schema -----------------------------------------------------------------
+
+    def file(self, parsed: ParsedFile) -> None:
+        root = parsed.root
+        if root is None:
+            return
+        fields = self.mapping(root, "a knowledge file")
+        if fields is None:
+            return
+        self.known_fields(root, FILE_FIELDS, "a knowledge file")
+        if not any(key in fields for key in ("entries", "table", "synonyms", "matcher")):
+            self.problem(root.location, "a knowledge file needs 'entries' or 'table'")
+        document = self.text(fields, "document", root, required=False, limit=MAX_TITLE)
+        self.file_thresholds(fields)
+        self.synonyms(fields)
+        base = self.out.thresholds or Thresholds()
+        entries = fields.get("entries")
+        if entries is not None:
+            if not entries.is_list:
+                self.problem(entries.location, f"'entries' must be a list, not {_kind(entries)}")
+            else:
+                for node in entries.value:
+                    self.entry(node, document, base)
+        table = fields.get("table")
+        if table is not None:
+            self.table(table, document, base)
+
+    def file_thresholds(self, fields: dict[str, Node]) -> None:
+        node = fields.get("matcher")
+        if node is None:
+            return
+        if self.out.thresholds_at is not None:
+            self.problem(node.location,
+                         f"'matcher' is already set at {self.out.thresholds_at}; set it once")
+            return
+        result = self.thresholds(fields, Thresholds())
+        if result is not None:
+            self.out.thresholds = result
+            self.out.thresholds_at = node.location
+
+    def synonyms(self, fields: dict[str, Node]) -> None:
+        node = fields.get("synonyms")
+        if node is None:
+            return
+        values = self.mapping(node, "'synonyms'")
+        if values is None:
+            return
+        for term, item in values.items():
+            if not term.strip():
+                self.problem(node.key_locations[term], "empty synonym term")
+                continue
+            variants, _ = self.text_list({term: item}, term)
+            if not variants and item.is_list:
+                self.problem(item.location, f"synonym '{term}' lists no alternatives")
+            self.out.synonyms.setdefault(term.strip().lower(), []).extend(variants)
+
+    def entry(self, node: Node, document: str | None, base: Thresholds) -> None:
+        fields = self.mapping(node, "an entry")
+        if fields is None:
+            return
+        self.known_fields(node, ENTRY_FIELDS, "an entry")
+        entry_id = self.identifier(fields, node)
+        title = self.text(fields, "title", node, required=True, limit=MAX_TITLE)
+        answer = self.text(fields, "answer", node, required=True)
+        questions, _ = self.text_list(fields, "questions")
+        keywords, _ = self.text_list(fields, "keywords")
+        related = self.related(entry_id, fields)
+        group = self.text(fields, "group", node, required=False, limit=MAX_TITLE)
+        source = self.source(fields, document)
+        reviewed = self.reviewed(fields)
+        thresholds = self.thresholds(fields, base)
+        if entry_id is None or title is None or answer is None:
+            return
+        self.out.entries.append(Entry(
+            id=entry_id, title=title, answer=answer, questions=tuple(questions),
+            keywords=tuple(keywords), related=related, group=group, source=source,
+            reviewed=reviewed, thresholds=thresholds, location=node.location,
+        ))
+
+    def table(self, node: Node, document: str | None, base: Thresholds) -> None:
+        fields = self.mapping(node, "'table'")
+        if fields is None:
+            return
+        if self.out.table is not None and self.out.table.location is not None:
+            self.problem(node.location,
+                         f"the comparison table is already defined at {self.out.table.location}")
+            return
+        self.known_fields(node, TABLE_FIELDS, "'table'")
+        table_id = self.identifier(fields, node)
+        title = self.text(fields, "title", node, required=True, limit=MAX_TITLE)
+        columns, _ = self.text_list(fields, "columns", required=True, limit=MAX_TITLE)
+        if "columns" not in fields:
+            self.problem(node.location, "missing required field 'columns'")
+        elif len(columns) < 2:
+            self.problem(fields["columns"].location, "'columns' needs at least two columns")
+        answer = self.text(fields, "answer", node, required=False) or ""
+        questions, _ = self.text_list(fields, "questions")
+        keywords, _ = self.text_list(fields, "keywords")
+        related = self.related(table_id, fields)
+        group = self.text(fields, "group", node, required=False, limit=MAX_TITLE)
+        source = self.source(fields, document)
+        reviewed = self.reviewed(fields)
+        thresholds = self.thresholds(fields, base)
+        rows = self.rows(fields, node, columns, base)
+        if table_id is None or title is None or len(columns) < 2 or not rows:
+            return
+        self.out.table = ComparisonTable(
+            id=table_id, title=title, columns=tuple(columns), rows=tuple(rows), answer=answer,
+            questions=tuple(questions), keywords=tuple(keywords), related=related, group=group,
+            source=source, reviewed=reviewed, thresholds=thresholds, location=node.location,
+        )
+
+    def rows(self, fields: dict[str, Node], owner: Node, columns: list[str],
+             base: Thresholds) -> list[TableRow]:
+        node = fields.get("rows")
+        if node is None:
+            self.problem(owner.location, "missing required field 'rows'")
+            return []
+        if not node.is_list or not node.value:
+            self.problem(node.location, "'rows' must be a non-empty list of rows")
+            return []
+        rows = [self.row(item, columns, base) for item in node.value]
+        return [row for row in rows if row is not None]
+
+    def row(self, node: Node, columns: list[str], base: Thresholds) -> TableRow | None:
+        fields = self.mapping(node, "a table row")
+        if fields is None:
+            return None
+        self.known_fields(node, ROW_FIELDS, "a table row")
+        row_id = self.identifier(fields, node)
+        factor = self.text(fields, "factor", node, required=True, limit=MAX_TITLE)
+        if "cells" not in fields:
+            self.problem(node.location, "missing required field 'cells'")
+        cells, _ = self.text_list(fields, "cells", required=True, limit=MAX_CELL)
+        if "cells" in fields and fields["cells"].is_list and columns and len(cells) != len(columns):
+            missing = "missing a cell" if len(cells) < len(columns) else "one cell too many"
+            self.problem(fields["cells"].location,
+                         f"row has {len(cells)} cells but the table has {len(columns)} columns "
+                         f"({', '.join(columns)}): {missing}")
+            cells = []
+        aliases, _ = self.text_list(fields, "aliases")
+        questions, _ = self.text_list(fields, "questions")
+        keywords, _ = self.text_list(fields, "keywords")
+        related = self.related(row_id, fields)
+        thresholds = self.thresholds(fields, base)
+        if row_id is None or factor is None or not cells:
+            return None
+        return TableRow(
+            id=row_id, factor=factor, cells=tuple(cells), aliases=tuple(aliases),
+            questions=tuple(questions), keywords=tuple(keywords), related=related,
+            thresholds=thresholds, location=node.location,
+        )
+
+    def cross_checks(self) -> None:
+        for target, owner, where in self.out.related:
+            if target not in self.out.ids:
+                hint = difflib.get_close_matches(target, list(self.out.ids), n=1)
+                also = f"; did you mean '{hint[0]}'?" if hint else ""
+                self.problem(where, f"'{owner}' is related to unknown id '{target}'{also}")
+
+
+def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Build the KnowledgeBase, or return every problem found."""
+    checker = _Checker()
+    for parsed in files:
+        checker.file(parsed)
+    checker.cross_checks()
+    if checker.problems:
+        return None, sorted(checker.problems)
+    out = checker.out
+    if not out.entries and out.table is None:
+        where = files[0].path if files else "knowledge"
+        return None, [Problem(where, 1, 1, "the knowledge base has no entries")]
+    kb = KnowledgeBase(
+        entries=tuple(out.entries),
+        table=out.table,
+        synonyms={term: tuple(dict.fromkeys(v)) for term, v in out.synonyms.items()},
+        thresholds=out.thresholds or Thresholds(),
+        files=tuple(parsed.path for parsed in files),
+    )
+    return kb, []
+
+
+def _kind(node: Node) -> str:
+    return _describe(node.value)
+
+
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "true/false"), (int, "a number"), (float, "a number"), (str, "text"),
+    (list, "a list"), (dict, "a mapping"), (dt.date, "a date"),
+)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    return next((name for kind, name in _KINDS if isinstance(value, kind)), type(value).__name__)
+
