@@ -1,0 +1,158 @@
+"""The terminal adapter: the same core replies as Discord, as plain text."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot.core.evaluate import format_why
+from bot.core.library import Library, ReloadResult
+from bot.core.models import Match, Reply, ReplyKind
+from bot.core.render import (
+    find_factor,
+    render_item,
+    render_match,
+    render_table,
+    render_topics,
+    render_unknown_factor,
+    render_unknown_topic,
+)
+from bot.core.text import reply_to_text
+
+log = logging.getLogger(__name__)
+
+HELP = """Ask a question in plain words, or use a command:
+  /table            the whole comparison table
+  /table FACTOR     one row of it (e.g. /table cost)
+  /topics           everything I know
+  /explain ID       one topic by its id
+  /why QUESTION     how the matcher scored a question
+  /reload           re-read the knowledge files
+  /help             this text
+  /quit             leave (Ctrl-D works too)
+After "Did you mean…", type the number of your choice."""
+
+QuestionHook = Callable[[str, Match], None]
+
+
+def reload_text(result: ReloadResult) -> str:
+    """What a reload did, as the terminal and Discord both say it."""
+    if result.ok:
+        kb = result.snapshot.kb
+        return (f"Reloaded: {len(kb.ids)} topics, version {result.snapshot.version}.\n"
+                f"{result.diff.summary()}")
+    problems = "\n".join(str(problem) for problem in result.problems)
+    return f"{problems}\n\nThe previous knowledge base is still live."
+
+
+@dataclass
+class ChatSession:
+    """Turns one line of input into the text to print; keeps the pending did-you-mean choices."""
+
+    library: Library
+    width: int = 80
+    on_question: QuestionHook | None = None
+    pending: tuple[str, ...] = field(default=())
+    finished: bool = False
+
+    def handle(self, line: str) -> str:
+        text = line.strip()
+        if not text:
+            return ""
+        if text.startswith("/"):
+            return self._command(text)
+        if self.pending and text.isdigit():
+            return self._pick(int(text))
+        return self._ask(text)
+
+    def _show(self, reply: Reply) -> str:
+        self.pending = tuple(c.id for c in reply.choices) if reply.kind is ReplyKind.SUGGEST else ()
+        return reply_to_text(reply, self.width)
+
+    def _ask(self, question: str) -> str:
+        snapshot = self.library.current
+        match = snapshot.matcher.match(question)
+        if self.on_question is not None:
+            self.on_question(question, match)
+        reply = self._show(render_match(snapshot.kb, match))
+        if self.pending:
+            reply += "\n\nType a number to choose."
+        return reply
+
+    def _pick(self, number: int) -> str:
+        if not 1 <= number <= len(self.pending):
+            return f"Choose a number from 1 to {len(self.pending)}, or ask something else."
+        item_id = self.pending[number - 1]
+        reply = render_item(self.library.current.kb, item_id)
+        return self._show(reply) if reply else self._show(render_unknown_topic(
+            self.library.current.kb))
+
+    def _command(self, text: str) -> str:
+        name, _, arg = text[1:].partition(" ")
+        arg = arg.strip()
+        kb = self.library.current.kb
+        match name.lower():
+            case "quit" | "exit" | "q":
+                self.finished = True
+                return ""
+            case "help":
+                return HELP
+            case "topics":
+                return self._show(render_topics(kb))
+            case "table" | "compare":
+                if not arg:
+                    return self._show(render_table(kb))
+                row = find_factor(kb, arg)
+                if row is None:
+                    return self._show(render_unknown_factor(kb, arg))
+                return self._show(render_item(kb, row.id) or render_unknown_factor(kb, arg))
+            case "explain":
+                reply = render_item(kb, arg.lower()) if arg else None
+                return self._show(reply or render_unknown_topic(kb))
+            case "why":
+                if not arg:
+                    return "Usage: /why QUESTION"
+                return format_why(self.library.current.matcher, arg)
+            case "reload":
+                return reload_text(self.library.reload())
+            case _:
+                return f"Unknown command /{name}. Type /help for the list."
+
+
+def run_chat(session: ChatSession, lines: Iterable[str], out: TextIO, *, interactive: bool) -> None:
+    """Answer lines until end of input or /quit; a blank line separates piped answers."""
+    if interactive:
+        kb = session.library.current.kb
+        out.write(f"faqbot: {len(kb.ids)} topics loaded. Ask a question, /help for commands, "
+                  "/quit to leave.\n")
+    for line in lines:
+        try:
+            answer = session.handle(line)
+        except Exception:  # one bad line must not end the chat; the log has the traceback
+            log.exception("could not answer %r", line[:200])
+            answer = "Sorry, something went wrong while answering that. It has been logged."
+        if session.finished:
+            break
+        if answer:
+            out.write(answer + "\n\n")
+        out.flush()
+
+
+def prompted_lines(prompt: str = "you> ") -> Iterator[str]:
+    """Lines typed at a prompt, with line editing where readline is available."""
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (enables history and editing for input())
+    while True:
+        try:
+            yield input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+
+
+def terminal_width() -> int:
+    return max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))

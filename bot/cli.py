@@ -1,0 +1,224 @@
+"""The `faqbot` command line (also `python -m bot`): run, chat, ask, why, eval, kb, sync."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
+from bot.core.evaluate import evaluate, format_report, format_why, load_questions
+from bot.core.knowledge import load_knowledge
+from bot.core.library import Library
+from bot.core.problems import KnowledgeError
+from bot.logs import configure_logging
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class TokenOnCommandLine(argparse.Action):
+    """Refuses `--token`: a token typed on the command line lands in shell history."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        parser.exit(EXIT_USAGE, "faqbot: refusing a token on the command line (it would land in "
+                                "shell history and process lists). Set DISCORD_TOKEN in the "
+                                "environment or in .env instead.\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="faqbot", description="Answer questions from a curated YAML knowledge base.")
+    parser.add_argument("--token", nargs="?", action=TokenOnCommandLine, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--token", nargs="?", action=TokenOnCommandLine, help=argparse.SUPPRESS)
+        return sub
+
+    def with_dir(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument("--dir", type=Path, help="knowledge folder (default: KNOWLEDGE_DIR or "
+                                                  "the shipped one)")
+        return sub
+
+    command("start", "Discord when DISCORD_TOKEN is set, else the terminal chat (make run)")
+    with_dir(command("run", "connect to Discord (needs DISCORD_TOKEN)"))
+    with_dir(command("chat", "talk to the bot in the terminal"))
+    ask = with_dir(command("ask", "answer questions (from the arguments, or stdin, one a line)"))
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("question", nargs="*")
+    why = with_dir(command("why", "show the top candidates for a question and what matched"))
+    why.add_argument("question", nargs="+")
+    ev = with_dir(command("eval", "measure the matcher on a question set"))
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--min-overall", type=float, default=None,
+                    help="exit 1 when the overall score is below this")
+
+    kb = command("kb", "check or list the knowledge base")
+    kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
+    with_dir(kb_commands.add_parser("check", help="validate the knowledge files"))
+    kb_list = with_dir(kb_commands.add_parser("list", help="every entry and table row"))
+    kb_list.add_argument("--json", action="store_true")
+
+    sync = with_dir(command("sync", "sync the slash commands with Discord"))
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--guild", type=int, help="sync to this server only (instant)")
+    where.add_argument("--global", dest="global_", action="store_true",
+                       help="sync globally (can take a while to show)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"faqbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if getattr(args, "dir", None) is not None:
+        settings = dataclasses.replace(settings, knowledge_dir=args.dir)
+    interactive_chat = args.command in (None, "start", "chat")
+    configure_logging("WARNING" if interactive_chat and not settings.discord_token
+                      else settings.log_level,
+                      secrets=[settings.discord_token or ""])
+    try:
+        return _dispatch(args, settings)
+    except KnowledgeError as exc:
+        print(f"faqbot: the knowledge base in {settings.knowledge_dir} does not load:",
+              file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    match args.command:
+        case None | "start":
+            if settings.discord_token:
+                return _run_discord(settings)
+            print("No DISCORD_TOKEN set: starting the terminal chat instead "
+                  "(see README to connect to Discord).", file=sys.stderr)
+            return _chat(settings)
+        case "run":
+            return _run_discord(settings)
+        case "chat":
+            return _chat(settings)
+        case "ask":
+            return _ask(settings, args.question, as_json=args.json)
+        case "why":
+            library = Library.open(settings.knowledge_dir)
+            print(format_why(library.current.matcher, " ".join(args.question)))
+            return EXIT_OK
+        case "eval":
+            return _eval(settings, args.file, args.min_overall)
+        case "kb":
+            return _kb(settings, args.kb_command, as_json=getattr(args, "json", False))
+        case "sync":
+            return _sync(settings, guild=args.guild, globally=args.global_)
+    return EXIT_USAGE
+
+
+def _chat(settings: Settings) -> int:
+    library = Library.open(settings.knowledge_dir)
+    session = ChatSession(library, width=terminal_width())
+    interactive = sys.stdin.isatty()
+    lines = prompted_lines() if interactive else sys.stdin
+    run_chat(session, lines, sys.stdout, interactive=interactive)
+    return EXIT_OK
+
+
+def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
+    library = Library.open(settings.knowledge_dir)
+    questions = [" ".join(words)] if words else [line.rstrip("\n") for line in sys.stdin]
+    session = ChatSession(library, width=terminal_width())
+    for question in questions:
+        if not question.strip():
+            continue
+        if as_json:
+            match = library.current.matcher.match(question)
+            print(json.dumps({
+                "question": question,
+                "id": match.answer_id,
+                "score": round(match.score, 4),
+                "verdict": match.verdict.value,
+                "suggestions": list(match.suggestions),
+            }, ensure_ascii=False))
+        else:
+            print(session.handle(question), end="\n\n")
+    return EXIT_OK
+
+
+def _eval(settings: Settings, path: Path, min_overall: float | None) -> int:
+    try:
+        questions = load_questions(path)
+    except (OSError, ValueError) as exc:
+        print(f"faqbot: cannot read {path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    library = Library.open(settings.knowledge_dir)
+    report = evaluate(library.current.matcher, questions)
+    print(format_report(report))
+    if min_overall is not None and report.overall < min_overall:
+        print(f"overall {report.overall:.3f} is below --min-overall {min_overall:.3f}",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def _kb(settings: Settings, what: str, *, as_json: bool) -> int:
+    kb, problems = load_knowledge(settings.knowledge_dir)
+    if kb is None:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    if what == "check":
+        table_rows = len(kb.table.rows) if kb.table else 0
+        files = f"{len(kb.files)} file{'s' if len(kb.files) != 1 else ''}"
+        print(f"OK: {len(kb.entries)} entries and {table_rows} table rows in {files} "
+              f"({settings.knowledge_dir}).")
+        return EXIT_OK
+    from bot.core.listing import list_items
+
+    items = list_items(kb)
+    if as_json:
+        for item in items:
+            print(json.dumps(item, ensure_ascii=False))
+    else:
+        for item in items:
+            print(f"{item['id']}: {item['title']}")
+    return EXIT_OK
+
+
+def _run_discord(settings: Settings) -> int:
+    if not settings.discord_token:
+        print("faqbot: DISCORD_TOKEN is not set. Put DISCORD_TOKEN=... in .env (see "
+              ".env.example) or in the environment. `faqbot chat` works without Discord.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    from bot.discord_app.runner import run_bot
+
+    return run_bot(settings)
+
+
+def _sync(settings: Settings, *, guild: int | None, globally: bool) -> int:
+    if not settings.discord_token:
+        print("faqbot: DISCORD_TOKEN is not set; syncing needs Discord.", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.discord_app.runner import sync_commands
+
+    target = None if globally else (guild or settings.dev_guild_id)
+    if target is None and not globally:
+        print("faqbot: say where to sync: --guild ID, --global, or set DEV_GUILD_ID.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return sync_commands(settings, guild_id=target)

@@ -1,0 +1,135 @@
+"""The live knowledge base: reload = load → validate → index → swap in one step, or keep the old."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.knowledge import load_knowledge
+from bot.core.matcher import Matcher
+from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow
+from bot.core.problems import KnowledgeError, Problem
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One consistent version of the knowledge base and its index: answer from one of these."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    version: int
+    loaded_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeDiff:
+    """What a reload changed, by id."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    edited: tuple[str, ...] = ()
+    rows_changed: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.edited or self.rows_changed)
+
+    def summary(self) -> str:
+        if self.empty:
+            return "No changes."
+        parts = []
+        for label, ids in (("Added", self.added), ("Removed", self.removed),
+                           ("Edited", self.edited), ("Table rows changed", self.rows_changed)):
+            if ids:
+                parts.append(f"{label} ({len(ids)}): {', '.join(ids)}")
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    ok: bool
+    snapshot: Snapshot
+    problems: tuple[Problem, ...] = ()
+    diff: KnowledgeDiff = field(default_factory=KnowledgeDiff)
+
+
+def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> KnowledgeDiff:
+    """Entries and table rows added, removed or edited between two knowledge bases."""
+    old_items = _items(old)
+    new_items = _items(new)
+    rows = {row.id for row in new.table.rows} if new.table else set()
+    rows |= {row.id for row in old.table.rows} if old.table else set()
+    added = tuple(i for i in new_items if i not in old_items)
+    removed = tuple(i for i in old_items if i not in new_items)
+    edited = tuple(i for i in new_items if i in old_items and old_items[i] != new_items[i])
+    return KnowledgeDiff(
+        added=tuple(i for i in added if i not in rows),
+        removed=tuple(i for i in removed if i not in rows),
+        edited=tuple(i for i in edited if i not in rows),
+        rows_changed=tuple(i for i in (*added, *removed, *edited) if i in rows),
+    )
+
+
+def _items(kb: KnowledgeBase) -> dict[str, Entry | ComparisonTable | TableRow]:
+    items: dict[str, Entry | ComparisonTable | TableRow] = {e.id: e for e in kb.entries}
+    if kb.table is not None:
+        # Compare the table without its rows: a row edit is reported as the row's change.
+        items[kb.table.id] = _table_without_rows(kb.table)
+        items.update({row.id: row for row in kb.table.rows})
+    return items
+
+
+def _table_without_rows(table: ComparisonTable) -> ComparisonTable:
+    return ComparisonTable(
+        id=table.id, title=table.title, columns=table.columns, rows=(), answer=table.answer,
+        questions=table.questions, keywords=table.keywords, related=table.related,
+        group=table.group, source=table.source, reviewed=table.reviewed,
+        thresholds=table.thresholds,
+    )
+
+
+class Library:
+    """Holds the current Snapshot; a reload that fails leaves it untouched."""
+
+    def __init__(self, folder: Path, snapshot: Snapshot,
+                 clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self.folder = folder
+        self._snapshot = snapshot
+        self._clock = clock
+        self._reload_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, folder: Path, clock: Callable[[], dt.datetime] = utc_now) -> Library:
+        """Load a folder; raise KnowledgeError with every problem when it does not validate."""
+        kb, problems = load_knowledge(folder)
+        if kb is None:
+            raise KnowledgeError(problems)
+        now = clock()
+        return cls(folder, Snapshot(kb, Matcher.build(kb), 1, now), clock)
+
+    @property
+    def current(self) -> Snapshot:
+        return self._snapshot
+
+    def check(self) -> list[Problem]:
+        """Validate the files on disk without swapping anything in."""
+        _, problems = load_knowledge(self.folder)
+        return problems
+
+    def reload(self) -> ReloadResult:
+        """Load, validate and index the folder, then swap it in; on failure keep the old one."""
+        with self._reload_lock:
+            old = self._snapshot
+            kb, problems = load_knowledge(self.folder)
+            if kb is None:
+                return ReloadResult(ok=False, snapshot=old, problems=tuple(problems))
+            snapshot = Snapshot(kb, Matcher.build(kb), old.version + 1, self._clock())
+            self._snapshot = snapshot  # one reference assignment: readers see old or new
+            return ReloadResult(ok=True, snapshot=snapshot, diff=diff_knowledge(old.kb, kb))

@@ -1,0 +1,71 @@
+"""Plain-text rendering of Replies and tables: the terminal chat and Discord code blocks."""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.core.models import Reply, TableView
+
+GAP = "  "
+
+
+def table_width(view: TableView) -> int:
+    """The width of the aligned grid layout of a table."""
+    widths = _column_widths(view)
+    return sum(widths) + len(GAP) * (len(widths) - 1)
+
+
+def format_table(view: TableView, width: int = 80) -> str:
+    """An aligned grid when it fits `width`, else one block a row: narrow enough for a phone."""
+    if table_width(view) <= width:
+        return _grid(view)
+    return _stacked(view, width)
+
+
+def _column_widths(view: TableView) -> list[int]:
+    return [
+        max(len(cells[i]) for cells in (view.columns, *view.rows))
+        for i in range(len(view.columns))
+    ]
+
+
+def _grid(view: TableView) -> str:
+    widths = _column_widths(view)
+
+    def line(cells: tuple[str, ...]) -> str:
+        return GAP.join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
+
+    rule = GAP.join("─" * w for w in widths)
+    return "\n".join([line(view.columns), rule, *(line(row) for row in view.rows)])
+
+
+def _stacked(view: TableView, width: int) -> str:
+    labels = view.columns[1:]
+    label_width = max(len(label) for label in labels) + 1
+    indent = " " * (2 + label_width + 1)
+    blocks = []
+    for row in view.rows:
+        lines = [row[0]]
+        for label, cell in zip(labels, row[1:], strict=True):
+            head = f"  {(label + ':').ljust(label_width)} "
+            wrapped = textwrap.wrap(cell, max(width - len(head), 12)) or [""]
+            lines.append(head + wrapped[0])
+            lines.extend(indent + more for more in wrapped[1:])
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def reply_to_text(reply: Reply, width: int = 80) -> str:
+    """A Reply as the terminal shows it: title, body, table, numbered choices, see also, source."""
+    parts = [f"{reply.title}\n{'=' * min(len(reply.title), width)}"]
+    if reply.body:
+        parts.append(reply.body)
+    if reply.table is not None:
+        parts.append(format_table(reply.table, width))
+    if reply.choices:
+        parts.append("\n".join(f"  {n}. {c.title}" for n, c in enumerate(reply.choices, 1)))
+    if reply.see_also:
+        parts.append("See also: " + ", ".join(c.title for c in reply.see_also))
+    if reply.footer:
+        parts.append(f"Source: {reply.footer}")
+    return "\n\n".join(parts)

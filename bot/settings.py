@@ -1,0 +1,95 @@
+"""One frozen Settings, built once in `main` from the environment and `.env`, then passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_KNOWLEDGE = PROJECT_ROOT / "knowledge"
+DEFAULT_DATABASE = PROJECT_ROOT / "data" / "faqbot.sqlite3"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every setting of the bot. The token is kept out of repr and str."""
+
+    discord_token: str | None = field(default=None, repr=False)
+    dev_guild_id: int | None = None
+    admin_user_ids: frozenset[int] = frozenset()
+    knowledge_dir: Path = SHIPPED_KNOWLEDGE
+    log_level: str = "INFO"
+    shard_count: int | None = None
+    database_path: Path = DEFAULT_DATABASE
+    store_user_ids: bool = False
+    retention_days: int = 90
+    kb_watch: bool = False
+    cooldown_rate: int = 5
+    cooldown_seconds: float = 30.0
+    user_id_salt: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None,
+             dotenv: Path | None = None) -> Settings:
+        """Settings from `.env` (if present) overridden by the environment."""
+        env_file = dotenv if dotenv is not None else Path.cwd() / ".env"
+        values: dict[str, str] = {}
+        if env_file.is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+        return cls.from_mapping(values)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> Settings:
+        def get(name: str) -> str | None:
+            value = values.get(name, "").strip()
+            return value or None
+
+        level = (get("LOG_LEVEL") or "INFO").upper()
+        if level not in LOG_LEVELS:
+            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+        return cls(
+            discord_token=get("DISCORD_TOKEN"),
+            dev_guild_id=_int(get("DEV_GUILD_ID"), "DEV_GUILD_ID"),
+            admin_user_ids=frozenset(
+                _int(part, "ADMIN_USER_IDS") or 0
+                for part in (get("ADMIN_USER_IDS") or "").replace(";", ",").split(",")
+                if part.strip()
+            ),
+            knowledge_dir=Path(get("KNOWLEDGE_DIR") or SHIPPED_KNOWLEDGE).expanduser(),
+            log_level=level,
+            shard_count=_int(get("SHARD_COUNT"), "SHARD_COUNT", minimum=1),
+            database_path=Path(get("DATABASE_PATH") or DEFAULT_DATABASE).expanduser(),
+            store_user_ids=_flag(get("STORE_USER_IDS")),
+            retention_days=_int(get("RETENTION_DAYS"), "RETENTION_DAYS", minimum=1) or 90,
+            kb_watch=_flag(get("KB_WATCH")),
+            cooldown_rate=_int(get("COOLDOWN_RATE"), "COOLDOWN_RATE", minimum=1) or 5,
+            cooldown_seconds=float(_int(get("COOLDOWN_SECONDS"), "COOLDOWN_SECONDS",
+                                        minimum=1) or 30),
+            user_id_salt=get("USER_ID_SALT"),
+        )
+
+
+def _int(value: str | None, name: str, minimum: int = 0) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in {"1", "true", "yes", "on"}
