@@ -1,0 +1,164 @@
+"""Measure the matcher on a labelled question set, and format `faqbot eval` / `faqbot why`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core.matcher import Matcher
+from bot.core.models import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class EvalQuestion:
+    """A question and every id that would be a right answer; no ids means "decline"."""
+
+    text: str
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Miss:
+    question: str
+    wanted: tuple[str, ...]
+    got: str | None
+    verdict: str
+    score: float
+
+    def __iter__(self) -> Any:
+        return iter((self.question, self.wanted, self.got, self.verdict, self.score))
+
+
+@dataclass(frozen=True, slots=True)
+class EvalReport:
+    overall: float
+    in_scope_top1: float
+    in_scope_top3: float
+    out_of_scope_declined: float
+    misses: list[Miss]
+    p50_ms: float
+    p99_ms: float
+    total: int
+    in_scope: int
+    out_of_scope: int
+    right: int
+
+
+def load_questions(path: Path) -> list[EvalQuestion]:
+    """Read `questions: [{q: ..., ids: [...]}]`; raise ValueError naming what is wrong."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text") from exc
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: invalid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        raise ValueError(f"{path}: expected a mapping with a 'questions' list")
+    out: list[EvalQuestion] = []
+    for n, item in enumerate(data["questions"], start=1):
+        if not isinstance(item, dict) or "q" not in item:
+            raise ValueError(f"{path}: question {n} must be a mapping with 'q' and 'ids'")
+        text, ids = item.get("q"), item.get("ids", [])
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{path}: question {n}: 'q' must be non-empty text")
+        if ids is None:
+            ids = []
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValueError(f"{path}: question {n} ({text!r}): 'ids' must be a list of ids")
+        out.append(EvalQuestion(text, tuple(ids)))
+    if not out:
+        raise ValueError(f"{path}: no questions")
+    return out
+
+
+def evaluate(matcher: Matcher, questions: list[EvalQuestion]) -> EvalReport:
+    """Run every question once and score the verdicts."""
+    right = top1 = top3 = declined = 0
+    misses: list[Miss] = []
+    times: list[float] = []
+    for question in questions:
+        start = time.perf_counter_ns()
+        match = matcher.match(question.text)
+        times.append((time.perf_counter_ns() - start) / 1e6)
+        got = match.answer_id
+        if question.ids:
+            shown = [got] if got else []
+            shown += [i for i in match.suggestions if i not in shown]
+            ok = got in question.ids
+            top1 += ok
+            top3 += any(i in question.ids for i in shown[:3])
+        else:
+            ok = match.verdict is Verdict.NONE
+            declined += ok
+        right += ok
+        if not ok:
+            best = match.best
+            misses.append(Miss(question.text, question.ids, got or (best.id if best else None),
+                               match.verdict.value, match.score))
+    in_scope = sum(1 for q in questions if q.ids)
+    out_scope = len(questions) - in_scope
+    times.sort()
+    return EvalReport(
+        overall=_share(right, len(questions)),
+        in_scope_top1=_share(top1, in_scope),
+        in_scope_top3=_share(top3, in_scope),
+        out_of_scope_declined=_share(declined, out_scope),
+        misses=misses,
+        p50_ms=_percentile(times, 0.50),
+        p99_ms=_percentile(times, 0.99),
+        total=len(questions), in_scope=in_scope, out_of_scope=out_scope, right=right,
+    )
+
+
+def format_report(report: EvalReport) -> str:
+    lines = [
+        f"overall              {report.overall:6.1%}  ({report.right}/{report.total})",
+        f"in-scope top-1       {report.in_scope_top1:6.1%}  ({report.in_scope} questions)",
+        f"in-scope top-3       {report.in_scope_top3:6.1%}",
+        f"out-of-scope declined {report.out_of_scope_declined:5.1%}  "
+        f"({report.out_of_scope} questions)",
+        f"latency p50 {report.p50_ms:.3f} ms, p99 {report.p99_ms:.3f} ms",
+    ]
+    if report.misses:
+        lines.append(f"misses ({len(report.misses)}):")
+        for miss in report.misses:
+            wanted = ", ".join(miss.wanted) if miss.wanted else "(no answer)"
+            lines.append(f"  - {miss.question!r}\n      wanted {wanted}; got "
+                         f"{miss.got or '-'} ({miss.verdict}, {miss.score:.2f})")
+    return "\n".join(lines)
+
+
+def format_why(matcher: Matcher, question: str) -> str:
+    """The top 5 candidates with their scores and what matched."""
+    match = matcher.match(question)
+    candidates = matcher.explain(question, limit=5)
+    head = f"verdict: {match.verdict.value}"
+    if match.answer_id:
+        head += f" → {match.answer_id}"
+    elif match.suggestions:
+        head += " → " + ", ".join(match.suggestions)
+    lines = [head]
+    if not candidates:
+        lines.append("no candidate matched any word of the question")
+    for n, cand in enumerate(candidates, start=1):
+        limits = matcher.kb.thresholds_for(cand.id)
+        lines.append(f"{n}. {cand.id} — {matcher.kb.title_of(cand.id)}  score {cand.score:.2f} "
+                     f"(answer ≥ {limits.answer:.2f}, suggest ≥ {limits.suggest:.2f})")
+        lines.extend(f"     {reason}" for reason in cand.reasons)
+    return "\n".join(lines)
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 1.0
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, int(q * len(values)))]

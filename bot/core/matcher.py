@@ -1,0 +1,366 @@
+"""Question → ranked knowledge-base items with a confidence in [0, 1] and a verdict.
+
+How a question is scored (see match_index for the precomputed side):
+
+1. The question is cleaned and split (`normalize`); stop words are dropped, a message made only
+   of greetings and stop words is small talk and gets no answer. Each remaining word that the
+   knowledge base does not know is corrected word by word against its vocabulary (a typo of a
+   stop word is then dropped), or split into two known words ("selfhosting").
+2. Synonym groups declared in the knowledge base mark runs of words with a concept feature, so
+   "self-hosting" can meet "local deployment" (symmetric; phrase-aware, see match_index).
+3. Each word weighs its IDF (words the knowledge base has never seen weigh like a rare word, so
+   a question mostly about something else scores low). *Coverage* is the share of that weight
+   an item explains, each word counting by the strength of the field it was found in.
+4. The closest phrasing of the item adds *fit*: the better of the IDF-weighted share of that
+   phrasing the question covers, and a rapidfuzz token-sort similarity of the two.
+5. confidence = coverage × (BASE + (1 − BASE) × fit). The verdict is `answer` when the best
+   item reaches its `answer` threshold and leads the runner-up by its `margin` (a runner-up
+   linked to it by `related` or by table membership does not make the question ambiguous),
+   `suggest` (up to three choices) when it reaches `suggest`, otherwise `none`.
+
+For large knowledge bases, candidates are first gathered from posting lists of the question's
+rarer features; only those are scored in full.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.core.match_index import ANSWER, CELL, CONCEPT_PREFIX, PHRASE, Index, Item, Phrase
+from bot.core.models import Candidate, KnowledgeBase, Match, Verdict
+from bot.core.normalize import (
+    MAX_QUESTION_CHARS,
+    STOP_WORDS,
+    WEAK_WORDS,
+    is_small_talk,
+    stem,
+    tokens,
+)
+
+BASE = 0.45
+CORRECTED = 0.85
+WEAK = 0.3
+NUMBER = 0.5
+MAX_CANDIDATES = 5
+POOL = 60
+COMMON_SHARE = 0.08
+MAX_WORDS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One content word of the question, after correction."""
+
+    typed: str
+    used: str
+    stem: str
+    features: frozenset[str]
+    weight: float
+    corrected: bool
+
+
+@dataclass(slots=True)
+class Query:
+    text: str
+    words: list[Word] = field(default_factory=list)
+    features: set[str] = field(default_factory=set)
+    key: str = ""
+    small_talk: bool = False
+
+    @property
+    def total(self) -> float:
+        return sum(w.weight for w in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    item: Item
+    score: float
+    coverage: float
+    fit: float
+    phrase: Phrase | None
+
+
+class Matcher:
+    """Matches chat questions against one knowledge base; build once, query many times."""
+
+    def __init__(self, kb: KnowledgeBase, index: Index) -> None:
+        self.kb = kb
+        self.index = index
+        self._corrections: dict[str, str | None] = {}
+        self._labels = _labels(index)
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> Matcher:
+        return cls(kb, Index(kb))
+
+    # -- public ---------------------------------------------------------------------
+
+    def match(self, question: str) -> Match:
+        scored = self._score(question)
+        candidates = tuple(Candidate(s.item.id, _unit(s.score)) for s in scored[:MAX_CANDIDATES])
+        return Match(question, self._verdict(scored), candidates)
+
+    def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
+        query = self._query(question)
+        scored = self._rank(query)
+        return tuple(Candidate(s.item.id, _unit(s.score), self._reasons(query, s))
+                     for s in scored[: max(0, limit)])
+
+    def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Autocomplete choices (label, item id) for what the member has typed so far."""
+        limit = max(0, min(limit, 25))
+        typed = " ".join(tokens(text[:MAX_QUESTION_CHARS]))
+        if not typed:
+            return [(item.label[:100], item.id) for item in self.index.items[:limit]]
+        labels = self._labels
+        if len(labels) > 3000:
+            allowed = {s.item.id for s in self._rank(self._query(text), pool=POOL)}
+            allowed.update(self._prefix_items(typed.split()[-1]))
+            labels = [entry for entry in labels if entry[2] in allowed]
+        hits = process.extract(typed, [key for key, _, _ in labels], scorer=fuzz.WRatio,
+                               limit=limit * 3, score_cutoff=50)
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for _, _, i in hits:
+            _, label, item_id = labels[i]
+            if label not in seen:
+                seen.add(label)
+                out.append((label, item_id))
+            if len(out) >= limit:
+                break
+        return out
+
+    # -- the question ---------------------------------------------------------------
+
+    def _query(self, question: str) -> Query:
+        text = question[:MAX_QUESTION_CHARS] if isinstance(question, str) else ""
+        words = tokens(text)[:MAX_WORDS]
+        query = Query(text)
+        if not words or is_small_talk(words):
+            query.small_talk = bool(words)
+            return query
+        index = self.index
+        kept: list[tuple[str, str, bool]] = []
+        for word in words:
+            if word in STOP_WORDS:
+                continue
+            if word in index.vocabulary or stem(word) in index.df:
+                kept.append((word, word, False))
+                continue
+            fixed = self._correct(word)
+            if fixed is not None:
+                if fixed not in STOP_WORDS:
+                    kept.append((word, fixed, True))
+                continue
+            parts = self._split(word)
+            if parts:
+                kept.extend((word, part, False) for part in parts)
+            else:
+                kept.append((word, word, False))
+        stems = [stem(used) for _, used, _ in kept]
+        features = index.synonyms.features(stems)
+        for (typed, used, corrected), word_stem, feats in zip(kept, stems, features,
+                                                              strict=True):
+            known = [index.idf[f] for f in feats if f in index.idf]
+            if known:
+                weight = max(known)
+            elif any(f.startswith(CONCEPT_PREFIX) for f in feats):
+                weight = index.unknown_idf * 0.5
+            else:
+                weight = index.unknown_idf * (NUMBER if any(c.isdigit() for c in used) else 1.0)
+            if used in WEAK_WORDS:
+                weight *= WEAK
+            query.words.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected))
+            query.features.update(feats)
+        query.key = " ".join(stems)
+        return query
+
+    def _correct(self, word: str) -> str | None:
+        """The closest known word for a typo, or None."""
+        if word in self._corrections:
+            return self._corrections[word]
+        fixed: str | None = None
+        if len(word) >= 4 and word.isalpha():
+            limit = 1 if len(word) <= 5 else 2
+            best: tuple[int, str] | None = None
+            for length in range(len(word) - limit, len(word) + limit + 1):
+                bucket = self.index.words_by_length.get(length)
+                if not bucket:
+                    continue
+                hit = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=limit)
+                if hit is not None and (best is None or hit[1] < best[0]):
+                    best = (int(hit[1]), hit[0])
+            fixed = best[1] if best else None
+        if len(self._corrections) > 50_000:
+            self._corrections.clear()
+        self._corrections[word] = fixed
+        return fixed
+
+    def _split(self, word: str) -> list[str]:
+        """Two known content words glued together ("selfhosting"), or nothing."""
+        if len(word) < 6 or not word.isalpha():
+            return []
+        vocabulary = self.index.vocabulary
+        for cut in range(3, len(word) - 2):
+            left, right = word[:cut], word[cut:]
+            if left in vocabulary and right in vocabulary and left not in STOP_WORDS:
+                return [left, right]
+        return []
+
+    def _prefix_items(self, prefix: str) -> set[str]:
+        stems = {s for w, s in self.index.vocabulary.items() if w.startswith(prefix)}
+        out: set[str] = set()
+        for s in list(stems)[:20]:
+            for i in self.index.strong.get(s, ())[:50]:
+                out.add(self.index.items[i].id)
+        return out
+
+    # -- scoring --------------------------------------------------------------------
+
+    def _score(self, question: str) -> list[Scored]:
+        return self._rank(self._query(question))
+
+    def _rank(self, query: Query, pool: int = POOL) -> list[Scored]:
+        if not query.words:
+            return []
+        total = query.total
+        if total <= 0:
+            return []
+        pool_ids = self._candidates(query, pool)
+        items = self.index.items
+        scored = [self._item_score(query, items[i], total) for i in pool_ids]
+        scored = [s for s in scored if s.score > 0]
+        scored.sort(key=lambda s: (-s.score, self.index.position[s.item.id]))
+        return scored
+
+    def _candidates(self, query: Query, pool: int) -> list[int]:
+        index = self.index
+        if index.n <= pool * 2:
+            return list(range(index.n))
+        cap = max(50, int(index.n * COMMON_SHARE))
+        acc: dict[int, float] = {}
+        ranked = sorted(query.words, key=lambda w: -w.weight)
+        rarest: tuple[int, str] | None = None
+        for word in ranked:
+            for feature in word.features:
+                strong = index.strong.get(feature)
+                weak = index.weak.get(feature)
+                size = (len(strong) if strong else 0) + (len(weak) if weak else 0)
+                if size == 0:
+                    continue
+                if size > cap:
+                    if rarest is None or size < rarest[0]:
+                        rarest = (size, feature)
+                    continue
+                for i in strong or ():
+                    acc[i] = acc.get(i, 0.0) + word.weight
+                for i in weak or ():
+                    acc[i] = acc.get(i, 0.0) + word.weight * ANSWER
+        if not acc and rarest is not None:
+            for i in index.strong.get(rarest[1], ())[: pool * 4]:
+                acc[i] = 1.0
+        return heapq.nlargest(pool, acc, key=acc.__getitem__)
+
+    def _item_score(self, query: Query, item: Item, total: float) -> Scored:
+        best = item.best
+        covered = 0.0
+        for word in query.words:
+            strength = max((best.get(f, 0.0) for f in word.features), default=0.0)
+            if strength:
+                covered += word.weight * strength * (CORRECTED if word.corrected else 1.0)
+        coverage = covered / total
+        if coverage <= 0:
+            return Scored(item, 0.0, 0.0, 0.0, None)
+        fit, phrase = self._fit(query, item)
+        return Scored(item, coverage * (BASE + (1 - BASE) * fit), coverage, fit, phrase)
+
+    def _fit(self, query: Query, item: Item) -> tuple[float, Phrase | None]:
+        """How closely the question matches the item's nearest phrasing, in [0, 1]."""
+        features = query.features
+        best_fit, best_phrase = 0.0, None
+        for phrase in item.phrases:
+            total = sum(phrase.weights)
+            if total <= 0:
+                continue
+            covered = sum(w for w, f in zip(phrase.weights, phrase.features, strict=True)
+                          if not f.isdisjoint(features))
+            share = covered / total
+            similar = fuzz.token_sort_ratio(query.key, phrase.key) / 100.0
+            fit = max(share * 0.9, similar)
+            if fit > best_fit:
+                best_fit, best_phrase = fit, phrase
+        return best_fit, best_phrase
+
+    def _verdict(self, scored: list[Scored]) -> Verdict:
+        if not scored:
+            return Verdict.NONE
+        top = scored[0]
+        limits = self.kb.thresholds_for(top.item.id)
+        rival = next((s for s in scored[1:] if not _linked(top.item, s.item)), None)
+        lead = top.score - (rival.score if rival else 0.0)
+        if top.score >= limits.answer and lead >= limits.margin:
+            return Verdict.ANSWER
+        if top.score >= limits.suggest:
+            return Verdict.SUGGEST
+        return Verdict.NONE
+
+    # -- explanations ---------------------------------------------------------------
+
+    def _reasons(self, query: Query, scored: Scored) -> tuple[str, ...]:
+        reasons: list[str] = []
+        best = scored.item.best
+        missing: list[str] = []
+        names = self.index.synonyms.names
+        for word in query.words:
+            hits = [(best[f], f) for f in word.features if f in best]
+            if not hits:
+                missing.append(word.typed)
+                continue
+            strength, feature = max(hits)
+            where = ("phrasing/title/keyword" if strength >= PHRASE else
+                     "table cells" if strength >= CELL else
+                     "answer text" if strength >= ANSWER else "table context")
+            said = f'"{word.typed}"'
+            if word.corrected:
+                said += f' (read as "{word.used}")'
+            if feature.startswith(CONCEPT_PREFIX):
+                group = ", ".join(names.get(feature, ())[:4])
+                said += f" ≈ synonyms [{group}]"
+            reasons.append(f"{said} in {where}")
+        if scored.phrase is not None:
+            reasons.append(f'closest phrasing ({scored.phrase.kind}): "{scored.phrase.text}"')
+        reasons.append(f"coverage {scored.coverage:.2f}, fit {scored.fit:.2f}")
+        if missing:
+            reasons.append("not covered: " + ", ".join(f'"{m}"' for m in missing))
+        return tuple(reasons)
+
+
+def _linked(top: Item, other: Item) -> bool:
+    """Whether answering `top` is also fine when `other` is close behind."""
+    return (other.id in top.related or top.id in other.related
+            or other.parent == top.id or top.parent == other.id)
+
+
+def _unit(score: float) -> float:
+    return round(min(1.0, max(0.0, score)), 4)
+
+
+def _labels(index: Index) -> list[tuple[str, str, str]]:
+    """(search key, label ≤ 100 chars, item id) for every title and phrasing."""
+    out: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for item in index.items:
+        texts = [item.label] + [p.text for p in item.phrases
+                                if p.kind in ("question", "alias", "title", "factor")]
+        for text in texts:
+            label = text if len(text) <= 100 else text[:99] + "…"
+            if label in seen:
+                continue
+            seen.add(label)
+            out.append((" ".join(tokens(text)), label, item.id))
+    return out

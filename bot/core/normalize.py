@@ -1,0 +1,142 @@
+"""Turn chat text into comparable tokens: clean, fold, split, respell, stem.
+
+Two layers: `clean` gives a lower-case, accent-free, punctuation-free string (Discord mentions,
+custom emoji, URLs, control and zero-width characters removed); `tokens` splits it into words
+and rewrites chat spellings ("u" → "you", "licence" → "license"). `stem` is a small, deliberately
+conservative suffix stripper; it only has to be consistent, because the knowledge base and the
+question go through the same function.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_QUESTION_CHARS = 500
+
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b|@\w+")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words a member writes in chat, respelled the way the knowledge base writes them.
+CHAT_SPELLINGS: dict[str, str] = {
+    "u": "you", "ur": "your", "r": "are", "y": "why", "pls": "please", "plz": "please",
+    "thx": "thanks", "ty": "thanks", "cuz": "because", "coz": "because", "bc": "because",
+    "b4": "before", "ppl": "people", "govt": "government", "gov": "government",
+    "diff": "difference", "w": "with", "wo": "without", "smth": "something",
+    "sth": "something", "abt": "about", "ai's": "ai", "tho": "though", "rn": "now",
+    "im": "i", "ive": "i", "whats": "what", "wats": "what", "wat": "what", "hows": "how",
+    "wheres": "where", "whos": "who", "thats": "that", "theres": "there", "versus": "vs",
+    "licence": "license", "licences": "licenses", "licencing": "licensing",
+    "licenced": "licensed", "customisable": "customizable", "customise": "customize",
+    "customised": "customized", "customising": "customizing", "customisation": "customization",
+    "democratise": "democratize", "democratisation": "democratization", "organisation":
+    "organization", "organisations": "organizations", "behaviour": "behavior",
+    "prem": "premises", "onprem": "on premises", "opensource": "open source",
+    "finetune": "fine tune", "finetuning": "fine tuning", "finetuned": "fine tuned",
+    "selfhost": "self host", "selfhosted": "self hosted", "selfhosting": "self hosting",
+    "llms": "llm", "apis": "api", "oss": "open source", "foss": "open source",
+    "cheaper": "cheap", "cheapest": "cheap", "gonna": "going", "wanna": "want",
+    "dont": "do", "doesnt": "does", "cant": "can", "wont": "will", "isnt": "is",
+    "arent": "are", "didnt": "did", "shouldnt": "should", "wouldnt": "would",
+}
+
+# Words that carry no topic on their own. Interrogatives stay out of this list on purpose
+# only where they select a topic ("who" is responsible, "how much" it costs): see WEAK_WORDS.
+STOP_WORDS: frozenset[str] = _words("""
+a about above after again all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each else even ever few for
+from further get got had has have having he her here hers him his how i if in into is it its
+itself just let me more most my myself no nor not now of off on once only or other our ours
+out over own please same she should so some such than that the their theirs them then there
+these they this those through to too under until up very was we were what when where which
+while will with would you your yours yourself like really actually basically anyway ok okay
+kind sort lot lots thing things stuff something anything someone anyone one ones way maybe
+im gonna want wanna need know tell say said see mean means meant use using used hey hi hello
+hiya yo heya howdy thanks thank cheers pls please bot faqbot everyone everybody guys folks
+yall people question questions quick again still already much many whether via etc eg ie
+without within able
+""")
+
+# Words kept as tokens but worth little: they say what kind of answer is wanted.
+WEAK_WORDS: frozenset[str] = frozenset({"who", "why", "which", "model", "ai", "llm"})
+
+# Greetings and pleasantries; a message made only of these (and stop words) is small talk.
+SMALL_TALK: frozenset[str] = _words("""
+hi hello hey hiya heya yo howdy morning evening afternoon night gm gn good thanks thank cheers
+ty thx bye goodbye cya lol lmao haha ok okay cool nice great awesome sup welcome going
+""")
+
+# Suffixes stripped by `stem`, longest first, with the shortest stem each may leave behind.
+_SUFFIXES: tuple[tuple[str, str, int], ...] = (
+    ("izations", "iz", 4), ("ization", "iz", 4), ("isations", "iz", 4), ("isation", "iz", 4),
+    ("abilities", "", 4), ("ibilities", "", 4), ("ability", "", 4), ("ibility", "", 4),
+    ("ations", "at", 4), ("ation", "at", 4), ("ments", "", 4), ("ment", "", 4), ("ness", "", 4),
+    ("ities", "", 4), ("ity", "", 4), ("ably", "", 4), ("ibly", "", 4), ("able", "", 4),
+    ("ible", "", 4), ("encies", "", 5), ("ency", "", 5), ("ence", "", 5), ("ancies", "", 5),
+    ("ancy", "", 5), ("ance", "", 5), ("ings", "", 3), ("ing", "", 3), ("ies", "y", 3),
+    ("ied", "y", 3), ("izes", "iz", 3), ("ized", "iz", 3), ("ize", "iz", 3), ("ises", "iz", 4),
+    ("ised", "iz", 4), ("ise", "iz", 4), ("ers", "", 4), ("er", "", 4), ("ed", "", 3),
+    ("ly", "", 4), ("ents", "", 5), ("ent", "", 5), ("es", "", 4), ("s", "", 3), ("e", "", 3),
+)
+_KEEP_S = ("ss", "us", "is", "os")
+
+
+def clean(text: str) -> str:
+    """Lower-case, accent-free words separated by single spaces; never raises."""
+    text = text[: MAX_QUESTION_CHARS * 2]
+    text = unicodedata.normalize("NFKC", text)
+    text = _MENTION.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = text.casefold()
+    text = _POSSESSIVE.sub("", text)
+    text = _APOSTROPHE.sub("", text)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    text = _NON_WORD.sub(" ", text)
+    return " ".join(text.split()[:120])
+
+
+def tokens(text: str) -> list[str]:
+    """Words of `text` after cleaning and respelling chat spellings."""
+    out: list[str] = []
+    for word in clean(text).split():
+        out.extend(CHAT_SPELLINGS.get(word, word).split())
+    return out
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """A conservative stem: plurals and common derivational suffixes stripped."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, replacement, shortest in _SUFFIXES:
+        if word.endswith(suffix):
+            if suffix == "s" and word.endswith(_KEEP_S):
+                continue
+            base = word[: len(word) - len(suffix)]
+            if len(base) >= shortest:
+                word = base + replacement
+                break
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]
+    return word
+
+
+def is_stop(word: str) -> bool:
+    return word in STOP_WORDS
+
+
+def is_small_talk(words: list[str]) -> bool:
+    """True when every word is a greeting, pleasantry or stop word (and there is at least one)."""
+    return bool(words) and all(w in SMALL_TALK or w in STOP_WORDS for w in words)
