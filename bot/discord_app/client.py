@@ -1,0 +1,98 @@
+"""The Discord bot: dependencies come in through the constructor; setup_hook adds the cogs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.cooldown import Cooldown
+from bot.core.library import Library
+from bot.discord_app.embeds import NO_MENTIONS
+from bot.discord_app.recorder import Recorder
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong while handling that. It has been logged."
+
+
+def default_intents() -> discord.Intents:
+    """The intents that need no approval from Discord: no message content, no members."""
+    intents = discord.Intents.default()
+    intents.message_content = False
+    intents.members = False
+    intents.presences = False
+    return intents
+
+
+class FaqBotMixin:
+    """Everything faqbot adds to discord.py's bot; mixed into the plain and the sharded bot."""
+
+    settings: Settings
+    library: Library
+    recorder: Recorder
+    cooldown: Cooldown
+    tree: app_commands.CommandTree[Any]
+
+    def _init_faqbot(self, settings: Settings, library: Library, recorder: Recorder) -> None:
+        self.settings = settings
+        self.library = library
+        self.recorder = recorder
+        self.cooldown = Cooldown(settings.cooldown_rate, settings.cooldown_seconds)
+
+    async def setup_hook(self) -> None:
+        from bot.discord_app.cogs import load_cogs
+
+        self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
+        await load_cogs(self)  # type: ignore[arg-type]
+        if self.settings.dev_guild_id is not None:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the development server %s", len(synced), guild.id)
+
+    async def on_ready(self) -> None:
+        user = getattr(self, "user", None)
+        log.info("connected as %s; %d topics loaded", user, len(self.library.current.kb.ids))
+
+
+class FaqBot(FaqBotMixin, commands.Bot):
+    def __init__(self, settings: Settings, library: Library, recorder: Recorder,
+                 **options: Any) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, intents=default_intents(),
+                         allowed_mentions=NO_MENTIONS, help_command=None, **options)
+        self._init_faqbot(settings, library, recorder)
+
+
+class ShardedFaqBot(FaqBotMixin, commands.AutoShardedBot):
+    def __init__(self, settings: Settings, library: Library, recorder: Recorder,
+                 **options: Any) -> None:
+        super().__init__(command_prefix=commands.when_mentioned, intents=default_intents(),
+                         allowed_mentions=NO_MENTIONS, help_command=None, **options)
+        self._init_faqbot(settings, library, recorder)
+
+
+AnyFaqBot = FaqBot | ShardedFaqBot
+
+
+async def on_app_command_error(interaction: discord.Interaction,
+                               error: app_commands.AppCommandError) -> None:
+    """A failed check gets its explanation; anything else an apology, and the log the traceback."""
+    if isinstance(error, app_commands.CheckFailure):
+        message = str(error) or "You can't use this command here."
+    else:
+        command = interaction.command.qualified_name if interaction.command else "?"
+        log.error("command /%s failed", command, exc_info=error)
+        message = APOLOGY
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(message, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:
+        log.warning("could not tell the user about the error", exc_info=True)

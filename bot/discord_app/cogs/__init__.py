@@ -1,0 +1,14 @@
+"""The bot's command groups; each cog calls the core and renders, nothing more."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import AnyFaqBot
+
+
+async def load_cogs(bot: AnyFaqBot) -> None:
+    from bot.discord_app.cogs.ask import AskCog
+
+    await bot.add_cog(AskCog(bot))

@@ -1,0 +1,165 @@
+"""Members ask: `/ask`, a mention, a DM, or "Find answer" on someone's message."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.models import Match, Reply
+from bot.core.render import render_item, render_match
+from bot.discord_app.embeds import CHOICE_NAME_LIMIT, NO_MENTIONS, truncate
+from bot.discord_app.respond import reply_to, respond
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import AnyFaqBot
+
+log = logging.getLogger(__name__)
+
+EMPTY_QUESTION = ("Ask me a question about the knowledge base, for example with `/ask`, "
+                  "or mention me followed by your question.")
+NO_TEXT = "That message has no text I can answer (attachments and embeds are not read)."
+AUTOCOMPLETE_LIMIT = 25
+
+
+def cooldown_message(retry_after: float) -> str:
+    return (f"You're asking quickly: please wait {max(retry_after, 1):.0f} s before your next "
+            "question.")
+
+
+class AskCog(commands.Cog):
+    """Answers questions wherever a member asks them."""
+
+    def __init__(self, bot: AnyFaqBot) -> None:
+        self.bot = bot
+        self.find_answer_menu = app_commands.ContextMenu(name="Find answer",
+                                                         callback=self.find_answer)
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.find_answer_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.find_answer_menu.name,
+                                     type=self.find_answer_menu.type)
+
+    # -- shared -------------------------------------------------------------------------
+
+    def render(self, item_id: str) -> Reply | None:
+        return render_item(self.bot.library.current.kb, item_id)
+
+    def answer(self, question: str) -> tuple[Match, Reply]:
+        snapshot = self.bot.library.current  # one snapshot for the whole answer
+        match = snapshot.matcher.match(question)
+        return match, render_match(snapshot.kb, match)
+
+    async def _record(self, where: discord.Interaction | discord.Message, user: discord.abc.User,
+                      question: str, match: Match) -> int | None:
+        return await self.bot.recorder.question(
+            guild_id=where.guild.id if where.guild else None,
+            channel_id=where.channel.id if where.channel else "unknown",
+            user_id=user.id, text=question, match=match)
+
+    async def _too_fast(self, interaction: discord.Interaction) -> bool:
+        retry_after = self.bot.cooldown.hit(interaction.user.id)
+        if retry_after is None:
+            return False
+        await interaction.response.send_message(cooldown_message(retry_after), ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+        return True
+
+    async def _answer_interaction(self, interaction: discord.Interaction, question: str, *,
+                                  ephemeral: bool) -> None:
+        if not question.strip():
+            await interaction.response.send_message(EMPTY_QUESTION, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+            return
+        match, reply = self.answer(question)
+        question_ids: list[int | None] = []
+
+        async def picked(_: discord.Interaction, item_id: str) -> None:
+            await self.bot.recorder.click(question_ids[0] if question_ids else None, item_id)
+
+        await respond(interaction, reply, render=self.render, ephemeral=ephemeral,
+                      on_pick=picked)
+        question_ids.append(await self._record(interaction, interaction.user, question, match))
+
+    # -- /ask ---------------------------------------------------------------------------
+
+    @app_commands.command(name="ask", description="Ask a question; the bot answers from its "
+                                                  "knowledge base")
+    @app_commands.describe(question="Your question, in your own words",
+                           ephemeral="Only you see the answer (default: everyone sees it)")
+    async def ask(self, interaction: discord.Interaction, question: str,
+                  ephemeral: bool = False) -> None:
+        if await self._too_fast(interaction):
+            return
+        await self._answer_interaction(interaction, question, ephemeral=ephemeral)
+
+    @ask.autocomplete("question")
+    async def ask_autocomplete(self, _: discord.Interaction,
+                               current: str) -> list[app_commands.Choice[str]]:
+        completions = self.bot.library.current.matcher.complete(current, AUTOCOMPLETE_LIMIT)
+        choices: dict[str, app_commands.Choice[str]] = {}
+        for label, _item_id in completions:
+            text = truncate(label, CHOICE_NAME_LIMIT)
+            choices.setdefault(text, app_commands.Choice(name=text, value=text))
+        return list(choices.values())[:AUTOCOMPLETE_LIMIT]
+
+    # -- "Find answer" on a message -------------------------------------------------------
+
+    async def find_answer(self, interaction: discord.Interaction,
+                          message: discord.Message) -> None:
+        if await self._too_fast(interaction):
+            return
+        question = message.content.strip()
+        if not question:
+            await interaction.response.send_message(NO_TEXT, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+            return
+        match, reply = self.answer(question)
+        await respond(interaction, reply, render=self.render)
+        await self._record(interaction, message.author, question, match)
+
+    # -- mentions and DMs -----------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        me = self.bot.user
+        if me is None or message.author.bot or message.webhook_id is not None:
+            return  # never answer bots, webhooks or ourselves: no reply loops
+        if message.author.id == me.id:
+            return
+        in_dm = message.guild is None
+        mentioned = me in message.mentions or _mention_pattern(me.id).search(message.content)
+        if not in_dm and not mentioned:
+            return
+        question = _mention_pattern(me.id).sub(" ", message.content).strip()
+        retry_after = self.bot.cooldown.hit(message.author.id)
+        try:
+            if retry_after is not None:
+                await message.reply(cooldown_message(retry_after), mention_author=False,
+                                    allowed_mentions=NO_MENTIONS, delete_after=10)
+                return
+            if not question:
+                await message.reply(EMPTY_QUESTION, mention_author=False,
+                                    allowed_mentions=NO_MENTIONS)
+                return
+            match, reply = self.answer(question)
+            question_ids: list[int | None] = []
+
+            async def picked(_: discord.Interaction, item_id: str) -> None:
+                await self.bot.recorder.click(question_ids[0] if question_ids else None, item_id)
+
+            await reply_to(message, reply, owner_id=message.author.id, render=self.render,
+                           on_pick=picked)
+            question_ids.append(await self._record(message, message.author, question, match))
+        except discord.HTTPException:
+            log.exception("could not reply to message %s", message.id)
+
+
+def _mention_pattern(user_id: int) -> re.Pattern[str]:
+    return re.compile(rf"<@!?{user_id}>")

@@ -1,0 +1,56 @@
+"""Send a core Reply to Discord, as an interaction response or as a reply to a message."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.models import Reply, ReplyKind
+from bot.discord_app.embeds import NO_MENTIONS, build_pages
+from bot.discord_app.views import ItemRenderer, OwnedView, PagerView, PickHook, SuggestView
+
+
+def view_for(reply: Reply, pages: list[discord.Embed], owner_id: int, render: ItemRenderer,
+             on_pick: PickHook | None = None) -> OwnedView | None:
+    """Did-you-mean buttons for a suggestion, page buttons for a long reply, else nothing."""
+    if reply.kind is ReplyKind.SUGGEST and reply.choices:
+        return SuggestView(owner_id, reply.choices, render, on_pick)
+    if len(pages) > 1:
+        return PagerView(owner_id, pages)
+    return None
+
+
+async def respond(interaction: discord.Interaction, reply: Reply, *, render: ItemRenderer,
+                  ephemeral: bool = False, on_pick: PickHook | None = None) -> None:
+    """Answer an interaction with the reply (a follow-up if it was already deferred)."""
+    pages = build_pages(reply)
+    view = view_for(reply, pages, interaction.user.id, render, on_pick)
+    if interaction.response.is_done():
+        if view is None:
+            await interaction.followup.send(embed=pages[0], ephemeral=ephemeral,
+                                            allowed_mentions=NO_MENTIONS)
+        else:
+            message = await interaction.followup.send(embed=pages[0], view=view,
+                                                      ephemeral=ephemeral, wait=True,
+                                                      allowed_mentions=NO_MENTIONS)
+            view.attach(message=message)
+        return
+    if view is None:
+        await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral,
+                                                allowed_mentions=NO_MENTIONS)
+    else:
+        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral,
+                                                allowed_mentions=NO_MENTIONS)
+        view.attach(interaction=interaction)
+
+
+async def reply_to(message: discord.Message, reply: Reply, *, owner_id: int,
+                   render: ItemRenderer, on_pick: PickHook | None = None) -> discord.Message:
+    """Reply to a channel or DM message with the reply, without pinging its author."""
+    pages = build_pages(reply)
+    view = view_for(reply, pages, owner_id, render, on_pick)
+    kwargs = {"embed": pages[0], "mention_author": False, "allowed_mentions": NO_MENTIONS}
+    sent = (await message.reply(**kwargs) if view is None
+            else await message.reply(view=view, **kwargs))
+    if view is not None:
+        view.attach(message=sent)
+    return sent

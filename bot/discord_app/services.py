@@ -1,0 +1,54 @@
+"""Long-lived services the bot needs besides Discord: the question log (curation store)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.discord_app.recorder import Recorder
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def user_id_salt(settings: Settings) -> str:
+    """USER_ID_SALT, else a random salt kept beside the database (created once, mode 0600)."""
+    if settings.user_id_salt:
+        return settings.user_id_salt
+    path = settings.database_path.with_name(settings.database_path.name + ".salt")
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    salt = secrets.token_hex(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(salt)
+    return salt
+
+
+async def open_store(settings: Settings) -> Store | None:
+    """The store, or None (logged) when it cannot be opened: the bot answers without it."""
+    try:
+        return await Store.open(Path(settings.database_path), salt=user_id_salt(settings),
+                                store_user_ids=settings.store_user_ids)
+    except Exception:
+        log.exception("the question log at %s is unavailable; answering without it",
+                      settings.database_path)
+        return None
+
+
+@asynccontextmanager
+async def open_recorder(settings: Settings) -> AsyncIterator[Recorder]:
+    store = await open_store(settings)
+    try:
+        yield Recorder(store)
+    finally:
+        if store is not None:
+            await store.close()

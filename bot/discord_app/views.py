@@ -1,0 +1,133 @@
+"""Buttons: did-you-mean choices and page turning, usable only by the member who asked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+import discord
+
+from bot.core.models import Choice, Reply
+from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages, truncate
+
+log = logging.getLogger(__name__)
+
+VIEW_TIMEOUT = 180.0
+NOT_YOURS = "Only the person who asked can use these buttons. Ask your own question with `/ask`."
+
+ItemRenderer = Callable[[str], Reply | None]
+PickHook = Callable[[discord.Interaction, str], Awaitable[None]]
+
+
+class OwnedView(discord.ui.View):
+    """A view only its owner may press; on timeout its buttons are disabled in place."""
+
+    def __init__(self, owner_id: int, timeout: float = VIEW_TIMEOUT) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.message: discord.Message | None = None
+        self.interaction: discord.Interaction | None = None
+
+    def attach(self, *, message: discord.Message | None = None,
+               interaction: discord.Interaction | None = None) -> None:
+        """Remember where the view was sent, so that the timeout can disable it there."""
+        self.message = message
+        self.interaction = interaction
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(NOT_YOURS, ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+        return False
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+        try:
+            if self.interaction is not None:
+                await self.interaction.edit_original_response(view=self)
+            elif self.message is not None:
+                await self.message.edit(view=self)
+        except discord.HTTPException:
+            log.info("could not disable the buttons of a timed-out view", exc_info=True)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception,
+                       item: discord.ui.Item[discord.ui.View]) -> None:
+        log.error("button %r failed", getattr(item, "custom_id", item), exc_info=error)
+        message = "Sorry, something went wrong. It has been logged."
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(message, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+
+
+class SuggestView(OwnedView):
+    """'Did you mean…': one button per choice; a click turns the message into that answer."""
+
+    def __init__(self, owner_id: int, choices: Sequence[Choice], render: ItemRenderer,
+                 on_pick: PickHook | None = None, timeout: float = VIEW_TIMEOUT) -> None:
+        super().__init__(owner_id, timeout)
+        self.render = render
+        self.on_pick = on_pick
+        for number, choice in enumerate(choices[:3], 1):
+            button: discord.ui.Button[SuggestView] = discord.ui.Button(
+                label=truncate(f"{number}. {choice.title}", BUTTON_LABEL_LIMIT),
+                style=discord.ButtonStyle.primary,
+            )
+            button.callback = self._make_callback(choice.id)  # type: ignore[method-assign]
+            self.add_item(button)
+
+    def _make_callback(self, item_id: str) -> Callable[[discord.Interaction], Awaitable[None]]:
+        async def pick(interaction: discord.Interaction) -> None:
+            reply = self.render(item_id)
+            if reply is None:
+                await interaction.response.send_message(
+                    "That topic is no longer in the knowledge base.", ephemeral=True,
+                    allowed_mentions=NO_MENTIONS)
+                return
+            self.stop()
+            pages = build_pages(reply)
+            view = PagerView(self.owner_id, pages) if len(pages) > 1 else None
+            await interaction.response.edit_message(embeds=[pages[0]], view=view,
+                                                    allowed_mentions=NO_MENTIONS)
+            if view is not None:
+                view.attach(interaction=interaction)
+            if self.on_pick is not None:
+                await self.on_pick(interaction, item_id)
+
+        return pick
+
+
+class PagerView(OwnedView):
+    """◀ / ▶ through the pages of a reply longer than one embed."""
+
+    def __init__(self, owner_id: int, pages: Sequence[discord.Embed],
+                 timeout: float = VIEW_TIMEOUT) -> None:
+        super().__init__(owner_id, timeout)
+        self.pages = list(pages)
+        self.index = 0
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    async def _show(self, interaction: discord.Interaction) -> None:
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self,
+                                                allowed_mentions=NO_MENTIONS)
+
+    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction,
+                       _: discord.ui.Button[PagerView]) -> None:
+        self.index = max(self.index - 1, 0)
+        await self._show(interaction)
+
+    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction,
+                   _: discord.ui.Button[PagerView]) -> None:
+        self.index = min(self.index + 1, len(self.pages) - 1)
+        await self._show(interaction)
