@@ -1,0 +1,165 @@
+"""Blocking reads and writes on an open connection. Called only on the store's worker thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import TypeVar
+
+from bot.core.gaps import GapGroup, GapQuestion, group_questions
+from bot.store.clock import from_db, to_db, utc, window
+from bot.store.records import VERDICTS, DayCount, ItemStats, QuestionRecord, Stats
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MAX_GAP_ROWS = 5_000  # most recent low-confidence questions considered for grouping
+TOP_GAPS = 5
+
+
+def write(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    """Run `work` in one IMMEDIATE transaction: takes the write lock up front, so a busy
+    database waits for the busy timeout instead of failing half-way."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                logger.warning("rollback failed", exc_info=True)
+        raise
+    return result
+
+
+def insert_question(conn: sqlite3.Connection, *, record: QuestionRecord, user_hash: str | None,
+                    raw_user_id: str | None) -> int:
+    cursor = conn.execute(
+        "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, user_id, text, "
+        "verdict, item_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (to_db(record.asked_at), record.guild_id, record.channel_id, user_hash, raw_user_id,
+         record.text, str(record.verdict), record.item_id, float(record.score)),
+    )
+    row_id = cursor.lastrowid
+    assert row_id is not None
+    return row_id
+
+
+def set_click(conn: sqlite3.Connection, *, question_id: int, item_id: str,
+              now: dt.datetime) -> int:
+    cursor = conn.execute(
+        "UPDATE questions SET clicked_id = ?, clicked_at = ? WHERE id = ?",
+        (item_id, to_db(now), question_id),
+    )
+    return cursor.rowcount
+
+
+def upsert_vote(conn: sqlite3.Connection, *, question_id: int, voter_hash: str,
+                voter_id: str | None, vote: int, now: dt.datetime) -> tuple[int, int]:
+    conn.execute(
+        "INSERT INTO feedback (question_id, voter_hash, voter_id, vote, voted_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (question_id, voter_hash) DO UPDATE SET "
+        "vote = excluded.vote, voted_at = excluded.voted_at, voter_id = excluded.voter_id",
+        (question_id, voter_hash, voter_id, vote, to_db(now)),
+    )
+    up, down = conn.execute(
+        "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0) FROM feedback "
+        "WHERE question_id = ?",
+        (question_id,),
+    ).fetchone()
+    return int(up), int(down)
+
+
+def delete_before(conn: sqlite3.Connection, *, cutoff: dt.datetime) -> tuple[int, int]:
+    """Delete questions asked before `cutoff` and their feedback: (questions, votes)."""
+    bound = to_db(cutoff)
+    votes = conn.execute(
+        "DELETE FROM feedback WHERE question_id IN "
+        "(SELECT id FROM questions WHERE asked_at < ?)", (bound,),
+    ).rowcount
+    questions = conn.execute("DELETE FROM questions WHERE asked_at < ?", (bound,)).rowcount
+    return questions, votes
+
+
+def gap_rows(conn: sqlite3.Connection, since: dt.datetime, until: dt.datetime,
+             threshold: float) -> list[GapQuestion]:
+    """Unanswered and low-confidence questions, newest first, at most MAX_GAP_ROWS."""
+    rows = conn.execute(
+        "SELECT text, asked_at, clicked_id, item_id FROM questions "
+        "WHERE asked_at >= ? AND asked_at <= ? AND (verdict IN ('none', 'suggest') "
+        "OR (verdict = 'answer' AND score < ?)) ORDER BY asked_at DESC, id DESC LIMIT ?",
+        (to_db(since), to_db(until), threshold, MAX_GAP_ROWS),
+    ).fetchall()
+    questions: list[GapQuestion] = []
+    for text, asked_at, clicked_id, item_id in rows:
+        # A clicked suggestion says best which entry the question belonged to.
+        ids = tuple(dict.fromkeys(i for i in (clicked_id, item_id) if i))
+        questions.append(GapQuestion(text, from_db(asked_at), ids))
+    return questions
+
+
+def gaps(conn: sqlite3.Connection, *, days: int, now: dt.datetime | None,
+         threshold: float) -> list[GapGroup]:
+    since, until = window(days, now)
+    return group_questions(gap_rows(conn, since, until, threshold))
+
+
+def stats(conn: sqlite3.Connection, *, days: int, now: dt.datetime | None,
+          threshold: float) -> Stats:
+    since, until = window(days, now)
+    bounds = (to_db(since), to_db(until))
+    where = "asked_at >= ? AND asked_at <= ?"
+    counts = dict.fromkeys(VERDICTS, 0)
+    for verdict, count in conn.execute(
+        f"SELECT verdict, COUNT(*) FROM questions WHERE {where} GROUP BY verdict", bounds
+    ):
+        counts[verdict] = count
+    clicks = conn.execute(
+        f"SELECT COUNT(*) FROM questions WHERE {where} AND clicked_id IS NOT NULL", bounds
+    ).fetchone()[0]
+    items: dict[str, list[int]] = {}
+    for item_id, count in conn.execute(
+        f"SELECT item_id, COUNT(*) FROM questions WHERE {where} AND verdict = 'answer' "
+        "AND item_id IS NOT NULL GROUP BY item_id", bounds
+    ):
+        items.setdefault(item_id, [0, 0, 0, 0])[0] = count
+    for item_id, count in conn.execute(
+        f"SELECT clicked_id, COUNT(*) FROM questions WHERE {where} "
+        "AND clicked_id IS NOT NULL GROUP BY clicked_id", bounds
+    ):
+        items.setdefault(item_id, [0, 0, 0, 0])[1] = count
+    for item_id, up, down in conn.execute(
+        "SELECT COALESCE(q.clicked_id, q.item_id), SUM(f.vote = 1), SUM(f.vote = -1) "
+        "FROM feedback f JOIN questions q ON q.id = f.question_id "
+        "WHERE q.asked_at >= ? AND q.asked_at <= ? AND COALESCE(q.clicked_id, q.item_id) "
+        "IS NOT NULL GROUP BY 1", bounds
+    ):
+        numbers = items.setdefault(item_id, [0, 0, 0, 0])
+        numbers[2], numbers[3] = int(up or 0), int(down or 0)
+    per_day = {since.date() + dt.timedelta(days=offset): dict.fromkeys(VERDICTS, 0)
+               for offset in range(days)}
+    for day_text, verdict, count in conn.execute(
+        f"SELECT substr(asked_at, 1, 10), verdict, COUNT(*) FROM questions WHERE {where} "
+        "GROUP BY 1, 2", bounds
+    ):
+        per_day.setdefault(dt.date.fromisoformat(day_text), dict.fromkeys(VERDICTS, 0))
+        per_day[dt.date.fromisoformat(day_text)][verdict] = count
+    ranked = sorted(items.items(), key=lambda pair: (-(pair[1][0] + pair[1][1]), pair[0]))
+    return Stats(
+        days=days,
+        since=since,
+        until=utc(until),
+        total=sum(counts.values()),
+        answered=counts["answer"],
+        suggested=counts["suggest"],
+        unanswered=counts["none"],
+        clicks=int(clicks),
+        items=tuple(ItemStats(item_id, *numbers) for item_id, numbers in ranked),
+        per_day=tuple(DayCount(day, **buckets) for day, buckets in sorted(per_day.items())),
+        top_gaps=tuple(group_questions(gap_rows(conn, since, until, threshold))[:TOP_GAPS]),
+    )

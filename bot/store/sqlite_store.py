@@ -1,0 +1,242 @@
+"""The SQLite store of questions, clicks and votes.
+
+One connection, used only by one dedicated worker thread: every database call is awaited
+through `loop.run_in_executor`, so the event loop never blocks and writes are serialised.
+Recording never raises: a locked, read-only, full or corrupt database is logged and the bot
+carries on answering. Reports (`gaps`, `stats`, `export`) raise `StoreError` instead, so an
+admin command can say the database is unavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Literal, TextIO, TypeVar
+
+from bot.core.gaps import GapGroup
+from bot.store import queries
+from bot.store.clock import utc, window
+from bot.store.export import export_rows
+from bot.store.hashing import hash_user
+from bot.store.records import QuestionRecord, Stats, StoreError
+from bot.store.schema import migrate
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DEFAULT_BUSY_TIMEOUT = 5.0  # seconds a write waits for another connection's lock
+LOW_CONFIDENCE = 0.6  # answers scored below this count as gaps too
+TERMINAL_CHANNEL = "terminal"
+
+
+class Store:
+    """Use `await Store.open(...)`; `await store.close()` when done."""
+
+    def __init__(self, path: Path, executor: ThreadPoolExecutor, conn: sqlite3.Connection,
+                 *, salt: str, store_user_ids: bool, version: int) -> None:
+        self.path = path
+        self.schema_version = version
+        self._executor = executor
+        self._conn: sqlite3.Connection | None = conn
+        self._salt = salt
+        self._store_user_ids = store_user_ids
+        self._failing = False
+
+    # -- life cycle ---------------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, path: Path, *, salt: str, store_user_ids: bool = False,
+                   busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Store:
+        """Open (creating it and its folder if needed) and migrate the database.
+
+        Raises StoreError when the database cannot be opened or migrated.
+        """
+        if not salt:
+            logger.warning("no salt for hashing user ids: hashes can be reversed by guessing ids")
+        path = Path(path)
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="faqbot-store")
+        loop = asyncio.get_running_loop()
+        try:
+            conn, version = await loop.run_in_executor(
+                executor, functools.partial(_connect, path, busy_timeout)
+            )
+        except (sqlite3.Error, OSError, StoreError) as exc:
+            executor.shutdown(wait=False)
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        logger.info("database %s open at schema version %d", path, version)
+        return cls(path, executor, conn, salt=salt, store_user_ids=store_user_ids,
+                   version=version)
+
+    async def close(self) -> None:
+        """Finish queued work, close the connection and stop the worker. Idempotent."""
+        if self._conn is None:
+            return
+        conn, self._conn = self._conn, None
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(self._executor, _close, conn)
+        finally:
+            self._executor.shutdown(wait=False)
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    # -- recording: never raises ---------------------------------------------------------
+
+    async def record_question(self, record: QuestionRecord) -> int | None:
+        """Record a question; its row id, or None when the database failed (logged)."""
+        user_hash = raw_id = None
+        if record.user_id is not None:
+            user_hash = hash_user(self._salt, record.user_id)
+            raw_id = str(record.user_id) if self._store_user_ids else None
+        work = functools.partial(queries.insert_question, record=record, user_hash=user_hash,
+                                 raw_user_id=raw_id)
+        return await self._record("record a question", work)
+
+    async def record_click(self, question_id: int, item_id: str) -> None:
+        """Note which suggestion was clicked for a question."""
+        now = utc()
+        updated = await self._record(
+            "record a suggestion click",
+            functools.partial(queries.set_click, question_id=question_id, item_id=item_id,
+                              now=now),
+        )
+        if updated == 0:
+            logger.info("click on suggestion %s for unknown question %d (pruned?)",
+                        item_id, question_id)
+
+    async def record_feedback(self, question_id: int, user_id: int | str,
+                              vote: int) -> tuple[int, int] | None:
+        """Record a member's 👍 (+1) or 👎 (-1) on an answer, replacing any earlier vote.
+
+        Returns the answer's (up, down) totals, or None when the database failed (logged).
+        Raises ValueError only for a vote other than +1 or -1.
+        """
+        if vote not in (1, -1):
+            raise ValueError(f"vote must be +1 or -1, not {vote!r}")
+        voter_id = str(user_id) if self._store_user_ids else None
+        work = functools.partial(queries.upsert_vote, question_id=question_id,
+                                 voter_hash=hash_user(self._salt, user_id), voter_id=voter_id,
+                                 vote=vote, now=utc())
+        return await self._record("record feedback", work)
+
+    async def prune(self, retention_days: int, *, now: dt.datetime | None = None) -> int:
+        """Delete questions older than `retention_days` and their votes; rows deleted.
+
+        A retention of 0 or less keeps everything. Never raises: failures are logged.
+        """
+        if retention_days <= 0:
+            return 0
+        cutoff = utc(now) - dt.timedelta(days=retention_days)
+        result = await self._record(
+            "prune old questions", functools.partial(queries.delete_before, cutoff=cutoff)
+        )
+        if result is None:
+            return 0
+        questions, votes = result
+        if questions or votes:
+            logger.info("pruned %d questions and %d votes older than %d days",
+                        questions, votes, retention_days)
+        return questions + votes
+
+    # -- reports: raise StoreError -----------------------------------------------------------
+
+    async def gaps(self, days: int, *, now: dt.datetime | None = None,
+                   threshold: float = LOW_CONFIDENCE) -> list[GapGroup]:
+        """Unanswered and low-confidence questions of the last `days` days, grouped."""
+        return await self._read(functools.partial(queries.gaps, days=days, now=now,
+                                                  threshold=threshold))
+
+    async def stats(self, days: int, *, now: dt.datetime | None = None,
+                    threshold: float = LOW_CONFIDENCE) -> Stats:
+        """Usage figures of the last `days` days."""
+        return await self._read(functools.partial(queries.stats, days=days, now=now,
+                                                  threshold=threshold))
+
+    async def export(self, fmt: Literal["csv", "jsonl"], out: TextIO, *,
+                     days: int | None = None, now: dt.datetime | None = None) -> int:
+        """Write the questions of the last `days` UTC days (all when None) to `out`; rows
+        written, oldest first.
+
+        Writing happens on the worker thread: leave `out` alone until this returns.
+        """
+        since = None if days is None else window(days, now)[0]
+        return await self._read(functools.partial(export_rows, fmt=fmt, out=out, since=since))
+
+    # -- the worker -------------------------------------------------------------------------
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work(connection)` on the worker thread."""
+        conn = self._conn
+        if conn is None:
+            raise StoreError(f"database {self.path} is closed")
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, work, conn)
+        except RuntimeError as exc:  # the executor was shut down under us
+            raise StoreError(f"database {self.path} is closed") from exc
+
+    async def _record(self, what: str, work: Callable[..., T]) -> T | None:
+        try:
+            result = await self._run(functools.partial(queries.write, work=work))
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            if self._failing:
+                logger.debug("could not %s: %s", what, exc)
+            else:
+                self._failing = True
+                logger.warning("could not %s in %s: %s (%s); the bot carries on without "
+                               "recording until the database recovers",
+                               what, self.path, exc, _error_name(exc))
+            return None
+        except Exception:
+            logger.exception("could not %s in %s", what, self.path)
+            return None
+        if self._failing:
+            self._failing = False
+            logger.warning("database %s is recording again", self.path)
+        return result
+
+    async def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        try:
+            return await self._run(work)
+        except sqlite3.Error as exc:
+            logger.warning("database %s could not be read: %s", self.path, exc)
+            raise StoreError(f"database {self.path} could not be read: {exc}") from exc
+
+
+def _connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, int]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+    try:
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            logger.warning("database %s runs in %s journal mode, not WAL", path, mode)
+        # In WAL mode NORMAL loses no committed transaction when the process dies; only a
+        # power cut can cost the last few, and never corrupts the file.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        version = migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn, version
+
+
+def _close(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute("PRAGMA optimize")
+    except sqlite3.Error:
+        logger.debug("PRAGMA optimize failed on close", exc_info=True)
+    conn.close()
+
+
+def _error_name(exc: BaseException) -> Any:
+    return getattr(exc, "sqlite_errorname", type(exc).__name__)
