@@ -13,6 +13,7 @@ from bot.core.cooldown import Cooldown
 from bot.core.library import Library
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.recorder import Recorder
+from bot.discord_app.votes import VoteButton
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class FaqBotMixin:
         from bot.discord_app.cogs import load_cogs
 
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
+        self.add_dynamic_items(VoteButton)  # type: ignore[attr-defined]
         await load_cogs(self)  # type: ignore[arg-type]
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)

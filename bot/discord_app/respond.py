@@ -7,23 +7,34 @@ import discord
 from bot.core.models import Reply, ReplyKind
 from bot.discord_app.embeds import NO_MENTIONS, build_pages
 from bot.discord_app.views import ItemRenderer, OwnedView, PagerView, PickHook, SuggestView
+from bot.discord_app.votes import add_vote_buttons
 
 
-def view_for(reply: Reply, pages: list[discord.Embed], owner_id: int, render: ItemRenderer,
-             on_pick: PickHook | None = None) -> OwnedView | None:
-    """Did-you-mean buttons for a suggestion, page buttons for a long reply, else nothing."""
+def view_for(reply: Reply, pages: list[discord.Embed], owner_id: int, render: ItemRenderer, *,
+             on_pick: PickHook | None = None,
+             question_id: int | None = None) -> discord.ui.View | None:
+    """Did-you-mean buttons for a suggestion; page buttons for a long reply; votes on answers."""
     if reply.kind is ReplyKind.SUGGEST and reply.choices:
-        return SuggestView(owner_id, reply.choices, render, on_pick)
-    if len(pages) > 1:
-        return PagerView(owner_id, pages)
-    return None
+        return SuggestView(owner_id, reply.choices, render, on_pick, question_id=question_id)
+    view: discord.ui.View | None = PagerView(owner_id, pages) if len(pages) > 1 else None
+    if reply.kind is ReplyKind.ANSWER and question_id is not None:
+        view = add_vote_buttons(view or discord.ui.View(timeout=None), question_id)
+    return view
+
+
+def _attach(view: discord.ui.View | None, *, message: discord.Message | None = None,
+            interaction: discord.Interaction | None = None) -> None:
+    if isinstance(view, OwnedView):
+        view.attach(message=message, interaction=interaction)
 
 
 async def respond(interaction: discord.Interaction, reply: Reply, *, render: ItemRenderer,
-                  ephemeral: bool = False, on_pick: PickHook | None = None) -> None:
+                  ephemeral: bool = False, on_pick: PickHook | None = None,
+                  question_id: int | None = None) -> None:
     """Answer an interaction with the reply (a follow-up if it was already deferred)."""
     pages = build_pages(reply)
-    view = view_for(reply, pages, interaction.user.id, render, on_pick)
+    view = view_for(reply, pages, interaction.user.id, render, on_pick=on_pick,
+                    question_id=question_id)
     if interaction.response.is_done():
         if view is None:
             await interaction.followup.send(embed=pages[0], ephemeral=ephemeral,
@@ -32,7 +43,7 @@ async def respond(interaction: discord.Interaction, reply: Reply, *, render: Ite
             message = await interaction.followup.send(embed=pages[0], view=view,
                                                       ephemeral=ephemeral, wait=True,
                                                       allowed_mentions=NO_MENTIONS)
-            view.attach(message=message)
+            _attach(view, message=message)
         return
     if view is None:
         await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral,
@@ -40,17 +51,17 @@ async def respond(interaction: discord.Interaction, reply: Reply, *, render: Ite
     else:
         await interaction.response.send_message(embed=pages[0], view=view, ephemeral=ephemeral,
                                                 allowed_mentions=NO_MENTIONS)
-        view.attach(interaction=interaction)
+        _attach(view, interaction=interaction)
 
 
 async def reply_to(message: discord.Message, reply: Reply, *, owner_id: int,
-                   render: ItemRenderer, on_pick: PickHook | None = None) -> discord.Message:
+                   render: ItemRenderer, on_pick: PickHook | None = None,
+                   question_id: int | None = None) -> discord.Message:
     """Reply to a channel or DM message with the reply, without pinging its author."""
     pages = build_pages(reply)
-    view = view_for(reply, pages, owner_id, render, on_pick)
+    view = view_for(reply, pages, owner_id, render, on_pick=on_pick, question_id=question_id)
     kwargs = {"embed": pages[0], "mention_author": False, "allowed_mentions": NO_MENTIONS}
     sent = (await message.reply(**kwargs) if view is None
             else await message.reply(view=view, **kwargs))
-    if view is not None:
-        view.attach(message=sent)
+    _attach(view, message=sent)
     return sent

@@ -9,6 +9,7 @@ import discord
 
 from bot.core.models import Choice, Reply
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages, truncate
+from bot.discord_app.votes import add_vote_buttons
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +69,12 @@ class SuggestView(OwnedView):
     """'Did you mean…': one button per choice; a click turns the message into that answer."""
 
     def __init__(self, owner_id: int, choices: Sequence[Choice], render: ItemRenderer,
-                 on_pick: PickHook | None = None, timeout: float = VIEW_TIMEOUT) -> None:
+                 on_pick: PickHook | None = None, timeout: float = VIEW_TIMEOUT, *,
+                 question_id: int | None = None) -> None:
         super().__init__(owner_id, timeout)
         self.render = render
         self.on_pick = on_pick
+        self.question_id = question_id
         for number, choice in enumerate(choices[:3], 1):
             button: discord.ui.Button[SuggestView] = discord.ui.Button(
                 label=truncate(f"{number}. {choice.title}", BUTTON_LABEL_LIMIT),
@@ -90,10 +93,13 @@ class SuggestView(OwnedView):
                 return
             self.stop()
             pages = build_pages(reply)
-            view = PagerView(self.owner_id, pages) if len(pages) > 1 else None
+            view: discord.ui.View | None = (PagerView(self.owner_id, pages) if len(pages) > 1
+                                            else None)
+            if self.question_id is not None:
+                view = add_vote_buttons(view or discord.ui.View(timeout=None), self.question_id)
             await interaction.response.edit_message(embeds=[pages[0]], view=view,
                                                     allowed_mentions=NO_MENTIONS)
-            if view is not None:
+            if isinstance(view, OwnedView):
                 view.attach(interaction=interaction)
             if self.on_pick is not None:
                 await self.on_pick(interaction, item_id)

@@ -14,6 +14,7 @@ from bot.core.models import Match, Reply
 from bot.core.render import render_item, render_match
 from bot.discord_app.embeds import CHOICE_NAME_LIMIT, NO_MENTIONS, truncate
 from bot.discord_app.respond import reply_to, respond
+from bot.discord_app.views import PickHook
 
 if TYPE_CHECKING:
     from bot.discord_app.client import AnyFaqBot
@@ -78,14 +79,15 @@ class AskCog(commands.Cog):
                                                     allowed_mentions=NO_MENTIONS)
             return
         match, reply = self.answer(question)
-        question_ids: list[int | None] = []
-
-        async def picked(_: discord.Interaction, item_id: str) -> None:
-            await self.bot.recorder.click(question_ids[0] if question_ids else None, item_id)
-
+        question_id = await self._record(interaction, interaction.user, question, match)
         await respond(interaction, reply, render=self.render, ephemeral=ephemeral,
-                      on_pick=picked)
-        question_ids.append(await self._record(interaction, interaction.user, question, match))
+                      on_pick=self._click_recorder(question_id), question_id=question_id)
+
+    def _click_recorder(self, question_id: int | None) -> PickHook:
+        async def picked(_: discord.Interaction, item_id: str) -> None:
+            await self.bot.recorder.click(question_id, item_id)
+
+        return picked
 
     # -- /ask ---------------------------------------------------------------------------
 
@@ -121,8 +123,9 @@ class AskCog(commands.Cog):
                                                     allowed_mentions=NO_MENTIONS)
             return
         match, reply = self.answer(question)
-        await respond(interaction, reply, render=self.render)
-        await self._record(interaction, message.author, question, match)
+        question_id = await self._record(interaction, message.author, question, match)
+        await respond(interaction, reply, render=self.render,
+                      on_pick=self._click_recorder(question_id), question_id=question_id)
 
     # -- mentions and DMs -----------------------------------------------------------------
 
@@ -149,14 +152,9 @@ class AskCog(commands.Cog):
                                     allowed_mentions=NO_MENTIONS)
                 return
             match, reply = self.answer(question)
-            question_ids: list[int | None] = []
-
-            async def picked(_: discord.Interaction, item_id: str) -> None:
-                await self.bot.recorder.click(question_ids[0] if question_ids else None, item_id)
-
+            question_id = await self._record(message, message.author, question, match)
             await reply_to(message, reply, owner_id=message.author.id, render=self.render,
-                           on_pick=picked)
-            question_ids.append(await self._record(message, message.author, question, match))
+                           on_pick=self._click_recorder(question_id), question_id=question_id)
         except discord.HTTPException:
             log.exception("could not reply to message %s", message.id)
 
