@@ -1,6 +1,12 @@
 """Check parsed knowledge files against the schema and build one KnowledgeBase from them.
 
 Every problem is collected, none raised early: a curator sees all of them in one pass.
+`load_knowledge` is the one call for a folder: loader and schema problems together, and a
+KnowledgeBase only when there are none.
+
+`related` lists see-also links. An item naming itself is an error; links that go both ways
+(A lists B and B lists A), or round a longer loop, are normal for see-also and allowed: nothing
+here follows the links, so no loop can run forever.
 """
 
 from __future__ import annotations
@@ -8,10 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from bot.core.loader import Node, ParsedFile
+from bot.core.loader import Node, ParsedFile, load_folder
 from bot.core.models import (
     ComparisonTable,
     Entry,
@@ -43,6 +51,7 @@ ROW_FIELDS = ("id", "factor", "cells", "aliases", "questions", "keywords", "rela
 SOURCE_FIELDS = ("document", "section")
 THRESHOLD_FIELDS = ("answer", "suggest", "margin")
 
+
 @dataclass(slots=True)
 class _Collected:
     entries: list[Entry] = field(default_factory=list)
@@ -50,6 +59,7 @@ class _Collected:
     synonyms: dict[str, list[str]] = field(default_factory=dict)
     thresholds: Thresholds | None = None
     thresholds_at: Location | None = None
+    table_at: Location | None = None
     ids: dict[str, Location] = field(default_factory=dict)
     related: list[tuple[str, str, Location]] = field(default_factory=list)
 
@@ -58,11 +68,22 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.out = _Collected()
+        self.blanked: frozenset[int] = frozenset()
 
     # -- small typed readers ------------------------------------------------------------
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem.at(where, message))
+
+    def missing(self, owner: Node, key: str) -> None:
+        """Report a required field that is absent, unless a field was there with a value the
+        loader already refused, or a line inside `owner` was blanked after a syntax error (the
+        field was probably on it)."""
+        if key in owner.key_locations:
+            return
+        if any(owner.spans(line) for line in self.blanked):
+            return
+        self.problem(owner.location, f"missing required field '{key}'")
 
     def mapping(self, node: Node, what: str) -> dict[str, Node] | None:
         if not node.is_map:
@@ -75,17 +96,16 @@ class _Checker:
         for key, where in node.key_locations.items():
             if key not in allowed:
                 hint = difflib.get_close_matches(key, allowed, n=1)
-                also = f"; did you mean '{hint[0]}'?" if hint else f" (allowed: {', '.join(allowed)})"
+                also = (f"; did you mean '{hint[0]}'?" if hint
+                        else f" (allowed: {', '.join(allowed)})")
                 self.problem(where, f"unknown field '{key}' in {what}{also}")
 
     def text(self, fields: dict[str, Node], key: str, owner: Node, *, required: bool,
              limit: int = MAX_ANSWER) -> str | None:
         node = fields.get(key)
         if node is None:
-            if required and key not in owner.key_locations:
-                self.problem(owner.location, f"missing required field '{key}'")
-            elif required:
-                self.problem(owner.key_locations[key], f"'{key}' is empty")
+            if required:
+                self.missing(owner, key)
             return None
         if not isinstance(node.value, str):
             if node.value is None:
@@ -100,8 +120,11 @@ class _Checker:
                 self.problem(node.location, f"'{key}' is empty")
             return None
         if len(value) > limit:
+            also = (" (too long for Discord even when split into several messages)"
+                    if limit == MAX_ANSWER else "")
             self.problem(node.location,
-                         f"'{key}' is {len(value):,} characters; at most {limit:,} allowed")
+                         f"'{key}' is {len(value):,} characters; at most {limit:,} "
+                         f"allowed{also}")
         return value
 
     def text_list(self, fields: dict[str, Node], key: str, *, required: bool = False,
@@ -143,8 +166,7 @@ class _Checker:
             return None
         where = fields["id"].location
         if not ID_PATTERN.match(value):
-            self.problem(where, f"id '{value}' must be kebab-case: lowercase ASCII letters, "
-                                "digits and single hyphens")
+            self.problem(where, _bad_id(value))
             return None
         first = self.out.ids.get(value)
         if first is not None:
@@ -186,20 +208,27 @@ class _Checker:
         node = fields.get("source")
         if node is None:
             return Source(document) if document else None
-        if isinstance(node.value, str) and node.value.strip():
+        if isinstance(node.value, str):
+            section = node.value.strip()
+            if not section:
+                self.problem(node.location, "'source' is empty")
+                return None
             if not document:
                 self.problem(node.location, "'source' names a section but the file sets no "
                                             "'document'; use {document: ..., section: ...}")
                 return None
-            return Source(document, node.value.strip())
-        values = self.mapping(node, "'source'")
-        if values is None:
+            return Source(document, section)
+        if not node.is_map:
+            self.problem(node.location, "'source' must be a section name or a mapping "
+                                        f"{{document: ..., section: ...}}, not {_kind(node)}")
             return None
+        values: dict[str, Node] = node.value
         self.known_fields(node, SOURCE_FIELDS, "'source'")
-        doc = self.text(values, "document", node, required=document is None, limit=MAX_TITLE)
-        section = self.text(values, "section", node, required=False, limit=MAX_TITLE)
-        doc = doc or document
-        return Source(doc, section) if doc else None
+        written = self.text(values, "document", node, required=document is None,
+                            limit=MAX_TITLE)
+        part = self.text(values, "section", node, required=False, limit=MAX_TITLE)
+        doc = written or document
+        return Source(doc, part) if doc else None
 
     def reviewed(self, fields: dict[str, Node]) -> dt.date | None:
         node = fields.get("reviewed")
@@ -215,12 +244,16 @@ class _Checker:
 
     def related(self, owner_id: str | None, fields: dict[str, Node]) -> tuple[str, ...]:
         values, places = self.text_list(fields, "related", limit=MAX_ID)
+        kept: list[str] = []
         for value, where in zip(values, places, strict=True):
             if value == owner_id:
-                self.problem(where, f"'{value}' lists itself as related")
+                self.problem(where, f"'{value}' lists itself in 'related'")
+            elif value in kept:
+                self.problem(where, f"'{value}' is listed twice in 'related'")
             else:
+                kept.append(value)
                 self.out.related.append((value, owner_id or "", where))
-        return tuple(v for v in values if v != owner_id)
+        return tuple(kept)
 
     # -- the schema -----------------------------------------------------------------
 
@@ -228,14 +261,17 @@ class _Checker:
         root = parsed.root
         if root is None:
             return
+        self.blanked = parsed.blanked
         fields = self.mapping(root, "a knowledge file")
         if fields is None:
             return
         self.known_fields(root, FILE_FIELDS, "a knowledge file")
-        if not any(key in fields for key in ("entries", "table", "synonyms", "matcher")):
+        needed = ("entries", "table", "synonyms", "matcher")
+        if not any(key in root.key_locations for key in needed) and not any(
+            root.spans(line) for line in self.blanked
+        ):
             self.problem(root.location, "a knowledge file needs 'entries' or 'table'")
         document = self.text(fields, "document", root, required=False, limit=MAX_TITLE)
-        self.file_thresholds(fields)
         self.synonyms(fields)
         base = self.out.thresholds or Thresholds()
         entries = fields.get("entries")
@@ -249,7 +285,12 @@ class _Checker:
         if table is not None:
             self.table(table, document, base)
 
-    def file_thresholds(self, fields: dict[str, Node]) -> None:
+    def file_thresholds(self, parsed: ParsedFile) -> None:
+        """The folder-wide `matcher` thresholds: read before any entry, whatever the file order."""
+        root = parsed.root
+        if root is None or not root.is_map:
+            return
+        fields: dict[str, Node] = root.value
         node = fields.get("matcher")
         if node is None:
             return
@@ -305,17 +346,19 @@ class _Checker:
         fields = self.mapping(node, "'table'")
         if fields is None:
             return
-        if self.out.table is not None and self.out.table.location is not None:
+        if self.out.table_at is not None:
             self.problem(node.location,
-                         f"the comparison table is already defined at {self.out.table.location}")
+                         f"the comparison table is already defined at {self.out.table_at}; "
+                         "there is one table")
             return
+        self.out.table_at = node.location
         self.known_fields(node, TABLE_FIELDS, "'table'")
         table_id = self.identifier(fields, node)
         title = self.text(fields, "title", node, required=True, limit=MAX_TITLE)
         columns, _ = self.text_list(fields, "columns", required=True, limit=MAX_TITLE)
         if "columns" not in fields:
-            self.problem(node.location, "missing required field 'columns'")
-        elif len(columns) < 2:
+            self.missing(node, "columns")
+        elif len(columns) < 2 and fields["columns"].is_list and fields["columns"].value:
             self.problem(fields["columns"].location, "'columns' needs at least two columns")
         answer = self.text(fields, "answer", node, required=False) or ""
         questions, _ = self.text_list(fields, "questions")
@@ -325,7 +368,9 @@ class _Checker:
         source = self.source(fields, document)
         reviewed = self.reviewed(fields)
         thresholds = self.thresholds(fields, base)
-        rows = self.rows(fields, node, columns, base)
+        column_count = len(fields["columns"].value) if "columns" in fields and \
+            fields["columns"].is_list else 0
+        rows = self.rows(fields, node, columns if len(columns) == column_count else [], base)
         if table_id is None or title is None or len(columns) < 2 or not rows:
             return
         self.out.table = ComparisonTable(
@@ -338,7 +383,7 @@ class _Checker:
              base: Thresholds) -> list[TableRow]:
         node = fields.get("rows")
         if node is None:
-            self.problem(owner.location, "missing required field 'rows'")
+            self.missing(owner, "rows")
             return []
         if not node.is_list or not node.value:
             self.problem(node.location, "'rows' must be a non-empty list of rows")
@@ -354,14 +399,21 @@ class _Checker:
         row_id = self.identifier(fields, node)
         factor = self.text(fields, "factor", node, required=True, limit=MAX_TITLE)
         if "cells" not in fields:
-            self.problem(node.location, "missing required field 'cells'")
+            self.missing(node, "cells")
         cells, _ = self.text_list(fields, "cells", required=True, limit=MAX_CELL)
-        if "cells" in fields and fields["cells"].is_list and columns and len(cells) != len(columns):
-            missing = "missing a cell" if len(cells) < len(columns) else "one cell too many"
+        written = fields["cells"].value if "cells" in fields and fields["cells"].is_list else None
+        if written is not None and columns and len(written) != len(columns):
+            gap = len(columns) - len(written)
+            if gap > 0:
+                what = "missing a cell" if gap == 1 else f"missing {gap} cells"
+            else:
+                what = "one cell too many" if gap == -1 else f"{-gap} cells too many"
             self.problem(fields["cells"].location,
-                         f"row has {len(cells)} cells but the table has {len(columns)} columns "
-                         f"({', '.join(columns)}): {missing}")
+                         f"row has {len(written)} cells but the table has {len(columns)} columns "
+                         f"({', '.join(columns)}): {what}")
             cells = []
+        elif written is not None and len(cells) != len(written):
+            cells = []  # an empty or mistyped cell, already reported
         aliases, _ = self.text_list(fields, "aliases")
         questions, _ = self.text_list(fields, "questions")
         keywords, _ = self.text_list(fields, "keywords")
@@ -380,17 +432,26 @@ class _Checker:
             if target not in self.out.ids:
                 hint = difflib.get_close_matches(target, list(self.out.ids), n=1)
                 also = f"; did you mean '{hint[0]}'?" if hint else ""
-                self.problem(where, f"'{owner}' is related to unknown id '{target}'{also}")
+                whose = f" (in '{owner}')" if owner else ""
+                self.problem(where, f"related id '{target}' does not exist{whose}{also}")
 
 
 def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Build the KnowledgeBase, or return every problem found."""
+    """Build the KnowledgeBase, or return every problem found.
+
+    Files the loader marked not clean are checked like the rest, so that all their problems are
+    reported, but then no KnowledgeBase is built (the loader's problems say why).
+    """
     checker = _Checker()
+    for parsed in files:
+        checker.file_thresholds(parsed)
     for parsed in files:
         checker.file(parsed)
     checker.cross_checks()
     if checker.problems:
         return None, sorted(checker.problems)
+    if not all(parsed.clean for parsed in files):
+        return None, []
     out = checker.out
     if not out.entries and out.table is None:
         where = files[0].path if files else "knowledge"
@@ -403,6 +464,35 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
         files=tuple(parsed.path for parsed in files),
     )
     return kb, []
+
+
+def load_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and validate a folder: the KnowledgeBase, or None and every problem, sorted.
+
+    Loader problems (syntax, encoding, tags, duplicate keys...) and schema problems are
+    reported together; any loader problem means no KnowledgeBase.
+    """
+    loaded = load_folder(folder)
+    kb, problems = validate(loaded.files) if loaded.files else (None, [])
+    problems = sorted({*loaded.problems, *problems})
+    if problems or kb is None:
+        if not problems:  # pragma: no cover - validate explains every refusal
+            problems = [Problem(str(folder), 1, 1, "the knowledge base did not load")]
+        return None, problems
+    return kb, []
+
+
+def _bad_id(value: str) -> str:
+    """Why an id is refused, naming a look-alike character if there is one."""
+    for position, char in enumerate(value, 1):
+        if not char.isascii():
+            name = unicodedata.name(char, f"U+{ord(char):04X}")
+            return (f"id '{value}' has the non-ASCII character '{char}' ({name}) at position "
+                    f"{position}; ids use lowercase ASCII letters, digits and hyphens only")
+    suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    also = f"; try '{suggestion}'" if suggestion and suggestion != value else ""
+    return (f"id '{value}' must be kebab-case: lowercase ASCII letters, digits and single "
+            f"hyphens{also}")
 
 
 def _kind(node: Node) -> str:

@@ -1,0 +1,480 @@
+"""The YAML loader: safe tags only, duplicate keys, encodings, limits, recovery, file handling."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.core import loader
+from bot.core.loader import MAX_FILE_BYTES, load_folder, parse_text
+from bot.core.problems import Problem
+
+PROBLEM_FORMAT = re.compile(r"^[^:]+:\d+:\d+: .+")
+
+
+def parse(text: str | bytes, name: str = "kb.yaml") -> tuple[loader.ParsedFile | None,
+                                                               list[Problem]]:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    parsed, problems = parse_text(name, data)
+    assert all(PROBLEM_FORMAT.match(str(p)) for p in problems), problems
+    return parsed, sorted(problems)
+
+
+def where(problems: list[Problem]) -> list[tuple[int, int, str]]:
+    return [(p.line, p.column, p.message) for p in problems]
+
+
+def only(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+# -- safe tags ---------------------------------------------------------------------------------
+
+
+def test_python_tags_are_reported_and_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    parsed, problems = parse(
+        "a: 1\n"
+        f"b: !!python/object/apply:os.system ['touch {marker}']\n"
+        "c: !!python/name:os.system\n"
+    )
+    assert not marker.exists()
+    assert where(problems) == [
+        (2, 4, "tag !!python/object/apply:os.system is not allowed; plain YAML values only "
+               "(nothing tagged is ever run or built)"),
+        (3, 4, "tag !!python/name:os.system is not allowed; plain YAML values only "
+               "(nothing tagged is ever run or built)"),
+    ]
+    assert parsed is not None and not parsed.clean
+    assert set(parsed.root.value) == {"a"} if parsed.root else False
+
+
+@pytest.mark.parametrize(("text", "tag"), [
+    ("a: !!binary aGVsbG8=\n", "!!binary"),
+    ("a: !custom x\n", "!custom"),
+    ("a: !!set {x, y}\n", "!!set"),
+    ("a: !!python/object:collections.OrderedDict {}\n", "!!python/object:collections.OrderedDict"),
+])
+def test_tags_outside_the_core_schema_are_refused(text: str, tag: str) -> None:
+    _, problems = parse(text)
+    problem = only(problems)
+    assert (problem.line, problem.column) == (1, 4)
+    assert problem.message.startswith(f"tag {tag} is not allowed")
+
+
+def test_core_tags_and_plain_values_are_fine() -> None:
+    parsed, problems = parse("a: !!str 12\nb: 12\nc: 1.5\nd: true\ne: ~\nf: 2025-01-31\ng: =\n")
+    assert problems == []
+    assert parsed is not None and parsed.clean and parsed.root is not None
+    values = {key: node.value for key, node in parsed.root.value.items()}
+    assert values["a"] == "12" and values["b"] == 12 and values["g"] == "="
+    assert str(values["f"]) == "2025-01-31"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a: 2025-13-45\n", "'2025-13-45' is not a valid date; write YYYY-MM-DD"),
+    ("a: !!timestamp nope\n", "'nope' is not a valid date; write YYYY-MM-DD"),
+    ("a: !!int ''\n", "'' is not a valid int"),
+    ("a: !!bool maybe\n", "'maybe' is not a valid bool"),
+    ("a: !!float x\n", "'x' is not a valid float"),
+])
+def test_values_that_do_not_fit_their_type(text: str, message: str) -> None:
+    parsed, problems = parse(text)
+    assert where(problems) == [(1, 4, message)]
+    assert parsed is not None and parsed.root is not None and parsed.root.value == {}
+
+
+def test_merge_keys_are_refused() -> None:
+    _, problems = parse("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n")
+    assert where(problems) == [(3, 3, "merge keys (<<) are not allowed; write the fields out "
+                                      "in full")]
+
+
+# -- keys ----------------------------------------------------------------------------------
+
+
+def test_duplicate_keys_are_reported_with_both_lines() -> None:
+    parsed, problems = parse("title: one\nanswer: x\ntitle: two\n")
+    assert where(problems) == [(3, 1, "duplicate key 'title' (first at line 1); YAML would "
+                                      "silently keep only the last one")]
+    assert parsed is not None and not parsed.clean and parsed.root is not None
+    assert parsed.root.value["title"].value == "one"
+
+
+def test_duplicate_keys_in_nested_mappings_and_in_dropped_values() -> None:
+    _, problems = parse("a:\n  b: 1\n  b: 2\nc: 1\nc:\n  d: 1\n  d: !!python/none ''\n")
+    assert [(p.line, p.message.split(" (")[0].split(";")[0]) for p in problems] == [
+        (3, "duplicate key 'b'"),
+        (5, "duplicate key 'c'"),
+        (7, "duplicate key 'd'"),
+        (7, "tag !!python/none is not allowed"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "shown", "kind"), [
+    ("yes: 1\n", "yes", "true/false"),
+    ("no: 1\n", "no", "true/false"),
+    ("1: x\n", "1", "a number"),
+    ("1.5: x\n", "1.5", "a number"),
+    ("~: x\n", "~", "empty (null)"),
+    ("null: x\n", "null", "empty (null)"),
+    ("2025-01-01: x\n", "2025-01-01", "a date"),
+])
+def test_keys_yaml_reads_as_something_else(text: str, shown: str, kind: str) -> None:
+    _, problems = parse(text)
+    assert where(problems) == [
+        (1, 1, f"key '{shown}' is read by YAML as {kind}, not as a name; quote it: \"{shown}\":")
+    ]
+
+
+def test_quoted_odd_keys_are_text() -> None:
+    parsed, problems = parse('"yes": 1\n"1": 2\n')
+    assert problems == []
+    assert parsed is not None and parsed.root is not None
+    assert set(parsed.root.value) == {"yes", "1"}
+
+
+def test_complex_keys_are_refused() -> None:
+    _, problems = parse("? [a, b]\n: x\n")
+    assert where(problems) == [(1, 3, "a key must be plain text, not a list or a mapping")]
+
+
+# -- encodings and characters ------------------------------------------------------------------
+
+
+def test_byte_order_mark_is_reported_and_the_rest_still_read() -> None:
+    parsed, problems = parse(b"\xef\xbb\xbfa: 1\na: 2\n")
+    assert where(problems) == [
+        (1, 1, "file starts with a byte-order mark; save it as UTF-8 without BOM"),
+        (2, 1, "duplicate key 'a' (first at line 1); YAML would silently keep only the last one"),
+    ]
+    assert parsed is not None and not parsed.clean
+
+
+def test_not_utf8_bytes_each_with_line_and_column() -> None:
+    parsed, problems = parse(b"a: caf\xe9\nb: ok\nc: \xff\n")
+    assert where(problems) == [
+        (1, 7, "not UTF-8: byte 0xe9 cannot be decoded; save the file as UTF-8"),
+        (3, 4, "not UTF-8: byte 0xff cannot be decoded; save the file as UTF-8"),
+    ]
+    assert parsed is not None and not parsed.clean
+
+
+def test_not_utf8_at_all_is_summarised() -> None:
+    _, problems = parse(bytes(range(0x80, 0x100)) * 4)
+    assert len(problems) <= loader.MAX_REPORTS_PER_KIND + 5
+    assert any("bytes in all are not UTF-8" in p.message for p in problems)
+
+
+def test_utf16_is_refused_with_a_hint() -> None:
+    parsed, problems = parse("a: 1\n".encode("utf-16"))
+    assert parsed is None
+    assert where(problems) == [(1, 1, "file is UTF-16 (it starts with a UTF-16 byte-order mark); "
+                                      "save it as UTF-8")]
+
+
+def test_control_characters_are_reported() -> None:
+    parsed, problems = parse("a: b\x07c\nd: x\x00\n")
+    assert where(problems) == [
+        (1, 5, "control character U+0007 is not allowed"),
+        (2, 5, "control character U+0000 is not allowed"),
+    ]
+    assert parsed is not None and not parsed.clean
+
+
+def test_windows_line_endings_are_fine() -> None:
+    parsed, problems = parse("a: 1\r\nb:\r\n  - x\r\n  - y\r\nc: 1\r\n")
+    assert problems == []
+    assert parsed is not None and parsed.root is not None
+    assert parsed.root.key_locations["c"].line == 5
+    assert [item.value for item in parsed.root.value["b"].value] == ["x", "y"]
+
+
+def test_windows_line_endings_keep_line_numbers_in_problems() -> None:
+    _, problems = parse("a: 1\r\n\r\nb: 2\r\na: 3\r\n\tc: 4\r\nb: 5\r\n")
+    assert [(p.line, p.message[:20]) for p in problems] == [
+        (4, "duplicate key 'a' (f"),
+        (5, "tab character; YAML "),
+        (6, "duplicate key 'b' (f"),
+    ]
+
+
+def test_very_long_lines_are_fine() -> None:
+    parsed, problems = parse("a: " + "x" * 200_000 + "\nb: 1\n")
+    assert problems == []
+    assert parsed is not None and parsed.root is not None
+    assert len(parsed.root.value["a"].value) == 200_000
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n", "\n\t\n"])
+def test_empty_file(text: str) -> None:
+    parsed, problems = parse(text)
+    assert parsed is None
+    assert where(problems) == [(1, 1, "file is empty")]
+
+
+def test_only_comments() -> None:
+    parsed, problems = parse("# nothing yet\n")
+    assert parsed is None
+    assert where(problems) == [(1, 1, "file holds no YAML document, only comments")]
+
+
+def test_multiple_documents_are_refused_but_all_checked() -> None:
+    parsed, problems = parse("---\na: 1\n---\nb: 1\nb: 2\n")
+    assert [(p.line, p.message[:26]) for p in problems] == [
+        (3, "a second YAML document ('-"),
+        (5, "duplicate key 'b' (first a"),
+    ]
+    assert parsed is not None and not parsed.clean
+
+
+def test_a_leading_document_marker_is_fine() -> None:
+    parsed, problems = parse("---\na: 1\n...\n")
+    assert problems == []
+    assert parsed is not None and parsed.clean
+
+
+def test_top_level_scalar_parses_for_the_validator_to_refuse() -> None:
+    parsed, problems = parse("just some text\n")
+    assert problems == []
+    assert parsed is not None and parsed.root is not None and parsed.root.value == "just some text"
+
+
+# -- limits ----------------------------------------------------------------------------------
+
+
+def alias_bomb(levels: int = 9, width: int = 9) -> str:
+    lines = ['l0: &l0 ["lol"]']
+    for level in range(1, levels + 1):
+        refs = ", ".join([f"*l{level - 1}"] * width)
+        lines.append(f"l{level}: &l{level} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    started = time.perf_counter()
+    parsed, problems = parse(alias_bomb())
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0
+    assert parsed is None
+    assert [p.message for p in problems] == [
+        "anchors '&' and aliases '*' expand this file to more than 50,000 values; refused"
+    ]
+
+
+def test_modest_aliases_are_fine() -> None:
+    parsed, problems = parse("a: &x [1, 2]\nb: *x\nc: *x\n")
+    assert problems == []
+    assert parsed is not None and parsed.clean
+
+
+def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+    _, problems = parse("a: &x\n  - 1\n  - *x\n")
+    assert where(problems) == [(1, 4, "this value holds an alias '*' to itself; it would never "
+                                      "end")]
+
+
+def test_too_many_plain_values() -> None:
+    text = "".join(f"k{i}: v\n" for i in range(loader.MAX_NODES_PER_FILE + 10))
+    parsed, problems = parse(text)
+    assert parsed is None
+    assert [p.message for p in problems] == [
+        "the file holds more than 50,000 values; split it into smaller files"
+    ]
+
+
+@pytest.mark.parametrize("text", ["[" * 10_000, "{a: " * 10_000, "a: [" * 10_000 + "]"])
+def test_nested_too_deep(text: str) -> None:
+    started = time.perf_counter()
+    parsed, problems = parse(text)
+    assert time.perf_counter() - started < 2.0
+    assert parsed is None
+    problem = only(problems)
+    assert problem.line == 1
+    assert problem.message == f"values are nested more than {loader.MAX_DEPTH} levels deep"
+
+
+def test_block_nesting_too_deep_points_at_the_line() -> None:
+    text = "".join(" " * i + "a:\n" for i in range(100))
+    _, problems = parse(text)
+    assert where(problems) == [(50, 50, "values are nested more than 50 levels deep")]
+
+
+# -- syntax errors and recovery ------------------------------------------------------------------
+
+
+def test_tab_then_everything_after_it_is_still_checked() -> None:
+    parsed, problems = parse(
+        "a:\n"
+        "  b: 1\n"
+        "\tc: 2\n"
+        "d: 1\n"
+        "d: 2\n"
+        "e: !!python/object:os.system {}\n"
+    )
+    assert where(problems) == [
+        (3, 1, "tab character; YAML indents with spaces only"),
+        (5, 1, "duplicate key 'd' (first at line 4); YAML would silently keep only the last one"),
+        (6, 4, "tag !!python/object:os.system is not allowed; plain YAML values only "
+               "(nothing tagged is ever run or built)"),
+    ]
+    assert parsed is not None and not parsed.clean
+    assert parsed.blanked == frozenset({3})
+
+
+def test_several_syntax_errors_are_all_reported() -> None:
+    _, problems = parse("a: 1\n\tb: 2\nc: d: e\nf: 3\n\tg: 4\n")
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "tab character; YAML indents with spaces only"),
+        (3, "YAML syntax: unexpected ':'; text that holds ': ' must be quoted"),
+        (5, "tab character; YAML indents with spaces only"),
+    ]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("a: 1\nb\nc: 2\n", 2, "YAML syntax: this line is neither 'key: value' nor a list item"),
+    ('a: 1\nb: "abc\nc: 2\n', 2, "YAML syntax: quoted text is not closed"),
+    ("a:\n  b: 1\n c: 2\n", 3, "YAML syntax: unexpected '<block mapping start>'; check this "
+                                "line's indentation"),
+    ("a: [1, 2\n", 1, "YAML syntax: a flow sequence that starts here is not closed properly"),
+    ("a: *nowhere\n", 1, "YAML syntax: found undefined alias 'nowhere'"),
+    ("a: &x 1\nb: &x 2\n", 2, "anchor '&x' is defined twice (first at line 1)"),
+    ('a: "\\q"\n', 1, "YAML syntax: unknown escape in double-quoted text"),
+    ("- a\nb: 1\n", 2, "YAML syntax:"),
+])
+def test_syntax_errors_point_at_the_right_line(text: str, line: int, message: str) -> None:
+    parsed, problems = parse(text)
+    assert problems and problems[0].line == line, problems
+    assert problems[0].message.startswith(message), problems
+    assert parsed is None or not parsed.clean
+
+
+def test_recovery_gives_up_after_many_errors() -> None:
+    text = "".join(f"k{i}: 1\n\tbad{i}: 2\n" for i in range(30))
+    _, problems = parse(text)
+    tabs = [p for p in problems if p.message.startswith("tab character")]
+    assert len(tabs) == loader.MAX_SYNTAX_RECOVERIES + 1
+    assert "too many syntax errors; the rest of this file was not checked" in [
+        p.message for p in problems
+    ]
+
+
+# -- folders and files ---------------------------------------------------------------------------
+
+ENTRY = "entries:\n  - id: {id}\n    title: T\n    answer: A\n"
+
+
+def test_folder_reads_yaml_and_yml_and_skips_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(ENTRY.format(id="a"))
+    (tmp_path / "b.yml").write_text(ENTRY.format(id="b"))
+    (tmp_path / "C.YAML").write_text(ENTRY.format(id="c"))
+    (tmp_path / "notes.md").write_text("# not knowledge\n")
+    (tmp_path / "a.yaml~").write_text("backup: {\n")
+    (tmp_path / ".#a.yaml").symlink_to("user@host.1234:1700000000")  # Emacs lock file
+    (tmp_path / ".a.yaml.swp").write_bytes(b"\x00\xff")
+    (tmp_path / ".hidden.yaml").write_text("broken: [\n")
+    result = load_folder(tmp_path)
+    assert result.problems == []
+    assert [Path(f.path).name for f in result.files] == ["C.YAML", "a.yaml", "b.yml"]
+
+
+def test_no_such_folder(tmp_path: Path) -> None:
+    result = load_folder(tmp_path / "missing")
+    assert [str(p) for p in result.problems] == [f"{tmp_path / 'missing'}:1:1: no such folder"]
+
+
+def test_not_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "f.yaml").write_text("a: 1\n")
+    result = load_folder(tmp_path / "f.yaml")
+    assert [p.message for p in result.problems] == ["not a folder"]
+
+
+def test_folder_without_knowledge_files(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("hi\n")
+    result = load_folder(tmp_path)
+    assert [str(p) for p in result.problems] == [
+        f"{tmp_path}:1:1: no knowledge files (*.yaml or *.yml) in this folder"
+    ]
+
+
+def test_folder_named_like_a_file(tmp_path: Path) -> None:
+    (tmp_path / "ok.yaml").write_text(ENTRY.format(id="a"))
+    (tmp_path / "sub.yaml").mkdir()
+    result = load_folder(tmp_path)
+    assert [(Path(p.path).name, p.line, p.message) for p in result.problems] == [
+        ("sub.yaml", 1, "is a folder, not a knowledge file; knowledge files are not searched "
+                        "for in sub-folders"),
+    ]
+    assert len(result.files) == 1
+
+
+def test_symbolic_links(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(ENTRY.format(id="x"))
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "real.yaml").write_text(ENTRY.format(id="a"))
+    (folder / "inside.yaml").symlink_to(folder / "real.yaml")
+    (folder / "escape.yaml").symlink_to(outside)
+    (folder / "dangling.yaml").symlink_to(folder / "gone.yaml")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    result = load_folder(folder)
+    messages = {Path(p.path).name: p.message for p in result.problems}
+    assert messages == {
+        "escape.yaml": f"symbolic link points outside the knowledge folder, to {outside}; "
+                       "copy the file in instead",
+        "dangling.yaml": "symbolic link to a file that does not exist",
+        "loop.yaml": "symbolic link that cannot be followed (a loop?)",
+    }
+    assert sorted(Path(f.path).name for f in result.files) == ["inside.yaml", "real.yaml"]
+
+
+def test_huge_file_is_refused_before_reading(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+
+    def no_open(*args: object, **kwargs: object) -> int:
+        raise AssertionError("the huge file was opened")
+
+    monkeypatch.setattr(loader.os, "open", no_open)
+    started = time.perf_counter()
+    result = load_folder(tmp_path)
+    assert time.perf_counter() - started < 1.0
+    assert [str(p) for p in result.problems] == [
+        f"{path}:1:1: file is 52,428,800 bytes; a knowledge file may be at most 1,048,576 bytes "
+        "(1 MiB); refused without reading it"
+    ]
+
+
+def test_file_just_at_the_limit_is_read(tmp_path: Path) -> None:
+    text = "a: " + "x" * (MAX_FILE_BYTES - 5) + "\n"
+    assert len(text) == MAX_FILE_BYTES - 1
+    (tmp_path / "big.yaml").write_text(text)
+    result = load_folder(tmp_path)
+    assert result.problems == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_is_not_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    result = load_folder(tmp_path)
+    assert [p.message for p in result.problems] == ["not a regular file"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
+def test_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "secret.yaml"
+    path.write_text("a: 1\n")
+    path.chmod(0)
+    result = load_folder(tmp_path)
+    assert [p.message for p in result.problems] == ["cannot read file: Permission denied"]
