@@ -44,8 +44,10 @@ class Phrase:
     kind: str
     features: tuple[frozenset[str], ...]
     stems: tuple[str, ...]
-    key: str
+    key: str  # the stems sorted, for a token-sort comparison
     weights: tuple[float, ...] = ()
+    total: float = 0.0
+    union: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +186,7 @@ class Index:
         for field_kind, text in phrasings:
             features = self._features(text, PHRASE, best)
             stems = tuple(s for s, _ in features)
-            key = " ".join(stems)
+            key = " ".join(sorted(stems))
             if key and key not in seen:
                 seen.add(key)
                 phrases.append(Phrase(text, field_kind,
@@ -214,10 +216,15 @@ class Index:
 
     def _weighted(self, item: Item) -> Item:
         phrases = tuple(
-            dataclasses.replace(p, weights=tuple(
-                max(self.idf.get(f, 0.0) for f in features) for features in p.features))
+            _with_weights(p, tuple(max(self.idf.get(f, 0.0) for f in features)
+                                   for features in p.features))
             for p in item.phrases)
         return dataclasses.replace(item, phrases=phrases)
+
+
+def _with_weights(phrase: Phrase, weights: tuple[float, ...]) -> Phrase:
+    union = frozenset().union(*phrase.features)
+    return dataclasses.replace(phrase, weights=weights, total=sum(weights), union=union)
 
 
 def _tagged(kind: str, texts: Iterable[str]) -> list[tuple[str, str]]:

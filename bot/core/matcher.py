@@ -33,6 +33,7 @@ from rapidfuzz.distance import OSA
 from bot.core.match_index import ANSWER, CELL, CONCEPT_PREFIX, PHRASE, Index, Item, Phrase
 from bot.core.models import Candidate, KnowledgeBase, Match, Verdict
 from bot.core.normalize import (
+    COMMON_WORDS,
     MAX_QUESTION_CHARS,
     STOP_WORDS,
     WEAK_WORDS,
@@ -44,6 +45,7 @@ from bot.core.normalize import (
 BASE = 0.45
 CORRECTED = 0.85
 WEAK = 0.3
+COMMON = 0.35
 NUMBER = 0.5
 MAX_CANDIDATES = 5
 POOL = 60
@@ -61,6 +63,7 @@ class Word:
     features: frozenset[str]
     weight: float
     corrected: bool
+    credit: tuple[tuple[str, float], ...] = ()  # (feature, share of the weight it earns)
 
 
 @dataclass(slots=True)
@@ -166,18 +169,25 @@ class Matcher:
         features = index.synonyms.features(stems)
         for (typed, used, corrected), word_stem, feats in zip(kept, stems, features,
                                                               strict=True):
-            known = [index.idf[f] for f in feats if f in index.idf]
+            known = {f: index.idf[f] for f in feats if f in index.idf}
             if known:
-                weight = max(known)
-            elif any(f.startswith(CONCEPT_PREFIX) for f in feats):
-                weight = index.unknown_idf * 0.5
+                weight = max(known.values())
+                # A word found through a commoner feature (its synonym group) earns that
+                # feature's share of the credit only.
+                credit = tuple((f, idf / weight) for f, idf in known.items())
             else:
                 weight = index.unknown_idf * (NUMBER if any(c.isdigit() for c in used) else 1.0)
+                credit = ()
             if used in WEAK_WORDS:
                 weight *= WEAK
-            query.words.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected))
+            elif used in COMMON_WORDS or typed in COMMON_WORDS:
+                weight *= COMMON
+            if corrected:
+                credit = tuple((f, share * CORRECTED) for f, share in credit)
+            query.words.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected,
+                                    credit))
             query.features.update(feats)
-        query.key = " ".join(stems)
+        query.key = " ".join(sorted(stems))
         return query
 
     def _correct(self, word: str) -> str | None:
@@ -225,16 +235,30 @@ class Matcher:
     def _score(self, question: str) -> list[Scored]:
         return self._rank(self._query(question))
 
-    def _rank(self, query: Query, pool: int = POOL) -> list[Scored]:
+    def _rank(self, query: Query, pool: int = POOL, keep: int = MAX_CANDIDATES + 1
+              ) -> list[Scored]:
+        """Items by confidence, best first; only the top `keep` are guaranteed exact."""
         if not query.words:
             return []
         total = query.total
         if total <= 0:
             return []
-        pool_ids = self._candidates(query, pool)
         items = self.index.items
-        scored = [self._item_score(query, items[i], total) for i in pool_ids]
-        scored = [s for s in scored if s.score > 0]
+        covered = [(self._coverage(query, items[i], total), i)
+                   for i in self._candidates(query, pool)]
+        covered = [c for c in covered if c[0] > 0]
+        covered.sort(key=lambda c: (-c[0], c[1]))
+        scored: list[Scored] = []
+        floor = 0.0
+        for coverage, i in covered:
+            # confidence <= coverage, so nothing further down can enter the top `keep`.
+            if len(scored) >= keep and coverage < floor:
+                break
+            fit, phrase = self._fit(query, items[i])
+            scored.append(Scored(items[i], coverage * (BASE + (1 - BASE) * fit),
+                                 coverage, fit, phrase))
+            if len(scored) >= keep:
+                floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
         scored.sort(key=lambda s: (-s.score, self.index.position[s.item.id]))
         return scored
 
@@ -266,32 +290,49 @@ class Matcher:
                 acc[i] = 1.0
         return heapq.nlargest(pool, acc, key=acc.__getitem__)
 
-    def _item_score(self, query: Query, item: Item, total: float) -> Scored:
+    @staticmethod
+    def _coverage(query: Query, item: Item, total: float) -> float:
+        """The IDF-weighted share of the question that the item explains."""
         best = item.best
         covered = 0.0
         for word in query.words:
-            strength = max((best.get(f, 0.0) for f in word.features), default=0.0)
+            strength = 0.0
+            for feature, share in word.credit:
+                value = best.get(feature)
+                if value is not None and value * share > strength:
+                    strength = value * share
             if strength:
-                covered += word.weight * strength * (CORRECTED if word.corrected else 1.0)
-        coverage = covered / total
-        if coverage <= 0:
-            return Scored(item, 0.0, 0.0, 0.0, None)
-        fit, phrase = self._fit(query, item)
-        return Scored(item, coverage * (BASE + (1 - BASE) * fit), coverage, fit, phrase)
+                covered += word.weight * strength
+        return covered / total
 
-    def _fit(self, query: Query, item: Item) -> tuple[float, Phrase | None]:
-        """How closely the question matches the item's nearest phrasing, in [0, 1]."""
+    @staticmethod
+    def _fit(query: Query, item: Item) -> tuple[float, Phrase | None]:
+        """How closely the question matches the item's nearest phrasing, in [0, 1].
+
+        Per phrasing: the F1 of the share of the phrasing the question covers and the share of
+        the question the phrasing covers (both IDF-weighted), or the rapidfuzz similarity of
+        the sorted stems, whichever is higher.
+        """
         features = query.features
+        total = query.total
         best_fit, best_phrase = 0.0, None
         for phrase in item.phrases:
-            total = sum(phrase.weights)
-            if total <= 0:
+            if phrase.total <= 0:
                 continue
-            covered = sum(w for w, f in zip(phrase.weights, phrase.features, strict=True)
-                          if not f.isdisjoint(features))
-            share = covered / total
-            similar = fuzz.token_sort_ratio(query.key, phrase.key) / 100.0
-            fit = max(share * 0.9, similar)
+            covered = 0.0
+            for weight, phrase_features in zip(phrase.weights, phrase.features, strict=True):
+                if not phrase_features.isdisjoint(features):
+                    covered += weight
+            share = covered / phrase.total
+            if share > 0:
+                union = phrase.union
+                asked = sum(w.weight for w in query.words if not w.features.isdisjoint(union))
+                recall = asked / total
+                share = 2 * share * recall / (share + recall) if share + recall else 0.0
+            elif best_fit > 0:
+                continue
+            similar = fuzz.ratio(query.key, phrase.key) / 100.0
+            fit = share if share > similar else similar
             if fit > best_fit:
                 best_fit, best_phrase = fit, phrase
         return best_fit, best_phrase

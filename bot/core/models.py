@@ -37,8 +37,8 @@ class Thresholds:
     """Matcher confidence cut-offs: answer, suggest, and the ambiguity margin."""
 
     answer: float = 0.5
-    suggest: float = 0.3
-    margin: float = 0.08
+    suggest: float = 0.4
+    margin: float = 0.06
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,20 @@ without within able
 # Words kept as tokens but worth little: they say what kind of answer is wanted.
 WEAK_WORDS: frozenset[str] = frozenset({"who", "why", "which", "model", "ai", "llm"})
 
+# Everyday words that rarely name a topic ("good idea", "whose job", "a plus"): they count,
+# but far less than their IDF says, whether or not the knowledge base happens to use them.
+COMMON_WORDS: frozenset[str] = _words("""
+good bad better best worse worst idea job work works wise big small large huge tiny new old
+real true truly right wrong sure fine okay plus minus point case deal matter matters happen
+happens happening make makes made making go goes going went come comes look looks looking think
+thinks try trying start help helps helping give gives take takes put keep keeps thing day days
+time times year years today currently lately nowadays stuff whole part kind type types sort
+exactly basically literally probably possible possibly likely easy easier hard harder different
+difference same similar other another every each enough far long short high low great main
+major important interesting ask asking answer answers explain explanation mean meaning example
+examples reason reasons way ways guy person man
+""")
+
 # Greetings and pleasantries; a message made only of these (and stop words) is small talk.
 SMALL_TALK: frozenset[str] = _words("""
 hi hello hey hiya heya yo howdy morning evening afternoon night gm gn good thanks thank cheers
