@@ -57,6 +57,9 @@ class FaqBotMixin:
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to the development server %s", len(synced), guild.id)
 
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: questions in messages are the ask cog's, through its listener."""
+
     async def on_ready(self) -> None:
         user = getattr(self, "user", None)
         log.info("connected as %s; %d topics loaded", user, len(self.library.current.kb.ids))

@@ -1,0 +1,192 @@
+"""Members ask through Discord: the real discord.py client against the loopback stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from conftest import Harness
+from fakediscord.records import RequestRecord
+
+EPHEMERAL = 64
+CHANNEL_MESSAGES = r"/channels/\d+/messages"
+
+
+def embed_of(record: RequestRecord) -> dict[str, Any]:
+    data = record.json.get("data", record.json)
+    embeds = data.get("embeds") or []
+    assert len(embeds) == 1, data
+    return embeds[0]
+
+
+def buttons_of(record: RequestRecord) -> list[dict[str, Any]]:
+    data = record.json.get("data", record.json)
+    return [c for row in data.get("components") or [] for c in row["components"]]
+
+
+def no_pings(record: RequestRecord) -> None:
+    data = record.json.get("data", record.json)
+    assert data["allowed_mentions"]["parse"] == []
+    assert not data["allowed_mentions"].get("users")
+    assert not data["allowed_mentions"].get("roles")
+
+
+async def test_commands_are_synced_to_the_dev_guild(harness: Harness) -> None:
+    names = {(c["name"], c.get("type", 1)) for c in harness.fake.commands(guild=True)}
+    assert ("ask", 1) in names
+    assert ("Find answer", 3) in names
+    assert harness.fake.commands(guild=False) == []  # never synced globally at start
+    for command in harness.fake.commands(guild=True):
+        assert command.get("description") or command.get("type") == 3
+
+
+async def test_ask_answers_with_an_embed(harness: Harness) -> None:
+    record = await harness.slash("ask", {"question": "which is cheaper, open or closed"})
+    assert record.json["type"] == 4
+    embed = embed_of(record)
+    assert embed["title"].startswith("Cost to access")
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "Free (compute costs only)" in fields["Cost to access"]
+    assert "Per-token API pricing" in fields["Cost to access"]
+    assert "What This Means Going Forward" in embed["footer"]["text"]
+    assert not record.json["data"].get("flags")  # public by default
+    labels = [b.get("label") for b in buttons_of(record)]
+    assert labels == ["Helpful", "Not helpful"]
+    no_pings(record)
+    harness.assert_valid()
+
+
+async def test_ask_ephemeral_and_entry_answer(harness: Harness) -> None:
+    record = await harness.slash("ask", {"question": "can a hospital run an open model on-premises",
+                                         "ephemeral": True})
+    embed = embed_of(record)
+    assert embed["title"] == "Local deployment"
+    assert "on-premises" in embed["description"]
+    assert record.json["data"]["flags"] & EPHEMERAL
+    assert any(f["name"] == "See also" for f in embed.get("fields", []))
+    harness.assert_valid()
+
+
+async def test_none_answer_is_friendly_and_never_guesses(harness: Harness) -> None:
+    record = await harness.slash("ask", {"question": "whats the weather in berlin tomorrow"})
+    embed = embed_of(record)
+    assert embed["title"] == "No answer in the knowledge base"
+    assert "/topics" in embed["description"]
+    assert buttons_of(record) == []
+    harness.assert_valid()
+
+
+async def test_everyone_in_a_question_pings_nobody(harness: Harness) -> None:
+    question = "@everyone @here <@&123> <@456> is llama open?"
+    record = await harness.slash("ask", {"question": question})
+    no_pings(record)
+    harness.assert_valid()
+
+
+async def suggest_record(harness: Harness, **kwargs: Any) -> RequestRecord:
+    """Ask vaguer and vaguer questions until the bot offers choices."""
+    for question in ("open closed", "open", "models", "closed", "safety", "llama"):
+        record = await harness.slash("ask", {"question": question}, **kwargs)
+        if embed_of(record)["title"] == "Did you mean…":
+            return record
+    pytest.fail("no question produced a did-you-mean reply")
+
+
+async def test_did_you_mean_click_by_the_asker_and_by_someone_else(harness: Harness) -> None:
+    record = await suggest_record(harness)
+    buttons = buttons_of(record)
+    assert 1 <= len(buttons) <= 3
+    info = harness.fake.state.interaction_by_token(record.path.split("/")[3])
+    assert info is not None and info.original_message_id is not None
+    message = harness.fake.state.messages[info.original_message_id]
+
+    stranger = harness.fake.add_user("stranger")
+    click = await harness.fake.send_component(buttons[0]["custom_id"], message, user=stranger)
+    refused = await harness.fake.wait_for_callback(click)
+    assert refused.json["data"]["flags"] & EPHEMERAL
+    assert "Only the person who asked" in refused.json["data"]["content"]
+
+    click = await harness.fake.send_component(buttons[0]["custom_id"], message)
+    shown = await harness.fake.wait_for_callback(click)
+    assert shown.json["type"] == 7  # UPDATE_MESSAGE: the choices become the answer
+    title = embed_of(shown)["title"]
+    assert title != "Did you mean…"
+    assert title.split(":")[0] in buttons[0]["label"]
+    harness.assert_valid()
+
+
+async def test_autocomplete_offers_questions(harness: Harness) -> None:
+    info = await harness.fake.send_autocomplete("ask", {"question": "self host"}, "question")
+    record = await harness.fake.wait_for_callback(info)
+    assert record.json["type"] == 8
+    choices = record.json["data"]["choices"]
+    assert 1 <= len(choices) <= 25
+    assert all(len(c["name"]) <= 100 and c["value"] for c in choices)
+    harness.assert_valid()
+
+
+async def test_mention_gets_a_reply(harness: Harness) -> None:
+    bot_user = harness.fake.bot_user
+    await harness.fake.send_message(f"<@{bot_user['id']}> is gemma an open weight model?",
+                                    mentions=[bot_user])
+    record = await harness.fake.wait_for_request("POST", CHANNEL_MESSAGES)
+    assert record.json["message_reference"]["message_id"]
+    assert embed_of(record)["title"]
+    no_pings(record)
+    assert record.json["allowed_mentions"].get("replied_user") is False
+    harness.assert_valid()
+
+
+async def test_dm_gets_a_reply(harness: Harness) -> None:
+    await harness.fake.send_message("do open models cost anything to use?", guild=False)
+    record = await harness.fake.wait_for_request("POST", CHANNEL_MESSAGES)
+    assert embed_of(record)["title"]
+    harness.assert_valid()
+
+
+async def test_other_bots_and_unmentioned_messages_are_ignored(harness: Harness) -> None:
+    other_bot = harness.fake.state.add_user("otherbot", bot=True)
+    await harness.fake.send_message("is llama open source?", author=other_bot, guild=False)
+    await harness.fake.send_message("is llama open source?")  # no mention in a channel
+    await asyncio.sleep(0.3)
+    assert harness.fake.requests_matching("POST", CHANNEL_MESSAGES) == []
+
+
+async def test_find_answer_context_menu(harness: Harness) -> None:
+    asker = harness.fake.add_user("asker")
+    message = await harness.fake.send_message("who is accountable when an ai causes harm?",
+                                              author=asker)
+    info = await harness.fake.send_message_command("Find answer", message)
+    record = await harness.fake.wait_for_callback(info)
+    assert record.json["type"] == 4
+    assert embed_of(record)["title"]
+    no_pings(record)
+    harness.assert_valid()
+
+
+async def test_cooldown_is_told_politely_and_ephemerally(harness: Harness) -> None:
+    rate = harness.bot.settings.cooldown_rate
+    for _ in range(rate):
+        record = await harness.slash("ask", {"question": "is llama open source"})
+        assert not (record.json["data"].get("flags") or 0) & EPHEMERAL
+    record = await harness.slash("ask", {"question": "is llama open source"})
+    assert record.json["data"]["flags"] & EPHEMERAL
+    assert "please wait" in record.json["data"]["content"]
+    harness.assert_valid()
+
+
+async def test_vote_is_recorded_once_and_changeable(harness: Harness) -> None:
+    record = await harness.slash("ask", {"question": "which is cheaper, open or closed"})
+    up, down = (b["custom_id"] for b in buttons_of(record))
+    info = harness.fake.state.interaction_by_token(record.path.split("/")[3])
+    assert info is not None and info.original_message_id is not None
+    message = harness.fake.state.messages[info.original_message_id]
+    for custom_id in (up, up, down):
+        click = await harness.fake.send_component(custom_id, message)
+        thanks = await harness.fake.wait_for_callback(click)
+        assert thanks.json["data"]["flags"] & EPHEMERAL
+    stats = await harness.store.stats(1)
+    per_item = {s.item_id: s for s in stats.items}
+    assert (per_item["factor-cost"].up, per_item["factor-cost"].down) == (0, 1)
+    harness.assert_valid()

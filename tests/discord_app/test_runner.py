@@ -1,0 +1,49 @@
+"""`faqbot run`'s entry point (runner.serve) against the stand-in: starts, syncs, answers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from conftest import make_settings
+from fakediscord import DEFAULT_TOKEN, FakeDiscord
+
+from bot.discord_app.runner import serve
+from bot.settings import SHIPPED_KNOWLEDGE
+
+CHANNEL_MESSAGES = r"/channels/\d+/messages"
+
+
+async def test_serve_starts_syncs_and_answers(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
+                                 knowledge_dir=SHIPPED_KNOWLEDGE, dev_guild_id=fake.guild.id)
+        task = asyncio.create_task(serve(settings))
+        try:
+            await fake.wait_for_request("PUT", rf"/applications/\d+/guilds/{fake.guild.id}/commands",
+                                        timeout=15)
+            await fake.wait_until_connected(timeout=10)
+            await asyncio.sleep(2.5)  # discord.py waits for guilds before READY
+            names = {c["name"] for c in fake.commands(guild=True)}
+            assert {"ask", "Find answer"} <= names
+
+            info = await fake.send_slash("ask", {"question": "is llama open source?"})
+            record = await fake.wait_for_callback(info, timeout=10)
+            assert record.json["data"]["embeds"]
+
+            bot_user = fake.bot_user
+            message = await fake.send_message(f"<@{bot_user['id']}> are open models free?",
+                                              mentions=[bot_user])
+            reply = await fake.wait_for_request("POST", CHANNEL_MESSAGES, timeout=10)
+            assert str(reply.json["message_reference"]["message_id"]) == message["id"]
+
+            info = await fake.send_message_command("Find answer", message)
+            record = await fake.wait_for_callback(info, timeout=10)
+            assert record.json["data"]["embeds"]
+            assert fake.violations == []
+            assert (tmp_path / "faq.sqlite3").exists()  # questions were recorded
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
