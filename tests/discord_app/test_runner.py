@@ -21,8 +21,8 @@ async def test_serve_starts_syncs_and_answers(tmp_path: Path) -> None:
                                  knowledge_dir=SHIPPED_KNOWLEDGE, dev_guild_id=fake.guild.id)
         task = asyncio.create_task(serve(settings))
         try:
-            await fake.wait_for_request("PUT", rf"/applications/\d+/guilds/{fake.guild.id}/commands",
-                                        timeout=15)
+            commands = rf"/applications/\d+/guilds/{fake.guild.id}/commands"
+            await fake.wait_for_request("PUT", commands, timeout=15)
             await fake.wait_until_connected(timeout=10)
             await asyncio.sleep(2.5)  # discord.py waits for guilds before READY
             names = {c["name"] for c in fake.commands(guild=True)}
