@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.core.cooldown import Cooldown
 from bot.core.library import Library
 from bot.discord_app.embeds import NO_MENTIONS
-from bot.discord_app.recorder import Recorder
+from bot.recorder import Recorder
 from bot.discord_app.votes import VoteButton
 from bot.settings import Settings
 

@@ -10,8 +10,8 @@ import discord
 
 from bot.core.library import Library
 from bot.discord_app.client import AnyFaqBot, FaqBot, ShardedFaqBot
-from bot.discord_app.recorder import Recorder
-from bot.discord_app.services import open_recorder
+from bot.recorder import Recorder
+from bot.services import open_recorder
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

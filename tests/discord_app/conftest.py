@@ -15,7 +15,7 @@ from fakediscord.records import RequestRecord
 
 from bot.core.library import Library
 from bot.discord_app.client import FaqBot
-from bot.discord_app.recorder import Recorder
+from bot.recorder import Recorder
 from bot.settings import SHIPPED_KNOWLEDGE, Settings
 from bot.store import Store
 

@@ -1,4 +1,4 @@
-"""What the Discord layer tells the curation store: questions, clicks and votes. Never raises."""
+"""What the adapters tell the curation store: questions, clicks and votes. Never raises."""
 
 from __future__ import annotations
 

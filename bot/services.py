@@ -1,4 +1,4 @@
-"""Long-lived services the bot needs besides Discord: the question log (curation store)."""
+"""Opening the question log (curation store) from Settings, for the bot and the command line."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.discord_app.recorder import Recorder
+from bot.recorder import Recorder
 from bot.settings import Settings
 from bot.store import Store
 
