@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import NOW, question
+from store_helpers import NOW, question
 
 from bot.store import Store, StoreError
 from bot.store.hashing import hash_user

@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import question
+from store_helpers import question
 
 from bot.store import Store
 

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import NOW, question
+from store_helpers import NOW, question
 
 from bot.store import Store, StoreError
 from bot.store.schema import LATEST, MIGRATIONS

@@ -1,0 +1,316 @@
+"""Appending a question to a knowledge file: only the new line changes, or nothing does."""
+
+from __future__ import annotations
+
+import difflib
+import threading
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.knowledge import load_knowledge
+from bot.knowledge_edit import EditError, add_question_to_text, append_question, find_item_file
+
+FAQ = """\
+# Community FAQ — curated by the mods.
+document: Handbook  # where answers come from
+
+entries:
+  # --- joining -------------------------------------------------
+  - id: join
+    title: How to join
+    answer: |
+      Click the invite link.
+      Then say hi in #welcome.
+    questions:
+      - how do I join?   # the most asked
+      - "can I join"
+    # keywords help the matcher
+    keywords: [join, invite]
+
+  - id: rules
+    title: Rules
+    answer: Be nice.
+    questions: ['what are the rules', "rules?"]  # flow style
+    related: [join]
+
+  - id: events
+    title: Events
+    answer: >-
+      Every Friday at
+      eight.
+    # no questions yet
+
+table:
+  id: compare
+  title: Plans compared
+  columns: [Free, Pro]
+  rows:
+    - id: price
+      factor: Price
+      cells: ["0", "5 a month"]
+      questions:
+        - how much does it cost
+    - id: storage
+      factor: Storage
+      cells: [1 GB, 100 GB]
+"""
+
+SPECIAL = [
+    "what's: the # deal?",
+    'say "hello" @everyone',
+    "- starts with a dash",
+    "? starts with a question mark",
+    "ends with a colon:",
+    "`backticks` and {braces} and [brackets]",
+    "100%",
+    "yes",
+    "null",
+    "3.14",
+    "*star &amp !bang |pipe >gt",
+    "ünïcödé ✓ — emoji 🎉",
+    "'quoted whole'",
+    "a \\ backslash",
+]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "faq.yaml").write_text(FAQ, encoding="utf-8")
+    return tmp_path
+
+
+def real_validate(folder: Path) -> list[str]:
+    _, problems = load_knowledge(folder)
+    return [str(problem) for problem in problems]
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """(removed lines, added lines) between two texts."""
+    removed, added = [], []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        if line.startswith("- "):
+            removed.append(line[2:])
+        elif line.startswith("+ "):
+            added.append(line[2:])
+    return removed, added
+
+
+def questions_of(folder: Path, item_id: str) -> tuple[str, ...]:
+    kb, problems = load_knowledge(folder)
+    assert kb is not None, problems
+    item = kb.find(item_id)
+    assert item is not None
+    return item.questions
+
+
+def test_block_list_gains_exactly_one_line_and_keeps_comments(folder: Path) -> None:
+    path = folder / "faq.yaml"
+    result = append_question(path, "join", "where is the invite link?",
+                             validate=lambda: real_validate(folder))
+    assert result.ok, result
+    after = path.read_text(encoding="utf-8")
+    assert changed_lines(FAQ, after) == ([], ["      - where is the invite link?"])
+    assert after.index("where is the invite link?") < after.index("# keywords help")
+    for comment in ("# Community FAQ", "# where answers come from", "# the most asked",
+                    "# keywords help the matcher", "# no questions yet", "# flow style"):
+        assert comment in after
+    assert questions_of(folder, "join") == ("how do I join?", "can I join",
+                                            "where is the invite link?")
+    assert "+      - where is the invite link?" in result.diff
+
+
+def test_double_quoted_siblings_get_a_double_quoted_question(tmp_path: Path) -> None:
+    text = FAQ.replace("- how do I join?   # the most asked", '- "how do I join?"')
+    new = add_question_to_text(text.encode(), "join", "joining?").decode()
+    assert changed_lines(text, new) == ([], ['      - "joining?"'])
+
+
+def test_flow_list_changes_only_its_own_line(folder: Path) -> None:
+    path = folder / "faq.yaml"
+    result = append_question(path, "rules", "is swearing ok?",
+                             validate=lambda: real_validate(folder))
+    assert result.ok, result
+    removed, added = changed_lines(FAQ, path.read_text(encoding="utf-8"))
+    assert removed == ["""    questions: ['what are the rules', "rules?"]  # flow style"""]
+    assert len(added) == 1
+    assert added[0].startswith("    questions: ['what are the rules', \"rules?\", ")
+    assert added[0].endswith("# flow style")
+    assert questions_of(folder, "rules")[-1] == "is swearing ok?"
+
+
+def test_entry_without_questions_gets_the_list(folder: Path) -> None:
+    path = folder / "faq.yaml"
+    result = append_question(path, "events", "when are the events",
+                             validate=lambda: real_validate(folder))
+    assert result.ok, result
+    after = path.read_text(encoding="utf-8")
+    assert changed_lines(FAQ, after) == ([], ["    questions:", "      - when are the events"])
+    assert after.index("questions:\n      - when are the events") < after.index("Every Friday")
+    assert questions_of(folder, "events") == ("when are the events",)
+
+
+@pytest.mark.parametrize(("item_id", "added"), [
+    ("price", ["        - is it free"]),
+    ("storage", ["      questions:", "        - is it free"]),
+    ("compare", ["  questions:", "    - is it free"]),
+])
+def test_table_rows_and_the_table_itself(folder: Path, item_id: str, added: list[str]) -> None:
+    path = folder / "faq.yaml"
+    result = append_question(path, item_id, "is it free", validate=lambda: real_validate(folder))
+    assert result.ok, result
+    assert changed_lines(FAQ, path.read_text(encoding="utf-8")) == ([], added)
+    assert questions_of(folder, item_id)[-1] == "is it free"
+
+
+@pytest.mark.parametrize("question", SPECIAL)
+@pytest.mark.parametrize("item_id", ["join", "rules", "events"])
+def test_yaml_special_characters_round_trip(folder: Path, item_id: str, question: str) -> None:
+    path = folder / "faq.yaml"
+    result = append_question(path, item_id, question, validate=lambda: real_validate(folder))
+    assert result.ok, result
+    assert questions_of(folder, item_id)[-1] == question
+    removed, added = changed_lines(FAQ, path.read_text(encoding="utf-8"))
+    assert len(removed) <= 1 and len(added) <= 2
+    assert "# the most asked" in path.read_text(encoding="utf-8")
+
+
+def test_failed_validation_leaves_the_file_byte_for_byte(folder: Path) -> None:
+    path = folder / "faq.yaml"
+    before = path.read_bytes()
+    seen: list[bytes] = []
+
+    def validate() -> list[str]:
+        seen.append(path.read_bytes())
+        return ["faq.yaml:1:1: something is wrong"]
+
+    result = append_question(path, "join", "a new question", validate=validate)
+    assert not result.ok
+    assert result.problems == ("faq.yaml:1:1: something is wrong",)
+    assert b"a new question" in seen[0]  # the validator saw the edited file
+    assert path.read_bytes() == before
+    assert [p.name for p in folder.iterdir()] == ["faq.yaml"]  # no temporary file left
+
+
+def test_a_real_validation_failure_elsewhere_restores_the_file(folder: Path) -> None:
+    # Another file of the folder reuses the id 'join': the folder cannot validate.
+    (folder / "more.yaml").write_text("entries:\n  - id: join\n    title: T\n    answer: A\n",
+                                      encoding="utf-8")
+    path = folder / "faq.yaml"
+    before = path.read_bytes()
+    mode = path.stat().st_mode
+    result = append_question(path, "join", "a new question",
+                             validate=lambda: real_validate(folder))
+    assert not result.ok
+    assert any("duplicate id 'join'" in problem for problem in result.problems)
+    assert path.read_bytes() == before
+    assert path.stat().st_mode == mode
+
+
+def test_a_validator_that_raises_restores_the_file(folder: Path) -> None:
+    path = folder / "faq.yaml"
+    before = path.read_bytes()
+
+    def validate() -> list[str]:
+        raise RuntimeError("reload crashed")
+
+    result = append_question(path, "join", "a new question", validate=validate)
+    assert not result.ok
+    assert "reload crashed" in result.problems[0]
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("item_id", "question", "reason"), [
+    ("nope", "a question", "no entry or table row with id 'nope'"),
+    ("join", "HOW DO I   JOIN?", "already a question of 'join'"),
+    ("rules", "can i join", "already a question of 'join'"),
+    ("join", "   ", "empty"),
+    ("join", "x" * 301, "at most 300"),
+])
+def test_refusals_touch_nothing(folder: Path, item_id: str, question: str, reason: str) -> None:
+    path = folder / "faq.yaml"
+    before = path.read_bytes()
+    stat = path.stat()
+    called: list[bool] = []
+    result = append_question(path, item_id, question,
+                             validate=lambda: called.append(True) or [])
+    assert not result.ok
+    assert reason in result.message
+    assert not called
+    assert path.read_bytes() == before
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
+
+
+def test_a_file_that_does_not_parse_is_refused(folder: Path) -> None:
+    path = folder / "broken.yaml"
+    path.write_text("entries:\n  - id: x\n    title: [unclosed\n", encoding="utf-8")
+    result = append_question(path, "x", "q", validate=list)
+    assert not result.ok
+    assert "does not parse" in result.message
+
+
+def test_crlf_line_endings_are_kept(tmp_path: Path) -> None:
+    text = FAQ.replace("\n", "\r\n")
+    new = add_question_to_text(text.encode(), "join", "crlf?").decode()
+    assert "      - crlf?\r\n" in new
+    assert new.replace("      - crlf?\r\n", "") == text
+
+
+def test_offset_zero_lists_are_followed(tmp_path: Path) -> None:
+    text = ("entries:\n- id: a\n  title: A\n  answer: x\n  keywords:\n  - k\n"
+            "- id: b\n  title: B\n  answer: y\n")
+    new = add_question_to_text(text.encode(), "b", "bee?").decode()
+    assert changed_lines(text, new) == ([], ["  questions:", "  - bee?"])
+
+
+def test_concurrent_appends_keep_both(folder: Path) -> None:
+    path = folder / "faq.yaml"
+    results = []
+
+    def add(question: str) -> None:
+        results.append(append_question(path, "join", question,
+                                       validate=lambda: real_validate(folder)))
+
+    threads = [threading.Thread(target=add, args=(f"parallel question {i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(result.ok for result in results), results
+    assert {f"parallel question {i}" for i in range(4)} <= set(questions_of(folder, "join"))
+
+
+def test_find_item_file(folder: Path) -> None:
+    (folder / "other.yml").write_text("entries:\n  - id: other\n    title: O\n    answer: A\n",
+                                      encoding="utf-8")
+    (folder / ".hidden.yaml").write_text("entries:\n  - id: hidden\n", encoding="utf-8")
+    assert find_item_file(folder, "join") == folder / "faq.yaml"
+    assert find_item_file(folder, "storage") == folder / "faq.yaml"
+    assert find_item_file(folder, "compare") == folder / "faq.yaml"
+    assert find_item_file(folder, "other") == folder / "other.yml"
+    assert find_item_file(folder, "hidden") is None
+    assert find_item_file(folder, "missing") is None
+    assert find_item_file(folder / "nowhere", "join") is None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(question=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+                        min_size=1, max_size=80),
+       item_id=st.sampled_from(["join", "rules", "events", "price", "storage"]))
+def test_any_question_round_trips_or_is_refused_cleanly(question: str, item_id: str) -> None:
+    import yaml
+
+    text = " ".join(question.split())
+    try:
+        new = add_question_to_text(FAQ.encode(), item_id, text).decode()
+    except EditError:
+        return
+    data = yaml.safe_load(new)
+    items = [*data["entries"], data["table"], *data["table"]["rows"]]
+    item = next(i for i in items if i["id"] == item_id)
+    assert item["questions"][-1] == text
+    removed, added = changed_lines(FAQ, new)
+    assert len(removed) <= 1 and 1 <= len(added) <= 2
