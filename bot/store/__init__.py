@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.gaps import GapGroup
 from bot.store.records import DayCount, ItemStats, QuestionRecord, Stats, StoreError
+from bot.store.report import format_gaps, format_stats
 from bot.store.sqlite_store import TERMINAL_CHANNEL, Store
 
 __all__ = [
@@ -15,4 +16,6 @@ __all__ = [
     "Stats",
     "Store",
     "StoreError",
+    "format_gaps",
+    "format_stats",
 ]
