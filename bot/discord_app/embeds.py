@@ -107,7 +107,10 @@ def build_pages(reply: Reply) -> list[discord.Embed]:
     """The reply as one or more embeds, each within all of Discord's limits."""
     title = truncate(reply.title, TITLE_LIMIT - 16)
     footer_base = truncate(reply.footer or "", FOOTER_LIMIT - 32)
-    chunks = split_text(reply.body) or [""]
+    # Title, description and footer share the 6,000 total: a long footer shortens the pages
+    # (32 covers " (continued)" and " · Page n/N").
+    room = EMBED_TOTAL_LIMIT - len(title) - len(footer_base) - 32
+    chunks = split_text(reply.body, min(DESCRIPTION_CHUNK, room)) or [""]
     pages = [_Page(title, chunk) for chunk in chunks]
     for item in _fields(reply):
         page = pages[-1]
