@@ -251,7 +251,7 @@ def _sequence_offset(document: Any) -> int:
         if isinstance(value, CommentedSeq) and value:
             line, column = value.lc.item(0)
             if line > parent_line:
-                return max(column - 2 - parent_column, 0)
+                return max(int(column) - 2 - int(parent_column), 0)
     return 2
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from pathlib import Path
@@ -94,3 +95,23 @@ async def test_a_failure_inside_a_write_rolls_back(store: Store, db_path: Path) 
     assert await store.record_question(question()) is not None
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM questions").fetchone() == (1,)
+
+
+async def test_a_write_waiting_on_a_lock_does_not_block_the_event_loop(db_path: Path) -> None:
+    store = await Store.open(db_path, salt="s", busy_timeout=1.0)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        write = asyncio.ensure_future(store.record_question(question()))
+        ticks = 0
+        while not write.done():
+            await asyncio.sleep(0.02)
+            ticks += 1
+        assert write.result() is None  # gave up after the busy timeout
+        assert loop.time() - started >= 0.9
+        assert ticks >= 20  # the loop kept running while the worker waited
+    finally:
+        other.close()
+        await store.close()
