@@ -47,6 +47,7 @@ class TinyBot(commands.Bot):
         self.seen_event = asyncio.Event()
         self.resumed = asyncio.Event()
         self.command_ids: list[str] = []
+        self.late_error: discord.NotFound | None = None
 
     async def setup_hook(self) -> None:
         tree = self.tree
@@ -69,6 +70,7 @@ class TinyBot(commands.Bot):
         @app_commands.command(name="upload", description="Send a file")
         async def upload(interaction: discord.Interaction) -> None:
             await interaction.response.defer(thinking=True)
+            await interaction.edit_original_response(content="working on it")
             file = discord.File(io.BytesIO(b"hello file"), filename="a.txt")
             await interaction.followup.send("here", file=file)
 
@@ -76,7 +78,15 @@ class TinyBot(commands.Bot):
         async def quote(interaction: discord.Interaction, message: discord.Message) -> None:
             await interaction.response.send_message(f"> {message.content}", ephemeral=True)
 
-        for command in (faq, upload, quote):
+        @app_commands.command(name="slow", description="Answers too late")
+        async def slow(interaction: discord.Interaction) -> None:
+            await asyncio.sleep(0.3)
+            try:
+                await interaction.response.send_message("late")
+            except discord.NotFound as exc:
+                self.late_error = exc
+
+        for command in (faq, upload, quote, slow):
             tree.add_command(command, guild=self.guild_obj)
 
     async def on_message(self, message: discord.Message) -> None:
@@ -86,6 +96,8 @@ class TinyBot(commands.Bot):
         self.seen_event.set()
         if message.content == "!ping":
             await message.channel.send("pong")
+        elif message.content == "!reply":
+            await message.reply("replied", mention_author=False)
         elif message.guild is None:
             await message.author.send(f"dm ok: {message.content}")
 
@@ -128,9 +140,9 @@ async def test_connects_and_receives_ready_and_guild(fake: FakeDiscord, bot: Tin
 
 async def test_sync_registers_guild_commands(fake: FakeDiscord, bot: TinyBot) -> None:
     put = await fake.wait_for_request("PUT", r"/applications/\d+/guilds/\d+/commands")
-    assert {c["name"] for c in put.json} == {"faq", "upload", "Quote"}
+    assert {c["name"] for c in put.json} == {"faq", "upload", "Quote", "slow"}
     registered = {c["name"]: c for c in fake.commands(guild=True)}
-    assert set(registered) == {"faq", "upload", "Quote"}
+    assert set(registered) == {"faq", "upload", "Quote", "slow"}
     assert registered["faq"]["options"][0]["autocomplete"] is True
     assert fake.commands() == []  # nothing global
 
@@ -175,6 +187,30 @@ async def test_button_click_updates_the_message(fake: FakeDiscord, bot: TinyBot)
     assert fake.violations == []
 
 
+async def test_options_must_fit_the_registered_command(fake: FakeDiscord, bot: TinyBot) -> None:
+    with pytest.raises(AssertionError, match="unknown"):
+        await fake.send_slash("faq", {"nope": "x"})
+    with pytest.raises(AssertionError, match="missing"):
+        await fake.send_slash("faq")
+
+
+async def test_answer_after_the_deadline_is_unknown_interaction(
+    fake: FakeDiscord, bot: TinyBot
+) -> None:
+    fake.interaction_deadline = 0.1  # Discord: 3 s
+    info = await fake.send_slash("slow")
+    callback = await fake.wait_for_callback(info)
+    assert callback.status == 404
+    assert callback.response == {"message": "Unknown interaction", "code": 10062}
+    assert info.expired
+    for _ in range(50):
+        if bot.late_error is not None:
+            break
+        await asyncio.sleep(0.01)
+    assert bot.late_error is not None
+    assert bot.late_error.code == 10062
+
+
 async def test_autocomplete_answers_choices(fake: FakeDiscord, bot: TinyBot) -> None:
     info = await fake.send_autocomplete("faq", {"question": "inst"}, focused="question")
     callback = await fake.wait_for_callback(info)
@@ -189,6 +225,10 @@ async def test_deferred_followup_with_file(fake: FakeDiscord, bot: TinyBot) -> N
     info = await fake.send_slash("upload")
     callback = await fake.wait_for_callback(info)
     assert callback.json["type"] == 5
+    assert callback.response["interaction"]["response_message_loading"] is True
+    edit = await fake.wait_for_request("PATCH", r"/webhooks/\d+/[^/]+/messages/@original")
+    assert edit.json["content"] == "working on it"
+    assert edit.response["flags"] & 128 == 0  # no longer "thinking"
     followup = await fake.wait_for_request("POST", rf"/webhooks/{fake.application_id}/[^/]+")
     assert followup.json["content"] == "here"
     assert [(f.field, f.filename, f.data) for f in followup.files] == [
@@ -213,6 +253,15 @@ async def test_message_create_gets_channel_reply(fake: FakeDiscord, bot: TinyBot
     assert reply.response["author"]["id"] == fake.bot_user["id"]
     await asyncio.sleep(0.05)  # the bot's own echoed MESSAGE_CREATE must not trigger a reply
     assert len(fake.requests_matching("POST", CHANNEL_MESSAGES)) == 1
+
+
+async def test_reply_references_the_message(fake: FakeDiscord, bot: TinyBot) -> None:
+    original = await fake.send_message("!reply")
+    reply = await fake.wait_for_request("POST", CHANNEL_MESSAGES)
+    assert reply.json["message_reference"]["message_id"] == int(original["id"])
+    assert reply.json["allowed_mentions"]["replied_user"] is False
+    assert reply.response["type"] == 19
+    assert reply.response["referenced_message"]["content"] == "!reply"
 
 
 async def test_direct_message(fake: FakeDiscord, bot: TinyBot) -> None:
@@ -259,6 +308,19 @@ async def test_gateway_drop_then_resume_delivers_once(fake: FakeDiscord, bot: Ti
     assert second.resume["session_id"] == fake.gateway.session_id
 
 
+async def test_reconnect_request_and_invalid_session(fake: FakeDiscord, bot: TinyBot) -> None:
+    await fake.send_reconnect()
+    await asyncio.wait_for(bot.resumed.wait(), 5)
+    await fake.invalidate_session()
+    _first, resumed, identified = fake.connections
+    assert resumed.resume is not None
+    assert identified.identify is not None
+    assert identified.resume is None or identified.resume["session_id"] != fake.gateway.session_id
+    await fake.send_message("!ping")
+    reply = await fake.wait_for_request("POST", CHANNEL_MESSAGES)
+    assert reply.json["content"] == "pong"
+
+
 async def test_invalid_body_is_refused_and_recorded(fake: FakeDiscord, bot: TinyBot) -> None:
     url = f"{fake.api_base}/channels/{fake.channel['id']}/messages"
     headers = {"Authorization": f"Bot {DEFAULT_TOKEN}"}
@@ -293,3 +355,20 @@ async def test_sharded_identify_is_recorded(fake: FakeDiscord) -> None:
         assert fake.connections[0].shard == [0, 1]
         assert sharded.get_guild(fake.guild.id) is not None
     assert fake.requests_matching("GET", "/gateway/bot")
+
+
+async def test_privileged_intents_must_be_enabled() -> None:
+    async with FakeDiscord(privileged_intents=0) as server:
+        tiny = TinyBot(server.guild.id)  # asks for message_content
+        with pytest.raises(discord.PrivilegedIntentsRequired):
+            async with running(tiny, server):
+                pass
+        assert server.connections[0].close_code == 4014
+
+
+async def test_wrong_token_fails_login() -> None:
+    async with FakeDiscord(token="right") as server:
+        tiny = TinyBot(server.guild.id)
+        with pytest.raises(discord.LoginFailure):
+            async with running(tiny, server, token="wrong"):
+                pass

@@ -101,12 +101,17 @@ def interaction_payload(
     return payload
 
 
-def _registered_option_types(command: JSON | None, path: list[str]) -> dict[str, int]:
-    options = (command or {}).get("options") or []
+def _registered_options(command: JSON | None, path: list[str]) -> list[JSON] | None:
+    """The registered options at `path` (subcommand names), or None if not registered."""
+    if command is None:
+        return None
+    options = command.get("options") or []
     for name in path:
-        nested = next((o for o in options if o["name"] == name), None)
-        options = (nested or {}).get("options") or []
-    return {o["name"]: o["type"] for o in options}
+        nested = next((o for o in options if o["name"] == name and o["type"] in (1, 2)), None)
+        if nested is None:
+            raise AssertionError(f"/{command['name']} has no subcommand {' '.join(path)!r}")
+        options = nested.get("options") or []
+    return options
 
 
 def build_options(
@@ -118,8 +123,20 @@ def build_options(
     *,
     focused: str | None = None,
 ) -> tuple[list[JSON], JSON]:
-    """Turns {"question": "hi", "who": user_dict} into option payloads plus `resolved`."""
-    types = _registered_option_types(command, path)
+    """Turns {"question": "hi", "who": user_dict} into option payloads plus `resolved`.
+
+    For a registered command, unknown or missing required options fail the test (Discord's
+    client would not let a user send them)."""
+    registered = _registered_options(command, path)
+    types = {o["name"]: o["type"] for o in registered or []}
+    if registered is not None:
+        unknown = set(values) - set(types)
+        missing = {o["name"] for o in registered if o.get("required")} - set(values)
+        if unknown or (missing and focused is None):
+            raise AssertionError(
+                f"options {sorted(values)} do not fit the registered command "
+                f"(unknown {sorted(unknown)}, missing {sorted(missing)})"
+            )
     resolved: JSON = {}
     options: list[JSON] = []
     for name, value in values.items():
@@ -134,8 +151,9 @@ def build_options(
             option["focused"] = True
             option["value"] = str(value)
         options.append(option)
-    for sub in reversed(path):
-        options = [{"name": sub, "type": 1 if sub == path[-1] else 2, "options": options}]
+    for depth in range(len(path) - 1, -1, -1):
+        kind = 1 if depth == len(path) - 1 else 2  # sub command inside a group
+        options = [{"name": path[depth], "type": kind, "options": options}]
     return options, resolved
 
 

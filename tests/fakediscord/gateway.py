@@ -26,8 +26,12 @@ from .state import FakeState
 
 log = logging.getLogger(__name__)
 
-DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE, RESUME = 0, 1, 2, 3, 4, 6
+DISPATCH, HEARTBEAT, IDENTIFY, PRESENCE, VOICE, RESUME, RECONNECT = 0, 1, 2, 3, 4, 6, 7
 REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
+
+AUTHENTICATION_FAILED, DISALLOWED_INTENTS = 4004, 4014
+# GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
 
 
 class _Socket:
@@ -54,8 +58,12 @@ class FakeGateway:
         resume_url: Callable[[], str],
         *,
         heartbeat_interval_ms: int = 41_250,
+        token: str | None = None,
+        privileged_intents: int = PRIVILEGED_INTENTS,
     ) -> None:
         self.state = state
+        self.token = token  # None: any token is accepted
+        self.privileged_intents = privileged_intents  # the ones "enabled in the portal"
         self.resume_url = resume_url
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.connections: list[GatewayConnection] = []
@@ -101,6 +109,23 @@ class FakeGateway:
             await asyncio.wait_for(sock.ws.close(code=code, message=b"dropped by test"), 2.0)
         if wait:
             await self.wait_live(timeout)
+
+    async def send_reconnect(self, *, timeout: float = 5.0) -> None:
+        """Op 7 RECONNECT: the client closes, reconnects and RESUMEs."""
+        await self._send_op_and_wait(RECONNECT, None, timeout)
+
+    async def invalidate_session(self, *, timeout: float = 5.0) -> None:
+        """Op 9 INVALID_SESSION (not resumable): the client IDENTIFYs again, getting a new READY."""
+        self.session_id = None
+        await self._send_op_and_wait(INVALID_SESSION, False, timeout)
+
+    async def _send_op_and_wait(self, op: int, data: Any, timeout: float) -> None:
+        sock = self._live
+        if sock is None:
+            raise AssertionError("no live gateway connection")
+        await self._set_live(None)
+        await sock.send({"op": op, "d": data})
+        await self.wait_live(timeout)
 
     async def close_all(self) -> None:
         sock = self._live
@@ -151,6 +176,12 @@ class FakeGateway:
         sock.record.identify = data
         sock.record.shard = data.get("shard")
         sock.record.intents = data.get("intents")
+        if self.token is not None and data.get("token") != self.token:
+            await self._close(sock, AUTHENTICATION_FAILED, "Authentication failed.")
+            return
+        if (data.get("intents") or 0) & PRIVILEGED_INTENTS & ~self.privileged_intents:
+            await self._close(sock, DISALLOWED_INTENTS, "Disallowed intent(s).")
+            return
         self._shard = data.get("shard") or [0, 1]
         async with self._send_lock:
             self.session_id = secrets.token_hex(16)
@@ -200,6 +231,12 @@ class FakeGateway:
         await self.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
     # ------------------------------------------------------------------ helpers
+    @staticmethod
+    async def _close(sock: _Socket, code: int, reason: str) -> None:
+        sock.record.close_code = code
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(sock.ws.close(code=code, message=reason.encode()), 2.0)
+
     async def _set_live(self, sock: _Socket | None) -> None:
         async with self._live_changed:
             self._live = sock

@@ -24,12 +24,15 @@ async def running(
     token: str = DEFAULT_TOKEN,
     ready_timeout: float = 10.0,
     guild_ready_timeout: float | None = 0.05,
+    fast_reidentify: bool = True,
 ) -> AsyncIterator[FakeDiscord]:
     """Starts `fake` (a new FakeDiscord if None), runs `bot.start(token)` in a task, waits for
-    on_ready and yields the fake; on exit closes the bot and the fake.
+    on_ready and yields the fake; on exit closes the bot (and the fake, if it started it).
 
-    discord.py waits `guild_ready_timeout` (2 s by default) after the last GUILD_CREATE before
-    READY; unless None, this shortens it so tests start fast.
+    Two discord.py delays are shortened for tests: it waits `guild_ready_timeout` (2 s by
+    default) after the last GUILD_CREATE before on_ready (None keeps it), and
+    `before_identify_hook` sleeps 5 s before every non-initial IDENTIFY (after an invalidated
+    session); `fast_reidentify` replaces that hook on this bot instance with a no-op.
     """
     async with contextlib.AsyncExitStack() as stack:
         if fake is None:
@@ -38,6 +41,8 @@ async def running(
             await stack.enter_async_context(fake)
         if guild_ready_timeout is not None:
             bot._connection.guild_ready_timeout = guild_ready_timeout
+        if fast_reidentify:
+            bot.before_identify_hook = _no_wait  # type: ignore[method-assign]
         task = asyncio.create_task(bot.start(token), name="discord-bot")
         try:
             await _wait_ready(bot, task, ready_timeout)
@@ -60,3 +65,7 @@ async def _wait_ready(bot: discord.Client, task: asyncio.Task[None], timeout: fl
         task.result()  # re-raises why the bot stopped
         raise AssertionError("the bot stopped before it was ready")
     raise AssertionError(f"the bot was not ready within {timeout}s")
+
+
+async def _no_wait(shard_id: int | None, *, initial: bool = False) -> None:
+    return None

@@ -6,6 +6,7 @@ Each handler gets a `Call` and returns (status, json-or-None). Paths are relativ
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ class Call:
     params: dict[str, str]
     state: FakeState
     gateway_url: str
+    interaction_deadline: float = 3.0
 
     @property
     def body(self) -> Any:
@@ -173,6 +175,9 @@ async def interaction_callback(call: Call) -> Reply:
         return UNKNOWN_INTERACTION
     if info.response_type is not None:
         return ALREADY_ACKNOWLEDGED
+    if time.monotonic() - info.created_at > call.interaction_deadline:
+        info.expired = True
+        return UNKNOWN_INTERACTION  # Discord wants the first answer within 3 seconds
     kind = call.body.get("type")
     data = call.body.get("data") or {}
     info.response_type = kind
@@ -270,6 +275,23 @@ async def create_message(call: Call) -> Reply:
     if channel_id not in call.state.channels:
         return UNKNOWN_CHANNEL
     return 200, call.state.create_message(channel_id, call.body, files=call.files())
+
+
+@route("GET", "/channels/{channel_id}/messages")
+async def channel_history(call: Call) -> Reply:
+    channel_id = call.param_id("channel_id")
+    if channel_id not in call.state.channels:
+        return UNKNOWN_CHANNEL
+    limit = int(call.record.query.get("limit", 50))
+    before = int(call.record.query.get("before", 1 << 63))
+    after = int(call.record.query.get("after", 0))
+    found = [
+        m
+        for m in call.state.messages.values()
+        if m["channel_id"] == str(channel_id) and after < int(m["id"]) < before
+    ]
+    found.sort(key=lambda m: int(m["id"]), reverse="after" not in call.record.query)
+    return 200, found[:limit]
 
 
 @route("GET", "/channels/{channel_id}/messages/{message_id}")

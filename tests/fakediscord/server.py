@@ -32,7 +32,7 @@ from .events import (
     interaction_payload,
     message_create_payload,
 )
-from .gateway import FakeGateway
+from .gateway import PRIVILEGED_INTENTS, FakeGateway
 from .payloads import JSON
 from .records import (
     Fault,
@@ -63,6 +63,8 @@ class FakeDiscord:
         validate: bool = True,
         echo_bot_messages: bool = True,
         heartbeat_interval_ms: int = 41_250,
+        privileged_intents: int = PRIVILEGED_INTENTS,
+        interaction_deadline: float = 3.0,
     ) -> None:
         self.token = token  # None: any token is accepted
         self.validate = validate
@@ -72,7 +74,10 @@ class FakeDiscord:
             self.state,
             lambda: f"ws://127.0.0.1:{self.port}/resume-gateway",
             heartbeat_interval_ms=heartbeat_interval_ms,
+            token=token,
+            privileged_intents=privileged_intents,
         )
+        self.interaction_deadline = interaction_deadline
         self.log = RequestLog()
         self.violations: list[Violation] = []
         self.unhandled: list[RequestRecord] = []
@@ -303,7 +308,9 @@ class FakeDiscord:
             self.unhandled.append(record)
             return _json_response(404, {"message": "404: Not Found", "code": 0}, {})
         handler, params, _ = resolved
-        call = rest_routes.Call(record, params, self.state, self.gateway_url)
+        call = rest_routes.Call(
+            record, params, self.state, self.gateway_url, self.interaction_deadline
+        )
         status, body = await handler(call)
         record.response = body
         if status < 300 and self.echo_bot_messages:
@@ -342,6 +349,19 @@ class FakeDiscord:
     ) -> None:
         """Closes the websocket (4000 = resumable); by default waits until the bot is back."""
         await self.gateway.drop(code, wait=wait, timeout=timeout)
+
+    async def send_reconnect(self, *, timeout: float = 5.0) -> None:
+        """Gateway op 7 RECONNECT; waits until the bot has resumed."""
+        await self.gateway.send_reconnect(timeout=timeout)
+
+    async def invalidate_session(self, *, timeout: float = 5.0) -> None:
+        """Gateway op 9 (not resumable); waits until the bot has identified again."""
+        await self.gateway.invalidate_session(timeout=timeout)
+
+    def assert_no_violations(self) -> None:
+        """Fails with a readable list of every request body Discord would have refused."""
+        if self.violations:
+            raise AssertionError("\n".join(map(str, self.violations)))
 
     async def send_slash(
         self,
@@ -399,11 +419,11 @@ class FakeDiscord:
     ) -> InteractionInfo:
         root, *path = name.split()
         command = self.state.find_command(root, guild_id=where.guild_id)
+        opts, resolved = build_options(self.state, command, path, options, where, focused=focused)
+        data = command_data(command, root, 1, self.state.new_id())
         info = self.state.new_interaction(
             kind, channel_id=where.channel_id, guild_id=where.guild_id, user=where.user
         )
-        data = command_data(command, root, 1, self.state.new_id())
-        opts, resolved = build_options(self.state, command, path, options, where, focused=focused)
         if opts:
             data["options"] = opts
         if resolved:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +83,8 @@ class FakeGuild:
 
 @dataclass
 class InteractionInfo:
+    """An interaction the fake sent; `response_type` is the callback type the bot answered."""
+
     id: int
     token: str
     type: int
@@ -92,6 +95,8 @@ class InteractionInfo:
     response_type: int | None = None
     original_message_id: int | None = None
     followup_ids: list[int] = field(default_factory=list)
+    created_at: float = field(default_factory=time.monotonic)
+    expired: bool = False  # the bot answered after the deadline (Discord: Unknown interaction)
 
 
 class FakeState:
@@ -268,6 +273,17 @@ class FakeState:
             interaction_metadata=metadata,
             message_type=20 if interaction is not None and interaction.type == 2 else 0,
         )
+        reference = body.get("message_reference")
+        if isinstance(reference, dict) and reference.get("message_id") is not None:
+            referenced = self.messages.get(int(reference["message_id"]))
+            message["message_reference"] = {
+                "type": 0,
+                "message_id": str(reference["message_id"]),
+                "channel_id": str(reference.get("channel_id") or channel_id),
+                **({"guild_id": str(guild.id)} if guild else {}),
+            }
+            message["referenced_message"] = referenced
+            message["type"] = 19  # REPLY
         self.messages[int(message["id"])] = message
         return message
 
