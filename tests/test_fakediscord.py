@@ -118,6 +118,7 @@ async def bot(fake: FakeDiscord) -> AsyncIterator[TinyBot]:
         await tiny.tree.sync(guild=tiny.guild_obj)
         yield tiny
     assert fake.unhandled == []
+    fake.assert_no_violations()
 
 
 async def test_connects_and_receives_ready_and_guild(fake: FakeDiscord, bot: TinyBot) -> None:
