@@ -1,0 +1,106 @@
+"""`faqbot gaps`, `faqbot stats` and `faqbot export`: the question log from the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from bot.core.knowledge import load_knowledge
+from bot.core.library import Library
+from bot.discord_app.curation import open_gaps, titles_of
+from bot.services import user_id_salt
+from bot.settings import Settings
+from bot.store import Store, StoreError
+from bot.store.chart import render_stats_chart
+from bot.store.report import format_gaps, format_stats
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def _no_log(settings: Settings) -> bool:
+    if settings.database_path.exists():
+        return False
+    print(f"No questions recorded yet ({settings.database_path} does not exist).",
+          file=sys.stderr)
+    return True
+
+
+async def _open(settings: Settings) -> Store:
+    return await Store.open(settings.database_path, salt=user_id_salt(settings),
+                            store_user_ids=settings.store_user_ids)
+
+
+def gaps_command(settings: Settings, days: int) -> int:
+    if _no_log(settings):
+        return EXIT_OK
+    library = Library.open(settings.knowledge_dir)
+
+    async def run() -> str:
+        store = await _open(settings)
+        try:
+            groups = open_gaps(await store.gaps(days), library)
+        finally:
+            await store.close()
+        return format_gaps(groups, titles=titles_of(library.current.kb), limit=100_000)
+
+    return _report(run)
+
+
+def stats_command(settings: Settings, days: int, chart: Path | None) -> int:
+    if _no_log(settings):
+        return EXIT_OK
+    kb, _ = load_knowledge(settings.knowledge_dir)
+    titles = titles_of(kb) if kb is not None else {}
+
+    async def run() -> str:
+        store = await _open(settings)
+        try:
+            stats = await store.stats(days)
+        finally:
+            await store.close()
+        text = format_stats(stats, titles, limit=100_000)
+        if chart is not None:
+            png = render_stats_chart(stats)
+            await asyncio.to_thread(chart.write_bytes, png)
+            text += f"\n\nChart written to {chart}."
+        return text
+
+    return _report(run)
+
+
+def export_command(settings: Settings, fmt: Literal["csv", "jsonl"], days: int | None,
+                   output: Path | None) -> int:
+    if _no_log(settings):
+        return EXIT_OK
+
+    async def run(out: TextIO) -> int:
+        store = await _open(settings)
+        try:
+            return await store.export(fmt, out, days=days)
+        finally:
+            await store.close()
+
+    try:
+        if output is None:
+            rows = asyncio.run(run(sys.stdout))
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                rows = asyncio.run(run(handle))
+    except (StoreError, OSError) as exc:
+        print(f"faqbot: the question log cannot be read: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{rows} rows exported.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _report(run: Callable[[], Coroutine[Any, Any, str]]) -> int:
+    try:
+        text = asyncio.run(run())
+    except (StoreError, OSError) as exc:
+        print(f"faqbot: the question log cannot be read: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(text)
+    return EXIT_OK

@@ -1,0 +1,139 @@
+"""`/kb gaps` and `/kb stats`: what members asked that the knowledge base could not answer,
+and one select away from fixing it ("Add as a question of…")."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+import discord
+
+from bot.core.gaps import GapGroup
+from bot.core.library import Library
+from bot.core.models import KnowledgeBase, Reply, ReplyKind, Verdict
+from bot.discord_app.embeds import DESCRIPTION_CHUNK, NO_MENTIONS, truncate
+from bot.discord_app.views import OwnedView
+from bot.knowledge_edit import AppendResult, append_question, find_item_file
+from bot.store import Stats
+from bot.store.chart import render_stats_chart
+from bot.store.report import format_gaps, format_stats
+
+log = logging.getLogger(__name__)
+
+GROUPS_WITH_SELECT = 5  # a message holds at most 5 rows of components
+OPTIONS_LIMIT = 25
+PLACEHOLDER_LIMIT = 150
+OPTION_TEXT_LIMIT = 100
+CHART_NAME = "questions-per-day.png"
+
+AddQuestion = Callable[[str, str], Awaitable[AppendResult]]
+
+
+def escaped(text: str, limit: int = DESCRIPTION_CHUNK) -> str:
+    """A plain-text report made safe for an embed: members' words can't ping or format."""
+    safe = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    return truncate(safe, limit)
+
+
+def titles_of(kb: KnowledgeBase) -> dict[str, str]:
+    return {item_id: kb.title_of(item_id) for item_id in kb.ids}
+
+
+def open_gaps(groups: Sequence[GapGroup], library: Library) -> list[GapGroup]:
+    """Drop the groups the live knowledge base now answers: they are no longer gaps."""
+    matcher = library.current.matcher
+    return [g for g in groups if matcher.match(g.example).verdict is not Verdict.ANSWER]
+
+
+def gaps_reply(groups: Sequence[GapGroup], kb: KnowledgeBase, days: int) -> Reply:
+    body = escaped(format_gaps(groups, titles=titles_of(kb)))
+    if groups:
+        body += ("\n\nPick an entry under a question to add it to that entry's questions "
+                 "(the file is validated and reloaded).")
+    return Reply(kind=ReplyKind.INFO, title=f"Gaps, last {days} day{'s' if days != 1 else ''}",
+                 body=body)
+
+
+def stats_reply(stats: Stats, kb: KnowledgeBase) -> Reply:
+    return Reply(kind=ReplyKind.INFO, title=f"Usage, last {stats.days} day"
+                                            f"{'s' if stats.days != 1 else ''}",
+                 body=escaped(format_stats(stats, titles_of(kb))))
+
+
+def chart_file(stats: Stats) -> discord.File:
+    return discord.File(io.BytesIO(render_stats_chart(stats)), filename=CHART_NAME)
+
+
+def entry_options(kb: KnowledgeBase, candidates: Sequence[str]) -> list[discord.SelectOption]:
+    """The best candidates first, then every other entry, table and row: at most 25."""
+    ids = list(dict.fromkeys([*(c for c in candidates if kb.find(c) is not None), *kb.ids]))
+    best = set(candidates)
+    return [
+        discord.SelectOption(
+            label=truncate(kb.title_of(item_id), OPTION_TEXT_LIMIT), value=item_id,
+            description=truncate(("closest match · " if item_id in best else "") + item_id,
+                                 OPTION_TEXT_LIMIT))
+        for item_id in ids[:OPTIONS_LIMIT]
+    ]
+
+
+class GapsView(OwnedView):
+    """One "Add as a question of…" select per gap group (the five most frequent)."""
+
+    def __init__(self, owner_id: int, groups: Sequence[GapGroup], kb: KnowledgeBase,
+                 add: AddQuestion, timeout: float = 600.0) -> None:
+        super().__init__(owner_id, timeout)
+        self.add = add
+        for rank, group in enumerate(groups[:GROUPS_WITH_SELECT], 1):
+            select: discord.ui.Select[GapsView] = discord.ui.Select(
+                placeholder=truncate(f"{rank}. Add “{' '.join(group.example.split())}” as a "
+                                     "question of…", PLACEHOLDER_LIMIT),
+                options=entry_options(kb, group.candidates))
+            select.callback = self._make_callback(group, select)  # type: ignore[method-assign]
+            self.add_item(select)
+
+    def _make_callback(self, group: GapGroup, select: discord.ui.Select[GapsView]
+                       ) -> Callable[[discord.Interaction], Awaitable[None]]:
+        async def chosen(interaction: discord.Interaction) -> None:
+            item_id = select.values[0]
+            # A deferred update: @original stays the gaps message, so the select can be disabled.
+            await interaction.response.defer()
+            result = await self.add(item_id, group.example)
+            if result.ok:
+                select.disabled = True
+                await self._refresh(interaction)
+            text = escaped(result.message, 1900)
+            if result.problems:
+                problems = "\n".join(result.problems[:10])
+                text += f"\n```\n{truncate(problems, 1500)}\n```"
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+        return chosen
+
+    async def _refresh(self, interaction: discord.Interaction) -> None:
+        try:
+            await interaction.edit_original_response(view=self)
+        except discord.HTTPException:
+            log.debug("could not disable a used gap select", exc_info=True)
+
+
+def question_adder(library: Library) -> AddQuestion:
+    """Append a question to an item's YAML file, then validate and reload (all in a thread)."""
+
+    def validate() -> list[str]:
+        result = library.reload()
+        return [str(problem) for problem in result.problems]
+
+    async def add(item_id: str, question: str) -> AppendResult:
+        folder = library.folder
+        path = await asyncio.to_thread(find_item_file, folder, item_id)
+        if path is None:
+            return AppendResult(False, f"No knowledge file defines '{item_id}'.",
+                                Path(folder), item_id, question)
+        return await asyncio.to_thread(append_question, path, item_id, question,
+                                       validate=validate)
+
+    return add
