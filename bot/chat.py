@@ -65,8 +65,9 @@ class ChatSession:
             return ""
         if text.startswith("/"):
             return self._command(text)
-        if self.pending and text.isdigit():
-            return self._pick(int(text))
+        if self.pending and text.isdecimal():
+            # isdecimal, not isdigit: int() rejects "²"; and no int() of thousands of digits.
+            return self._pick(int(text) if len(text) <= 6 else 0)
         return self._ask(text)
 
     def _show(self, reply: Reply) -> str:

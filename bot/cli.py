@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +17,8 @@ from bot.core.evaluate import evaluate, format_report, format_why, load_question
 from bot.core.knowledge import load_knowledge
 from bot.core.library import Library
 from bot.core.problems import KnowledgeError
+from bot.core.render import render_match
+from bot.core.text import reply_to_text
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError
 
@@ -63,8 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb = command("kb", "check or list the knowledge base")
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
-    with_dir(kb_commands.add_parser("check", help="validate the knowledge files"))
-    kb_list = with_dir(kb_commands.add_parser("list", help="every entry and table row"))
+
+    def kb_command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = kb_commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--token", nargs="?", action=TokenOnCommandLine, help=argparse.SUPPRESS)
+        return with_dir(sub)
+
+    kb_command("check", "validate the knowledge files")
+    kb_list = kb_command("list", "every entry and table row")
     kb_list.add_argument("--json", action="store_true")
 
     sync = with_dir(command("sync", "sync the slash commands with Discord"))
@@ -76,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_stdout()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -98,6 +109,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`faqbot kb list | head`): stop quietly, as other tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PROBLEMS
+
+
+def _tolerant_stdout() -> None:
+    """Never crash printing: an odd file name or a non-UTF-8 terminal gets escapes instead."""
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        sys.stdout.reconfigure(errors="backslashreplace")
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -139,12 +161,14 @@ def _chat(settings: Settings) -> int:
 def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
     library = Library.open(settings.knowledge_dir)
     questions = [" ".join(words)] if words else [line.rstrip("\n") for line in sys.stdin]
-    session = ChatSession(library, width=terminal_width())
+    snapshot = library.current
+    width = terminal_width()
     for question in questions:
         if not question.strip():
             continue
+        # Every line is a question on its own: no /commands, no picking a number.
+        match = snapshot.matcher.match(question)
         if as_json:
-            match = library.current.matcher.match(question)
             print(json.dumps({
                 "question": question,
                 "id": match.answer_id,
@@ -153,7 +177,7 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
                 "suggestions": list(match.suggestions),
             }, ensure_ascii=False))
         else:
-            print(session.handle(question), end="\n\n")
+            print(reply_to_text(render_match(snapshot.kb, match), width), end="\n\n")
     return EXIT_OK
 
 
@@ -194,9 +218,23 @@ def _kb(settings: Settings, what: str, *, as_json: bool) -> int:
         for item in items:
             print(json.dumps(item, ensure_ascii=False))
     else:
-        for item in items:
-            print(f"{item['id']}: {item['title']}")
+        print("\n\n".join(_item_text(item) for item in items))
     return EXIT_OK
+
+
+def _item_text(item: dict[str, object]) -> str:
+    """One listed item: id and title, then its questions, keywords and answer, indented."""
+
+    def texts(key: str) -> list[str]:
+        value = item.get(key)
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    lines = [f"{item['id']}: {item['title']}"]
+    lines.extend(f"  ? {question}" for question in texts("questions"))
+    if texts("keywords"):
+        lines.append(f"  keywords: {', '.join(texts('keywords'))}")
+    lines.extend(f"  | {line}".rstrip() for line in str(item.get("answer", "")).splitlines())
+    return "\n".join(lines)
 
 
 def _run_discord(settings: Settings) -> int:

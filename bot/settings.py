@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -69,12 +70,11 @@ class Settings:
             log_level=level,
             shard_count=_int(get("SHARD_COUNT"), "SHARD_COUNT", minimum=1),
             database_path=Path(get("DATABASE_PATH") or DEFAULT_DATABASE).expanduser(),
-            store_user_ids=_flag(get("STORE_USER_IDS")),
+            store_user_ids=_flag(get("STORE_USER_IDS"), "STORE_USER_IDS"),
             retention_days=_int(get("RETENTION_DAYS"), "RETENTION_DAYS", minimum=1) or 90,
-            kb_watch=_flag(get("KB_WATCH")),
+            kb_watch=_flag(get("KB_WATCH"), "KB_WATCH"),
             cooldown_rate=_int(get("COOLDOWN_RATE"), "COOLDOWN_RATE", minimum=1) or 5,
-            cooldown_seconds=float(_int(get("COOLDOWN_SECONDS"), "COOLDOWN_SECONDS",
-                                        minimum=1) or 30),
+            cooldown_seconds=_seconds(get("COOLDOWN_SECONDS"), "COOLDOWN_SECONDS") or 30.0,
             user_id_salt=get("USER_ID_SALT"),
         )
 
@@ -91,5 +91,27 @@ def _int(value: str | None, name: str, minimum: int = 0) -> int | None:
     return number
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").lower() in {"1", "true", "yes", "on"}
+def _seconds(value: str | None, name: str, minimum: float = 1.0) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not math.isfinite(number) or number < minimum:
+        raise SettingsError(f"{name} must be at least {minimum:g} seconds, not {value!r}")
+    return number
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _flag(value: str | None, name: str) -> bool:
+    word = (value or "").strip().lower()
+    if not word or word in FALSE_WORDS:
+        return False
+    if word in TRUE_WORDS:
+        return True
+    raise SettingsError(f"{name} must be one of {', '.join(TRUE_WORDS + FALSE_WORDS)}, "
+                        f"not {value!r}")

@@ -26,7 +26,8 @@ def list_items(kb: KnowledgeBase) -> list[Item]:
         for row in table.rows:
             cells = "; ".join(f"{col}: {cell}" for col, cell in zip(table.columns, row.cells,
                                                                       strict=True))
+            keywords = list(dict.fromkeys([*row.aliases, *row.keywords]))  # aliases repeat them
             items.append({"id": row.id, "kind": "table-row", "title": row.factor,
                           "group": table.group, "questions": list(row.questions),
-                          "keywords": [*row.aliases, *row.keywords], "answer": cells})
+                          "keywords": keywords, "answer": cells})
     return items

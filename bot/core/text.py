@@ -7,6 +7,7 @@ import textwrap
 from bot.core.models import Reply, TableView
 
 GAP = "  "
+MIN_CELL_WIDTH = 12
 
 
 def table_width(view: TableView) -> int:
@@ -42,17 +43,27 @@ def _grid(view: TableView) -> str:
 def _stacked(view: TableView, width: int) -> str:
     labels = view.columns[1:]
     label_width = max(len(label) for label in labels) + 1
-    indent = " " * (2 + label_width + 1)
+    # "  Label: cell" side by side while the cell keeps a readable width; else the label on
+    # its own line and the cell below it, so that no line is ever longer than `width`.
+    side_by_side = 2 + label_width + 1 + MIN_CELL_WIDTH <= width
     blocks = []
     for row in view.rows:
-        lines = [row[0]]
+        lines = _wrap(row[0], width)
         for label, cell in zip(labels, row[1:], strict=True):
-            head = f"  {(label + ':').ljust(label_width)} "
-            wrapped = textwrap.wrap(cell, max(width - len(head), 12)) or [""]
-            lines.append(head + wrapped[0])
-            lines.extend(indent + more for more in wrapped[1:])
+            if side_by_side:
+                head = f"  {(label + ':').ljust(label_width)} "
+                wrapped = _wrap(cell, width - len(head))
+                lines.append((head + wrapped[0]).rstrip())
+                lines.extend(" " * len(head) + more for more in wrapped[1:])
+            else:
+                lines.extend("  " + part for part in _wrap(label + ":", width - 2))
+                lines.extend("    " + part for part in _wrap(cell, width - 4))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, max(width, 1)) or [""]
 
 
 def reply_to_text(reply: Reply, width: int = 80) -> str:

@@ -1,0 +1,197 @@
+"""The terminal chat, in process: real library, real matcher, real renderers."""
+
+from __future__ import annotations
+
+import io
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.chat import HELP, ChatSession, reload_text, run_chat
+from bot.core.library import Library
+from bot.core.models import Match, Verdict
+
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
+SUGGEST_Q = "tea or coffee"  # the tiny KB cannot tell which of three items this means
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "kb"
+    shutil.copytree(TINY, target)
+    return target
+
+
+@pytest.fixture
+def session(folder: Path) -> ChatSession:
+    return ChatSession(Library.open(folder), width=80)
+
+
+def test_a_question_gets_the_answer_as_discord_shows_it(session: ChatSession) -> None:
+    text = session.handle("how do i brew tea")
+    assert text.startswith("Brewing tea\n===========\n")
+    assert "Steep the leaves for three minutes" in text
+    assert "See also: Grinding coffee, Tea and coffee compared" in text
+    assert "Source: The Tiny Guide — Brewing" in text
+    assert session.pending == ()
+
+
+def test_a_table_row_answer_shows_an_aligned_table(session: ChatSession) -> None:
+    text = session.handle("which has more caffeine, tea or coffee")
+    lines = text.splitlines()
+    header = next(line for line in lines if line.startswith("Factor"))
+    row = next(line for line in lines if line.startswith("Caffeine "))
+    assert header.index("Tea") == row.index("About 40")
+    assert header.index("Coffee") == row.index("About 95")
+
+
+def test_did_you_mean_then_pick_by_number(session: ChatSession) -> None:
+    match = session.library.current.matcher.match(SUGGEST_Q)
+    assert match.verdict is Verdict.SUGGEST
+    text = session.handle(SUGGEST_Q)
+    assert "Did you mean" in text
+    titles = [session.library.current.kb.title_of(i) for i in match.suggestions]
+    for n, title in enumerate(titles, 1):
+        assert f"  {n}. {title}" in text
+    assert "Type a number to choose." in text
+    assert session.pending == match.suggestions
+
+    assert session.handle("9").startswith("Choose a number from 1 to 3")
+    assert session.handle("0").startswith("Choose a number from 1 to 3")
+    assert session.pending == match.suggestions  # a wrong number keeps the choices
+
+    picked = session.handle(" 2 ")
+    assert picked.startswith(titles[1])
+    assert session.pending == ()
+    # With nothing pending, a number is just a question.
+    assert "No answer" in session.handle("2")
+
+
+@pytest.mark.parametrize("odd", ["²", "٣", "9" * 5000])
+def test_odd_numbers_never_crash(session: ChatSession, odd: str) -> None:
+    session.handle(SUGGEST_Q)
+    assert session.pending
+    text = session.handle(odd)
+    assert isinstance(text, str)
+    assert text
+
+
+def test_no_answer_names_topics(session: ChatSession) -> None:
+    text = session.handle("what is the capital of france")
+    assert text.startswith("No answer in the knowledge base")
+    assert "Brewing tea" in text
+    assert "/topics" in text
+
+
+def test_commands(session: ChatSession) -> None:
+    table = session.handle("/table")
+    assert table.startswith("Tea and coffee compared")
+    assert "Caffeine" in table
+    assert "Price per cup" in table
+    assert "─" in table
+
+    row = session.handle("/table price")
+    assert row.startswith("Price per cup: Tea vs Coffee")
+    assert "Tens of cents" in row
+    assert "About 95 mg" not in row
+    assert session.handle("/table Caffeine").startswith("Caffeine")
+    assert session.handle("/compare caffeine").startswith("Caffeine")
+    assert "Its factors are: Caffeine, Price per cup" in session.handle("/table sugar")
+
+    topics = session.handle("/topics")
+    assert topics.startswith("Topics I know (6)")
+    for item_id in session.library.current.kb.ids:
+        assert f"`{item_id}`" in topics
+
+    assert session.handle("/help") == HELP
+    assert session.handle("/HELP") == HELP
+    assert session.handle("/explain flat-tyre").startswith("Fixing a flat tyre")
+    assert session.handle("/explain FLAT-TYRE").startswith("Fixing a flat tyre")
+    assert session.handle("/explain nothing-here").startswith("Unknown topic")
+    assert session.handle("/explain").startswith("Unknown topic")
+
+    why = session.handle("/why tea or coffee")
+    assert why.startswith("verdict: suggest")
+    assert "1. " in why
+    assert "row-price" in why
+    assert session.handle("/why") == "Usage: /why QUESTION"
+
+    assert session.handle("/frobnicate").startswith("Unknown command /frobnicate")
+    assert session.handle("   ") == ""
+    assert not session.finished
+    assert session.handle("/quit") == ""
+    assert session.finished
+
+
+def test_reload_command(session: ChatSession, folder: Path) -> None:
+    assert session.handle("/reload") == "Reloaded: 6 topics, version 2.\nNo changes."
+    path = folder / "tiny.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("three minutes", "five minutes"),
+                    encoding="utf-8")
+    text = session.handle("/reload")
+    assert text.startswith("Reloaded: 6 topics, version 3.")
+    assert "Edited (1): tea-brewing" in text
+    assert "five minutes" in session.handle("how do i brew tea")
+
+    path.write_text(path.read_text(encoding="utf-8").replace("id: flat-tyre", "id: Flat Tyre"),
+                    encoding="utf-8")
+    failed = session.handle("/reload")
+    assert "Flat Tyre" in failed
+    assert f"{path}:" in failed
+    assert failed.endswith("The previous knowledge base is still live.")
+    assert session.handle("/explain flat-tyre").startswith("Fixing a flat tyre")
+    assert session.library.current.version == 3
+
+
+def test_reload_text_lists_every_problem(folder: Path) -> None:
+    library = Library.open(folder)
+    (folder / "a.yaml").write_text("entries: [\n", encoding="utf-8")
+    (folder / "b.yaml").write_text("entries:\n  - id: x\n", encoding="utf-8")
+    text = reload_text(library.reload())
+    assert "a.yaml:" in text
+    assert text.count("b.yaml:") >= 2  # missing title and missing answer
+
+
+def test_run_chat_piped_prints_one_answer_per_line(session: ChatSession) -> None:
+    out = io.StringIO()
+    lines = ["how do i brew tea\n", "\n", SUGGEST_Q + "\n", "1\n", "/table\n", "/quit\n",
+             "how do i fix a flat tyre\n"]
+    run_chat(session, lines, out, interactive=False)
+    text = out.getvalue()
+    assert "you>" not in text
+    assert "topics loaded" not in text
+    assert text.index("Brewing tea") < text.index("Did you mean") < text.index("Caffeine")
+    assert "Fixing a flat tyre" not in text  # after /quit
+    # Four answers, each followed by a blank line.
+    answers = [a for a in text.split("\n\n") if a.split("\n")[-1].startswith("=")]
+    assert text.endswith("\n\n")
+    assert len(answers) >= 4
+
+
+def test_run_chat_interactive_greets(session: ChatSession) -> None:
+    out = io.StringIO()
+    run_chat(session, [], out, interactive=True)
+    assert out.getvalue().startswith("faqbot: 6 topics loaded.")
+
+
+def test_one_failing_line_does_not_end_the_chat(
+    session: ChatSession, caplog: pytest.LogCaptureFixture,
+) -> None:
+    asked: list[tuple[str, Match]] = []
+
+    def hook(question: str, match: Match) -> None:
+        asked.append((question, match))
+        if question == "boom":
+            raise RuntimeError("hook failed")
+
+    session.on_question = hook
+    out = io.StringIO()
+    with caplog.at_level(logging.ERROR):
+        run_chat(session, ["boom\n", "how do i brew tea\n"], out, interactive=False)
+    assert "something went wrong" in out.getvalue()
+    assert "Brewing tea" in out.getvalue()
+    assert [q for q, _ in asked] == ["boom", "how do i brew tea"]
+    assert asked[1][1].answer_id == "tea-brewing"
+    assert "could not answer" in caplog.text

@@ -1,0 +1,490 @@
+"""The `faqbot` command line, run as a real program: `python -m bot ...` in a clean folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.core.knowledge import load_knowledge
+from bot.core.matcher import Matcher
+from bot.core.models import KnowledgeBase, Verdict
+from bot.settings import SHIPPED_KNOWLEDGE
+
+TESTS = Path(__file__).resolve().parent
+TINY = TESTS / "fixtures" / "tiny" / "kb"
+DEV_QUESTIONS = TESTS / "fixtures" / "dev-questions.yaml"
+TOKEN = "MTIzNDU2Nzg5.secret-token-value.abcdef"
+SETTINGS_NAMES = (
+    "DISCORD_TOKEN", "DEV_GUILD_ID", "ADMIN_USER_IDS", "KNOWLEDGE_DIR", "LOG_LEVEL",
+    "SHARD_COUNT", "DATABASE_PATH", "STORE_USER_IDS", "RETENTION_DAYS", "KB_WATCH",
+    "COOLDOWN_RATE", "COOLDOWN_SECONDS", "USER_ID_SALT", "PYTHONIOENCODING",
+)
+PROBLEM_LINE = re.compile(r"^.+:\d+:\d+: \S.*$")
+ANSWER_Q = "what is the open vs closed ai debate"  # one of the overview entry's own questions
+NONE_Q = "what is the capital of france"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS_NAMES}
+    env.update(extra)
+    return env
+
+
+def faqbot(cwd: Path, *args: str, stdin: str = "", program: tuple[str, ...] | None = None,
+           **env: str) -> Run:
+    command = [*(program or (sys.executable, "-m", "bot")), *args]
+    done = subprocess.run(command, cwd=cwd, env=clean_env(**env), input=stdin,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "Traceback" not in done.stdout, done.stdout
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def parallel(*calls: Callable[[], Run]) -> list[Run]:
+    """Run independent commands at once: the suite stays fast."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda call: call(), calls))
+
+
+@pytest.fixture
+def cwd(tmp_path: Path) -> Path:
+    """An empty working folder, so that no stray .env is read."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    kb, problems = load_knowledge(SHIPPED_KNOWLEDGE)
+    assert kb is not None, problems
+    return kb
+
+
+@pytest.fixture(scope="module")
+def matcher(shipped: KnowledgeBase) -> Matcher:
+    return Matcher.build(shipped)
+
+
+@pytest.fixture(scope="module")
+def suggest_q(matcher: Matcher) -> str:
+    """A dev question the shipped knowledge base answers with "did you mean"."""
+    data = yaml.safe_load(DEV_QUESTIONS.read_text(encoding="utf-8"))
+    for item in data["questions"]:
+        if matcher.match(item["q"]).verdict is Verdict.SUGGEST:
+            return str(item["q"])
+    pytest.fail("no dev question gets a did-you-mean reply")
+
+
+# -- one program ------------------------------------------------------------------------
+
+
+def test_faqbot_and_python_m_bot_are_the_same_program(cwd: Path) -> None:
+    script = Path(sys.executable).with_name("faqbot")
+    assert script.exists()
+    help_a, help_b, ask_a, ask_b = parallel(
+        partial(faqbot, cwd, "--help"),
+        partial(faqbot, cwd, "--help", program=(str(script),)),
+        partial(faqbot, cwd, "ask", "--json", ANSWER_Q),
+        partial(faqbot, cwd, "ask", "--json", ANSWER_Q, program=(str(script),)),
+    )
+    for a, b in ((help_a, help_b), (ask_a, ask_b)):
+        assert (a.code, a.out) == (b.code, b.out)
+        assert a.code == 0
+    assert "usage: faqbot" in help_a.out
+
+
+# -- ask ------------------------------------------------------------------------------
+
+
+def test_ask_json_one_object_per_question(cwd: Path, matcher: Matcher, suggest_q: str) -> None:
+    questions = [ANSWER_Q, suggest_q, NONE_Q, "", "/quit", "1", "hello"]
+    run = faqbot(cwd, "ask", "--json", stdin="\n".join(questions) + "\n")
+    assert run.code == 0
+    lines = run.out.splitlines()
+    asked = [q for q in questions if q.strip()]
+    assert len(lines) == len(asked)  # blank lines are skipped, nothing else is printed
+    for line, question in zip(lines, asked, strict=True):
+        obj = json.loads(line)
+        assert set(obj) == {"question", "id", "score", "verdict", "suggestions"}
+        match = matcher.match(question)
+        assert obj["question"] == question
+        assert obj["verdict"] == match.verdict.value
+        assert obj["id"] == match.answer_id
+        assert obj["suggestions"] == list(match.suggestions)
+        assert 0.0 <= obj["score"] <= 1.0
+        assert obj["score"] == pytest.approx(match.score, abs=1e-3)
+        if obj["verdict"] == "answer":
+            assert obj["id"] is not None
+            assert obj["suggestions"] == []
+        else:
+            assert obj["id"] is None
+        if obj["verdict"] == "suggest":
+            assert 1 <= len(obj["suggestions"]) <= 3
+    first, second, third = (json.loads(line) for line in lines[:3])
+    assert (first["verdict"], first["id"]) == ("answer", "overview")
+    assert second["verdict"] == "suggest"
+    assert (third["verdict"], third["id"], third["suggestions"]) == ("none", None, [])
+
+
+def test_ask_with_a_question_argument(cwd: Path) -> None:
+    # Words after `ask` make one question, quoted or not.
+    run, text = parallel(partial(faqbot, cwd, "ask", "--json", *ANSWER_Q.split()),
+                         partial(faqbot, cwd, "ask", ANSWER_Q))
+    assert run.code == 0
+    obj = json.loads(run.out)
+    assert obj["question"] == ANSWER_Q
+    assert obj["id"] == "overview"
+
+    assert text.code == 0
+    assert text.out.startswith("The open vs closed AI debate\n")
+    assert "Source: A Fundamental Divide in AI Development — Introduction" in text.out
+
+
+def test_ask_text_answers_each_line_on_its_own(cwd: Path, suggest_q: str) -> None:
+    run = faqbot(cwd, "ask", stdin=f"{suggest_q}\n1\n/quit\n{ANSWER_Q}\n")
+    assert run.code == 0
+    assert run.out.count("Did you mean") == 1
+    # "1" and "/quit" are questions too: no choice is picked and nothing stops.
+    assert run.out.count("No answer in the knowledge base") == 2
+    assert "The open vs closed AI debate\n====" in run.out
+    assert "Type a number" not in run.out
+
+
+# -- chat -----------------------------------------------------------------------------
+
+
+def test_chat_piped_prints_answers_and_no_prompts(cwd: Path, suggest_q: str,
+                                                  shipped: KnowledgeBase,
+                                                  matcher: Matcher) -> None:
+    lines = [ANSWER_Q, suggest_q, "2", "/table", "/table cost", "/topics", "/explain overview",
+             "/why is gemma open", "/reload", "/help", NONE_Q, "/quit", ANSWER_Q]
+    run = faqbot(cwd, "chat", stdin="\n".join(lines) + "\n")
+    assert run.code == 0
+    out = run.out
+    assert "you>" not in out
+    assert "topics loaded" not in out
+    assert out.startswith("The open vs closed AI debate\n")
+
+    picked = matcher.match(suggest_q).suggestions[1]
+    picked_title = shipped.title_of(picked)
+    assert "Did you mean" in out
+    assert f"  2. {picked_title}" in out
+    assert f"\n{picked_title}\n===" in out  # the pick is answered
+
+    assert "Open vs closed models at a glance\n" in out
+    for row in ("Cost to access", "Customizability", "Data privacy", "Frontier capability",
+                "Safety enforcement"):
+        assert row in out
+    assert "Cost to access: Open models vs Closed models" in out
+    assert "Per-token API pricing" in out
+    assert "Topics I know (25)" in out
+    assert "verdict: answer → open-weight-models" in out
+    assert "Reloaded: 25 topics, version 2.\nNo changes." in out
+    assert "/table FACTOR" in out
+    assert "No answer in the knowledge base" in out
+    # /quit stops: the last question is not answered a second time.
+    assert out.count("The open vs closed AI debate\n===") == 2  # the first answer and /explain
+
+
+def test_start_without_a_token_falls_back_to_chat(cwd: Path) -> None:
+    run = faqbot(cwd, stdin=ANSWER_Q + "\n")
+    assert run.code == 0
+    assert "No DISCORD_TOKEN set" in run.err
+    assert run.out.startswith("The open vs closed AI debate")
+
+
+def test_chat_is_interactive_on_a_terminal(cwd: Path) -> None:
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "chat"], cwd=cwd, env=clean_env(),
+                            stdin=follower, stdout=follower, stderr=subprocess.PIPE)
+    os.close(follower)
+    output = b""
+    try:
+        output += _read_until(leader, b"you> ")
+        os.write(leader, b"/table cost\n")
+        output += _read_until(leader, b"you> ")
+        os.write(leader, b"/quit\n")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
+        assert proc.stderr is not None
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
+    text = output.decode(errors="replace")
+    assert "faqbot: 25 topics loaded." in text
+    assert "Per-token API pricing" in text
+    assert "Traceback" not in err
+
+
+def _read_until(fd: int, marker: bytes, timeout: float = 20.0) -> bytes:
+    data = b""
+    deadline = time.monotonic() + timeout
+    while marker not in data:
+        left = deadline - time.monotonic()
+        assert left > 0, data
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            chunk = os.read(fd, 4096)
+            assert chunk, data
+            data += chunk
+    return data
+
+
+# -- kb check / kb list, and choosing the folder --------------------------------------
+
+
+def test_kb_check_clean_and_where_the_folder_comes_from(cwd: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(TINY, other)
+    (other / "more.yml").write_text(
+        "entries:\n  - {id: extra, title: Extra, answer: More.}\n", encoding="utf-8")
+    with_dotenv = tmp_path / "with-dotenv"
+    with_dotenv.mkdir()
+    (with_dotenv / ".env").write_text(f"KNOWLEDGE_DIR={TINY}\n", encoding="utf-8")
+
+    shipped, by_flag, by_env, by_dotenv, env_wins, flag_wins, asked = parallel(
+        partial(faqbot, cwd, "kb", "check"),
+        partial(faqbot, cwd, "kb", "check", "--dir", str(TINY)),
+        partial(faqbot, cwd, "kb", "check", KNOWLEDGE_DIR=str(other)),
+        partial(faqbot, with_dotenv, "kb", "check"),
+        partial(faqbot, with_dotenv, "kb", "check", KNOWLEDGE_DIR=str(other)),
+        partial(faqbot, with_dotenv, "kb", "check", "--dir", str(SHIPPED_KNOWLEDGE),
+                KNOWLEDGE_DIR=str(other)),
+        partial(faqbot, with_dotenv, "ask", "--json", "how do i brew tea"),
+    )
+    tiny_summary = "OK: 3 entries and 2 table rows in 1 file"
+    assert shipped.code == 0
+    assert shipped.out == f"OK: 19 entries and 5 table rows in 1 file ({SHIPPED_KNOWLEDGE}).\n"
+    assert by_flag.code == 0
+    assert by_flag.out == f"{tiny_summary} ({TINY}).\n"
+    assert by_env.out == f"OK: 4 entries and 2 table rows in 2 files ({other}).\n"
+    assert by_dotenv.out == f"{tiny_summary} ({TINY}).\n"
+    assert env_wins.out.endswith(f"({other}).\n")  # the environment overrides .env
+    assert flag_wins.out.endswith(f"({SHIPPED_KNOWLEDGE}).\n")  # --dir overrides both
+    # The chosen folder is the one answering.
+    assert json.loads(asked.out)["id"] == "tea-brewing"
+
+
+NASTY_FILES: dict[str, bytes] = {
+    "01-syntax.yaml": b"entries: [\n  - id: x\n",
+    "02-tabs.yaml": b"entries:\n\t- id: tabbed\n",
+    "03-binary.yaml": bytes(range(256)),
+    "04-bom.yaml": b"\xef\xbb\xbfentries:\n  - {id: bom, title: B, answer: C}\n",
+    "05-python-tag.yaml": b"entries: !!python/object/apply:os.system ['echo pwned']\n",
+    "06-alias-bomb.yaml": (b"a: &a [x, x, x, x, x, x, x, x, x]\n"
+                           + b"".join(b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n"
+                                      % ((c,) * 2 + (c - 1,) * 9)
+                                      for c in range(ord("b"), ord("k")))),
+    "07-deep.yaml": b"[" * 5000 + b"]" * 5000,
+    "08-empty.yaml": b"",
+    "09-schema.yaml": (b"entries:\n  - id: Not Kebab\n    title: [list]\n    answr: typo\n"
+                       b"  - id: dup\n    title: A\n    answer: B\n    related: [nowhere]\n"
+                       b"  - id: dup\n    title: A\n    answer: B\n    reviewed: someday\n"
+                       b"table: 3\n"),
+    "10-scalar.yaml": b"just a string\n",
+    "11-dupkeys.yaml": b"entries: []\nentries: []\n",
+    "12-nul.yaml": b"entries:\n  - id: a\x00b\n",
+    "13-latin1.yaml": "entries:\n  - id: caf\u00e9\n".encode("latin-1"),
+}
+
+
+def test_kb_check_reports_every_problem_and_never_a_traceback(cwd: Path,
+                                                              tmp_path: Path) -> None:
+    folder = tmp_path / "nasty"
+    folder.mkdir()
+    for name, data in NASTY_FILES.items():
+        (folder / name).write_bytes(data)
+    (folder / "14-folder.yaml").mkdir()
+    (folder / "15-dangling.yaml").symlink_to(tmp_path / "missing.yaml")
+    (folder / "16-outside.yaml").symlink_to(TINY / "tiny.yaml")
+    (folder / "notes.txt").write_text("not a knowledge file", encoding="utf-8")
+
+    run = faqbot(cwd, "kb", "check", "--dir", str(folder))
+    assert run.code == 1
+    lines = run.out.splitlines()
+    assert lines
+    for line in lines:
+        assert PROBLEM_LINE.match(line), line
+        assert line.startswith(str(folder) + "/"), line
+    named = {Path(line.split(":", 1)[0]).name for line in lines}
+    expected = {*NASTY_FILES, "14-folder.yaml", "15-dangling.yaml", "16-outside.yaml"}
+    assert named == expected
+    assert "notes.txt" not in run.out
+    assert f"{len(lines)} problems found." in run.err
+    assert "pwned" not in run.out + run.err
+    schema = [line for line in lines if "09-schema.yaml" in line]
+    assert len(schema) >= 5  # id, title, unknown field, duplicate id, unknown related, ...
+
+    missing = faqbot(cwd, "kb", "check", "--dir", str(tmp_path / "nowhere"))
+    assert missing.code == 1
+    assert missing.out == f"{tmp_path / 'nowhere'}:1:1: no such folder\n"
+
+
+def test_a_broken_folder_is_reported_by_every_command(cwd: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "kb.yaml").write_text("entries:\n  - id: x\n", encoding="utf-8")
+    commands = (("chat",), ("ask", "hi"), ("why", "hi"), ("kb", "list"))
+    runs = parallel(*(partial(faqbot, cwd, *args, stdin="hi\n", KNOWLEDGE_DIR=str(folder))
+                      for args in commands))
+    for args, run in zip(commands, runs, strict=True):
+        assert run.code == 1, args
+        assert f"{folder / 'kb.yaml'}:2:5: missing required field 'title'" in run.out + run.err
+
+
+def test_kb_list(cwd: Path, shipped: KnowledgeBase) -> None:
+    run = faqbot(cwd, "kb", "list", "--json")
+    assert run.code == 0
+    items = [json.loads(line) for line in run.out.splitlines()]
+    assert [item["id"] for item in items] == list(shipped.ids)
+    for item in items:
+        assert {"id", "title", "questions", "keywords", "answer"} <= set(item)
+        assert item["title"]
+        assert item["answer"]
+        assert item["questions"], item["id"]
+    by_id = {item["id"]: item for item in items}
+    assert by_id["factor-cost"]["answer"] == ("Open models: Free (compute costs only); "
+                                              "Closed models: Per-token API pricing")
+    overview = shipped.entry("overview")
+    assert overview is not None
+    assert by_id["overview"]["answer"] == overview.answer
+    assert by_id["overview"]["questions"] == list(overview.questions)
+    assert by_id["overview"]["keywords"] == list(overview.keywords)
+
+    text = faqbot(cwd, "kb", "list", "--dir", str(TINY))
+    assert text.code == 0
+    assert text.out.startswith("tea-brewing: Brewing tea\n")
+    assert "  ? how long should tea steep" in text.out
+    assert "  keywords: tea, steep, brew, leaves" in text.out
+    assert "  | Steep the leaves for three minutes" in text.out
+    assert "row-price: Price per cup" in text.out
+    assert "  | Tea: A few cents; Coffee: Tens of cents" in text.out
+
+
+def test_output_never_crashes_on_odd_encodings(cwd: Path, tmp_path: Path) -> None:
+    # A non-UTF-8 terminal: escapes instead of a UnicodeEncodeError.
+    run = faqbot(cwd, "kb", "list", "--json", PYTHONIOENCODING="ascii")
+    assert run.code == 0
+    assert all(json.loads(line)["id"] for line in run.out.splitlines())
+    # A file name that is not UTF-8, printed to a strict UTF-8 stream.
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / os.fsdecode(b"\xff-bad.yaml")).write_text("entries: [\n", encoding="utf-8")
+    bad = faqbot(cwd, "kb", "check", "--dir", str(folder), PYTHONIOENCODING="utf-8")
+    assert bad.code == 1
+    assert "-bad.yaml:" in bad.out
+
+
+def test_a_closed_pipe_ends_quietly(cwd: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "ask"], cwd=cwd, env=clean_env(),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # the reader is gone before anything is written
+    _, err = proc.communicate(((ANSWER_Q + "\n") * 500).encode(), timeout=60)
+    assert "Traceback" not in err.decode()
+    assert proc.returncode != 0
+
+
+# -- run, tokens and settings -------------------------------------------------------------
+
+
+def test_run_without_a_token_says_what_to_set(cwd: Path) -> None:
+    run = faqbot(cwd, "run")
+    assert run.code == 2
+    assert run.out == ""
+    assert "DISCORD_TOKEN is not set" in run.err
+    assert ".env" in run.err
+    assert "`faqbot chat` works without Discord" in run.err
+
+
+def test_a_token_on_the_command_line_is_refused(cwd: Path) -> None:
+    variants = (
+        ("--token", TOKEN, "run"),
+        ("run", "--token", TOKEN),
+        ("run", f"--token={TOKEN}"),
+        ("chat", "--token", TOKEN),
+        ("kb", "check", "--token", TOKEN),
+    )
+    runs = parallel(*(partial(faqbot, cwd, *args) for args in variants))
+    for args, run in zip(variants, runs, strict=True):
+        assert run.code == 2, args
+        assert "refusing a token on the command line" in run.err
+        assert "DISCORD_TOKEN" in run.err
+        assert TOKEN not in run.out + run.err
+
+
+def test_bad_settings_are_a_clear_error(cwd: Path) -> None:
+    with_dotenv = cwd / "with-dotenv"
+    with_dotenv.mkdir()
+    (with_dotenv / ".env").write_text("LOG_LEVEL=chatty\n", encoding="utf-8")
+    run, from_dotenv = parallel(
+        partial(faqbot, cwd, "kb", "check", DEV_GUILD_ID="abc", DISCORD_TOKEN=TOKEN),
+        partial(faqbot, with_dotenv, "kb", "check"),
+    )
+    assert run.code == 2
+    assert run.err == "faqbot: DEV_GUILD_ID must be a whole number, not 'abc'\n"
+    assert from_dotenv.code == 2
+    assert "LOG_LEVEL" in from_dotenv.err
+
+
+# -- eval and why ------------------------------------------------------------------------
+
+
+def test_eval_and_min_overall(cwd: Path) -> None:
+    (cwd / "tiny-eval.yaml").write_text(
+        "questions:\n  - {q: how do i brew tea, ids: [tea-brewing]}\n"
+        "  - {q: what is the capital of france, ids: []}\n", encoding="utf-8")
+    (cwd / "bad-eval.yaml").write_text("questions: 3\n", encoding="utf-8")
+    passing, failing, tiny, *bad = parallel(
+        partial(faqbot, cwd, "eval", str(DEV_QUESTIONS), "--min-overall", "0"),
+        partial(faqbot, cwd, "eval", str(DEV_QUESTIONS), "--min-overall", "1.01"),
+        partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--dir", str(TINY), "--min-overall", "1"),
+        partial(faqbot, cwd, "eval", "bad-eval.yaml"),
+        partial(faqbot, cwd, "eval", "missing.yaml"),
+    )
+    assert passing.code == 0
+    assert passing.out.startswith("overall")
+    assert "in-scope top-1" in passing.out
+    assert failing.code == 1
+    assert "is below --min-overall 1.010" in failing.err
+    assert tiny.code == 0, tiny.out
+    assert "(2/2)" in tiny.out
+    for path, run in zip(("bad-eval.yaml", "missing.yaml"), bad, strict=True):
+        assert run.code == 2
+        assert run.err.startswith(f"faqbot: cannot read {path}")
+
+
+def test_why_prints_the_top_candidates(cwd: Path) -> None:
+    run = faqbot(cwd, "why", "is", "gemma", "open")
+    assert run.code == 0
+    lines = run.out.splitlines()
+    assert lines[0] == "verdict: answer → open-weight-models"
+    assert lines[1].startswith("1. open-weight-models — Notable open-weight models  score ")
+    numbered = [line for line in lines if re.match(r"^\d\. ", line)]
+    assert 2 <= len(numbered) <= 5

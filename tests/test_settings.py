@@ -1,0 +1,128 @@
+"""Settings: the environment overrides .env; bad values are clear errors; the token stays hidden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_DATABASE, SHIPPED_KNOWLEDGE, Settings, SettingsError
+
+TOKEN = "MTIzNDU2Nzg5.secret-token-value.abcdef"
+
+
+def load(tmp_path: Path, environ: dict[str, str], dotenv: str | None = None) -> Settings:
+    env_file = tmp_path / ".env"
+    if dotenv is not None:
+        env_file.write_text(dotenv, encoding="utf-8")
+    return Settings.load(environ=environ, dotenv=env_file)
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = load(tmp_path, {})
+    assert settings == Settings()
+    assert settings.discord_token is None
+    assert settings.knowledge_dir == SHIPPED_KNOWLEDGE
+    assert settings.database_path == DEFAULT_DATABASE
+    assert settings.log_level == "INFO"
+    assert settings.dev_guild_id is None
+    assert settings.admin_user_ids == frozenset()
+    assert settings.cooldown_rate == 5
+    assert settings.cooldown_seconds == 30.0
+    assert settings.retention_days == 90
+    assert settings.kb_watch is False
+    assert settings.store_user_ids is False
+
+
+def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    dotenv = (f"DISCORD_TOKEN={TOKEN}\nKNOWLEDGE_DIR=/from/dotenv\nLOG_LEVEL=debug\n"
+              "DEV_GUILD_ID=111\n")
+    settings = load(tmp_path, {}, dotenv)
+    assert settings.discord_token == TOKEN
+    assert settings.knowledge_dir == Path("/from/dotenv")
+    assert settings.log_level == "DEBUG"
+    assert settings.dev_guild_id == 111
+
+    settings = load(tmp_path, {"KNOWLEDGE_DIR": "/from/env", "DEV_GUILD_ID": "222"}, dotenv)
+    assert settings.knowledge_dir == Path("/from/env")
+    assert settings.dev_guild_id == 222
+    assert settings.discord_token == TOKEN  # not overridden: still from .env
+
+
+def test_load_reads_the_process_environment(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(tmp_path / "kb"))
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("KNOWLEDGE_DIR=/ignored\nRETENTION_DAYS=7\n",
+                                   encoding="utf-8")
+    settings = Settings.load()
+    assert settings.knowledge_dir == tmp_path / "kb"
+    assert settings.retention_days == 7
+
+
+def test_values_are_parsed(tmp_path: Path) -> None:
+    settings = load(tmp_path, {
+        "ADMIN_USER_IDS": " 1, 2;3 ,",
+        "SHARD_COUNT": "2",
+        "DATABASE_PATH": "~/faq.sqlite3",
+        "STORE_USER_IDS": "Yes",
+        "KB_WATCH": "on",
+        "COOLDOWN_RATE": "3",
+        "COOLDOWN_SECONDS": "2.5",
+        "USER_ID_SALT": "pepper-pepper",
+        "KNOWLEDGE_DIR": "  ",
+    })
+    assert settings.admin_user_ids == frozenset({1, 2, 3})
+    assert settings.shard_count == 2
+    assert settings.database_path == Path("~/faq.sqlite3").expanduser()
+    assert settings.store_user_ids is True
+    assert settings.kb_watch is True
+    assert settings.cooldown_rate == 3
+    assert settings.cooldown_seconds == 2.5
+    assert settings.knowledge_dir == SHIPPED_KNOWLEDGE  # blank means unset
+    assert load(tmp_path, {"KB_WATCH": "off", "STORE_USER_IDS": "0"}).kb_watch is False
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("DEV_GUILD_ID", "abc"),
+    ("DEV_GUILD_ID", "-5"),
+    ("DEV_GUILD_ID", "1.5"),
+    ("ADMIN_USER_IDS", "1,two"),
+    ("SHARD_COUNT", "0"),
+    ("RETENTION_DAYS", "soon"),
+    ("COOLDOWN_RATE", "0"),
+    ("COOLDOWN_SECONDS", "fast"),
+    ("COOLDOWN_SECONDS", "nan"),
+    ("COOLDOWN_SECONDS", "0"),
+    ("LOG_LEVEL", "LOUD"),
+    ("KB_WATCH", "maybe"),
+    ("STORE_USER_IDS", "sure"),
+])
+def test_bad_values_are_clear_errors(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load(tmp_path, {name: value, "DISCORD_TOKEN": TOKEN})
+    message = str(caught.value)
+    assert name in message
+    assert TOKEN not in message
+
+
+def test_bad_value_in_dotenv_is_an_error_too(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="DEV_GUILD_ID must be a whole number, not 'abc'"):
+        load(tmp_path, {}, "DEV_GUILD_ID=abc\n")
+
+
+def test_the_token_never_appears_in_repr_or_str(tmp_path: Path) -> None:
+    settings = load(tmp_path, {"DISCORD_TOKEN": TOKEN, "USER_ID_SALT": "salty-secret-salt"})
+    assert settings.discord_token == TOKEN
+    for text in (repr(settings), str(settings), f"{settings}", f"{settings!r}"):
+        assert TOKEN not in text
+        assert "secret-token" not in text
+        assert "salty-secret-salt" not in text
+        assert "knowledge_dir" in text  # the rest is still shown
+
+
+def test_settings_are_frozen(tmp_path: Path) -> None:
+    settings = load(tmp_path, {})
+    with pytest.raises(AttributeError):
+        settings.log_level = "DEBUG"  # type: ignore[misc]
