@@ -12,8 +12,9 @@ from discord.ext import commands
 from bot.core.cooldown import Cooldown
 from bot.core.library import Library
 from bot.discord_app.embeds import NO_MENTIONS
-from bot.recorder import Recorder
 from bot.discord_app.votes import VoteButton
+from bot.discord_app.watch import KnowledgeWatcher
+from bot.recorder import Recorder
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ class FaqBotMixin:
     library: Library
     recorder: Recorder
     cooldown: Cooldown
+    watcher: KnowledgeWatcher | None
     tree: app_commands.CommandTree[Any]
 
     def _init_faqbot(self, settings: Settings, library: Library, recorder: Recorder) -> None:
@@ -44,6 +46,7 @@ class FaqBotMixin:
         self.library = library
         self.recorder = recorder
         self.cooldown = Cooldown(settings.cooldown_rate, settings.cooldown_seconds)
+        self.watcher = None
 
     async def setup_hook(self) -> None:
         from bot.discord_app.cogs import load_cogs
@@ -51,6 +54,9 @@ class FaqBotMixin:
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         self.add_dynamic_items(VoteButton)  # type: ignore[attr-defined]
         await load_cogs(self)  # type: ignore[arg-type]
+        if self.settings.kb_watch:
+            self.watcher = KnowledgeWatcher(self.library)
+            self.watcher.start()
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -59,6 +65,11 @@ class FaqBotMixin:
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: questions in messages are the ask cog's, through its listener."""
+
+    async def close(self) -> None:
+        if self.watcher is not None:
+            await self.watcher.stop()
+        await super().close()  # type: ignore[misc]
 
     async def on_ready(self) -> None:
         user = getattr(self, "user", None)

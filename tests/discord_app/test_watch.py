@@ -7,8 +7,10 @@ import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import Harness
 
 from bot.core.library import Library, ReloadResult
 from bot.discord_app.watch import KnowledgeWatcher, folder_signature
@@ -110,4 +112,41 @@ async def test_stop_is_idempotent_and_start_twice_is_one_task(folder: Path) -> N
     assert watcher.running
     await watcher.stop()
     await watcher.stop()
+    assert not watcher.running
+
+
+# -- KB_WATCH=1 in the running bot, through the loopback stand-in ------------------------------
+
+
+@pytest.fixture
+def settings_changes() -> dict[str, Any]:
+    return {"kb_watch": True}
+
+
+async def ask_title(harness: Harness) -> str:
+    record = await harness.slash("ask", {"question": "what is the open vs closed ai debate"})
+    return record.json["data"]["embeds"][0]["title"]
+
+
+async def test_watch_mode_in_the_running_bot(harness: Harness,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    watcher = harness.bot.watcher
+    assert watcher is not None and watcher.running
+    watcher.interval, watcher.settle = 0.02, 0.1  # the loop reads them on every turn
+    assert await ask_title(harness) == "The open vs closed AI debate"
+
+    retitle(harness.knowledge_dir, "The open vs closed AI debate", "The great divide in AI")
+    await wait_for(lambda: harness.library.current.version == 2)
+    assert await ask_title(harness) == "The great divide in AI"
+
+    with caplog.at_level(logging.WARNING, logger="bot.discord_app.watch"):
+        (harness.knowledge_dir / "broken.yaml").write_text("entries:\n  - title: x\n",
+                                                           encoding="utf-8")
+        await wait_for(lambda: watcher.reloads >= 2)
+    assert harness.library.current.version == 2  # the broken file left the live one in place
+    assert await ask_title(harness) == "The great divide in AI"
+    assert any("broken.yaml:" in r.getMessage() for r in caplog.records)
+    harness.assert_valid()
+
+    await harness.bot.close()  # closing the bot stops the watcher
     assert not watcher.running

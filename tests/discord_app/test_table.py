@@ -1,0 +1,223 @@
+"""`/compare`, `/topics` and `/explain` through the loopback stand-in for Discord."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from conftest import Harness
+from fakediscord.records import RequestRecord
+from PIL import Image
+
+EPHEMERAL = 64
+CHANNEL_MESSAGE = 4
+UPDATE_MESSAGE = 7
+AUTOCOMPLETE_RESULT = 8
+
+
+def data_of(record: RequestRecord) -> dict[str, Any]:
+    return record.json.get("data", record.json)
+
+
+def embeds_of(record: RequestRecord) -> list[dict[str, Any]]:
+    return data_of(record).get("embeds") or []
+
+
+def buttons_of(record: RequestRecord) -> list[dict[str, Any]]:
+    return [c for row in data_of(record).get("components") or [] for c in row["components"]]
+
+
+def no_pings(record: RequestRecord) -> None:
+    mentions = data_of(record)["allowed_mentions"]
+    assert mentions["parse"] == []
+    assert not mentions.get("users") and not mentions.get("roles")
+
+
+def fields_of(embed: dict[str, Any]) -> dict[str, str]:
+    return {f["name"]: f["value"] for f in embed.get("fields", [])}
+
+
+def original_message(harness: Harness, record: RequestRecord) -> dict[str, Any]:
+    info = harness.fake.state.interaction_by_token(record.path.split("/")[3])
+    assert info is not None and info.original_message_id is not None
+    return harness.fake.state.messages[info.original_message_id]
+
+
+# -- /compare -----------------------------------------------------------------------------
+
+
+async def test_compare_shows_the_whole_table_one_field_per_row(harness: Harness) -> None:
+    record = await harness.slash("compare")
+    assert record.json["type"] == CHANNEL_MESSAGE
+    [embed] = embeds_of(record)
+    assert embed["title"] == "Open vs closed models at a glance"
+    fields = fields_of(embed)
+    kb = harness.library.current.kb
+    assert kb.table is not None
+    for row in kb.table.rows:  # every row, both sides, labelled with the column names
+        value = fields[row.factor]
+        for column, cell in zip(kb.table.columns, row.cells, strict=True):
+            assert f"**{column}:** {cell}" in value
+    assert all(f.get("inline") is False for f in embed["fields"])
+    assert not data_of(record).get("flags")
+    no_pings(record)
+    harness.assert_valid()
+
+
+async def test_compare_one_factor_by_alias(harness: Harness) -> None:
+    record = await harness.slash("compare", {"factor": "pricing"})
+    [embed] = embeds_of(record)
+    assert embed["title"] == "Cost to access: Open models vs Closed models"
+    fields = fields_of(embed)
+    assert "**Open models:** Free (compute costs only)" in fields["Cost to access"]
+    assert "**Closed models:** Per-token API pricing" in fields["Cost to access"]
+    assert [name for name in fields if name != "See also"] == ["Cost to access"]
+    no_pings(record)
+    harness.assert_valid()
+
+
+async def test_compare_by_the_id_autocomplete_sends(harness: Harness) -> None:
+    info = await harness.fake.send_autocomplete("compare", {"factor": "priv"}, "factor")
+    completion = await harness.fake.wait_for_callback(info)
+    assert completion.json["type"] == AUTOCOMPLETE_RESULT
+    choices = completion.json["data"]["choices"]
+    assert choices[0] == {"name": "Data privacy", "value": "factor-data-privacy"}
+    record = await harness.slash("compare", {"factor": choices[0]["value"]})
+    [embed] = embeds_of(record)
+    assert embed["title"].startswith("Data privacy:")
+    harness.assert_valid()
+
+
+async def test_compare_autocomplete_empty_lists_every_factor(harness: Harness) -> None:
+    info = await harness.fake.send_autocomplete("compare", {"factor": ""}, "factor")
+    choices = (await harness.fake.wait_for_callback(info)).json["data"]["choices"]
+    kb = harness.library.current.kb
+    assert kb.table is not None
+    assert [c["value"] for c in choices] == [row.id for row in kb.table.rows]
+    harness.assert_valid()
+
+
+async def test_compare_unknown_factor_is_an_ephemeral_error(harness: Harness) -> None:
+    record = await harness.slash("compare", {"factor": "vibes"})
+    [embed] = embeds_of(record)
+    assert embed["title"] == "Unknown factor"
+    assert "Cost to access" in embed["description"]
+    assert data_of(record)["flags"] & EPHEMERAL
+    no_pings(record)
+    harness.assert_valid()
+
+
+async def test_compare_image_is_a_phone_sized_png(harness: Harness) -> None:
+    record = await harness.slash("compare", {"image": True})
+    assert record.json["type"] == CHANNEL_MESSAGE
+    [upload] = record.files
+    assert upload.filename == "comparison.png"
+    assert upload.data.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(io.BytesIO(upload.data))
+    image.verify()
+    width, height = Image.open(io.BytesIO(upload.data)).size
+    assert 600 <= width <= 1200 and 300 <= height <= 3000
+    assert 10_000 < len(upload.data) < 2_000_000
+    [embed] = embeds_of(record)
+    assert embed["image"]["url"] == "attachment://comparison.png"
+    assert embed["title"] == "Open vs closed models at a glance"
+    assert [a["filename"] for a in data_of(record)["attachments"]] == ["comparison.png"]
+    no_pings(record)
+    harness.assert_valid()
+
+
+async def test_compare_one_factor_as_image_ephemeral(harness: Harness) -> None:
+    record = await harness.slash("compare", {"factor": "cost", "image": True, "ephemeral": True})
+    [upload] = record.files
+    assert Image.open(io.BytesIO(upload.data)).size[1] < 600  # one row: a short picture
+    assert data_of(record)["flags"] & EPHEMERAL
+    harness.assert_valid()
+
+
+# -- /topics and /explain -------------------------------------------------------------------
+
+
+async def test_topics_lists_every_group_in_one_page(harness: Harness) -> None:
+    record = await harness.slash("topics")
+    [embed] = embeds_of(record)
+    kb = harness.library.current.kb
+    assert embed["title"] == f"Topics I know ({len(kb.ids)})"
+    for entry in kb.entries:
+        assert f"`{entry.id}`" in embed["description"]
+        assert f"**{entry.group}**" in embed["description"]
+    assert buttons_of(record) == []  # fits one embed: no pager
+    harness.assert_valid()
+
+
+def add_many_topics(folder: Path, count: int = 90) -> None:
+    entries = "\n".join(
+        f"""  - id: extra-topic-{n:03d}
+    group: Extra group {n // 30}
+    title: An extra topic with a rather long title to fill pages, number {n:03d}
+    answer: Extra answer number {n}.
+    questions:
+      - what about extra topic number {n}
+""" for n in range(count))
+    (folder / "extra.yaml").write_text(f"document: Extras\n\nentries:\n{entries}",
+                                       encoding="utf-8")
+
+
+async def test_topics_pages_with_buttons_when_long(harness: Harness) -> None:
+    add_many_topics(harness.knowledge_dir)
+    result = harness.library.reload()
+    assert result.ok, result.problems
+    record = await harness.slash("topics")
+    [first] = embeds_of(record)
+    assert first["footer"]["text"].startswith("Page 1/")
+    pages = int(first["footer"]["text"].split("/")[-1])
+    assert pages >= 2
+    buttons = buttons_of(record)
+    assert [b["label"] for b in buttons] == ["◀ Previous", "Next ▶"]
+    assert buttons[0].get("disabled") is True
+    message = original_message(harness, record)
+    seen = [first["description"]]
+    for number in range(2, pages + 1):
+        click = await harness.fake.send_component(buttons[1]["custom_id"], message)
+        turned = await harness.fake.wait_for_callback(click)
+        assert turned.json["type"] == UPDATE_MESSAGE
+        [embed] = embeds_of(turned)
+        assert embed["footer"]["text"] == f"Page {number}/{pages}"
+        seen.append(embed["description"])
+        message = original_message(harness, record)
+    text = "\n".join(seen)
+    for n in (0, 45, 89):
+        assert f"`extra-topic-{n:03d}`" in text
+    assert "**Extra group 2**" in text
+    for embed_text in seen:
+        assert len(embed_text) <= 4096
+    harness.assert_valid()
+
+
+async def test_explain_shows_one_entry(harness: Harness) -> None:
+    record = await harness.slash("explain", {"topic": "closed-accountability"})
+    [embed] = embeds_of(record)
+    assert embed["title"] == "Accountability"
+    assert embed["description"]
+    no_pings(record)
+    harness.assert_valid()
+
+
+async def test_explain_autocomplete_then_by_title(harness: Harness) -> None:
+    info = await harness.fake.send_autocomplete("explain", {"topic": "acountab"}, "topic")
+    choices = (await harness.fake.wait_for_callback(info)).json["data"]["choices"]
+    assert choices[0]["value"] == "closed-accountability"
+    assert len(choices) <= 25
+    record = await harness.slash("explain", {"topic": "accountability"})  # a title, typed
+    assert embeds_of(record)[0]["title"] == "Accountability"
+    table = await harness.slash("explain", {"topic": "comparison-table"})
+    assert fields_of(embeds_of(table)[0])["Cost to access"]
+    harness.assert_valid()
+
+
+async def test_explain_unknown_topic_is_an_ephemeral_error(harness: Harness) -> None:
+    record = await harness.slash("explain", {"topic": "no-such-topic"})
+    [embed] = embeds_of(record)
+    assert embed["title"] == "Unknown topic"
+    assert data_of(record)["flags"] & EPHEMERAL
+    harness.assert_valid()
