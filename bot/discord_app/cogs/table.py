@@ -55,8 +55,8 @@ def to_choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
 def compare_reply(kb: KnowledgeBase, factor: str | None) -> tuple[Reply, bool]:
     """The reply for `/compare [factor]`, and whether it is an answer (else an error)."""
     if not factor or not factor.strip():
-        reply = render_table(kb)
-        return reply, reply.table is not None
+        table = render_table(kb)
+        return table, table.table is not None
     row = find_factor(kb, factor)
     reply = render_item(kb, row.id) if row is not None else None
     if reply is None:
