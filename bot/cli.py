@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import io
 import json
@@ -16,11 +17,16 @@ from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
 from bot.core.evaluate import evaluate, format_report, format_why, load_questions
 from bot.core.knowledge import load_knowledge
 from bot.core.library import Library
+from bot.core.models import Match
 from bot.core.problems import KnowledgeError
 from bot.core.render import render_match
 from bot.core.text import reply_to_text
+from bot.curation_cli import export_command, gaps_command, stats_command
 from bot.logs import configure_logging
+from bot.recorder import Recorder
+from bot.services import open_store
 from bot.settings import Settings, SettingsError
+from bot.store import TERMINAL_CHANNEL
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +83,32 @@ def build_parser() -> argparse.ArgumentParser:
     kb_list = kb_command("list", "every entry and table row")
     kb_list.add_argument("--json", action="store_true")
 
+    gaps = with_dir(command("gaps", "unanswered and low-confidence questions, grouped"))
+    gaps.add_argument("--days", type=_days, default=30, help="how far back (default 30)")
+    stats = with_dir(command("stats", "questions asked, answered shares, votes, top gaps"))
+    stats.add_argument("--days", type=_days, default=30, help="how far back (default 30)")
+    stats.add_argument("--chart", type=Path, help="also write a PNG chart of questions per day")
+    export = command("export", "every recorded question, as CSV or JSON Lines")
+    export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    export.add_argument("--days", type=_days, default=None, help="only the last N days")
+    export.add_argument("--output", type=Path, help="write to this file (default: stdout)")
+
     sync = with_dir(command("sync", "sync the slash commands with Discord"))
     where = sync.add_mutually_exclusive_group()
     where.add_argument("--guild", type=int, help="sync to this server only (instant)")
     where.add_argument("--global", dest="global_", action="store_true",
                        help="sync globally (can take a while to show)")
     return parser
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+    if not 1 <= days <= 3650:
+        raise argparse.ArgumentTypeError("days must be from 1 to 3650")
+    return days
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,10 +122,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if getattr(args, "dir", None) is not None:
         settings = dataclasses.replace(settings, knowledge_dir=args.dir)
-    interactive_chat = args.command in (None, "start", "chat")
-    configure_logging("WARNING" if interactive_chat and not settings.discord_token
-                      else settings.log_level,
-                      secrets=[settings.discord_token or ""])
+    on_discord = args.command in ("run", "sync") or (
+        args.command in (None, "start") and settings.discord_token)
+    # Only a bot on Discord logs its progress; commands print results and log only problems.
+    level = settings.log_level if on_discord or settings.log_level == "DEBUG" else "WARNING"
+    configure_logging(level, secrets=[settings.discord_token or ""])
     try:
         return _dispatch(args, settings)
     except KnowledgeError as exc:
@@ -146,15 +173,32 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _kb(settings, args.kb_command, as_json=getattr(args, "json", False))
         case "sync":
             return _sync(settings, guild=args.guild, globally=args.global_)
+        case "gaps":
+            return gaps_command(settings, args.days)
+        case "stats":
+            return stats_command(settings, args.days, args.chart)
+        case "export":
+            return export_command(settings, args.format, args.days, args.output)
     return EXIT_USAGE
 
 
 def _chat(settings: Settings) -> int:
     library = Library.open(settings.knowledge_dir)
-    session = ChatSession(library, width=terminal_width())
     interactive = sys.stdin.isatty()
     lines = prompted_lines() if interactive else sys.stdin
-    run_chat(session, lines, sys.stdout, interactive=interactive)
+    with asyncio.Runner() as runner:  # the question log is async; the chat is not
+        recorder = Recorder(runner.run(open_store(settings)))
+
+        def record(question: str, match: Match) -> None:
+            runner.run(recorder.question(guild_id=None, channel_id=TERMINAL_CHANNEL,
+                                         user_id=TERMINAL_CHANNEL, text=question, match=match))
+
+        session = ChatSession(library, width=terminal_width(), on_question=record)
+        try:
+            run_chat(session, lines, sys.stdout, interactive=interactive)
+        finally:
+            if recorder.store is not None:
+                runner.run(recorder.store.close())
     return EXIT_OK
 
 

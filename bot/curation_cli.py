@@ -8,9 +8,9 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from bot.core.curation import still_open, titles_of
 from bot.core.knowledge import load_knowledge
 from bot.core.library import Library
-from bot.discord_app.curation import open_gaps, titles_of
 from bot.services import user_id_salt
 from bot.settings import Settings
 from bot.store import Store, StoreError
@@ -41,7 +41,7 @@ def gaps_command(settings: Settings, days: int) -> int:
     async def run() -> str:
         store = await _open(settings)
         try:
-            groups = open_gaps(await store.gaps(days), library)
+            groups = still_open(await store.gaps(days), library.current.matcher)
         finally:
             await store.close()
         return format_gaps(groups, titles=titles_of(library.current.kb), limit=100_000)

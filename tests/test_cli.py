@@ -10,6 +10,7 @@ import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,8 @@ class Run:
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_NAMES}
+    # The chat records questions: keep its log out of the project's data/ folder.
+    env["DATABASE_PATH"] = str(Path(tempfile.mkdtemp(prefix="faqbot-cli-")) / "log.sqlite3")
     env.update(extra)
     return env
 

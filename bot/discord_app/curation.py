@@ -11,9 +11,10 @@ from pathlib import Path
 
 import discord
 
+from bot.core.curation import titles_of
 from bot.core.gaps import GapGroup
 from bot.core.library import Library
-from bot.core.models import KnowledgeBase, Reply, ReplyKind, Verdict
+from bot.core.models import KnowledgeBase, Reply, ReplyKind
 from bot.discord_app.embeds import DESCRIPTION_CHUNK, NO_MENTIONS, truncate
 from bot.discord_app.views import OwnedView
 from bot.knowledge_edit import AppendResult, append_question, find_item_file
@@ -36,16 +37,6 @@ def escaped(text: str, limit: int = DESCRIPTION_CHUNK) -> str:
     """A plain-text report made safe for an embed: members' words can't ping or format."""
     safe = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
     return truncate(safe, limit)
-
-
-def titles_of(kb: KnowledgeBase) -> dict[str, str]:
-    return {item_id: kb.title_of(item_id) for item_id in kb.ids}
-
-
-def open_gaps(groups: Sequence[GapGroup], library: Library) -> list[GapGroup]:
-    """Drop the groups the live knowledge base now answers: they are no longer gaps."""
-    matcher = library.current.matcher
-    return [g for g in groups if matcher.match(g.example).verdict is not Verdict.ANSWER]
 
 
 def gaps_reply(groups: Sequence[GapGroup], kb: KnowledgeBase, days: int) -> Reply:

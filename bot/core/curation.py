@@ -1,0 +1,19 @@
+"""Curation helpers shared by the terminal and Discord: titles by id, gaps still open."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.gaps import GapGroup
+from bot.core.matcher import Matcher
+from bot.core.models import KnowledgeBase, Verdict
+
+
+def titles_of(kb: KnowledgeBase) -> dict[str, str]:
+    """Every addressable id and its title (a row's factor name)."""
+    return {item_id: kb.title_of(item_id) for item_id in kb.ids}
+
+
+def still_open(groups: Sequence[GapGroup], matcher: Matcher) -> list[GapGroup]:
+    """The groups the knowledge base still does not answer: fixed gaps drop off the list."""
+    return [g for g in groups if matcher.match(g.example).verdict is not Verdict.ANSWER]
