@@ -298,7 +298,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
         if not blanked:
             problems.append(Problem(name, 1, 1, "file holds no YAML document, only comments"))
         return None, problems
-    builder = _Builder(name, problems)
+    builder = _Builder(name, problems, frozenset(line + 1 for line in blanked))
     root = builder.build(documents[0][1])
     for mark, extra in documents[1:]:
         problems.append(Problem(name, mark.line + 1, mark.column + 1, "a second YAML document "
@@ -456,9 +456,11 @@ def _kind_of(value: object) -> str:
 class _Builder:
     """Turns composed YAML node graphs into `Node`s, checking tags, keys, size and cycles."""
 
-    def __init__(self, path: str, problems: list[Problem]) -> None:
+    def __init__(self, path: str, problems: list[Problem],
+                 blanked: frozenset[int] = frozenset()) -> None:
         self.path = path
         self.problems = problems
+        self.blanked = blanked
         self.budget = MAX_NODES_PER_FILE
         self.exhausted = False
         self.active: set[int] = set()
@@ -503,6 +505,9 @@ class _Builder:
         where = self.location(node)
         end_line = node.end_mark.line + (1 if node.end_mark.column else 0)
         if isinstance(node, yaml.ScalarNode):
+            if node.value == "" and node.style is None and {where.line, where.line + 1} & \
+                    self.blanked:
+                return None  # nothing written here: what was, was on a blanked line
             value = self._scalar(node)
             if isinstance(value, _Invalid):
                 return None

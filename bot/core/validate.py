@@ -112,7 +112,7 @@ class _Checker:
                 if required:
                     self.problem(node.location, f"'{key}' is empty")
                 return None
-            self.problem(node.location, f"'{key}' must be text, not {_kind(node)}; quote it")
+            self.problem(node.location, f"'{key}' must be text, not {_kind(node)}{_quote(node)}")
             return None
         value = node.value.strip()
         if not value:
@@ -144,7 +144,8 @@ class _Checker:
         for item in node.value:
             if not isinstance(item.value, str):
                 self.problem(item.location,
-                             f"each item of '{key}' must be text, not {_kind(item)}; quote it")
+                             f"each item of '{key}' must be text, not {_kind(item)}"
+                             f"{_quote(item)}")
                 continue
             text = item.value.strip()
             if not text:
@@ -493,6 +494,11 @@ def _bad_id(value: str) -> str:
     also = f"; try '{suggestion}'" if suggestion and suggestion != value else ""
     return (f"id '{value}' must be kebab-case: lowercase ASCII letters, digits and single "
             f"hyphens{also}")
+
+
+def _quote(node: Node) -> str:
+    """The hint for a value YAML read as something other than text."""
+    return "" if node.is_list or node.is_map else "; quote it"
 
 
 def _kind(node: Node) -> str:

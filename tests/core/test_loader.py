@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core import loader
 from bot.core.loader import MAX_FILE_BYTES, load_folder, parse_text
@@ -282,12 +284,13 @@ def test_an_alias_inside_its_own_anchor_is_refused() -> None:
                                       "end")]
 
 
-def test_too_many_plain_values() -> None:
-    text = "".join(f"k{i}: v\n" for i in range(loader.MAX_NODES_PER_FILE + 10))
+def test_too_many_plain_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "MAX_NODES_PER_FILE", 1_000)  # the real limit is slow to reach
+    text = "".join(f"k{i}: v\n" for i in range(1_010))
     parsed, problems = parse(text)
     assert parsed is None
     assert [p.message for p in problems] == [
-        "the file holds more than 50,000 values; split it into smaller files"
+        "the file holds more than 1,000 values; split it into smaller files"
     ]
 
 
@@ -478,3 +481,20 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path.chmod(0)
     result = load_folder(tmp_path)
     assert [p.message for p in result.problems] == ["cannot read file: Permission denied"]
+
+
+# -- never a traceback ------------------------------------------------------------------------
+
+TOKENS = [*"ab:- \t\n\r[]{},'\"&*!#|>%@`?~=<\\", "id", "yes", "!!python/object:x", "\x00",
+          "é", "\ufeff", "---", "...", "<<", "2025-01-01", "0x", "\n  ", "\n    - "]
+YAMLISH = st.lists(st.sampled_from(TOKENS), max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.binary(max_size=200), YAMLISH.map(lambda text: text.encode("utf-8"))))
+def test_any_bytes_give_problems_not_exceptions(data: bytes) -> None:
+    parsed, problems = parse_text("kb.yaml", data)
+    assert all(PROBLEM_FORMAT.match(str(p)) for p in problems), problems
+    assert all(p.line >= 1 and p.column >= 1 for p in problems)
+    if parsed is not None and parsed.clean:
+        assert problems == []
