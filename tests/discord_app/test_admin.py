@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 import pytest
-from conftest import Harness
 from fakediscord.records import RequestRecord
 
 from bot.discord_app.cogs.admin import KbGroup, kb_group
+
+if TYPE_CHECKING:
+    from conftest import Harness  # the fixture's type; only for annotations
 
 EPHEMERAL = 64
 DEFERRED = 5

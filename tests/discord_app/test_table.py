@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from conftest import Harness
 from fakediscord.records import RequestRecord
 from PIL import Image
+
+if TYPE_CHECKING:
+    from conftest import Harness  # the fixture's type; only for annotations
 
 EPHEMERAL = 64
 CHANNEL_MESSAGE = 4

@@ -7,14 +7,16 @@ import logging
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import Harness
 
 from bot.core.library import Library, ReloadResult
 from bot.discord_app.watch import KnowledgeWatcher, folder_signature
 from bot.settings import SHIPPED_KNOWLEDGE
+
+if TYPE_CHECKING:
+    from conftest import Harness  # the fixture's type; only for annotations
 
 FAST = {"interval": 0.02, "settle": 0.1}
 KB_FILE = "open-vs-closed-ai.yaml"
