@@ -11,12 +11,16 @@ from bot.core.validate import validate
 
 
 def load_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """The KnowledgeBase of a folder, or None and every problem (loader's and schema's), sorted."""
+    """Load and validate a folder: the KnowledgeBase, or None and every problem, sorted.
+
+    Loader problems (syntax, encoding, tags, duplicate keys...) and schema problems are
+    reported together; any loader problem means no KnowledgeBase.
+    """
     loaded = load_folder(folder)
-    if not loaded.files:
-        return None, sorted(loaded.problems)
-    kb, problems = validate(loaded.files)
-    problems = sorted(loaded.problems + problems)
-    if problems:
+    kb, problems = validate(loaded.files) if loaded.files else (None, [])
+    problems = sorted({*loaded.problems, *problems})
+    if problems or kb is None:
+        if not problems:  # pragma: no cover - validate explains every refusal
+            problems = [Problem(str(folder), 1, 1, "the knowledge base did not load")]
         return None, problems
     return kb, []

@@ -16,10 +16,9 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from bot.core.loader import Node, ParsedFile, load_folder
+from bot.core.loader import Node, ParsedFile
 from bot.core.models import (
     ComparisonTable,
     Entry,
@@ -464,22 +463,6 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
         thresholds=out.thresholds or Thresholds(),
         files=tuple(parsed.path for parsed in files),
     )
-    return kb, []
-
-
-def load_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Load and validate a folder: the KnowledgeBase, or None and every problem, sorted.
-
-    Loader problems (syntax, encoding, tags, duplicate keys...) and schema problems are
-    reported together; any loader problem means no KnowledgeBase.
-    """
-    loaded = load_folder(folder)
-    kb, problems = validate(loaded.files) if loaded.files else (None, [])
-    problems = sorted({*loaded.problems, *problems})
-    if problems or kb is None:
-        if not problems:  # pragma: no cover - validate explains every refusal
-            problems = [Problem(str(folder), 1, 1, "the knowledge base did not load")]
-        return None, problems
     return kb, []
 
 

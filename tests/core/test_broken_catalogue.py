@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.knowledge import load_knowledge
 from bot.core.models import KnowledgeBase
-from bot.core.validate import load_knowledge
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "kb"
 PROBLEM = r"^[^:]+:\d+:\d+: .+"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.knowledge import load_knowledge
 from bot.core.models import KnowledgeBase
 from bot.core.problems import Problem
-from bot.core.validate import MAX_ANSWER, load_knowledge
+from bot.core.validate import MAX_ANSWER
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "kb"
 PROBLEM_FORMAT = re.compile(r"^[^:]+:\d+:\d+: .+")
