@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.core.cooldown import Cooldown
 from bot.core.library import Library
 from bot.discord_app.embeds import NO_MENTIONS
+from bot.discord_app.retention import RetentionTask
 from bot.discord_app.votes import VoteButton
 from bot.discord_app.watch import KnowledgeWatcher
 from bot.recorder import Recorder
@@ -39,6 +40,7 @@ class FaqBotMixin:
     recorder: Recorder
     cooldown: Cooldown
     watcher: KnowledgeWatcher | None
+    retention: RetentionTask
     tree: app_commands.CommandTree[Any]
 
     def _init_faqbot(self, settings: Settings, library: Library, recorder: Recorder) -> None:
@@ -47,6 +49,7 @@ class FaqBotMixin:
         self.recorder = recorder
         self.cooldown = Cooldown(settings.cooldown_rate, settings.cooldown_seconds)
         self.watcher = None
+        self.retention = RetentionTask(recorder, settings.retention_days)
 
     async def setup_hook(self) -> None:
         from bot.discord_app.cogs import load_cogs
@@ -54,6 +57,7 @@ class FaqBotMixin:
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         self.add_dynamic_items(VoteButton)  # type: ignore[attr-defined]
         await load_cogs(self)  # type: ignore[arg-type]
+        self.retention.start()  # prunes the question log now and daily
         if self.settings.kb_watch:
             self.watcher = KnowledgeWatcher(self.library)
             self.watcher.start()
@@ -69,6 +73,7 @@ class FaqBotMixin:
     async def close(self) -> None:
         if self.watcher is not None:
             await self.watcher.stop()
+        await self.retention.stop()
         await super().close()  # type: ignore[misc]
 
     async def on_ready(self) -> None:

@@ -1,0 +1,116 @@
+"""`/kb gaps` and `/kb stats`: in the admin `/kb` group, so its admin check runs first."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.curation import still_open
+from bot.discord_app.cogs.admin import kb_group
+from bot.discord_app.curation import (
+    CHART_NAME,
+    GapsView,
+    chart_file,
+    gaps_reply,
+    question_adder,
+    stats_reply,
+)
+from bot.discord_app.embeds import NO_MENTIONS, build_pages
+from bot.store import StoreError
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import AnyFaqBot
+
+log = logging.getLogger(__name__)
+
+NO_LOG = "The question log is not available (see the bot's log), so there is nothing to show."
+LOG_FAILED = "The question log could not be read right now; the failure has been logged."
+Days = app_commands.Range[int, 1, 365]
+
+
+def _bot(interaction: discord.Interaction) -> AnyFaqBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+async def _no_store(interaction: discord.Interaction) -> bool:
+    if _bot(interaction).recorder.store is not None:
+        return False
+    await interaction.followup.send(NO_LOG, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    return True
+
+
+@app_commands.describe(days="How many days back to look (default 30)")
+async def kb_gaps(interaction: discord.Interaction, days: Days = 30) -> None:
+    """Unanswered and low-confidence questions, grouped, with one-click fixes."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    if await _no_store(interaction):
+        return
+    bot = _bot(interaction)
+    store = bot.recorder.store
+    assert store is not None
+    try:
+        groups = await store.gaps(days)
+    except StoreError:
+        log.exception("/kb gaps could not read the question log")
+        await interaction.followup.send(LOG_FAILED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return
+    snapshot = bot.library.current
+    groups = still_open(groups, snapshot.matcher)
+    page = build_pages(gaps_reply(groups, snapshot.kb, days))[0]
+    if not groups:
+        await interaction.followup.send(embed=page, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return
+    view = GapsView(interaction.user.id, groups, snapshot.kb, question_adder(bot.library))
+    message = await interaction.followup.send(embed=page, view=view, ephemeral=True, wait=True,
+                                              allowed_mentions=NO_MENTIONS)
+    view.attach(message=message)
+
+
+@app_commands.describe(days="How many days back to look (default 30)")
+async def kb_stats(interaction: discord.Interaction, days: Days = 30) -> None:
+    """Questions asked, answered shares, votes per entry, top gaps, and a chart."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    if await _no_store(interaction):
+        return
+    bot = _bot(interaction)
+    store = bot.recorder.store
+    assert store is not None
+    try:
+        stats = await store.stats(days)
+    except StoreError:
+        log.exception("/kb stats could not read the question log")
+        await interaction.followup.send(LOG_FAILED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return
+    page = build_pages(stats_reply(stats, bot.library.current.kb))[0]
+    page.set_image(url=f"attachment://{CHART_NAME}")
+    await interaction.followup.send(embed=page, file=chart_file(stats), ephemeral=True,
+                                    allowed_mentions=NO_MENTIONS)
+
+
+class CurationCog(commands.Cog):
+    """Adds `/kb gaps` and `/kb stats` to the admin group."""
+
+    def __init__(self, bot: AnyFaqBot) -> None:
+        self.bot = bot
+        self.added: list[app_commands.Command[Any, Any, Any]] = [
+            app_commands.Command(name="gaps", callback=kb_gaps,
+                                 description="Questions the bot could not answer, grouped; "
+                                             "add one to an entry in a click"),
+            app_commands.Command(name="stats", callback=kb_stats,
+                                 description="Questions asked, answered shares, votes, top gaps "
+                                             "and a chart"),
+        ]
+
+    async def cog_load(self) -> None:
+        group = kb_group(self.bot)
+        for command in self.added:
+            group.add_command(command)
+
+    async def cog_unload(self) -> None:
+        group = kb_group(self.bot)
+        for command in self.added:
+            group.remove_command(command.name)

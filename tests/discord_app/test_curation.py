@@ -1,0 +1,86 @@
+"""The curation loop through the stand-in: an unanswered question shows in /kb gaps, one select
+adds it to an entry, and the next /ask answers it; /kb stats; refusals for members."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import discord
+from conftest import Harness
+from fakediscord.records import RequestRecord
+from PIL import Image
+
+EPHEMERAL = 64
+FOLLOWUP = r"/webhooks/\d+/[^/]+"
+MANAGE_GUILD = discord.Permissions(manage_guild=True).value
+QUESTION = "which graphics card should i buy for my gaming rig"
+TARGET = "open-local-deployment"
+
+
+def data_of(record: RequestRecord) -> dict[str, Any]:
+    return record.json.get("data", record.json)
+
+
+async def followup(harness: Harness) -> RequestRecord:
+    return await harness.fake.wait_for_request("POST", FOLLOWUP, timeout=10)
+
+
+async def admin_slash(harness: Harness, name: str, options: dict[str, Any] | None = None
+                      ) -> RequestRecord:
+    """Run an admin /kb command with Manage Server; return its deferred follow-up."""
+    info = await harness.fake.send_slash(name, options or {}, permissions=MANAGE_GUILD)
+    deferred = await harness.fake.wait_for_callback(info)
+    assert deferred.json["type"] == 5
+    return await followup(harness)
+
+
+async def test_gap_is_listed_fixed_in_one_click_and_then_answered(harness: Harness) -> None:
+    before = await harness.slash("ask", {"question": QUESTION})
+    assert data_of(before)["embeds"][0]["title"] == "No answer in the knowledge base"
+
+    gaps = await admin_slash(harness, "kb gaps", {"days": 7})
+    body = data_of(gaps)
+    assert body["flags"] & EPHEMERAL
+    assert QUESTION in body["embeds"][0]["description"]
+    selects = [c for row in body["components"] for c in row["components"] if c["type"] == 3]
+    assert selects, body
+    assert any(o["value"] == TARGET for o in selects[0]["options"])
+    message = gaps.response  # the follow-up message, as the stand-in created it
+
+    click = await harness.fake.send_component(selects[0]["custom_id"], message,
+                                              component_type=3, values=[TARGET])
+    deferred = await harness.fake.wait_for_callback(click)
+    assert deferred.json["type"] == 6  # deferred update: the gaps message stays
+    result = await followup(harness)
+    assert result.json["flags"] & EPHEMERAL
+    assert "Added" in result.json["content"] or "added" in result.json["content"]
+
+    text = (harness.knowledge_dir / "open-vs-closed-ai.yaml").read_text(encoding="utf-8")
+    assert QUESTION in text
+    after = await harness.slash("ask", {"question": QUESTION})
+    assert data_of(after)["embeds"][0]["title"] == "Local deployment"
+
+    gaps = await admin_slash(harness, "kb gaps", {"days": 7})
+    assert QUESTION not in data_of(gaps)["embeds"][0]["description"]  # fixed gaps drop off
+    harness.assert_valid()
+
+
+async def test_stats_shows_figures_and_a_chart(harness: Harness) -> None:
+    await harness.slash("ask", {"question": "which is cheaper, open or closed"})
+    await harness.slash("ask", {"question": QUESTION})
+    stats = await admin_slash(harness, "kb stats")
+    assert stats.json["embeds"][0]["image"]["url"] == "attachment://questions-per-day.png"
+    assert "Questions, last 30 days" in stats.json["embeds"][0]["description"]
+    assert len(stats.files) == 1
+    image = Image.open(io.BytesIO(stats.files[0].data))
+    assert image.format == "PNG" and image.width >= 400
+    harness.assert_valid()
+
+
+async def test_members_cannot_see_gaps_or_stats(harness: Harness) -> None:
+    for name in ("kb gaps", "kb stats"):
+        record = await harness.slash(name, {})
+        assert record.json["data"]["flags"] & EPHEMERAL
+        assert "Only admins" in record.json["data"]["content"]
+    harness.assert_valid()
