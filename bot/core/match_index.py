@@ -5,21 +5,22 @@ text is split into *features*: word stems, plus one concept feature per synonym 
 phrase occurs in the text. Each feature keeps the strength of the strongest field it came from
 (phrasings, titles, keywords and aliases count fully; table cells, answer text and the table
 context of a row count partly). Global tables hold document frequencies, IDF weights, posting
-lists for candidate generation, and the vocabulary for typo correction.
+lists for candidate generation, and the vocabulary for word-by-word typo correction.
 
 Synonyms: `kb.synonyms` maps a term to phrases that mean the same. The term and its phrases
 form one group, and each group is one concept. A member is found in any text (knowledge base
 or question) when its content stems occur there contiguously once stop words are dropped, so
-"run it locally" contains the member "run locally". Matching is symmetric: a question that
-says "self-hosting" matches an entry that says "local deployment" when both are in the group.
+"run it locally" contains the member "run locally" and "self-hosting" the member "self-host".
+Matching is symmetric: a question saying "self-hosting" meets an entry saying "on-premises"
+when both are in the group. A word matched only through its group earns the group's (lower)
+IDF, not its own, so broad groups cannot inflate a match.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ STRONG = 0.9  # postings at or above this strength go to the strong list
 
 CONCEPT_PREFIX = "≈"
 
+Found = list[tuple[int, int, str]]
+
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
@@ -42,12 +45,12 @@ class Phrase:
 
     text: str
     kind: str
-    features: tuple[frozenset[str], ...]
-    stems: tuple[str, ...]
+    plain: str  # the cleaned words, for autocomplete
+    stems: tuple[str, ...]  # content stems
+    concepts: tuple[tuple[int, str], ...]  # (position, concept) of synonym members
     key: str  # the stems sorted, for a token-sort comparison
-    weights: tuple[float, ...] = ()
-    total: float = 0.0
-    union: frozenset[str] = frozenset()
+    weights: tuple[float, ...]  # IDF of each position (its stem or concept, the higher)
+    total: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,17 @@ class Item:
     best: dict[str, float]
 
 
+@dataclass(slots=True)
+class _Draft:
+    id: str
+    label: str
+    kind: str
+    parent: str | None
+    related: frozenset[str]
+    phrases: list[tuple[str, str, str, list[str], Found]]
+    best: dict[str, float]
+
+
 @dataclass(frozen=True, slots=True)
 class SynonymGroup:
     concept: str
@@ -70,9 +84,8 @@ class SynonymGroup:
     names: tuple[str, ...]
 
 
-def content(words: Iterable[str]) -> list[tuple[str, str]]:
-    """(surface word, stem) of every word that is not a stop word."""
-    return [(w, stem(w)) for w in words if w not in STOP_WORDS]
+def content_stems(words: Iterable[str]) -> list[str]:
+    return [stem(w) for w in words if w not in STOP_WORDS]
 
 
 class SynonymFinder:
@@ -85,7 +98,7 @@ class SynonymFinder:
             names = (term, *variants)
             members: list[tuple[str, ...]] = []
             for name in names:
-                stems = tuple(s for _, s in content(tokens(name)))
+                stems = tuple(content_stems(tokens(name)))
                 if stems and stems not in members:
                     members.append(stems)
             if not members:
@@ -95,16 +108,21 @@ class SynonymFinder:
             for member in members:
                 self.by_first[member[0]].append((member, concept))
         self.names = {group.concept: group.names for group in self.groups}
+        self.firsts = frozenset(self.by_first)
 
-    def find(self, stems: list[str]) -> list[tuple[int, int, str]]:
+    def find(self, stems: list[str]) -> Found:
         """(start, end, concept) for every member found in `stems`."""
-        found: list[tuple[int, int, str]] = []
-        if not self.by_first:
+        found: Found = []
+        by_first = self.by_first
+        if self.firsts.isdisjoint(stems):
             return found
         for start, first in enumerate(stems):
-            for member, concept in self.by_first.get(first, ()):
+            options = by_first.get(first)
+            if options is None:
+                continue
+            for member, concept in options:
                 end = start + len(member)
-                if tuple(stems[start:end]) == member:
+                if end - start == 1 or tuple(stems[start:end]) == member:
                     found.append((start, end, concept))
         return found
 
@@ -122,109 +140,127 @@ class Index:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.synonyms = SynonymFinder(dict(kb.synonyms))
-        self.items: list[Item] = []
-        self.vocabulary: dict[str, str] = {w: w for w in STOP_WORDS}
-        self.frequency: dict[str, int] = defaultdict(int)
+        # Every word seen: its stem, or None for a stop word.
+        self.content: dict[str, str | None] = dict.fromkeys(STOP_WORDS)
+        drafts: list[_Draft] = []
         for entry in kb.entries:
-            self._add(entry.id, entry.title, "entry", None, related=entry.related, phrasings=
-                      [("title", entry.title), *_tagged("question", entry.questions),
-                       *_tagged("keyword", entry.keywords)],
-                      texts=[(entry.answer, ANSWER)])
+            drafts.append(self._draft(
+                entry.id, entry.title, "entry", None, related=entry.related,
+                phrasings=[("title", entry.title), *_tagged("question", entry.questions),
+                           *_tagged("keyword", entry.keywords)],
+                texts=[(entry.answer, ANSWER)]))
         if kb.table is not None:
-            self._add_table(kb.table)
+            drafts.extend(self._table(kb.table))
         for group in self.synonyms.groups:
             for name in group.names:
                 for word in tokens(name):
-                    self.vocabulary.setdefault(word, stem(word))
+                    self.content.setdefault(word, stem(word))
+        self.vocabulary = {w: s if s is not None else w for w, s in self.content.items()}
+        self.n = len(drafts)
+        self.df: Counter[str] = Counter()
+        for draft in drafts:
+            self.df.update(draft.best.keys())
+        by_df = {d: _idf(self.n, d) for d in set(self.df.values())}
+        self.idf = {f: by_df[d] for f, d in self.df.items()}
+        self.unknown_idf = _idf(self.n, 1)
+        self.items = [self._finish(draft) for draft in drafts]
         self.position = {item.id: i for i, item in enumerate(self.items)}
-        self.df: dict[str, int] = defaultdict(int)
-        for item in self.items:
-            for feature in item.best:
-                self.df[feature] += 1
-        n = len(self.items)
-        self.n = n
-        self.idf = {f: _idf(n, d) for f, d in self.df.items()}
-        self.unknown_idf = _idf(n, 1)
-        self.items = [self._weighted(item) for item in self.items]
-        strong: dict[str, array[int]] = defaultdict(lambda: array("i"))
-        weak: dict[str, array[int]] = defaultdict(lambda: array("i"))
+        strong: defaultdict[str, list[int]] = defaultdict(list)
+        weak: defaultdict[str, list[int]] = defaultdict(list)
         for i, item in enumerate(self.items):
             for feature, strength in item.best.items():
-                (strong if strength >= STRONG else weak)[feature].append(i)
-        self.strong = dict(strong)
-        self.weak = dict(weak)
-        ordered = sorted(self.vocabulary, key=lambda w: -self.frequency.get(w, 0))
-        self.words_by_length: dict[int, list[str]] = defaultdict(list)
-        for word in ordered:
-            if word.isalpha():
-                self.words_by_length[len(word)].append(word)
+                if strength >= STRONG:
+                    strong[feature].append(i)
+                else:
+                    weak[feature].append(i)
+        self.strong = {f: array("i", ids) for f, ids in strong.items()}
+        self.weak = {f: array("i", ids) for f, ids in weak.items()}
+        self.frequency = {w: self.df.get(s, 0) for w, s in self.vocabulary.items()}
+        self.typo_buckets = self._typo_buckets()
+        self.sorted_words = sorted(w for w in self.vocabulary if w not in STOP_WORDS)
 
     # -- building ------------------------------------------------------------------
 
-    def _add_table(self, table: ComparisonTable) -> None:
+    def _table(self, table: ComparisonTable) -> list[_Draft]:
         factors = [(row.factor, CONTEXT) for row in table.rows]
-        self._add(table.id, table.title, "table", None, related=table.related, phrasings=
-                  [("title", table.title), *_tagged("question", table.questions),
-                   *_tagged("keyword", table.keywords)],
-                  texts=[(table.answer, ANSWER), *factors, (" ".join(table.columns), CONTEXT)])
+        drafts = [self._draft(
+            table.id, table.title, "table", None, related=table.related,
+            phrasings=[("title", table.title), *_tagged("question", table.questions),
+                       *_tagged("keyword", table.keywords)],
+            texts=[(table.answer, ANSWER), *factors, (" ".join(table.columns), CONTEXT)])]
         context = [(table.title, CONTEXT), *((k, CONTEXT) for k in table.keywords),
                    (" ".join(table.columns), CONTEXT)]
         for row in table.rows:
             cells = [(f"{column}: {cell}", CELL) for column, cell in
                      zip(table.columns, row.cells, strict=False)]
-            self._add(row.id, row.factor, "row", table.id, related=row.related, phrasings=
-                      [("factor", row.factor), *_tagged("alias", row.aliases),
-                       *_tagged("question", row.questions), *_tagged("keyword", row.keywords)],
-                      texts=cells + context)
+            drafts.append(self._draft(
+                row.id, row.factor, "row", table.id, related=row.related,
+                phrasings=[("factor", row.factor), *_tagged("alias", row.aliases),
+                           *_tagged("question", row.questions),
+                           *_tagged("keyword", row.keywords)],
+                texts=cells + context))
+        return drafts
 
-    def _add(self, item_id: str, label: str, kind: str, parent: str | None, *,
-             related: Iterable[str], phrasings: list[tuple[str, str]],
-             texts: list[tuple[str, float]]) -> None:
+    def _draft(self, item_id: str, label: str, kind: str, parent: str | None, *,
+               related: Iterable[str], phrasings: list[tuple[str, str]],
+               texts: list[tuple[str, float]]) -> _Draft:
         best: dict[str, float] = {}
-        phrases: list[Phrase] = []
+        phrases: list[tuple[str, str, str, list[str], Found]] = []
         seen: set[str] = set()
         for field_kind, text in phrasings:
-            features = self._features(text, PHRASE, best)
-            stems = tuple(s for s, _ in features)
-            key = " ".join(sorted(stems))
-            if key and key not in seen:
-                seen.add(key)
-                phrases.append(Phrase(text, field_kind,
-                                      tuple(frozenset(f) for _, f in features), stems, key))
-        for text, strength in texts:
-            if text:
-                self._features(text, strength, best)
-        self.items.append(Item(item_id, label, kind, parent, frozenset(related),
-                               tuple(phrases), best))
+            words, stems, found = self._scan(text)
+            best.update(dict.fromkeys(stems, PHRASE))
+            best.update((concept, PHRASE) for _, _, concept in found)
+            plain = " ".join(words)
+            if stems and plain not in seen:
+                seen.add(plain)
+                phrases.append((text, field_kind, plain, stems, found))
+        # Strongest fields first, so that a feature keeps the strength it was first seen with.
+        for text, strength in sorted(texts, key=lambda t: -t[1]):
+            if not text:
+                continue
+            _, stems, found = self._scan(text)
+            weaker = dict.fromkeys(stems, strength)
+            weaker.update((concept, strength) for _, _, concept in found)
+            weaker.update(best)
+            best = weaker
+        return _Draft(item_id, label, kind, parent, frozenset(related), phrases, best)
 
-    def _features(self, text: str, strength: float,
-                  best: dict[str, float]) -> list[tuple[str, set[str]]]:
+    def _scan(self, text: str) -> tuple[list[str], list[str], Found]:
+        """The words of `text`, its content stems and the synonym members found in them."""
         words = tokens(text)
-        for word in words:
-            if word not in self.vocabulary:
-                self.vocabulary[word] = stem(word)
-            self.frequency[word] += 1
-        pairs = content(words)
-        stems = [s for _, s in pairs]
-        features = self.synonyms.features(stems)
-        for feature_set in features:
-            for feature in feature_set:
-                if best.get(feature, 0.0) < strength:
-                    best[feature] = strength
-        return list(zip(stems, features, strict=True))
+        content = self.content
+        for word in set(words).difference(content):
+            content[word] = None if word in STOP_WORDS else stem(word)
+        stems = [s for s in map(content.__getitem__, words) if s is not None]
+        return words, stems, self.synonyms.find(stems)
 
+    def _finish(self, draft: _Draft) -> Item:
+        idf = self.idf.get
+        phrases: list[Phrase] = []
+        for text, kind, plain, stems, found in draft.phrases:
+            weights = [idf(s, 0.0) for s in stems]
+            concepts: list[tuple[int, str]] = []
+            for start, end, concept in found:
+                value = idf(concept, 0.0)
+                for i in range(start, end):
+                    concepts.append((i, concept))
+                    weights[i] = max(weights[i], value)
+            phrases.append(Phrase(text, kind, plain, tuple(stems), tuple(concepts),
+                                  " ".join(sorted(stems)), tuple(weights), sum(weights)))
+        return Item(draft.id, draft.label, draft.kind, draft.parent, draft.related,
+                    tuple(phrases), draft.best)
 
-    def _weighted(self, item: Item) -> Item:
-        phrases = tuple(
-            _with_weights(p, tuple(max(self.idf.get(f, 0.0) for f in features)
-                                   for features in p.features))
-            for p in item.phrases)
-        return dataclasses.replace(item, phrases=phrases)
-
-
-def _with_weights(phrase: Phrase, weights: tuple[float, ...]) -> Phrase:
-    union = frozenset().union(*phrase.features)
-    return dataclasses.replace(phrase, weights=weights, total=sum(weights), union=union)
+    def _typo_buckets(self) -> dict[tuple[int, str], list[str]]:
+        """Alphabetic words by (length, first letter) and (length, last letter), commonest
+        first: a typo rarely changes both ends of a word."""
+        buckets: defaultdict[tuple[int, str], list[str]] = defaultdict(list)
+        frequency = self.frequency
+        for word in sorted(self.vocabulary, key=lambda w: -frequency[w]):
+            if len(word) >= 3 and word.isalpha():
+                buckets[(len(word), word[0])].append(word)
+                buckets[(-len(word), word[-1])].append(word)
+        return dict(buckets)
 
 
 def _tagged(kind: str, texts: Iterable[str]) -> list[tuple[str, str]]:
@@ -234,5 +270,3 @@ def _tagged(kind: str, texts: Iterable[str]) -> list[tuple[str, str]]:
 def _idf(n: int, df: int) -> float:
     """BM25's IDF, never below a small positive floor."""
     return max(0.05, math.log(1.0 + (n - df + 0.5) / (df + 0.5)))
-
-

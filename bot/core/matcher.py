@@ -24,14 +24,16 @@ rarer features; only those are scored in full.
 
 from __future__ import annotations
 
+import gc
 import heapq
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.core.match_complete import Completer
 from bot.core.match_index import ANSWER, CELL, CONCEPT_PREFIX, PHRASE, Index, Item, Phrase
-from bot.core.models import Candidate, KnowledgeBase, Match, Verdict
+from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
 from bot.core.normalize import (
     COMMON_WORDS,
     MAX_QUESTION_CHARS,
@@ -95,11 +97,21 @@ class Matcher:
         self.kb = kb
         self.index = index
         self._corrections: dict[str, str | None] = {}
-        self._labels = _labels(index)
+        self._completer = Completer(index)
+        self._limits = _thresholds(kb)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> Matcher:
-        return cls(kb, Index(kb))
+        """Precompute the index. The cyclic garbage collector is paused meanwhile: the index
+        is hundreds of thousands of young objects, none of them garbage, and collecting them
+        over and over would cost a quarter of the build."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return cls(kb, Index(kb))
+        finally:
+            if paused:
+                gc.enable()
 
     # -- public ---------------------------------------------------------------------
 
@@ -116,27 +128,10 @@ class Matcher:
 
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete choices (label, item id) for what the member has typed so far."""
-        limit = max(0, min(limit, 25))
-        typed = " ".join(tokens(text[:MAX_QUESTION_CHARS]))
-        if not typed:
-            return [(item.label[:100], item.id) for item in self.index.items[:limit]]
-        labels = self._labels
-        if len(labels) > 3000:
-            allowed = {s.item.id for s in self._rank(self._query(text), pool=POOL)}
-            allowed.update(self._prefix_items(typed.split()[-1]))
-            labels = [entry for entry in labels if entry[2] in allowed]
-        hits = process.extract(typed, [key for key, _, _ in labels], scorer=fuzz.WRatio,
-                               limit=limit * 3, score_cutoff=50)
-        out: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for _, _, i in hits:
-            _, label, item_id = labels[i]
-            if label not in seen:
-                seen.add(label)
-                out.append((label, item_id))
-            if len(out) >= limit:
-                break
-        return out
+        def candidates(typed: str) -> list[int]:
+            position = self.index.position
+            return [position[s.item.id] for s in self._rank(self._query(typed), keep=POOL)]
+        return self._completer.complete(text, limit, candidates)
 
     # -- the question ---------------------------------------------------------------
 
@@ -191,21 +186,28 @@ class Matcher:
         return query
 
     def _correct(self, word: str) -> str | None:
-        """The closest known word for a typo, or None."""
+        """The closest known word for a typo (at most 1 edit, 2 from 6 letters), or None."""
         if word in self._corrections:
             return self._corrections[word]
         fixed: str | None = None
         if len(word) >= 4 and word.isalpha():
             limit = 1 if len(word) <= 5 else 2
-            best: tuple[int, str] | None = None
+            best: tuple[int, int, str] | None = None
+            buckets = self.index.typo_buckets
+            frequency = self.index.frequency
             for length in range(len(word) - limit, len(word) + limit + 1):
-                bucket = self.index.words_by_length.get(length)
-                if not bucket:
-                    continue
-                hit = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=limit)
-                if hit is not None and (best is None or hit[1] < best[0]):
-                    best = (int(hit[1]), hit[0])
-            fixed = best[1] if best else None
+                for key in ((length, word[0]), (-length, word[-1])):
+                    bucket = buckets.get(key)
+                    if not bucket:
+                        continue
+                    hit = process.extractOne(word, bucket, scorer=OSA.distance,
+                                             score_cutoff=limit)
+                    if hit is None:
+                        continue
+                    rank = (int(hit[1]), -frequency[hit[0]], hit[0])
+                    if best is None or rank < best:
+                        best = rank
+            fixed = best[2] if best else None
         if len(self._corrections) > 50_000:
             self._corrections.clear()
         self._corrections[word] = fixed
@@ -221,14 +223,6 @@ class Matcher:
             if left in vocabulary and right in vocabulary and left not in STOP_WORDS:
                 return [left, right]
         return []
-
-    def _prefix_items(self, prefix: str) -> set[str]:
-        stems = {s for w, s in self.index.vocabulary.items() if w.startswith(prefix)}
-        out: set[str] = set()
-        for s in list(stems)[:20]:
-            for i in self.index.strong.get(s, ())[:50]:
-                out.add(self.index.items[i].id)
-        return out
 
     # -- scoring --------------------------------------------------------------------
 
@@ -319,14 +313,21 @@ class Matcher:
         for phrase in item.phrases:
             if phrase.total <= 0:
                 continue
+            weights = phrase.weights
             covered = 0.0
-            for weight, phrase_features in zip(phrase.weights, phrase.features, strict=True):
-                if not phrase_features.isdisjoint(features):
-                    covered += weight
+            hit: dict[int, str] = {}
+            for i, word_stem in enumerate(phrase.stems):
+                if word_stem in features:
+                    covered += weights[i]
+                    hit[i] = word_stem
+            for i, concept in phrase.concepts:
+                if i not in hit and concept in features:
+                    covered += weights[i]
+                    hit[i] = concept
             share = covered / phrase.total
             if share > 0:
-                union = phrase.union
-                asked = sum(w.weight for w in query.words if not w.features.isdisjoint(union))
+                matched = set(hit.values())
+                asked = sum(w.weight for w in query.words if not w.features.isdisjoint(matched))
                 recall = asked / total
                 share = 2 * share * recall / (share + recall) if share + recall else 0.0
             elif best_fit > 0:
@@ -341,7 +342,7 @@ class Matcher:
         if not scored:
             return Verdict.NONE
         top = scored[0]
-        limits = self.kb.thresholds_for(top.item.id)
+        limits = self._limits.get(top.item.id, self.kb.thresholds)
         rival = next((s for s in scored[1:] if not _linked(top.item, s.item)), None)
         lead = top.score - (rival.score if rival else 0.0)
         if top.score >= limits.answer and lead >= limits.margin:
@@ -391,17 +392,10 @@ def _unit(score: float) -> float:
     return round(min(1.0, max(0.0, score)), 4)
 
 
-def _labels(index: Index) -> list[tuple[str, str, str]]:
-    """(search key, label ≤ 100 chars, item id) for every title and phrasing."""
-    out: list[tuple[str, str, str]] = []
-    seen: set[str] = set()
-    for item in index.items:
-        texts = [item.label] + [p.text for p in item.phrases
-                                if p.kind in ("question", "alias", "title", "factor")]
-        for text in texts:
-            label = text if len(text) <= 100 else text[:99] + "…"
-            if label in seen:
-                continue
-            seen.add(label)
-            out.append((" ".join(tokens(text)), label, item.id))
+def _thresholds(kb: KnowledgeBase) -> dict[str, Thresholds]:
+    """Every item's effective thresholds (as kb.thresholds_for gives them), in one pass."""
+    out = {entry.id: entry.thresholds or kb.thresholds for entry in kb.entries}
+    if kb.table is not None:
+        out[kb.table.id] = kb.table.thresholds or kb.thresholds
+        out.update((row.id, row.thresholds or kb.thresholds) for row in kb.table.rows)
     return out

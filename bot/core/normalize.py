@@ -15,11 +15,14 @@ from functools import lru_cache
 
 MAX_QUESTION_CHARS = 500
 
-_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@(?:everyone|here)\b|@\w+")
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
-_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_NOISE = re.compile(
+    r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@\w+|(?:https?://|www\.)\S+", re.IGNORECASE
+)
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_WORD = re.compile(r"[a-z0-9]+")
+# Zero-width, bidirectional-override and other format characters (Unicode category Cf).
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 
@@ -33,7 +36,7 @@ CHAT_SPELLINGS: dict[str, str] = {
     "thx": "thanks", "ty": "thanks", "cuz": "because", "coz": "because", "bc": "because",
     "b4": "before", "ppl": "people", "govt": "government", "gov": "government",
     "diff": "difference", "w": "with", "wo": "without", "smth": "something",
-    "sth": "something", "abt": "about", "ai's": "ai", "tho": "though", "rn": "now",
+    "sth": "something", "abt": "about", "tho": "though", "rn": "now",
     "im": "i", "ive": "i", "whats": "what", "wats": "what", "wat": "what", "hows": "how",
     "wheres": "where", "whos": "who", "thats": "that", "theres": "there", "versus": "vs",
     "licence": "license", "licences": "licenses", "licencing": "licensing",
@@ -49,6 +52,11 @@ CHAT_SPELLINGS: dict[str, str] = {
     "dont": "do", "doesnt": "does", "cant": "can", "wont": "will", "isnt": "is",
     "arent": "are", "didnt": "did", "shouldnt": "should", "wouldnt": "would",
 }
+
+_RESPELL: dict[str, tuple[str, ...]] = {
+    word: tuple(again.split()) for word, again in CHAT_SPELLINGS.items()
+}
+_RESPELLED = frozenset(_RESPELL)
 
 # Words that carry no topic on their own. Interrogatives stay out of this list on purpose
 # only where they select a topic ("who" is responsible, "how much" it costs): see WEAK_WORDS.
@@ -103,29 +111,45 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("ly", "", 4), ("ents", "", 5), ("ent", "", 5), ("es", "", 4), ("s", "", 3), ("e", "", 3),
 )
 _KEEP_S = ("ss", "us", "is", "os")
+_BY_LAST: dict[str, list[tuple[str, str, int]]] = {}
+for _rule in _SUFFIXES:
+    _BY_LAST.setdefault(_rule[0][-1], []).append(_rule)
 
 
 def clean(text: str) -> str:
     """Lower-case, accent-free words separated by single spaces; never raises."""
-    text = text[: MAX_QUESTION_CHARS * 2]
-    text = unicodedata.normalize("NFKC", text)
-    text = _MENTION.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = text.casefold()
-    text = _POSSESSIVE.sub("", text)
-    text = _APOSTROPHE.sub("", text)
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    text = _NON_WORD.sub(" ", text)
-    return " ".join(text.split()[:120])
+    return " ".join(_words_of(text))
+
+
+def _words_of(text: str) -> list[str]:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = _INVISIBLE.sub("", text)
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
+        text = text.replace("’", "'")
+    if "@" in text or "<" in text or "http" in text or "www" in text:
+        text = _NOISE.sub(" ", text)
+    text = text.lower()
+    if "'" in text:
+        text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))
+    return _WORD.findall(text)
 
 
 def tokens(text: str) -> list[str]:
     """Words of `text` after cleaning and respelling chat spellings."""
+    words = _words_of(text)
+    if _RESPELLED.isdisjoint(words):
+        return words
     out: list[str] = []
-    for word in clean(text).split():
-        out.extend(CHAT_SPELLINGS.get(word, word).split())
+    respell = _RESPELL
+    for word in words:
+        again = respell.get(word)
+        if again is None:
+            out.append(word)
+        else:
+            out.extend(again)
     return out
 
 
@@ -134,7 +158,7 @@ def stem(word: str) -> str:
     """A conservative stem: plurals and common derivational suffixes stripped."""
     if len(word) <= 3 or not word.isalpha():
         return word
-    for suffix, replacement, shortest in _SUFFIXES:
+    for suffix, replacement, shortest in _BY_LAST.get(word[-1], ()):
         if word.endswith(suffix):
             if suffix == "s" and word.endswith(_KEEP_S):
                 continue
