@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.core.models import Match
 
@@ -13,12 +15,33 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
+# Discord drops an interaction not answered within 3 s, and a locked database makes a write
+# wait for the store's busy timeout (5 s): an answer waits for its record this long at most.
+RECORD_WAIT = 1.5
+
 
 class Recorder:
     """Writes to the store when there is one; a failure is logged and the bot goes on."""
 
-    def __init__(self, store: Store | None = None) -> None:
+    def __init__(self, store: Store | None = None, *, wait: float = RECORD_WAIT) -> None:
         self.store = store
+        self.wait = wait
+        self._pending: set[asyncio.Future[object]] = set()
+
+    async def _bounded(self, what: str, write: Awaitable[T]) -> T | None:
+        """The write's result, or None if it takes longer than `wait`: it then goes on in the
+        background (nothing is lost once the database is free) and the answer does not wait."""
+        task = asyncio.ensure_future(write)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self.wait)
+        except TimeoutError:
+            log.warning("could not %s within %.1f s (database busy?): answering without it; "
+                        "it is still being written", what, self.wait)
+            self._pending.add(task)
+            task.add_done_callback(self._pending.discard)
+            return None
 
     async def question(self, *, guild_id: int | None, channel_id: int | str, user_id: int,
                        text: str, match: Match) -> int | None:
@@ -37,7 +60,7 @@ class Recorder:
             score=match.score,
         )
         try:
-            return await self.store.record_question(record)
+            return await self._bounded("record a question", self.store.record_question(record))
         except Exception:
             log.exception("could not record a question")
             return None
@@ -55,7 +78,8 @@ class Recorder:
         if self.store is None or question_id is None:
             return None
         try:
-            return await self.store.record_feedback(question_id, user_id, vote)
+            return await self._bounded("record feedback",
+                                       self.store.record_feedback(question_id, user_id, vote))
         except Exception:
             log.exception("could not record feedback")
             return None
