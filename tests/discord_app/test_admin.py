@@ -13,7 +13,7 @@ from fakediscord.records import RequestRecord
 from bot.discord_app.cogs.admin import KbGroup, kb_group
 
 if TYPE_CHECKING:
-    from conftest import Harness  # the fixture's type; only for annotations
+    from faqbot_harness import Harness  # the fixture's type; only for annotations
 
 EPHEMERAL = 64
 DEFERRED = 5

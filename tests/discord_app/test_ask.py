@@ -6,8 +6,8 @@ import asyncio
 from typing import Any
 
 import pytest
-from conftest import Harness
 from fakediscord.records import RequestRecord
+from faqbot_harness import Harness
 
 EPHEMERAL = 64
 CHANNEL_MESSAGES = r"/channels/\d+/messages"

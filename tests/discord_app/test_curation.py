@@ -7,8 +7,8 @@ import io
 from typing import Any
 
 import discord
-from conftest import Harness
 from fakediscord.records import RequestRecord
+from faqbot_harness import Harness
 from PIL import Image
 
 EPHEMERAL = 64

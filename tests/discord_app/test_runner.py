@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 from pathlib import Path
 
-from conftest import make_settings
 from fakediscord import DEFAULT_TOKEN, FakeDiscord
+from faqbot_harness import make_settings
 
 from bot.discord_app.runner import serve
 from bot.settings import SHIPPED_KNOWLEDGE

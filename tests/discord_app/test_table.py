@@ -10,7 +10,7 @@ from fakediscord.records import RequestRecord
 from PIL import Image
 
 if TYPE_CHECKING:
-    from conftest import Harness  # the fixture's type; only for annotations
+    from faqbot_harness import Harness  # the fixture's type; only for annotations
 
 EPHEMERAL = 64
 CHANNEL_MESSAGE = 4

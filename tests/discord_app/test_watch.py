@@ -16,7 +16,7 @@ from bot.discord_app.watch import KnowledgeWatcher, folder_signature
 from bot.settings import SHIPPED_KNOWLEDGE
 
 if TYPE_CHECKING:
-    from conftest import Harness  # the fixture's type; only for annotations
+    from faqbot_harness import Harness  # the fixture's type; only for annotations
 
 FAST = {"interval": 0.02, "settle": 0.1}
 KB_FILE = "open-vs-closed-ai.yaml"

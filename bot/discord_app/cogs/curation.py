@@ -111,6 +111,7 @@ class CurationCog(commands.Cog):
             group.add_command(command)
 
     async def cog_unload(self) -> None:
-        group = kb_group(self.bot)
-        for command in self.added:
-            group.remove_command(command.name)
+        group = self.bot.tree.get_command("kb")  # gone already when the admin cog unloaded first
+        if isinstance(group, app_commands.Group):
+            for command in self.added:
+                group.remove_command(command.name)
