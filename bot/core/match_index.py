@@ -31,7 +31,8 @@ from bot.core.normalize import STOP_WORDS, stem, tokens
 PHRASE = 1.0
 CELL = 0.6
 ANSWER = 0.5
-CONTEXT = 0.4
+CONTEXT = 0.4  # the table's own listing of its factors
+ROW_CONTEXT = 0.8  # a row's share of its table's title, columns and keywords
 STRONG = 0.9  # postings at or above this strength go to the strong list
 
 CONCEPT_PREFIX = "≈"
@@ -84,12 +85,21 @@ class SynonymGroup:
     names: tuple[str, ...]
 
 
-def content_stems(words: Iterable[str]) -> list[str]:
-    return [stem(w) for w in words if w not in STOP_WORDS]
+STOP_MARK = "~"
+
+
+def key_of(word: str) -> str:
+    """The matching key of a word: its stem, or "~word" for a stop word."""
+    return STOP_MARK + word if word in STOP_WORDS else stem(word)
 
 
 class SynonymFinder:
-    """Finds synonym-group members as contiguous runs of content stems."""
+    """Finds synonym-group members in a sequence of word keys (see `key_of`).
+
+    A member matches when its content words occur in order with nothing between them but
+    stop words; stop words written in the member itself must be there too, so "open up"
+    never matches a plain "open", while "run locally" matches "run it locally".
+    """
 
     def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
         self.groups: list[SynonymGroup] = []
@@ -98,9 +108,9 @@ class SynonymFinder:
             names = (term, *variants)
             members: list[tuple[str, ...]] = []
             for name in names:
-                stems = tuple(content_stems(tokens(name)))
-                if stems and stems not in members:
-                    members.append(stems)
+                keys = tuple(key_of(w) for w in tokens(name))
+                if _content(keys) and keys not in members:
+                    members.append(keys)
             if not members:
                 continue
             concept = CONCEPT_PREFIX + term
@@ -110,29 +120,62 @@ class SynonymFinder:
         self.names = {group.concept: group.names for group in self.groups}
         self.firsts = frozenset(self.by_first)
 
-    def find(self, stems: list[str]) -> Found:
-        """(start, end, concept) for every member found in `stems`."""
+    def find(self, keys: list[str]) -> Found:
+        """(start, end, concept) for every member found, as positions among content words."""
         found: Found = []
         by_first = self.by_first
-        if self.firsts.isdisjoint(stems):
+        if self.firsts.isdisjoint(keys):
             return found
-        for start, first in enumerate(stems):
+        size = len(keys)
+        spans: list[tuple[int, int, str]] = []
+        for start, first in enumerate(keys):
             options = by_first.get(first)
             if options is None:
                 continue
             for member, concept in options:
-                end = start + len(member)
-                if end - start == 1 or tuple(stems[start:end]) == member:
-                    found.append((start, end, concept))
+                end = _match_at(keys, start, member, size)
+                if end:
+                    spans.append((start, end, concept))
+        if not spans:
+            return found
+        position = []  # content position of each key (of the next content word for stop words)
+        count = 0
+        for key in keys:
+            position.append(count)
+            if not key.startswith(STOP_MARK):
+                count += 1
+        position.append(count)
+        for start, end, concept in spans:
+            first, last = position[start], position[end]
+            if last > first:
+                found.append((first, last, concept))
         return found
 
-    def features(self, stems: list[str]) -> list[set[str]]:
-        """For each stem, the stem itself and the concepts of the members covering it."""
-        out = [{s} for s in stems]
-        for start, end, concept in self.find(stems):
+    def features(self, keys: list[str]) -> list[set[str]]:
+        """For each content word of `keys`, its stem and the concepts of members covering it."""
+        out = [{k} for k in keys if not k.startswith(STOP_MARK)]
+        for start, end, concept in self.find(keys):
             for i in range(start, end):
                 out[i].add(concept)
         return out
+
+
+def _content(keys: tuple[str, ...]) -> bool:
+    return any(not k.startswith(STOP_MARK) for k in keys)
+
+
+def _match_at(keys: list[str], start: int, member: tuple[str, ...], size: int) -> int:
+    """The end of `member` matched from `start` (stop words in `keys` may be skipped), or 0."""
+    at = start
+    for want in member:
+        while at < size and keys[at] != want:
+            if want.startswith(STOP_MARK) or not keys[at].startswith(STOP_MARK) or at == start:
+                return 0
+            at += 1
+        if at >= size:
+            return 0
+        at += 1
+    return at
 
 
 class Index:
@@ -140,8 +183,8 @@ class Index:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.synonyms = SynonymFinder(dict(kb.synonyms))
-        # Every word seen: its stem, or None for a stop word.
-        self.content: dict[str, str | None] = dict.fromkeys(STOP_WORDS)
+        # Every word seen and its key: its stem, or "~word" for a stop word.
+        self.content: dict[str, str] = {w: STOP_MARK + w for w in STOP_WORDS}
         drafts: list[_Draft] = []
         for entry in kb.entries:
             drafts.append(self._draft(
@@ -154,8 +197,9 @@ class Index:
         for group in self.synonyms.groups:
             for name in group.names:
                 for word in tokens(name):
-                    self.content.setdefault(word, stem(word))
-        self.vocabulary = {w: s if s is not None else w for w, s in self.content.items()}
+                    self.content.setdefault(word, key_of(word))
+        self.vocabulary = {w: w if k.startswith(STOP_MARK) else k
+                           for w, k in self.content.items()}
         self.n = len(drafts)
         self.df: Counter[str] = Counter()
         for draft in drafts:
@@ -188,14 +232,16 @@ class Index:
             phrasings=[("title", table.title), *_tagged("question", table.questions),
                        *_tagged("keyword", table.keywords)],
             texts=[(table.answer, ANSWER), *factors, (" ".join(table.columns), CONTEXT)])]
-        context = [(table.title, CONTEXT), *((k, CONTEXT) for k in table.keywords),
-                   (" ".join(table.columns), CONTEXT)]
+        context = [(table.title, ROW_CONTEXT), *((k, ROW_CONTEXT) for k in table.keywords),
+                   (" ".join(table.columns), ROW_CONTEXT)]
         for row in table.rows:
             cells = [(f"{column}: {cell}", CELL) for column, cell in
                      zip(table.columns, row.cells, strict=False)]
             drafts.append(self._draft(
                 row.id, row.factor, "row", table.id, related=row.related,
                 phrasings=[("factor", row.factor), *_tagged("alias", row.aliases),
+                           # "cost, open vs closed": the row as a part of its table
+                           ("factor in table", f"{row.factor} — {table.title}"),
                            *_tagged("question", row.questions),
                            *_tagged("keyword", row.keywords)],
                 texts=cells + context))
@@ -231,9 +277,10 @@ class Index:
         words = tokens(text)
         content = self.content
         for word in set(words).difference(content):
-            content[word] = None if word in STOP_WORDS else stem(word)
-        stems = [s for s in map(content.__getitem__, words) if s is not None]
-        return words, stems, self.synonyms.find(stems)
+            content[word] = key_of(word)
+        keys = list(map(content.__getitem__, words))
+        stems = [k for k in keys if k[0] != STOP_MARK]
+        return words, stems, self.synonyms.find(keys)
 
     def _finish(self, draft: _Draft) -> Item:
         idf = self.idf.get

@@ -32,7 +32,18 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.core.match_complete import Completer
-from bot.core.match_index import ANSWER, CELL, CONCEPT_PREFIX, PHRASE, Index, Item, Phrase
+from bot.core.match_index import (
+    ANSWER,
+    CELL,
+    CONCEPT_PREFIX,
+    CONTEXT,
+    PHRASE,
+    ROW_CONTEXT,
+    STOP_MARK,
+    Index,
+    Item,
+    Phrase,
+)
 from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
 from bot.core.normalize import (
     COMMON_WORDS,
@@ -144,24 +155,30 @@ class Matcher:
             return query
         index = self.index
         kept: list[tuple[str, str, bool]] = []
+        keys: list[str] = []
         for word in words:
             if word in STOP_WORDS:
+                keys.append(STOP_MARK + word)
                 continue
             if word in index.vocabulary or stem(word) in index.df:
                 kept.append((word, word, False))
+                keys.append(stem(word))
                 continue
             fixed = self._correct(word)
             if fixed is not None:
-                if fixed not in STOP_WORDS:
+                if fixed in STOP_WORDS:
+                    keys.append(STOP_MARK + fixed)
+                else:
                     kept.append((word, fixed, True))
+                    keys.append(stem(fixed))
                 continue
-            parts = self._split(word)
-            if parts:
-                kept.extend((word, part, False) for part in parts)
-            else:
-                kept.append((word, word, False))
+            parts = [part for part in self._split(word) if part not in STOP_WORDS]
+            if not parts:
+                parts = [word]
+            kept.extend((word, part, False) for part in parts)
+            keys.extend(stem(part) for part in parts)
         stems = [stem(used) for _, used, _ in kept]
-        features = index.synonyms.features(stems)
+        features = index.synonyms.features(keys)
         for (typed, used, corrected), word_stem, feats in zip(kept, stems, features,
                                                               strict=True):
             known = {f: index.idf[f] for f in feats if f in index.idf}
@@ -220,7 +237,8 @@ class Matcher:
         vocabulary = self.index.vocabulary
         for cut in range(3, len(word) - 2):
             left, right = word[:cut], word[cut:]
-            if left in vocabulary and right in vocabulary and left not in STOP_WORDS:
+            if (left in vocabulary and right in vocabulary
+                    and not (left in STOP_WORDS and right in STOP_WORDS)):
                 return [left, right]
         return []
 
@@ -359,14 +377,14 @@ class Matcher:
         missing: list[str] = []
         names = self.index.synonyms.names
         for word in query.words:
-            hits = [(best[f], f) for f in word.features if f in best]
+            hits = [(best[f] * share, not f.startswith(CONCEPT_PREFIX), f)
+                    for f, share in word.credit if f in best]
             if not hits:
                 missing.append(word.typed)
                 continue
-            strength, feature = max(hits)
-            where = ("phrasing/title/keyword" if strength >= PHRASE else
-                     "table cells" if strength >= CELL else
-                     "answer text" if strength >= ANSWER else "table context")
+            _, _, feature = max(hits)
+            strength = best[feature]
+            where = _FIELD_NAMES.get(strength, "text")
             said = f'"{word.typed}"'
             if word.corrected:
                 said += f' (read as "{word.used}")'
@@ -380,6 +398,10 @@ class Matcher:
         if missing:
             reasons.append("not covered: " + ", ".join(f'"{m}"' for m in missing))
         return tuple(reasons)
+
+
+_FIELD_NAMES = {PHRASE: "phrasing/title/keyword", ROW_CONTEXT: "the table's title/keywords",
+                CELL: "table cells", ANSWER: "answer text", CONTEXT: "the table's factors"}
 
 
 def _linked(top: Item, other: Item) -> bool:

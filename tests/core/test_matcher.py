@@ -1,0 +1,290 @@
+"""The matcher on a tiny knowledge base built in code: scoring, verdicts, thresholds, synonyms,
+typos, table routing, explanations and autocomplete. No mocks, no files."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.matcher import POOL, Matcher
+from bot.core.models import (
+    ComparisonTable,
+    Entry,
+    KnowledgeBase,
+    TableRow,
+    Thresholds,
+    Verdict,
+)
+
+
+def tiny_kb(*, thresholds: Thresholds | None = None, strict_entry: bool = False,
+            synonyms: dict[str, tuple[str, ...]] | None = None) -> KnowledgeBase:
+    """Five entries and a two-row comparison table about open and closed models."""
+    entries = (
+        Entry(id="local-deployment", title="Local deployment",
+              answer="Open models can run entirely on your own servers, keeping data private.",
+              questions=("can i run a model on my own servers",),
+              keywords=("on-premises", "own servers")),
+        Entry(id="transparency", title="Transparency and auditability",
+              answer="Researchers can inspect behaviour and find biases.",
+              questions=("can open models be audited",), keywords=("audit", "bias")),
+        Entry(id="accountability", title="Accountability",
+              answer="A single responsible party is easier to hold accountable for harmful "
+                     "outputs.",
+              questions=("who is liable when a model causes harm",),
+              keywords=("liability", "responsible party")),
+        Entry(id="licensing", title="Hybrid licensing",
+              answer="Some models are free for research but need a licence for commercial use.",
+              questions=("can i use a research model commercially",),
+              keywords=("commercial license", "non-commercial"),
+              thresholds=Thresholds(answer=0.99, suggest=0.2, margin=0.05) if strict_entry
+              else None),
+        Entry(id="investment", title="Sustained investment",
+              answer="Training frontier models costs hundreds of millions of dollars.",
+              questions=("who pays for frontier research",), keywords=("funding", "revenue")),
+    )
+    table = ComparisonTable(
+        id="comparison", title="Open vs closed at a glance", columns=("Open", "Closed"),
+        questions=("show me the comparison table",), keywords=("comparison", "side by side"),
+        rows=(
+            TableRow(id="factor-cost", factor="Cost to access",
+                     cells=("Free (compute costs only)", "Per-token API pricing"),
+                     aliases=("cost", "price")),
+            TableRow(id="factor-privacy", factor="Data privacy",
+                     cells=("Full control", "Data sent to provider"),
+                     aliases=("privacy",)),
+        ),
+    )
+    return KnowledgeBase(
+        entries=entries, table=table,
+        synonyms=synonyms if synonyms is not None else {
+            "on-premises": ("self-host", "self-hosting", "in-house", "run locally"),
+            "accountability": ("sue", "blame"),
+        },
+        thresholds=thresholds or Thresholds(),
+    )
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher.build(tiny_kb())
+
+
+def test_build_keeps_the_knowledge_base(matcher: Matcher) -> None:
+    assert matcher.kb.entry("transparency") is not None
+
+
+# -- scoring ------------------------------------------------------------------------------
+
+
+def test_an_alternate_question_answers_with_full_confidence(matcher: Matcher) -> None:
+    match = matcher.match("Can open models be audited?")
+    assert match.verdict is Verdict.ANSWER
+    assert match.answer_id == "transparency"
+    assert match.score > 0.9
+
+
+def test_one_rare_word_is_enough(matcher: Matcher) -> None:
+    assert matcher.match("cost?").answer_id == "factor-cost"
+    assert matcher.match("auditability").answer_id == "transparency"
+
+
+def test_rare_words_outweigh_common_ones(matcher: Matcher) -> None:
+    # "models" is everywhere; "funding" is one entry's keyword.
+    assert matcher.match("funding for models").answer_id == "investment"
+
+
+def test_answer_text_counts_when_phrasings_do_not(matcher: Matcher) -> None:
+    best = matcher.match("hundreds of millions of dollars").best
+    assert best is not None
+    assert best.id == "investment"
+
+
+def test_candidates_are_ranked_and_bounded(matcher: Matcher) -> None:
+    match = matcher.match("open models data")
+    scores = [c.score for c in match.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert len(match.candidates) <= 5
+    assert all(0.0 <= s <= 1.0 for s in scores)
+
+
+# -- synonyms, typos, normalisation ---------------------------------------------------------
+
+
+def test_synonym_phrase_expands_the_question(matcher: Matcher) -> None:
+    match = matcher.match("can we self-host it?")
+    assert match.answer_id == "local-deployment"
+
+
+def test_synonyms_are_phrase_aware(matcher: Matcher) -> None:
+    # "run it locally" holds the member "run locally" once "it" (a stop word) is dropped.
+    assert matcher.match("could we run it locally").answer_id == "local-deployment"
+
+
+def test_synonyms_match_in_both_directions(matcher: Matcher) -> None:
+    assert matcher.match("who can i sue").answer_id == "accountability"
+
+
+def test_without_the_synonym_the_word_is_unknown() -> None:
+    plain = Matcher.build(tiny_kb(synonyms={}))
+    assert plain.match("who can i sue").verdict is not Verdict.ANSWER
+
+
+def test_typos_are_corrected_word_by_word(matcher: Matcher) -> None:
+    assert matcher.match("transparancy").answer_id == "transparency"
+    assert matcher.match("can open modles be audeted").answer_id == "transparency"
+    assert matcher.match("pricce").answer_id == "factor-cost"
+
+
+def test_a_typo_of_a_stop_word_is_not_an_unknown_word(matcher: Matcher) -> None:
+    assert matcher.match("who is liable whne a model causes harm").answer_id == "accountability"
+
+
+def test_mentions_urls_emoji_and_case_are_ignored(matcher: Matcher) -> None:
+    match = matcher.match("<@123456> @faqbot CAN OPEN MODELS BE AUDITED?? 🤔 https://x.y/z")
+    assert match.answer_id == "transparency"
+
+
+def test_glued_words_are_split(matcher: Matcher) -> None:
+    assert matcher.match("ownservers").answer_id == "local-deployment"
+
+
+# -- verdicts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "hi bot", "good morning everyone!", "thanks!", "hey there", "lol", "ok cool",
+    "what's the weather in berlin", "tell me a joke", "recommend a pizza place",
+])
+def test_small_talk_and_unrelated_questions_get_no_answer(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).verdict is Verdict.NONE
+
+
+def test_ambiguous_question_suggests(matcher: Matcher) -> None:
+    # Both an entry and the cost row speak of frontier costs and pricing.
+    kb = tiny_kb(thresholds=Thresholds(answer=0.5, suggest=0.1, margin=0.6))
+    match = Matcher.build(kb).match("models cost")
+    assert match.verdict is Verdict.SUGGEST
+    assert 1 <= len(match.suggestions) <= 3
+    assert match.answer_id is None
+
+
+def test_suggestions_only_with_the_suggest_verdict(matcher: Matcher) -> None:
+    match = matcher.match("can open models be audited")
+    assert match.verdict is Verdict.ANSWER
+    assert match.suggestions == ()
+
+
+def test_kb_thresholds_apply() -> None:
+    strict = Matcher.build(tiny_kb(thresholds=Thresholds(answer=1.0, suggest=0.99, margin=0)))
+    assert strict.match("audit bias models something else").verdict is Verdict.NONE
+    lenient = Matcher.build(tiny_kb(thresholds=Thresholds(answer=0.05, suggest=0.01, margin=0)))
+    assert lenient.match("audit bias models something else").verdict is Verdict.ANSWER
+
+
+def test_entry_thresholds_override_the_kb() -> None:
+    matcher = Matcher.build(tiny_kb(strict_entry=True))
+    match = matcher.match("commercial license for a research model")
+    assert match.best is not None
+    assert match.best.id == "licensing"
+    assert match.verdict is Verdict.SUGGEST  # the entry asks for 0.99 before answering
+    assert match.suggestions[0] == "licensing"
+    # Other entries keep the knowledge base's thresholds.
+    assert matcher.match("can open models be audited").verdict is Verdict.ANSWER
+
+
+def test_related_runner_up_is_not_ambiguity() -> None:
+    entries = (
+        Entry(id="a", title="Open model benefits", answer="x",
+              questions=("benefits of open models",), related=("b",)),
+        Entry(id="b", title="Open model benefits for research", answer="y",
+              questions=("benefits of open models for research",)),
+        Entry(id="c", title="Something else entirely", answer="z"),
+    )
+    match = Matcher.build(KnowledgeBase(entries=entries)).match("benefits of open models")
+    assert match.verdict is Verdict.ANSWER
+    assert match.answer_id == "a"
+
+
+# -- the table -----------------------------------------------------------------------------
+
+
+def test_a_factor_question_routes_to_its_row(matcher: Matcher) -> None:
+    assert matcher.match("cost open vs closed").answer_id == "factor-cost"
+    assert matcher.match("privacy open or closed?").answer_id == "factor-privacy"
+
+
+def test_a_comparison_question_routes_to_the_table(matcher: Matcher) -> None:
+    assert matcher.match("show me the comparison").answer_id == "comparison"
+    assert matcher.match("side by side").answer_id == "comparison"
+
+
+def test_cells_count_for_their_row(matcher: Matcher) -> None:
+    best = matcher.match("per-token api pricing").best
+    assert best is not None
+    assert best.id == "factor-cost"
+
+
+# -- explanations ---------------------------------------------------------------------------
+
+
+def test_explain_lists_the_words_that_matched(matcher: Matcher) -> None:
+    top = matcher.explain("who can i sue for harmfull outputs")[0]
+    assert top.id == "accountability"
+    text = " ".join(top.reasons)
+    assert '"sue"' in text and "synonyms" in text
+    assert 'read as "harmful"' in text
+    assert "closest phrasing" in text
+
+
+def test_explain_names_words_not_covered(matcher: Matcher) -> None:
+    top = matcher.explain("audit quantum bananas")[0]
+    assert any("not covered" in reason and "bananas" in reason for reason in top.reasons)
+
+
+def test_explain_respects_the_limit(matcher: Matcher) -> None:
+    assert len(matcher.explain("open models", limit=2)) <= 2
+    assert matcher.explain("open models", limit=0) == ()
+    assert matcher.explain("") == ()
+
+
+# -- autocomplete ----------------------------------------------------------------------------
+
+
+def test_complete_empty_lists_titles(matcher: Matcher) -> None:
+    choices = matcher.complete("")
+    assert choices[0] == ("Local deployment", "local-deployment")
+    assert len(matcher.complete("", limit=3)) == 3
+
+
+def test_complete_finds_phrasings_as_typed(matcher: Matcher) -> None:
+    ids = [item_id for _, item_id in matcher.complete("can open mod")]
+    assert "transparency" in ids[:3]
+    ids = [item_id for _, item_id in matcher.complete("transparncy")]
+    assert ids[0] == "transparency"
+
+
+def test_complete_labels_are_unique_short_and_bounded() -> None:
+    long_question = "why " + "really " * 30 + "open"
+    kb = KnowledgeBase(entries=tuple(
+        Entry(id=f"e{n}", title=f"Open topic {n}", answer="a",
+              questions=(long_question, "open question")) for n in range(40)))
+    choices = Matcher.build(kb).complete("open", limit=25)
+    labels = [label for label, _ in choices]
+    assert len(choices) <= 25
+    assert len(labels) == len(set(labels))
+    assert all(len(label) <= 100 for label in labels)
+
+
+# -- scale -----------------------------------------------------------------------------------
+
+
+def test_candidate_generation_on_a_large_kb_still_finds_the_entry() -> None:
+    filler = tuple(
+        Entry(id=f"filler-{n}", title=f"Open model topic {n}", answer="open models and data",
+              questions=(f"what about open model topic {n}",)) for n in range(POOL * 5))
+    special = Entry(id="special", title="Quantisation", answer="Smaller weights.",
+                    questions=("how does quantisation shrink a model",))
+    matcher = Matcher.build(KnowledgeBase(entries=(*filler, special)))
+    assert matcher.match("does quantisation shrink open models").answer_id == "special"
+    assert matcher.match("quantizaton").answer_id == "special"
+    assert matcher.match("what about open model topic 77").answer_id == "filler-77"
