@@ -138,7 +138,8 @@ class SynonymFinder:
                     spans.append((start, end, concept))
         if not spans:
             return found
-        position = []  # content position of each key (of the next content word for stop words)
+        # The content position of each key (for a stop word, that of the next content word).
+        position: list[int] = []
         count = 0
         for key in keys:
             position.append(count)
@@ -146,9 +147,9 @@ class SynonymFinder:
                 count += 1
         position.append(count)
         for start, end, concept in spans:
-            first, last = position[start], position[end]
-            if last > first:
-                found.append((first, last, concept))
+            low, high = position[start], position[end]
+            if high > low:
+                found.append((low, high, concept))
         return found
 
     def features(self, keys: list[str]) -> list[set[str]]:
