@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.core.models import Match
 
@@ -28,7 +28,7 @@ class Recorder:
     def __init__(self, store: Store | None = None, *, wait: float = RECORD_WAIT) -> None:
         self.store = store
         self.wait = wait
-        self._pending: set[asyncio.Future[object]] = set()
+        self._pending: set[asyncio.Future[Any]] = set()
 
     async def _bounded(self, what: str, write: Awaitable[T]) -> T | None:
         """The write's result, or None if it takes longer than `wait`: it then goes on in the
@@ -43,7 +43,7 @@ class Recorder:
             task.add_done_callback(self._pending.discard)
             return None
 
-    async def question(self, *, guild_id: int | None, channel_id: int | str, user_id: int,
+    async def question(self, *, guild_id: int | None, channel_id: int | str, user_id: int | str,
                        text: str, match: Match) -> int | None:
         if self.store is None:
             return None

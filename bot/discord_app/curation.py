@@ -83,7 +83,7 @@ class GapsView(OwnedView):
                 placeholder=truncate(f"{rank}. Add “{' '.join(group.example.split())}” as a "
                                      "question of…", PLACEHOLDER_LIMIT),
                 options=entry_options(kb, group.candidates))
-            select.callback = self._make_callback(group, select)  # type: ignore[method-assign]
+            select.callback = self._make_callback(group, select)  # type: ignore[method-assign,assignment]
             self.add_item(select)
 
     def _make_callback(self, group: GapGroup, select: discord.ui.Select[GapsView]
@@ -95,7 +95,7 @@ class GapsView(OwnedView):
             result = await self.add(item_id, group.example)
             if result.ok:
                 select.disabled = True
-                await self._refresh(interaction)
+                await self._show_used(interaction)
             text = escaped(result.message, 1900)
             if result.problems:
                 problems = "\n".join(result.problems[:10])
@@ -104,7 +104,7 @@ class GapsView(OwnedView):
 
         return chosen
 
-    async def _refresh(self, interaction: discord.Interaction) -> None:
+    async def _show_used(self, interaction: discord.Interaction) -> None:
         try:
             await interaction.edit_original_response(view=self)
         except discord.HTTPException:

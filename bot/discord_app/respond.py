@@ -60,8 +60,11 @@ async def reply_to(message: discord.Message, reply: Reply, *, owner_id: int,
     """Reply to a channel or DM message with the reply, without pinging its author."""
     pages = build_pages(reply)
     view = view_for(reply, pages, owner_id, render, on_pick=on_pick, question_id=question_id)
-    kwargs = {"embed": pages[0], "mention_author": False, "allowed_mentions": NO_MENTIONS}
-    sent = (await message.reply(**kwargs) if view is None
-            else await message.reply(view=view, **kwargs))
+    if view is None:
+        sent = await message.reply(embed=pages[0], mention_author=False,
+                                   allowed_mentions=NO_MENTIONS)
+    else:
+        sent = await message.reply(embed=pages[0], view=view, mention_author=False,
+                                   allowed_mentions=NO_MENTIONS)
     _attach(view, message=sent)
     return sent

@@ -80,7 +80,7 @@ class SuggestView(OwnedView):
                 label=truncate(f"{number}. {choice.title}", BUTTON_LABEL_LIMIT),
                 style=discord.ButtonStyle.primary,
             )
-            button.callback = self._make_callback(choice.id)  # type: ignore[method-assign]
+            button.callback = self._make_callback(choice.id)  # type: ignore[method-assign,assignment]
             self.add_item(button)
 
     def _make_callback(self, item_id: str) -> Callable[[discord.Interaction], Awaitable[None]]:

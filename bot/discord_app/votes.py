@@ -30,7 +30,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Button[Any], match: Any) -> VoteButton:
+                             item: discord.ui.Item[Any], match: Any) -> VoteButton:
         return cls(match["vote"], int(match["question"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
