@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from discord_app.conftest import harness, knowledge_dir
+from faqbot_harness import harness, knowledge_dir
 
 __all__ = ["harness", "knowledge_dir"]
 

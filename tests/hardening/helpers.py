@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from fakediscord import FakeDiscord
@@ -84,3 +85,12 @@ def exactly_once(counts: Counter[Any], keys: list[Any]) -> None:
 async def settle(seconds: float = 0.3) -> None:
     """Give the bot time to send anything it should not."""
     await asyncio.sleep(seconds)
+
+
+async def eventually(check: Callable[[], bool], within: float = 5.0) -> bool:
+    """Whether `check()` becomes true within `within` seconds (polled every 50 ms)."""
+    for _ in range(round(within / 0.05)):
+        if check():
+            return True
+        await asyncio.sleep(0.05)
+    return check()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from discord_app.conftest import Harness
+from faqbot_harness import Harness
 from hardening.helpers import (
     assert_no_pings,
     assert_nothing_echoed,

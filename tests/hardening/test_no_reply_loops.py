@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from discord_app.conftest import Harness
 from fakediscord import payloads
+from faqbot_harness import Harness
 from hardening.helpers import CHANNEL_MESSAGES, replies_to, settle, wait_reply
 
 QUESTION = "is llama open source?"
