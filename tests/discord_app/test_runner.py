@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from pathlib import Path
 
+import pytest
 from fakediscord import DEFAULT_TOKEN, FakeDiscord
 from faqbot_harness import make_settings
 
@@ -47,3 +48,37 @@ async def test_serve_starts_syncs_and_answers(tmp_path: Path) -> None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+def test_make_bot_shards_when_asked_or_recommended(tmp_path: Path) -> None:
+    from bot.core.library import Library
+    from bot.discord_app.client import FaqBot, ShardedFaqBot
+    from bot.discord_app.runner import make_bot
+    from bot.recorder import Recorder
+
+    library = Library.open(SHIPPED_KNOWLEDGE)
+    plain = make_settings(tmp_path)
+    assert type(make_bot(plain, library, Recorder())) is FaqBot
+    assert type(make_bot(plain, library, Recorder(), recommended=3)) is ShardedFaqBot
+    sharded = make_bot(make_settings(tmp_path, shard_count=2), library, Recorder())
+    assert isinstance(sharded, ShardedFaqBot) and sharded.shard_count == 2
+
+
+async def test_sync_on_request_to_a_guild_and_globally(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.discord_app.runner import _sync
+
+    async with FakeDiscord() as fake:
+        settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
+                                 knowledge_dir=SHIPPED_KNOWLEDGE, dev_guild_id=fake.guild.id)
+        assert await _sync(settings, fake.guild.id) == 0
+        assert {"ask", "compare", "kb", "Find answer"} <= {c["name"] for c in
+                                                          fake.commands(guild=True)}
+        assert fake.commands(guild=False) == []
+        assert await _sync(settings, None) == 0
+        assert {"ask", "kb"} <= {c["name"] for c in fake.commands(guild=False)}
+        # The start-up sync to DEV_GUILD_ID is not repeated by `faqbot sync --global`.
+        puts = fake.requests_matching("PUT", rf"/applications/\d+/guilds/{fake.guild.id}/commands")
+        assert len(puts) == 1
+        assert fake.violations == []
+    assert "Synced" in capsys.readouterr().out

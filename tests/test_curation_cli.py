@@ -1,0 +1,62 @@
+"""`faqbot gaps`, `stats` and `export` over the question log the terminal chat writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from bot.settings import SHIPPED_KNOWLEDGE
+
+UNANSWERED = "which graphics card should i buy for my gaming rig"
+
+
+def faqbot(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "KNOWLEDGE"))}
+    env["DATABASE_PATH"] = str(cwd / "log.sqlite3")
+    env["KNOWLEDGE_DIR"] = str(SHIPPED_KNOWLEDGE)
+    done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
+    return done
+
+
+def test_reports_before_anything_was_asked(tmp_path: Path) -> None:
+    done = faqbot(tmp_path, "gaps")
+    assert done.returncode == 0
+    assert "No questions recorded yet" in done.stderr
+    assert not (tmp_path / "log.sqlite3").exists()
+
+
+def test_gaps_stats_and_export_after_a_chat(tmp_path: Path) -> None:
+    questions = f"{UNANSWERED}\n{UNANSWERED}?\nwhich is cheaper, open or closed\n"
+    assert faqbot(tmp_path, "chat", stdin=questions).returncode == 0
+
+    gaps = faqbot(tmp_path, "gaps", "--days", "7")
+    assert gaps.returncode == 0
+    assert f'×2 "{UNANSWERED}' in gaps.stdout
+
+    chart = tmp_path / "chart.png"
+    stats = faqbot(tmp_path, "stats", "--chart", str(chart))
+    assert stats.returncode == 0
+    assert "Questions, last 30 days" in stats.stdout and ": 3" in stats.stdout
+    assert Image.open(chart).format == "PNG"
+
+    jsonl = faqbot(tmp_path, "export", "--format", "jsonl")
+    rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert [row["channel_id"] for row in rows] == ["terminal"] * 3
+    assert rows[2]["verdict"] == "answer" and rows[2]["item_id"] == "factor-cost"
+    assert all(row["user_id"] is None for row in rows)  # only a salted hash by default
+
+    out = tmp_path / "log.csv"
+    assert faqbot(tmp_path, "export", "--format", "csv", "--output", str(out)).returncode == 0
+    table = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(table) == 3 and table[0]["text"] == UNANSWERED
+
+    assert faqbot(tmp_path, "gaps", "--days", "0").returncode == 2  # refused by argparse
