@@ -57,7 +57,8 @@ class Settings:
 
         level = (get("LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
-            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+            raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, "
+                                f"not {_shown(level)}")
         return cls(
             discord_token=get("DISCORD_TOKEN"),
             dev_guild_id=_int(get("DEV_GUILD_ID"), "DEV_GUILD_ID"),
@@ -79,13 +80,22 @@ class Settings:
         )
 
 
+SHOWN_CHARS = 24  # longer than any id or number a setting takes
+
+
+def _shown(value: str) -> str:
+    """A bad value for an error message: quoted when short, else only its length, so that a
+    token pasted into the wrong setting is not printed (or logged) again."""
+    return repr(value) if len(value) <= SHOWN_CHARS else f"a {len(value)}-character value"
+
+
 def _int(value: str | None, name: str, minimum: int = 0) -> int | None:
     if value is None:
         return None
     try:
         number = int(value.strip())
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+        raise SettingsError(f"{name} must be a whole number, not {_shown(value)}") from None
     if number < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, not {number}")
     return number
@@ -97,9 +107,9 @@ def _seconds(value: str | None, name: str, minimum: float = 1.0) -> float | None
     try:
         number = float(value.strip())
     except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, not {value!r}") from None
+        raise SettingsError(f"{name} must be a number of seconds, not {_shown(value)}") from None
     if not math.isfinite(number) or number < minimum:
-        raise SettingsError(f"{name} must be at least {minimum:g} seconds, not {value!r}")
+        raise SettingsError(f"{name} must be at least {minimum:g} seconds, not {_shown(value)}")
     return number
 
 
@@ -114,4 +124,4 @@ def _flag(value: str | None, name: str) -> bool:
     if word in TRUE_WORDS:
         return True
     raise SettingsError(f"{name} must be one of {', '.join(TRUE_WORDS + FALSE_WORDS)}, "
-                        f"not {value!r}")
+                        f"not {_shown(value)}")
