@@ -18,6 +18,7 @@ IDF, not its own, so broad groups cannot inflate a match.
 
 from __future__ import annotations
 
+import itertools
 import math
 from array import array
 from collections import Counter, defaultdict
@@ -33,6 +34,7 @@ CELL = 0.6
 ANSWER = 0.5
 CONTEXT = 0.4  # the table's own listing of its factors
 ROW_CONTEXT = 0.8  # a row's share of its table's title, columns and keywords
+BIGRAM = 0.5  # weight of two adjacent words, relative to their mean weight
 STRONG = 0.9  # postings at or above this strength go to the strong list
 
 CONCEPT_PREFIX = "≈"
@@ -52,6 +54,8 @@ class Phrase:
     key: str  # the stems sorted, for a token-sort comparison
     weights: tuple[float, ...]  # IDF of each position (its stem or concept, the higher)
     total: float
+    bigrams: tuple[tuple[str, float], ...]  # adjacent stems "a b" and their weight
+    bigram_total: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +212,11 @@ class Index:
         by_df = {d: _idf(self.n, d) for d in set(self.df.values())}
         self.idf = {f: by_df[d] for f, d in self.df.items()}
         self.unknown_idf = _idf(self.n, 1)
+        # Two adjacent words of a phrasing, as a feature of their own: rare pairs say much.
+        pair_df: Counter[str] = Counter()
+        for draft in drafts:
+            pair_df.update({p for phrase in draft.phrases for p in _pairs(phrase[3])})
+        self.pair_idf = {p: by_df.get(d) or _idf(self.n, d) for p, d in pair_df.items()}
         self.items = [self._finish(draft) for draft in drafts]
         self.position = {item.id: i for i, item in enumerate(self.items)}
         strong: defaultdict[str, list[int]] = defaultdict(list)
@@ -294,8 +303,11 @@ class Index:
                 for i in range(start, end):
                     concepts.append((i, concept))
                     weights[i] = max(weights[i], value)
+            pair_idf = self.pair_idf
+            bigrams = tuple((pair, BIGRAM * pair_idf[pair]) for pair in _pairs(stems))
             phrases.append(Phrase(text, kind, plain, tuple(stems), tuple(concepts),
-                                  " ".join(sorted(stems)), tuple(weights), sum(weights)))
+                                  " ".join(sorted(stems)), tuple(weights), sum(weights),
+                                  bigrams, sum(w for _, w in bigrams)))
         return Item(draft.id, draft.label, draft.kind, draft.parent, draft.related,
                     tuple(phrases), draft.best)
 
@@ -309,6 +321,10 @@ class Index:
                 buckets[(len(word), word[0])].append(word)
                 buckets[(-len(word), word[-1])].append(word)
         return dict(buckets)
+
+
+def _pairs(stems: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in itertools.pairwise(stems)]
 
 
 def _tagged(kind: str, texts: Iterable[str]) -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+import itertools
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -34,6 +35,7 @@ from rapidfuzz.distance import OSA
 from bot.core.match_complete import Completer
 from bot.core.match_index import (
     ANSWER,
+    BIGRAM,
     CELL,
     CONCEPT_PREFIX,
     CONTEXT,
@@ -58,6 +60,7 @@ from bot.core.normalize import (
 BASE = 0.45
 CORRECTED = 0.85
 WEAK = 0.3
+SYNONYM = 0.5
 COMMON = 0.35
 NUMBER = 0.5
 MAX_CANDIDATES = 5
@@ -86,6 +89,8 @@ class Query:
     features: set[str] = field(default_factory=set)
     key: str = ""
     small_talk: bool = False
+    bigrams: dict[str, float] = field(default_factory=dict)
+    bigram_total: float = 0.0
 
     @property
     def total(self) -> float:
@@ -184,9 +189,9 @@ class Matcher:
             known = {f: index.idf[f] for f in feats if f in index.idf}
             if known:
                 weight = max(known.values())
-                # A word found through a commoner feature (its synonym group) earns that
-                # feature's share of the credit only.
-                credit = tuple((f, idf / weight) for f, idf in known.items())
+                # A word found only through a commoner feature (its synonym group) earns that
+                # feature's share of the credit, but never less than SYNONYM.
+                credit = tuple((f, max(SYNONYM, idf / weight)) for f, idf in known.items())
             else:
                 weight = index.unknown_idf * (NUMBER if any(c.isdigit() for c in used) else 1.0)
                 credit = ()
@@ -200,15 +205,22 @@ class Matcher:
                                     credit))
             query.features.update(feats)
         query.key = " ".join(sorted(stems))
+        ws = query.words
+        pair_idf = index.pair_idf
+        for a, b in itertools.pairwise(ws):
+            pair = f"{a.stem} {b.stem}"
+            if pair in pair_idf:
+                query.bigrams[pair] = BIGRAM * pair_idf[pair]
+        query.bigram_total = sum(query.bigrams.values())
         return query
 
     def _correct(self, word: str) -> str | None:
-        """The closest known word for a typo (at most 1 edit, 2 from 6 letters), or None."""
+        """The closest known word for a typo (at most 1 edit, 2 from 8 letters), or None."""
         if word in self._corrections:
             return self._corrections[word]
         fixed: str | None = None
         if len(word) >= 4 and word.isalpha():
-            limit = 1 if len(word) <= 5 else 2
+            limit = 1 if len(word) < 8 else 2
             best: tuple[int, int, str] | None = None
             buckets = self.index.typo_buckets
             frequency = self.index.frequency
@@ -327,6 +339,7 @@ class Matcher:
         """
         features = query.features
         total = query.total
+        bigrams = query.bigrams
         best_fit, best_phrase = 0.0, None
         for phrase in item.phrases:
             if phrase.total <= 0:
@@ -346,7 +359,15 @@ class Matcher:
             if share > 0:
                 matched = set(hit.values())
                 asked = sum(w.weight for w in query.words if not w.features.isdisjoint(matched))
-                recall = asked / total
+                pairs = 0.0
+                for bigram, weight in phrase.bigrams:
+                    if bigram in bigrams:
+                        covered += weight
+                        pairs += bigrams[bigram]
+                # Words in the same order count again: a bonus, never a penalty.
+                extra = covered - share * phrase.total
+                share = covered / (phrase.total + extra)
+                recall = (asked + pairs) / (total + pairs)
                 share = 2 * share * recall / (share + recall) if share + recall else 0.0
             elif best_fit > 0:
                 continue

@@ -37,7 +37,7 @@ class Thresholds:
     """Matcher confidence cut-offs: answer, suggest, and the ambiguity margin."""
 
     answer: float = 0.5
-    suggest: float = 0.4
+    suggest: float = 0.45
     margin: float = 0.06
 
 
