@@ -89,7 +89,7 @@ time times year years today currently lately nowadays stuff whole part kind type
 exactly basically literally probably possible possibly likely easy easier hard harder different
 difference same similar other another every each enough far long short high low great main
 major important interesting ask asking answer answers explain explanation mean meaning example
-examples reason reasons way ways guy person man
+examples reason reasons way ways guy person man available allowed everything anything nothing
 """)
 
 # Greetings and pleasantries; a message made only of these (and stop words) is small talk.
