@@ -110,7 +110,7 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("ised", "iz", 4), ("ise", "iz", 4), ("ers", "", 4), ("er", "", 4), ("ed", "", 3),
     ("ly", "", 4), ("ents", "", 5), ("ent", "", 5), ("es", "", 4), ("s", "", 3), ("e", "", 3),
 )
-_KEEP_S = ("ss", "us", "is", "os")
+_KEEP_S = ("ss", "us", "is", "os", "ias")
 _BY_LAST: dict[str, list[tuple[str, str, int]]] = {}
 for _rule in _SUFFIXES:
     _BY_LAST.setdefault(_rule[0][-1], []).append(_rule)

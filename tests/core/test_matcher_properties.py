@@ -1,0 +1,74 @@
+"""Properties of the matcher over arbitrary text, on the shipped knowledge base."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from bot.core.loader import load_folder
+from bot.core.matcher import Matcher
+from bot.core.models import Verdict
+from bot.core.validate import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+chat_words = st.sampled_from([
+    "open", "closed", "cost", "llama", "gpt-4o", "vs", "?", "<@123>", "@faqbot", "🤖", "é",
+    "https://x.y/z", "\u200b", "\u202e", "\x00", "self-hosting", "transparancy", "the", "hi",
+])
+texts = st.one_of(
+    st.text(max_size=300),
+    st.lists(chat_words, max_size=40).map(" ".join),
+    st.text(alphabet=st.characters(categories=["Cf", "Cc", "Zs", "So", "Mn"]), max_size=100),
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    kb, problems = validate(load_folder(ROOT / "knowledge").files)
+    assert kb is not None, problems
+    return Matcher.build(kb)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(text=texts)
+@example(text="")
+@example(text="   \t\n")
+@example(text="x" * 10_000)
+@example(text="cost " * 5_000)
+@example(text="\u202e\u200b\x00\x07")
+@example(text="🤖🔥💯")
+@example(text="<@123> <#456> <:emo:789> @faqbot @everyone")
+def test_match_never_fails_and_keeps_its_word(matcher: Matcher, text: str) -> None:
+    start = time.perf_counter()
+    match = matcher.match(text)
+    assert time.perf_counter() - start < 0.5
+    assert match.question == text
+    assert isinstance(match.verdict, Verdict)
+    assert len(match.candidates) <= 5
+    assert all(0.0 <= c.score <= 1.0 for c in match.candidates)
+    scores = [c.score for c in match.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert len(match.suggestions) <= 3
+    if match.verdict is Verdict.ANSWER:
+        assert match.answer_id in matcher.kb.ids
+    if match.verdict is Verdict.NONE:
+        assert match.answer_id is None and match.suggestions == ()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(text=texts)
+def test_explain_and_complete_never_fail(matcher: Matcher, text: str) -> None:
+    for candidate in matcher.explain(text):
+        assert candidate.reasons
+    choices = matcher.complete(text)
+    assert len(choices) <= 25
+    labels = [label for label, _ in choices]
+    assert len(labels) == len(set(labels))
+    assert all(len(label) <= 100 and item in matcher.kb.ids for label, item in choices)

@@ -1,0 +1,74 @@
+"""Normalisation: cleaning, chat spellings, stemming, stop words and small talk."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.normalize import clean, is_small_talk, stem, tokens
+
+
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    ("Hello WORLD", "hello world"),
+    ("ﬁne-tuning", "fine tuning"),                      # NFKC ligature, hyphen
+    ("Café naïve résumé", "cafe naive resume"),          # accents
+    ("what's the cost?!", "what the cost"),              # possessive/contraction, punctuation
+    ("don't", "dont"),
+    ("Claude’s weights", "claude weights"),              # curly apostrophe
+    ("<@123456> <@!42> <#99> <@&7> hi", "hi"),           # Discord mentions
+    ("@faqbot @everyone cost", "cost"),
+    ("<:pepe:123456> <a:dance:42> ok", "ok"),            # custom emoji
+    ("see https://example.com/x?y=1 and www.foo.org now", "see and now"),
+    ("🤖🚀 cost 🔥", "cost"),                             # emoji
+    ("co\u200bst", "cost"),                              # zero-width space inside a word
+    ("\u202ecost\u202c", "cost"),                        # bidirectional override
+    ("tab\tand\nnewline\x00nul", "tab and newline nul"),  # control characters
+    ("", ""),
+    ("   ", ""),
+])
+def test_clean(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+def test_chat_spellings_are_respelled() -> None:
+    assert tokens("can u run it on prem") == ["can", "you", "run", "it", "on", "premises"]
+    assert tokens("opensource licence") == ["open", "source", "license"]
+    assert tokens("ur llms") == ["your", "llm"]
+
+
+@pytest.mark.parametrize("words", [
+    ("model", "models"),
+    ("price", "pricing", "priced", "prices"),
+    ("customize", "customizable", "customization", "customized"),
+    ("host", "hosting", "hosted", "hosts"),
+    ("transparency", "transparent"),
+    ("license", "licenses", "licensing"),
+    ("run", "running"),
+    ("company", "companies", "companys"),
+    ("deploy", "deployment", "deploying"),
+])
+def test_stem_joins_word_families(words: tuple[str, ...]) -> None:
+    assert len({stem(word) for word in words}) == 1, {w: stem(w) for w in words}
+
+
+def test_stem_keeps_short_words_and_numbers() -> None:
+    assert stem("gpt") == "gpt"
+    assert stem("4o") == "4o"
+    assert stem("bias") == stem("biases") == "bias"  # not "bia"
+
+
+@pytest.mark.parametrize(("text", "small"), [
+    ("hi bot", True),
+    ("good morning everyone!", True),
+    ("thanks!", True),
+    ("hey guys how's it going", True),
+    ("hi, is llama open?", False),
+    ("is competition good for everyone?", False),
+    ("", False),
+])
+def test_small_talk(text: str, small: bool) -> None:
+    assert is_small_talk(tokens(text)) is small
+
+
+def test_long_text_is_cleaned_in_bounded_time() -> None:
+    words = tokens("cost " * 20_000)
+    assert words[:2] == ["cost", "cost"]
