@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -20,7 +21,7 @@ from bot.discord_app.curation import (
     stats_reply,
 )
 from bot.discord_app.embeds import NO_MENTIONS, build_pages
-from bot.store import StoreError
+from bot.store import Store, StoreError
 
 if TYPE_CHECKING:
     from bot.discord_app.client import AnyFaqBot
@@ -30,34 +31,36 @@ log = logging.getLogger(__name__)
 NO_LOG = "The question log is not available (see the bot's log), so there is nothing to show."
 LOG_FAILED = "The question log could not be read right now; the failure has been logged."
 Days = app_commands.Range[int, 1, 365]
+T = TypeVar("T")
 
 
 def _bot(interaction: discord.Interaction) -> AnyFaqBot:
     return interaction.client  # type: ignore[return-value]
 
 
-async def _no_store(interaction: discord.Interaction) -> bool:
-    if _bot(interaction).recorder.store is not None:
-        return False
-    await interaction.followup.send(NO_LOG, ephemeral=True, allowed_mentions=NO_MENTIONS)
-    return True
+async def _read_log(interaction: discord.Interaction, what: str,
+                    read: Callable[[Store], Awaitable[T]]) -> T | None:
+    """Defer, then read the question log; None (the admin told why) when it is unavailable."""
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    store = _bot(interaction).recorder.store
+    if store is None:
+        await interaction.followup.send(NO_LOG, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return None
+    try:
+        return await read(store)
+    except StoreError:
+        log.exception("/kb %s could not read the question log", what)
+        await interaction.followup.send(LOG_FAILED, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        return None
 
 
 @app_commands.describe(days="How many days back to look (default 30)")
 async def kb_gaps(interaction: discord.Interaction, days: Days = 30) -> None:
     """Unanswered and low-confidence questions, grouped, with one-click fixes."""
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    if await _no_store(interaction):
+    groups = await _read_log(interaction, "gaps", lambda store: store.gaps(days))
+    if groups is None:
         return
     bot = _bot(interaction)
-    store = bot.recorder.store
-    assert store is not None
-    try:
-        groups = await store.gaps(days)
-    except StoreError:
-        log.exception("/kb gaps could not read the question log")
-        await interaction.followup.send(LOG_FAILED, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        return
     snapshot = bot.library.current
     groups = still_open(groups, snapshot.matcher)
     page = build_pages(gaps_reply(groups, snapshot.kb, days))[0]
@@ -73,19 +76,10 @@ async def kb_gaps(interaction: discord.Interaction, days: Days = 30) -> None:
 @app_commands.describe(days="How many days back to look (default 30)")
 async def kb_stats(interaction: discord.Interaction, days: Days = 30) -> None:
     """Questions asked, answered shares, votes per entry, top gaps, and a chart."""
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    if await _no_store(interaction):
+    stats = await _read_log(interaction, "stats", lambda store: store.stats(days))
+    if stats is None:
         return
-    bot = _bot(interaction)
-    store = bot.recorder.store
-    assert store is not None
-    try:
-        stats = await store.stats(days)
-    except StoreError:
-        log.exception("/kb stats could not read the question log")
-        await interaction.followup.send(LOG_FAILED, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        return
-    page = build_pages(stats_reply(stats, bot.library.current.kb))[0]
+    page = build_pages(stats_reply(stats, _bot(interaction).library.current.kb))[0]
     page.set_image(url=f"attachment://{CHART_NAME}")
     await interaction.followup.send(embed=page, file=chart_file(stats), ephemeral=True,
                                     allowed_mentions=NO_MENTIONS)
