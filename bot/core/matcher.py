@@ -16,7 +16,8 @@ How a question is scored (see match_index for the precomputed side):
 5. confidence = coverage × (BASE + (1 − BASE) × fit). The verdict is `answer` when the best
    item reaches its `answer` threshold and leads the runner-up by its `margin` (a runner-up
    linked to it by `related` or by table membership does not make the question ambiguous),
-   `suggest` (up to three choices) when it reaches `suggest`, otherwise `none`.
+   `suggest` (up to three choices) when it reaches `suggest` — or when two items each come
+   close to it and between them cover the question ("grind or steep") — otherwise `none`.
 
 For large knowledge bases, candidates are first gathered from posting lists of the question's
 rarer features; only those are scored in full.
@@ -60,6 +61,8 @@ from bot.core.normalize import (
 BASE = 0.45
 CORRECTED = 0.85
 WEAK = 0.3
+JOINT_SHARE = 0.8  # of `suggest`: how close each of two items must come
+JOINT_COVERAGE = 0.9  # how much of the question the two must cover between them
 SYNONYM = 0.5
 COMMON = 0.35
 NUMBER = 0.5
@@ -388,7 +391,18 @@ class Matcher:
             return Verdict.ANSWER
         if top.score >= limits.suggest:
             return Verdict.SUGGEST
+        if self._joint(scored, limits.suggest):
+            return Verdict.SUGGEST
         return Verdict.NONE
+
+    @staticmethod
+    def _joint(scored: list[Scored], suggest: float) -> bool:
+        """A question that spans two items ("grind or steep") — each close to suggesting on
+        its own, together covering most of it — gets both as choices."""
+        close = [s for s in scored[:3] if s.score >= suggest * JOINT_SHARE]
+        if len(close) < 2:
+            return False
+        return sum(s.coverage for s in close[:2]) >= JOINT_COVERAGE
 
     # -- explanations ---------------------------------------------------------------
 

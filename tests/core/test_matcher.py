@@ -168,6 +168,12 @@ def test_ambiguous_question_suggests(matcher: Matcher) -> None:
     assert match.answer_id is None
 
 
+def test_a_question_spanning_two_items_suggests_both(matcher: Matcher) -> None:
+    match = matcher.match("audit or funding")
+    assert match.verdict is Verdict.SUGGEST
+    assert {"transparency", "investment"} <= set(match.suggestions)
+
+
 def test_suggestions_only_with_the_suggest_verdict(matcher: Matcher) -> None:
     match = matcher.match("can open models be audited")
     assert match.verdict is Verdict.ANSWER
