@@ -24,11 +24,11 @@ class Completer:
         self.labels: list[tuple[str, str]] = []
         self.by_item: list[list[int]] = []
         seen: set[str] = set()
-        for item in index.items:
+        for item in index.drafts:
             mine: list[int] = []
             texts = [(item.label, " ".join(tokens(item.label)))]
-            texts += [(p.text, p.plain) for p in item.phrases
-                      if p.kind in ("question", "alias") and p.text != item.label]
+            texts += [(text, plain) for text, kind, plain, *_ in item.phrases
+                      if kind in ("question", "alias") and text != item.label]
             for text, plain in texts:
                 label = text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
                 if label in seen or not plain:
@@ -46,7 +46,7 @@ class Completer:
         if limit == 0:
             return []
         if not typed:
-            return [(item.label[:MAX_LABEL], item.id) for item in self.index.items[:limit]]
+            return [(item.label[:MAX_LABEL], item.id) for item in self.index.drafts[:limit]]
         if len(self.keys) <= SMALL:
             chosen = list(range(len(self.keys)))
         else:
@@ -67,6 +67,6 @@ class Completer:
         for word in words[start:start + most]:
             if not word.startswith(prefix):
                 break
-            postings = self.index.strong.get(self.index.vocabulary[word], ())
+            postings = self.index.postings.get(self.index.vocabulary[word], ())
             out.update(postings[:50])
         return out

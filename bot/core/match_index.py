@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.core.models import ComparisonTable, KnowledgeBase
-from bot.core.normalize import STOP_WORDS, stem, tokens
+from bot.core.normalize import STOP_WORDS, stem, tokens, tokens_many
 
 # How much a feature counts, by the field it was found in.
 PHRASE = 1.0
@@ -35,7 +34,10 @@ ANSWER = 0.5
 CONTEXT = 0.4  # the table's own listing of its factors
 ROW_CONTEXT = 0.8  # a row's share of its table's title, columns and keywords
 BIGRAM = 0.5  # weight of two adjacent words, relative to their mean weight
-STRONG = 0.9  # postings at or above this strength go to the strong list
+# Up to this many items, every item is finished while building; beyond, each is finished the
+# first time a question reaches it (most of a large knowledge base is never a candidate).
+EAGER_ITEMS = 2_000
+INDEXED = CELL  # fields at least this strong nominate candidates (see `postings`)
 
 CONCEPT_PREFIX = "≈"
 
@@ -54,8 +56,7 @@ class Phrase:
     key: str  # the stems sorted, for a token-sort comparison
     weights: tuple[float, ...]  # IDF of each position (its stem or concept, the higher)
     total: float
-    bigrams: tuple[tuple[str, float], ...]  # adjacent stems "a b" and their weight
-    bigram_total: float
+    pairs: tuple[str, ...]  # adjacent stems "a b" (weighed by `Index.pair_idf` when matched)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +73,16 @@ class Item:
 
 
 @dataclass(slots=True)
-class _Draft:
+class Draft:
     id: str
     label: str
     kind: str
     parent: str | None
     related: frozenset[str]
-    phrases: list[tuple[str, str, str, list[str], Found]]
+    phrases: list[tuple[str, str, str, list[str], Found, list[str]]]
     best: dict[str, float]
+    pairs: set[str]
+    indexed: set[str]  # the features its postings list it under
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +193,7 @@ class Index:
         self.synonyms = SynonymFinder(dict(kb.synonyms))
         # Every word seen and its key: its stem, or "~word" for a stop word.
         self.content: dict[str, str] = {w: STOP_MARK + w for w in STOP_WORDS}
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         for entry in kb.entries:
             drafts.append(self._draft(
                 entry.id, entry.title, "entry", None, related=entry.related,
@@ -215,27 +218,41 @@ class Index:
         # Two adjacent words of a phrasing, as a feature of their own: rare pairs say much.
         pair_df: Counter[str] = Counter()
         for draft in drafts:
-            pair_df.update({p for phrase in draft.phrases for p in _pairs(phrase[3])})
-        self.pair_idf = {p: by_df.get(d) or _idf(self.n, d) for p, d in pair_df.items()}
-        self.items = [self._finish(draft) for draft in drafts]
-        self.position = {item.id: i for i, item in enumerate(self.items)}
-        strong: defaultdict[str, list[int]] = defaultdict(list)
-        weak: defaultdict[str, list[int]] = defaultdict(list)
-        for i, item in enumerate(self.items):
-            for feature, strength in item.best.items():
-                if strength >= STRONG:
-                    strong[feature].append(i)
-                else:
-                    weak[feature].append(i)
-        self.strong = {f: array("i", ids) for f, ids in strong.items()}
-        self.weak = {f: array("i", ids) for f, ids in weak.items()}
+            pair_df.update(draft.pairs)
+        # A pair seen once weighs `unknown_idf`; only commoner pairs are stored.
+        self.pair_idf = {p: by_df.get(d) or _idf(self.n, d) for p, d in pair_df.items() if d > 1}
+        self.drafts = drafts
+        self._items: list[Item | None] = [None] * self.n
+        if self.n <= EAGER_ITEMS:
+            for i in range(self.n):
+                self.item(i)
+        self.position = {draft.id: i for i, draft in enumerate(drafts)}
+        # Postings for candidate generation: phrasings, titles, keywords, aliases, cells and a
+        # row's table context; words found only in answer text do not nominate candidates.
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        for i, draft in enumerate(drafts):
+            for feature in draft.indexed:
+                postings[feature].append(i)
+        self.postings: dict[str, list[int]] = dict(postings)
         self.frequency = {w: self.df.get(s, 0) for w, s in self.vocabulary.items()}
         self.typo_buckets = self._typo_buckets()
         self.sorted_words = sorted(w for w in self.vocabulary if w not in STOP_WORDS)
 
+    def item(self, i: int) -> Item:
+        """The i-th item, finished (phrasing weights) on first use in a large knowledge base."""
+        item = self._items[i]
+        if item is None:
+            item = self._items[i] = self._finish(self.drafts[i])
+        return item
+
+    @property
+    def items(self) -> list[Item]:
+        """Every item, finished."""
+        return [self.item(i) for i in range(self.n)]
+
     # -- building ------------------------------------------------------------------
 
-    def _table(self, table: ComparisonTable) -> list[_Draft]:
+    def _table(self, table: ComparisonTable) -> list[Draft]:
         factors = [(row.factor, CONTEXT) for row in table.rows]
         drafts = [self._draft(
             table.id, table.title, "table", None, related=table.related,
@@ -259,55 +276,78 @@ class Index:
 
     def _draft(self, item_id: str, label: str, kind: str, parent: str | None, *,
                related: Iterable[str], phrasings: list[tuple[str, str]],
-               texts: list[tuple[str, float]]) -> _Draft:
-        best: dict[str, float] = {}
-        phrases: list[tuple[str, str, str, list[str], Found]] = []
+               texts: list[tuple[str, float]]) -> Draft:
+        phrases: list[tuple[str, str, str, list[str], Found, list[str]]] = []
+        pairs: set[str] = set()
         seen: set[str] = set()
-        for field_kind, text in phrasings:
-            words, stems, found = self._scan(text)
-            best.update(dict.fromkeys(stems, PHRASE))
-            best.update((concept, PHRASE) for _, _, concept in found)
+        strong: list[str] = []  # every stem and concept of the phrasings
+        find = self.synonyms.find
+        tokenized = tokens_many([text for _, text in phrasings])
+        keyed = self._keys(tokenized)
+        synonyms = not self.synonyms.firsts.isdisjoint(
+            [k for keys in keyed for k in keys])
+        for (field_kind, text), words, keys in zip(phrasings, tokenized, keyed, strict=True):
+            stems = [k for k in keys if k[0] != STOP_MARK]
+            found = find(keys) if synonyms else []
+            strong.extend(stems)
+            strong.extend(concept for _, _, concept in found)
             plain = " ".join(words)
             if stems and plain not in seen:
                 seen.add(plain)
-                phrases.append((text, field_kind, plain, stems, found))
+                mine = _pairs(stems)
+                pairs.update(mine)
+                phrases.append((text, field_kind, plain, stems, found, mine))
+        best = dict.fromkeys(strong, PHRASE)
+        indexed = set(strong)
         # Strongest fields first, so that a feature keeps the strength it was first seen with.
-        for text, strength in sorted(texts, key=lambda t: -t[1]):
-            if not text:
-                continue
-            _, stems, found = self._scan(text)
+        texts = sorted((t for t in texts if t[0]), key=lambda t: -t[1])
+        for (_, strength), keys in zip(texts, self._keys(tokens_many([t for t, _ in texts])),
+                                       strict=True):
+            stems = [k for k in keys if k[0] != STOP_MARK]
+            concepts = [concept for _, _, concept in find(keys)]
+            if strength >= INDEXED:
+                indexed.update(stems)
+                indexed.update(concepts)
             weaker = dict.fromkeys(stems, strength)
-            weaker.update((concept, strength) for _, _, concept in found)
+            weaker.update(dict.fromkeys(concepts, strength))
             weaker.update(best)
             best = weaker
-        return _Draft(item_id, label, kind, parent, frozenset(related), phrases, best)
+        return Draft(item_id, label, kind, parent, frozenset(related), phrases, best, pairs,
+                      indexed)
 
-    def _scan(self, text: str) -> tuple[list[str], list[str], Found]:
-        """The words of `text`, its content stems and the synonym members found in them."""
-        words = tokens(text)
+    def _keys(self, tokenized: list[list[str]]) -> list[list[str]]:
+        """The key (see `key_of`) of every word, learning the words never seen before."""
         content = self.content
-        for word in set(words).difference(content):
-            content[word] = key_of(word)
-        keys = list(map(content.__getitem__, words))
-        stems = [k for k in keys if k[0] != STOP_MARK]
-        return words, stems, self.synonyms.find(keys)
+        get = content.get
+        out: list[list[str]] = []
+        for words in tokenized:
+            keys: list[str] = list(map(get, words))  # type: ignore[arg-type]
+            if None in keys:
+                for word in words:
+                    if word not in content:
+                        content[word] = key_of(word)
+                keys = list(map(content.__getitem__, words))
+            out.append(keys)
+        return out
 
-    def _finish(self, draft: _Draft) -> Item:
-        idf = self.idf.get
+    def _finish(self, draft: Draft) -> Item:
+        idf = self.idf  # every stem and concept of a phrasing is in it
         phrases: list[Phrase] = []
-        for text, kind, plain, stems, found in draft.phrases:
-            weights = [idf(s, 0.0) for s in stems]
-            concepts: list[tuple[int, str]] = []
-            for start, end, concept in found:
-                value = idf(concept, 0.0)
-                for i in range(start, end):
-                    concepts.append((i, concept))
-                    weights[i] = max(weights[i], value)
-            pair_idf = self.pair_idf
-            bigrams = tuple((pair, BIGRAM * pair_idf[pair]) for pair in _pairs(stems))
-            phrases.append(Phrase(text, kind, plain, tuple(stems), tuple(concepts),
+        none: tuple[tuple[int, str], ...] = ()
+        for text, kind, plain, stems, found, pairs in draft.phrases:
+            weights = list(map(idf.__getitem__, stems))
+            concepts = none
+            if found:
+                spans: list[tuple[int, str]] = []
+                for start, end, concept in found:
+                    value = idf[concept]
+                    for i in range(start, end):
+                        spans.append((i, concept))
+                        weights[i] = max(weights[i], value)
+                concepts = tuple(spans)
+            phrases.append(Phrase(text, kind, plain, tuple(stems), concepts,
                                   " ".join(sorted(stems)), tuple(weights), sum(weights),
-                                  bigrams, sum(w for _, w in bigrams)))
+                                  tuple(pairs)))
         return Item(draft.id, draft.label, draft.kind, draft.parent, draft.related,
                     tuple(phrases), draft.best)
 

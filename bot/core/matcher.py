@@ -93,7 +93,6 @@ class Query:
     key: str = ""
     small_talk: bool = False
     bigrams: dict[str, float] = field(default_factory=dict)
-    bigram_total: float = 0.0
 
     @property
     def total(self) -> float:
@@ -212,9 +211,7 @@ class Matcher:
         pair_idf = index.pair_idf
         for a, b in itertools.pairwise(ws):
             pair = f"{a.stem} {b.stem}"
-            if pair in pair_idf:
-                query.bigrams[pair] = BIGRAM * pair_idf[pair]
-        query.bigram_total = sum(query.bigrams.values())
+            query.bigrams[pair] = BIGRAM * pair_idf.get(pair, index.unknown_idf)
         return query
 
     def _correct(self, word: str) -> str | None:
@@ -270,8 +267,8 @@ class Matcher:
         total = query.total
         if total <= 0:
             return []
-        items = self.index.items
-        covered = [(self._coverage(query, items[i], total), i)
+        item = self.index.item
+        covered = [(self._coverage(query, self.index.drafts[i].best, total), i)
                    for i in self._candidates(query, pool)]
         covered = [c for c in covered if c[0] > 0]
         covered.sort(key=lambda c: (-c[0], c[1]))
@@ -281,8 +278,9 @@ class Matcher:
             # confidence <= coverage, so nothing further down can enter the top `keep`.
             if len(scored) >= keep and coverage < floor:
                 break
-            fit, phrase = self._fit(query, items[i])
-            scored.append(Scored(items[i], coverage * (BASE + (1 - BASE) * fit),
+            found = item(i)
+            fit, phrase = self._fit(query, found)
+            scored.append(Scored(found, coverage * (BASE + (1 - BASE) * fit),
                                  coverage, fit, phrase))
             if len(scored) >= keep:
                 floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
@@ -299,28 +297,24 @@ class Matcher:
         rarest: tuple[int, str] | None = None
         for word in ranked:
             for feature in word.features:
-                strong = index.strong.get(feature)
-                weak = index.weak.get(feature)
-                size = (len(strong) if strong else 0) + (len(weak) if weak else 0)
-                if size == 0:
+                postings = index.postings.get(feature)
+                if not postings:
                     continue
-                if size > cap:
-                    if rarest is None or size < rarest[0]:
-                        rarest = (size, feature)
+                if len(postings) > cap:
+                    if rarest is None or len(postings) < rarest[0]:
+                        rarest = (len(postings), feature)
                     continue
-                for i in strong or ():
-                    acc[i] = acc.get(i, 0.0) + word.weight
-                for i in weak or ():
-                    acc[i] = acc.get(i, 0.0) + word.weight * ANSWER
+                weight = word.weight
+                for i in postings:
+                    acc[i] = acc.get(i, 0.0) + weight
         if not acc and rarest is not None:
-            for i in index.strong.get(rarest[1], ())[: pool * 4]:
+            for i in index.postings.get(rarest[1], ())[: pool * 4]:
                 acc[i] = 1.0
         return heapq.nlargest(pool, acc, key=acc.__getitem__)
 
     @staticmethod
-    def _coverage(query: Query, item: Item, total: float) -> float:
-        """The IDF-weighted share of the question that the item explains."""
-        best = item.best
+    def _coverage(query: Query, best: dict[str, float], total: float) -> float:
+        """The IDF-weighted share of the question that an item (its `best`) explains."""
         covered = 0.0
         for word in query.words:
             strength = 0.0
@@ -363,10 +357,10 @@ class Matcher:
                 matched = set(hit.values())
                 asked = sum(w.weight for w in query.words if not w.features.isdisjoint(matched))
                 pairs = 0.0
-                for bigram, weight in phrase.bigrams:
-                    if bigram in bigrams:
-                        covered += weight
-                        pairs += bigrams[bigram]
+                for pair in phrase.pairs:
+                    if pair in bigrams:
+                        covered += bigrams[pair]
+                        pairs += bigrams[pair]
                 # Words in the same order count again: a bonus, never a penalty.
                 extra = covered - share * phrase.total
                 share = covered / (phrase.total + extra)

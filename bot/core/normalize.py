@@ -21,6 +21,7 @@ _NOISE = re.compile(
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _WORD = re.compile(r"[a-z0-9]+")
+_WORD_OR_BREAK = re.compile(r"[a-z0-9]+|\n")
 # Zero-width, bidirectional-override and other format characters (Unicode category Cf).
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
@@ -121,7 +122,7 @@ def clean(text: str) -> str:
     return " ".join(_words_of(text))
 
 
-def _words_of(text: str) -> list[str]:
+def _words_of(text: str, pattern: re.Pattern[str] | None = None) -> list[str]:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
         text = _INVISIBLE.sub("", text)
@@ -134,12 +135,22 @@ def _words_of(text: str) -> list[str]:
     text = text.lower()
     if "'" in text:
         text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))
-    return _WORD.findall(text)
+    return (pattern or _WORD).findall(text)
+
+
+def tokens_many(texts: list[str]) -> list[list[str]]:
+    """`tokens` of each text, in one pass over them all (to build an index quickly)."""
+    joined = "\n".join(text.replace("\n", " ") for text in texts)
+    words = _respelled(_words_of(joined, _WORD_OR_BREAK))
+    return [line.split() for line in " ".join(words).split("\n")]
 
 
 def tokens(text: str) -> list[str]:
     """Words of `text` after cleaning and respelling chat spellings."""
-    words = _words_of(text)
+    return _respelled(_words_of(text))
+
+
+def _respelled(words: list[str]) -> list[str]:
     if _RESPELLED.isdisjoint(words):
         return words
     out: list[str] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.match_index import EAGER_ITEMS
 from bot.core.matcher import POOL, Matcher
 from bot.core.models import (
     ComparisonTable,
@@ -285,12 +286,15 @@ def test_complete_labels_are_unique_short_and_bounded() -> None:
 
 
 def test_candidate_generation_on_a_large_kb_still_finds_the_entry() -> None:
+    # Enough entries for candidate generation and for items finished on first use.
     filler = tuple(
         Entry(id=f"filler-{n}", title=f"Open model topic {n}", answer="open models and data",
-              questions=(f"what about open model topic {n}",)) for n in range(POOL * 5))
+              questions=(f"what about open model topic {n}",))
+        for n in range(max(POOL * 5, EAGER_ITEMS + 50)))
     special = Entry(id="special", title="Quantisation", answer="Smaller weights.",
                     questions=("how does quantisation shrink a model",))
     matcher = Matcher.build(KnowledgeBase(entries=(*filler, special)))
     assert matcher.match("does quantisation shrink open models").answer_id == "special"
     assert matcher.match("quantizaton").answer_id == "special"
     assert matcher.match("what about open model topic 77").answer_id == "filler-77"
+    assert matcher.complete("quantisation shrink")[0][1] == "special"
