@@ -70,6 +70,7 @@ class Item:
     related: frozenset[str]
     phrases: tuple[Phrase, ...]
     best: dict[str, float]
+    by_feature: dict[str, tuple[int, ...]]  # feature → the phrasings that have it
 
 
 @dataclass(slots=True)
@@ -348,8 +349,12 @@ class Index:
             phrases.append(Phrase(text, kind, plain, tuple(stems), concepts,
                                   " ".join(sorted(stems)), tuple(weights), sum(weights),
                                   tuple(pairs)))
+        by_feature: defaultdict[str, list[int]] = defaultdict(list)
+        for n, phrase in enumerate(phrases):
+            for feature in {*phrase.stems, *(c for _, c in phrase.concepts)}:
+                by_feature[feature].append(n)
         return Item(draft.id, draft.label, draft.kind, draft.parent, draft.related,
-                    tuple(phrases), draft.best)
+                    tuple(phrases), draft.best, {f: tuple(n) for f, n in by_feature.items()})
 
     def _typo_buckets(self) -> dict[tuple[int, str], list[str]]:
         """Alphabetic words by (length, first letter) and (length, last letter), commonest

@@ -61,6 +61,7 @@ from bot.core.normalize import (
 BASE = 0.45
 CORRECTED = 0.85
 WEAK = 0.3
+TELLING = 0.2  # of the heaviest word's weight: words below it pick no phrasings
 JOINT_SHARE = 0.8  # of `suggest`: how close each of two items must come
 JOINT_COVERAGE = 0.9  # how much of the question the two must cover between them
 SYNONYM = 0.5
@@ -93,6 +94,7 @@ class Query:
     key: str = ""
     small_talk: bool = False
     bigrams: dict[str, float] = field(default_factory=dict)
+    telling: set[str] = field(default_factory=set)  # features of the words that weigh
 
     @property
     def total(self) -> float:
@@ -207,6 +209,11 @@ class Matcher:
                                     credit))
             query.features.update(feats)
         query.key = " ".join(sorted(stems))
+        if query.words:
+            heaviest = max(w.weight for w in query.words)
+            for w in query.words:
+                if w.weight >= heaviest * TELLING:
+                    query.telling.update(w.features)
         ws = query.words
         pair_idf = index.pair_idf
         for a, b in itertools.pairwise(ws):
@@ -330,15 +337,25 @@ class Matcher:
     def _fit(query: Query, item: Item) -> tuple[float, Phrase | None]:
         """How closely the question matches the item's nearest phrasing, in [0, 1].
 
-        Per phrasing: the F1 of the share of the phrasing the question covers and the share of
-        the question the phrasing covers (both IDF-weighted), or the rapidfuzz similarity of
-        the sorted stems, whichever is higher.
+        Per phrasing that shares a word or synonym with the question: the F1 of the share of
+        the phrasing the question covers and the share of the question the phrasing covers
+        (both IDF-weighted, adjacent pairs of words counting again), or the rapidfuzz
+        similarity of the sorted stems, whichever is higher.
         """
         features = query.features
         total = query.total
         bigrams = query.bigrams
         best_fit, best_phrase = 0.0, None
-        for phrase in item.phrases:
+        by_feature = item.by_feature
+        sharing: set[int] = set()
+        # Phrasings that share only near-weightless words ("open", "model") cannot fit well.
+        for feature in query.telling or features:
+            numbers = by_feature.get(feature)
+            if numbers:
+                sharing.update(numbers)
+        phrases = item.phrases
+        for number in sorted(sharing):
+            phrase = phrases[number]
             if phrase.total <= 0:
                 continue
             weights = phrase.weights
