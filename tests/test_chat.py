@@ -14,7 +14,7 @@ from bot.core.library import Library
 from bot.core.models import Match, Verdict
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
-SUGGEST_Q = "tea or coffee"  # the tiny KB cannot tell which of three items this means
+SUGGEST_Q = "coffee beans or tea leaves"  # the tiny KB cannot tell which item this means
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_commands(session: ChatSession) -> None:
     assert session.handle("/explain nothing-here").startswith("Unknown topic")
     assert session.handle("/explain").startswith("Unknown topic")
 
-    why = session.handle("/why tea or coffee")
+    why = session.handle(f"/why {SUGGEST_Q}")
     assert why.startswith("verdict: suggest")
     assert "1. " in why
     assert "row-price" in why
