@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 import discord
@@ -25,6 +27,9 @@ EMPTY_QUESTION = ("Ask me a question about the knowledge base, for example with 
                   "or mention me followed by your question.")
 NO_TEXT = "That message has no text I can answer (attachments and embeds are not read)."
 AUTOCOMPLETE_LIMIT = 25
+# Answers in progress beyond which a new interaction is acknowledged ("thinking…") first:
+# Discord drops an interaction not acknowledged within 3 s, and a burst queues the answers.
+BUSY_ANSWERS = 25
 
 
 def cooldown_message(retry_after: float) -> str:
@@ -37,6 +42,7 @@ class AskCog(commands.Cog):
 
     def __init__(self, bot: AnyFaqBot) -> None:
         self.bot = bot
+        self.answering = 0
         self.find_answer_menu = app_commands.ContextMenu(name="Find answer",
                                                          callback=self.find_answer)
 
@@ -72,16 +78,29 @@ class AskCog(commands.Cog):
                                                 allowed_mentions=NO_MENTIONS)
         return True
 
+    @contextlib.asynccontextmanager
+    async def _in_flight(self, interaction: discord.Interaction, *,
+                         ephemeral: bool) -> AsyncIterator[None]:
+        """Counts answers in progress; when many are, defers first so none misses 3 s."""
+        self.answering += 1
+        try:
+            if self.answering > BUSY_ANSWERS and not interaction.response.is_done():
+                await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            yield
+        finally:
+            self.answering -= 1
+
     async def _answer_interaction(self, interaction: discord.Interaction, question: str, *,
                                   ephemeral: bool) -> None:
         if not question.strip():
             await interaction.response.send_message(EMPTY_QUESTION, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
-        match, reply = self.answer(question)
-        question_id = await self._record(interaction, interaction.user, question, match)
-        await respond(interaction, reply, render=self.render, ephemeral=ephemeral,
-                      on_pick=self._click_recorder(question_id), question_id=question_id)
+        async with self._in_flight(interaction, ephemeral=ephemeral):
+            match, reply = self.answer(question)
+            question_id = await self._record(interaction, interaction.user, question, match)
+            await respond(interaction, reply, render=self.render, ephemeral=ephemeral,
+                          on_pick=self._click_recorder(question_id), question_id=question_id)
 
     def _click_recorder(self, question_id: int | None) -> PickHook:
         async def picked(_: discord.Interaction, item_id: str) -> None:
@@ -122,10 +141,11 @@ class AskCog(commands.Cog):
             await interaction.response.send_message(NO_TEXT, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
-        match, reply = self.answer(question)
-        question_id = await self._record(interaction, message.author, question, match)
-        await respond(interaction, reply, render=self.render,
-                      on_pick=self._click_recorder(question_id), question_id=question_id)
+        async with self._in_flight(interaction, ephemeral=False):
+            match, reply = self.answer(question)
+            question_id = await self._record(interaction, message.author, question, match)
+            await respond(interaction, reply, render=self.render,
+                          on_pick=self._click_recorder(question_id), question_id=question_id)
 
     # -- mentions and DMs -----------------------------------------------------------------
 
