@@ -33,6 +33,11 @@ CELL = 0.6
 ANSWER = 0.5
 CONTEXT = 0.4  # the table's own listing of its factors
 ROW_CONTEXT = 0.8  # a row's share of its table's title, columns and keywords
+# A word that only an item's example questions mention, while another item names it in its
+# title, keywords or aliases, is that other item's topic: here it is an example, worth less.
+EXAMPLE = 0.7
+NAMERS = 1  # at most this many items name it: a topic word, not a general one
+NAMING = frozenset({"title", "keyword", "alias", "factor", "factor in table"})
 BIGRAM = 0.5  # weight of two adjacent words, relative to their mean weight
 # Up to this many items, every item is finished while building; beyond, each is finished the
 # first time a question reaches it (most of a large knowledge base is never a candidate).
@@ -84,6 +89,7 @@ class Draft:
     best: dict[str, float]
     pairs: set[str]
     indexed: set[str]  # the features its postings list it under
+    named: set[str]  # the features of its title, keywords and aliases
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +216,7 @@ class Index:
         self.vocabulary = {w: w if k.startswith(STOP_MARK) else k
                            for w, k in self.content.items()}
         self.n = len(drafts)
+        _demote_examples(drafts)
         self.df: Counter[str] = Counter()
         for draft in drafts:
             self.df.update(draft.best.keys())
@@ -282,6 +289,7 @@ class Index:
         pairs: set[str] = set()
         seen: set[str] = set()
         strong: list[str] = []  # every stem and concept of the phrasings
+        named: set[str] = set()
         find = self.synonyms.find
         tokenized = tokens_many([text for _, text in phrasings])
         keyed = self._keys(tokenized)
@@ -292,6 +300,9 @@ class Index:
             found = find(keys) if synonyms else []
             strong.extend(stems)
             strong.extend(concept for _, _, concept in found)
+            if field_kind in NAMING:
+                named.update(stems)
+                named.update(concept for _, _, concept in found)
             plain = " ".join(words)
             if stems and plain not in seen:
                 seen.add(plain)
@@ -314,7 +325,7 @@ class Index:
             weaker.update(best)
             best = weaker
         return Draft(item_id, label, kind, parent, frozenset(related), phrases, best, pairs,
-                      indexed)
+                      indexed, named)
 
     def _keys(self, tokenized: list[list[str]]) -> list[list[str]]:
         """The key (see `key_of`) of every word, learning the words never seen before."""
@@ -357,15 +368,29 @@ class Index:
                     tuple(phrases), draft.best, {f: tuple(n) for f, n in by_feature.items()})
 
     def _typo_buckets(self) -> dict[tuple[int, str], list[str]]:
-        """Alphabetic words by (length, first letter) and (length, last letter), commonest
-        first: a typo rarely changes both ends of a word."""
+        """Alphabetic words by (length, first letter), commonest first: a typo rarely
+        changes the first letter of a word."""
         buckets: defaultdict[tuple[int, str], list[str]] = defaultdict(list)
         frequency = self.frequency
         for word in sorted(self.vocabulary, key=lambda w: -frequency[w]):
             if len(word) >= 3 and word.isalpha():
                 buckets[(len(word), word[0])].append(word)
-                buckets[(-len(word), word[-1])].append(word)
         return dict(buckets)
+
+
+def _demote_examples(drafts: list[Draft]) -> None:
+    """Lower to EXAMPLE the words an item only mentions in its example questions while
+    another item names them ("llama" in a question about competitive pressure, while it is a
+    keyword of the open-weight models)."""
+    named: Counter[str] = Counter()
+    for draft in drafts:
+        named.update(draft.named)
+    for draft in drafts:
+        best = draft.best
+        mine = draft.named
+        for feature, strength in best.items():
+            if strength > EXAMPLE and feature not in mine and 0 < named[feature] <= NAMERS:
+                best[feature] = EXAMPLE
 
 
 def _pairs(stems: list[str]) -> list[str]:

@@ -71,6 +71,9 @@ MAX_CANDIDATES = 5
 POOL = 60
 COMMON_SHARE = 0.08
 MAX_WORDS = 40
+# An item that matches only everyday words of the question ("what time is it" → "over time")
+# keeps this share of its confidence: nothing it matched names a topic.
+EVERYDAY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ class Word:
     weight: float
     corrected: bool
     credit: tuple[tuple[str, float], ...] = ()  # (feature, share of the weight it earns)
+    everyday: bool = False  # a common word ("time", "good"): it names no topic
 
 
 @dataclass(slots=True)
@@ -199,14 +203,16 @@ class Matcher:
             else:
                 weight = index.unknown_idf * (NUMBER if any(c.isdigit() for c in used) else 1.0)
                 credit = ()
+            everyday = False
             if used in WEAK_WORDS:
                 weight *= WEAK
             elif used in COMMON_WORDS or typed in COMMON_WORDS:
                 weight *= COMMON
+                everyday = True
             if corrected:
                 credit = tuple((f, share * CORRECTED) for f, share in credit)
             query.words.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected,
-                                    credit))
+                                    credit, everyday))
             query.features.update(feats)
         query.key = " ".join(sorted(stems))
         if query.words:
@@ -222,7 +228,8 @@ class Matcher:
         return query
 
     def _correct(self, word: str) -> str | None:
-        """The closest known word for a typo (at most 1 edit, 2 from 8 letters), or None."""
+        """The closest known word for a typo (at most 1 edit, 2 from 8 letters, the first
+        letter kept or swapped with the second), or None."""
         if word in self._corrections:
             return self._corrections[word]
         fixed: str | None = None
@@ -231,14 +238,16 @@ class Matcher:
             best: tuple[int, int, str] | None = None
             buckets = self.index.typo_buckets
             frequency = self.index.frequency
+            # A typo keeps the first letter, or swaps the first two ("rpivacy"): "dinner" is
+            # not a typo of "winner".
             for length in range(len(word) - limit, len(word) + limit + 1):
-                for key in ((length, word[0]), (-length, word[-1])):
+                for key in ((length, word[0]), (length, word[1])):
                     bucket = buckets.get(key)
                     if not bucket:
                         continue
                     hit = process.extractOne(word, bucket, scorer=OSA.distance,
                                              score_cutoff=limit)
-                    if hit is None:
+                    if hit is None or (key[1] != word[0] and hit[0][1] != word[0]):
                         continue
                     rank = (int(hit[1]), -frequency[hit[0]], hit[0])
                     if best is None or rank < best:
@@ -287,7 +296,10 @@ class Matcher:
                 break
             found = item(i)
             fit, phrase = self._fit(query, found)
-            scored.append(Scored(found, coverage * (BASE + (1 - BASE) * fit),
+            score = coverage * (BASE + (1 - BASE) * fit)
+            if not _topical(query, found.best):
+                score *= EVERYDAY
+            scored.append(Scored(found, score,
                                  coverage, fit, phrase))
             if len(scored) >= keep:
                 floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
@@ -454,6 +466,12 @@ def _linked(top: Item, other: Item) -> bool:
     """Whether answering `top` is also fine when `other` is close behind."""
     return (other.id in top.related or top.id in other.related
             or other.parent == top.id or top.parent == other.id)
+
+
+def _topical(query: Query, best: dict[str, float]) -> bool:
+    """Whether the item matches a word of the question that is not an everyday word."""
+    return any(not word.everyday and any(f in best for f, _ in word.credit)
+               for word in query.words)
 
 
 def _unit(score: float) -> float:

@@ -74,6 +74,7 @@ im gonna want wanna need know tell say said see mean means meant use using used 
 hiya yo heya howdy thanks thank cheers pls please bot faqbot everyone everybody guys folks
 yall people question questions quick again still already much many whether via etc eg ie
 without within able
+lol lmao haha hahaha ngl tbh imo imho idk btw bruh fyi omg tho wait hmm hm um uh
 """)
 
 # Words kept as tokens but worth little: they say what kind of answer is wanted.
