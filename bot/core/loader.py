@@ -48,6 +48,7 @@ KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES_PER_FILE = 50_000
 MAX_DEPTH = 50
+FAST_PATH_NESTING = 2_000  # brackets plus deepest indent below which libyaml may compose
 MAX_SYNTAX_RECOVERIES = 10
 MAX_REPORTS_PER_KIND = 20
 
@@ -368,6 +369,9 @@ class _Loader(yaml.SafeLoader):
 
 def _compose(text: str) -> list[tuple[yaml.Mark, yaml.Node]]:
     """Every document of the text as a node graph, with where it starts; nothing is built."""
+    fast = _compose_fast(text)
+    if fast is not None:
+        return fast
     loader = _Loader(text)
     try:
         loader.get_event()  # type: ignore[no-untyped-call]  # the stream start
@@ -380,6 +384,52 @@ def _compose(text: str) -> list[tuple[yaml.Mark, yaml.Node]]:
         return documents
     finally:
         loader.dispose()
+
+
+def _compose_fast(text: str) -> list[tuple[yaml.Mark, yaml.Node]] | None:
+    """libyaml's composer, about 15 times faster, for the common case: one clean, shallow
+    document. None means "use the pure-Python composer", which words every error, reports
+    extra documents and refuses deep nesting itself; both build the same node graph.
+
+    libyaml composes recursively in C, beyond Python's recursion limit, so text that could
+    nest deeply (many brackets, or very deep indentation) never goes to it.
+    """
+    if not yaml.__with_libyaml__ or _could_nest_deeply(text):
+        return None
+    loader = yaml.CSafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if node is None or _depth(node) > MAX_DEPTH:
+        return None
+    return [(node.start_mark, node)]
+
+
+def _could_nest_deeply(text: str) -> bool:
+    brackets = text.count("[") + text.count("{")
+    indent = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
+    return brackets + indent > FAST_PATH_NESTING
+
+
+def _depth(root: yaml.Node) -> int:
+    """How deep a node graph nests, visiting each node once (aliases share nodes)."""
+    deepest = 0
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        deepest = max(deepest, depth)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+    return deepest
 
 
 _FRIENDLY = (
@@ -575,7 +625,7 @@ class _Builder:
                            "(nothing tagged is ever run or built)")
 
     def _scalar(self, node: yaml.ScalarNode) -> Scalar | _Invalid:
-        if node.tag == _VALUE_TAG and node.style is None:
+        if node.tag == _VALUE_TAG and not node.style:  # plain: None in PyYAML, "" in libyaml
             return str(node.value)  # a bare '=' is text; PyYAML has no constructor for it
         if node.tag not in _SCALAR_TAGS:
             self._bad_tag(node)
