@@ -133,6 +133,15 @@ class SynonymFinder:
                 self.by_first[member[0]].append((member, concept))
         self.names = {group.concept: group.names for group in self.groups}
         self.firsts = frozenset(self.by_first)
+        # One-word members that are not their group's term: instances of a concept ("claude"
+        # of closed models, "llama" of open-weight ones), by key.
+        instances: defaultdict[str, set[str]] = defaultdict(set)
+        for group in self.groups:
+            head = tuple(key_of(w) for w in tokens(group.names[0]))
+            for member in group.members:
+                if len(member) == 1 and member != head and not member[0].startswith(STOP_MARK):
+                    instances[member[0]].add(group.concept)
+        self.instances = {k: frozenset(v) for k, v in instances.items()}
 
     def find(self, keys: list[str]) -> Found:
         """(start, end, concept) for every member found, as positions among content words."""

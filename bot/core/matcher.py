@@ -123,6 +123,7 @@ class Matcher:
         self._corrections: dict[str, str | None] = {}
         self._completer = Completer(index)
         self._limits = _thresholds(kb)
+        self._own = _own_thresholds(kb)
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> Matcher:
@@ -192,6 +193,8 @@ class Matcher:
             keys.extend(stem(part) for part in parts)
         stems = [stem(used) for _, used, _ in kept]
         features = index.synonyms.features(keys)
+        _compared(features, [s if not c else "" for s, (_, _, c) in zip(stems, kept, strict=True)],
+                  index.synonyms.instances)
         for (typed, used, corrected), word_stem, feats in zip(kept, stems, features,
                                                               strict=True):
             known = {f: index.idf[f] for f in feats if f in index.idf}
@@ -403,11 +406,16 @@ class Matcher:
                 best_fit, best_phrase = fit, phrase
         return best_fit, best_phrase
 
-    def _verdict(self, scored: list[Scored]) -> Verdict:
+    def _verdict(self, scored: list[Scored], default: Thresholds | None = None) -> Verdict:
+        """The verdict for ranked items; `default` stands in for the knowledge base's own
+        thresholds (for calibration) where an item sets none of its own."""
         if not scored:
             return Verdict.NONE
         top = scored[0]
-        limits = self._limits.get(top.item.id, self.kb.thresholds)
+        if default is None:
+            limits = self._limits.get(top.item.id, self.kb.thresholds)
+        else:
+            limits = self._own.get(top.item.id) or default
         rival = next((s for s in scored[1:] if not _linked(top.item, s.item)), None)
         lead = top.score - (rival.score if rival else 0.0)
         if top.score >= limits.answer and lead >= limits.margin:
@@ -462,6 +470,23 @@ _FIELD_NAMES = {PHRASE: "phrasing/title/keyword", ROW_CONTEXT: "the table's titl
                 CELL: "table cells", ANSWER: "answer text", CONTEXT: "the table's factors"}
 
 
+def _compared(features: list[set[str]], stems: list[str],
+              instances: dict[str, frozenset[str]]) -> None:
+    """A question naming instances of two different concepts ("is claude better than llama")
+    compares the concepts: each such name then counts only as its concept, so that an item
+    listing one of the names cannot claim the question over one that weighs both sides.
+    (A corrected word, given here as "", names nothing.)"""
+    named = [(i, instances[s]) for i, s in enumerate(stems)
+             if s in instances and instances[s] & features[i]]
+    if len(named) < 2:
+        return
+    if not any(a.isdisjoint(b) for (_, a), (_, b) in itertools.combinations(named, 2)):
+        return
+    for i, concepts in named:
+        if concepts <= features[i]:
+            features[i].discard(stems[i])
+
+
 def _linked(top: Item, other: Item) -> bool:
     """Whether answering `top` is also fine when `other` is close behind."""
     return (other.id in top.related or top.id in other.related
@@ -476,6 +501,16 @@ def _topical(query: Query, best: dict[str, float]) -> bool:
 
 def _unit(score: float) -> float:
     return round(min(1.0, max(0.0, score)), 4)
+
+
+def _own_thresholds(kb: KnowledgeBase) -> dict[str, Thresholds]:
+    """The items that set thresholds of their own."""
+    out = {entry.id: entry.thresholds for entry in kb.entries if entry.thresholds}
+    if kb.table is not None:
+        if kb.table.thresholds:
+            out[kb.table.id] = kb.table.thresholds
+        out.update((row.id, row.thresholds) for row in kb.table.rows if row.thresholds)
+    return out
 
 
 def _thresholds(kb: KnowledgeBase) -> dict[str, Thresholds]:

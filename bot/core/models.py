@@ -36,9 +36,9 @@ class Source:
 class Thresholds:
     """Matcher confidence cut-offs: answer, suggest, and the ambiguity margin."""
 
-    answer: float = 0.5
-    suggest: float = 0.45
-    margin: float = 0.06
+    answer: float = 0.46
+    suggest: float = 0.46
+    margin: float = 0.04
 
 
 @dataclass(frozen=True, slots=True)

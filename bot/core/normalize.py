@@ -67,7 +67,7 @@ below between both but by can could did do does doing down during each else even
 from further get got had has have having he her here hers him his how i if in into is it its
 itself just let me more most my myself no nor not now of off on once only or other our ours
 out over own please same she should so some such than that the their theirs them then there
-these they this those through to too under until up very was we were what when where which
+these they this those through to too under until up us very was we were what when where which
 while will with would you your yours yourself like really actually basically anyway ok okay
 kind sort lot lots thing things stuff something anything someone anyone one ones way maybe
 im gonna want wanna need know tell say said see mean means meant use using used hey hi hello
