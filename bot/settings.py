@@ -118,7 +118,9 @@ FALSE_WORDS = ("0", "false", "no", "off")
 
 
 def _flag(value: str | None, name: str) -> bool:
-    word = (value or "").strip().lower()
+    if value is None:
+        return False
+    word = value.strip().lower()
     if not word or word in FALSE_WORDS:
         return False
     if word in TRUE_WORDS:
