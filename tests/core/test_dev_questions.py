@@ -37,11 +37,13 @@ def test_development_questions_meet_the_quality_targets(matcher: Matcher) -> Non
 
 
 @pytest.mark.parametrize(("name", "overall", "top3", "declined"), [
-    ("heldout-questions.yaml", 0.90, 0.95, 0.90),
-    ("heldout2-questions.yaml", 0.80, 0.80, 0.80),
-    # Written blind (article and topic list only); floors a little under the achieved level.
-    ("blind-questions.yaml", 0.87, 0.93, 0.90),
-    ("blind2-questions.yaml", 0.70, 0.78, 0.90),
+    ("heldout-questions.yaml", 0.95, 0.97, 0.95),
+    ("heldout2-questions.yaml", 0.83, 0.91, 0.80),
+    # Written blind (article and topic list only); floors a little under the achieved level
+    # (blind 93.4/96.2/93.3%, blind2 90.0/93.3/100%, blind3 first score 82.7/90.0/75.0%).
+    ("blind-questions.yaml", 0.90, 0.93, 0.90),
+    ("blind2-questions.yaml", 0.86, 0.90, 0.90),
+    ("blind3-questions.yaml", 0.80, 0.87, 0.70),
 ])
 def test_held_out_questions_do_not_regress(matcher: Matcher, name: str, overall: float,
                                            top3: float, declined: float) -> None:
@@ -55,7 +57,7 @@ def test_held_out_questions_do_not_regress(matcher: Matcher, name: str, overall:
 def test_evaluation_questions_are_not_copied_into_the_knowledge_base(matcher: Matcher) -> None:
     phrasings = {p.plain for item in matcher.index.items for p in item.phrases}
     for name in ("dev-questions.yaml", "heldout-questions.yaml", "heldout2-questions.yaml",
-                 "blind-questions.yaml", "blind2-questions.yaml"):
+                 "blind-questions.yaml", "blind2-questions.yaml", "blind3-questions.yaml"):
         for question in load_questions(FIXTURES / name):
             if question.text in _WRITTEN_ALIKE:
                 continue
