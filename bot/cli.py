@@ -197,8 +197,7 @@ def _chat(settings: Settings) -> int:
         try:
             run_chat(session, lines, sys.stdout, interactive=interactive)
         finally:
-            if recorder.store is not None:
-                runner.run(recorder.store.close())
+            runner.run(recorder.close())
     return EXIT_OK
 
 

@@ -40,8 +40,21 @@ class Recorder:
             log.warning("could not %s within %.1f s (database busy?): answering without it; "
                         "it is still being written", what, self.wait)
             self._pending.add(task)
-            task.add_done_callback(self._pending.discard)
+            task.add_done_callback(self._finished)
             return None
+
+    def _finished(self, task: asyncio.Future[Any]) -> None:
+        """A write that outlived `wait` is done: log its failure, which no caller awaits."""
+        self._pending.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a delayed write failed", exc_info=task.exception())
+
+    async def close(self) -> None:
+        """Let writes still in progress finish, then close the store."""
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+        if self.store is not None:
+            await self.store.close()
 
     async def question(self, *, guild_id: int | None, channel_id: int | str, user_id: int | str,
                        text: str, match: Match) -> int | None:

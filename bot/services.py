@@ -46,9 +46,9 @@ async def open_store(settings: Settings) -> Store | None:
 
 @asynccontextmanager
 async def open_recorder(settings: Settings) -> AsyncIterator[Recorder]:
-    store = await open_store(settings)
+    """A Recorder on the store (or on none); closed, pending writes first, on the way out."""
+    recorder = Recorder(await open_store(settings))
     try:
-        yield Recorder(store)
+        yield recorder
     finally:
-        if store is not None:
-            await store.close()
+        await recorder.close()
