@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from fakediscord.records import RequestRecord
 from PIL import Image
+
+from bot.core.models import TableView
+from bot.discord_app.cogs import table as table_cog
+from bot.discord_app.table_image import render_table_png
 
 if TYPE_CHECKING:
     from faqbot_harness import Harness  # the fixture's type; only for annotations
 
 EPHEMERAL = 64
 CHANNEL_MESSAGE = 4
+DEFERRED_MESSAGE = 5
 UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
+FOLLOWUP = r"/webhooks/\d+/[^/]+"
 
 
 def data_of(record: RequestRecord) -> dict[str, Any]:
@@ -134,6 +142,27 @@ async def test_compare_one_factor_as_image_ephemeral(harness: Harness) -> None:
     [upload] = record.files
     assert Image.open(io.BytesIO(upload.data)).size[1] < 600  # one row: a short picture
     assert data_of(record)["flags"] & EPHEMERAL
+    harness.assert_valid()
+
+
+async def test_compare_image_slower_than_the_wait_is_deferred_then_sent(
+        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow_render(view: TableView, title: str) -> bytes:
+        time.sleep(0.3)
+        return render_table_png(view, title)
+
+    monkeypatch.setattr(table_cog, "IMAGE_WAIT", 0.05)
+    monkeypatch.setattr(table_cog, "render_table_png", slow_render)
+    record = await harness.slash("compare", {"image": True, "ephemeral": True})
+    assert record.json["type"] == DEFERRED_MESSAGE
+    assert data_of(record)["flags"] & EPHEMERAL
+    sent = await harness.fake.wait_for_request("POST", FOLLOWUP, timeout=10)
+    [upload] = sent.files
+    assert upload.filename == "comparison.png"
+    assert upload.data.startswith(b"\x89PNG\r\n\x1a\n")
+    [embed] = embeds_of(sent)
+    assert embed["image"]["url"] == "attachment://comparison.png"
+    no_pings(sent)
     harness.assert_valid()
 
 

@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.complete import factor_choices, topic_choices
-from bot.core.models import KnowledgeBase, Reply
+from bot.core.models import KnowledgeBase, Reply, TableView
 from bot.core.render import (
     find_factor,
     render_item,
@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 
 IMAGE_NAME = "comparison.png"
 CHOICE_VALUE_LIMIT = 100
+# Seconds to wait for the picture before acknowledging the interaction ("thinking…"): a
+# drawing takes about 0.1 s, but drawings queue one at a time and Discord waits only 3 s.
+IMAGE_WAIT = 2.0
 
 
 def to_choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
@@ -109,12 +112,27 @@ class TableCog(commands.Cog):
             await respond(interaction, reply, render=self.render, ephemeral=True)
             return
         if image and reply.table is not None:
-            png = await asyncio.to_thread(render_table_png, reply.table, reply.title)
-            await interaction.response.send_message(
-                embed=image_embed(reply), file=discord.File(io.BytesIO(png), filename=IMAGE_NAME),
-                ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+            await self._send_picture(interaction, reply, reply.table, ephemeral=ephemeral)
             return
         await respond(interaction, reply, render=self.render, ephemeral=ephemeral)
+
+    async def _send_picture(self, interaction: discord.Interaction, reply: Reply,
+                            table: TableView, *, ephemeral: bool) -> None:
+        """The table drawn in a thread; deferred first if the drawing outlasts IMAGE_WAIT."""
+        drawing = asyncio.ensure_future(asyncio.to_thread(render_table_png, table, reply.title))
+        try:
+            png = await asyncio.wait_for(asyncio.shield(drawing), IMAGE_WAIT)
+        except TimeoutError:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            png = await drawing
+        embed = image_embed(reply)
+        file = discord.File(io.BytesIO(png), filename=IMAGE_NAME)
+        if interaction.response.is_done():
+            await interaction.followup.send(embed=embed, file=file, ephemeral=ephemeral,
+                                            allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(embed=embed, file=file, ephemeral=ephemeral,
+                                                    allowed_mentions=NO_MENTIONS)
 
     @compare.autocomplete("factor")
     async def compare_autocomplete(self, _: discord.Interaction,
