@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -81,7 +82,8 @@ async def kb_stats(interaction: discord.Interaction, days: Days = 30) -> None:
         return
     page = build_pages(stats_reply(stats, _bot(interaction).library.current.kb))[0]
     page.set_image(url=f"attachment://{CHART_NAME}")
-    await interaction.followup.send(embed=page, file=chart_file(stats), ephemeral=True,
+    chart = await asyncio.to_thread(chart_file, stats)  # drawing blocks: off the event loop
+    await interaction.followup.send(embed=page, file=chart, ephemeral=True,
                                     allowed_mentions=NO_MENTIONS)
 
 
