@@ -12,32 +12,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.core.library import Library, ReloadResult
+from bot.core.loader import is_knowledge_name
 
 log = logging.getLogger(__name__)
 
 Signature = frozenset[tuple[str, int, int]]
-KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
 
 
 def folder_signature(folder: Path) -> Signature:
-    """(relative name, mtime_ns, size) of every knowledge file; empty when the folder is gone."""
+    """(name, mtime_ns, size) of every file the loader would read; empty when the folder is
+    gone. Like the loader, it skips sub-folders and hidden names (editors' lock and swap files)."""
     found: set[tuple[str, int, int]] = set()
     try:
-        paths = [p for p in folder.rglob("*") if p.suffix.lower() in KNOWLEDGE_SUFFIXES]
+        paths = [p for p in folder.iterdir() if is_knowledge_name(p.name)]
     except OSError:
         return frozenset()
     for path in paths:
         try:
-            stat = path.stat()
+            info = path.stat()
         except OSError:  # deleted between listing and stat: the next poll sees it gone
             continue
-        if path.is_file():
-            found.add((path.relative_to(folder).as_posix(), stat.st_mtime_ns, stat.st_size))
+        if stat.S_ISREG(info.st_mode):
+            found.add((path.name, info.st_mtime_ns, info.st_size))
     return frozenset(found)
 
 

@@ -54,6 +54,14 @@ def test_signature_sees_edits_and_new_files(folder: Path) -> None:
     assert folder_signature(folder / "missing") == frozenset()
 
 
+def test_signature_skips_what_the_loader_skips(folder: Path) -> None:
+    before = folder_signature(folder)
+    (folder / ".faq.yaml").write_text("entries: []\n", encoding="utf-8")  # an editor's file
+    (folder / "drafts").mkdir()
+    (folder / "drafts" / "next.yaml").write_text("entries: []\n", encoding="utf-8")
+    assert folder_signature(folder) == before
+
+
 async def test_a_change_is_reloaded_once_after_it_settles(folder: Path) -> None:
     library = Library.open(folder)
     results: list[ReloadResult] = []
