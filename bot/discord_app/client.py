@@ -62,10 +62,19 @@ class FaqBotMixin:
             self.watcher = KnowledgeWatcher(self.library)
             self.watcher.start()
         if self.settings.dev_guild_id is not None:
-            guild = discord.Object(id=self.settings.dev_guild_id)
-            self.tree.copy_global_to(guild=guild)
+            await self._sync_dev_guild(self.settings.dev_guild_id)
+
+    async def _sync_dev_guild(self, guild_id: int) -> None:
+        """Sync the commands to DEV_GUILD_ID; a refusal is logged and the bot runs on."""
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        try:
             synced = await self.tree.sync(guild=guild)
-            log.info("synced %d commands to the development server %s", len(synced), guild.id)
+        except discord.HTTPException as exc:
+            log.error("could not sync the commands to DEV_GUILD_ID %s (%s): is the bot in that "
+                      "server, invited with the applications.commands scope?", guild_id, exc)
+            return
+        log.info("synced %d commands to the development server %s", len(synced), guild_id)
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: questions in messages are the ask cog's, through its listener."""

@@ -7,7 +7,7 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from fakediscord import DEFAULT_TOKEN, FakeDiscord
+from fakediscord import DEFAULT_TOKEN, FakeDiscord, running
 from faqbot_harness import make_settings
 
 from bot.discord_app.runner import serve
@@ -82,3 +82,22 @@ async def test_sync_on_request_to_a_guild_and_globally(tmp_path: Path,
         assert len(puts) == 1
         assert fake.violations == []
     assert "Synced" in capsys.readouterr().out
+
+
+async def test_a_refused_dev_guild_sync_is_logged_and_the_bot_answers(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from bot.core.library import Library
+    from bot.discord_app.client import FaqBot
+    from bot.recorder import Recorder
+
+    async with FakeDiscord() as fake:
+        fake.fail_next("PUT", rf"/applications/\d+/guilds/{fake.guild.id}/commands", status=403)
+        settings = make_settings(tmp_path, knowledge_dir=SHIPPED_KNOWLEDGE,
+                                 dev_guild_id=fake.guild.id)
+        bot = FaqBot(settings, Library.open(SHIPPED_KNOWLEDGE), Recorder())
+        async with running(bot, fake):
+            info = await fake.send_slash("ask", {"question": "is llama open source?"})
+            record = await fake.wait_for_callback(info, timeout=10)
+            assert record.json["data"]["embeds"]
+    assert any("could not sync the commands to DEV_GUILD_ID" in r.getMessage()
+               for r in caplog.records)
