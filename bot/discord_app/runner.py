@@ -62,6 +62,9 @@ def run_bot(settings: Settings) -> int:
     except discord.PrivilegedIntentsRequired:
         log.error("Discord requires an intent this bot did not ask for")
         return EXIT_FAILED
+    except (discord.HTTPException, discord.GatewayNotFound, discord.ConnectionClosed) as exc:
+        log.error("could not connect to Discord: %s", exc)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         log.info("stopped")
     return EXIT_OK

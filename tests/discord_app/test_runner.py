@@ -101,3 +101,23 @@ async def test_a_refused_dev_guild_sync_is_logged_and_the_bot_answers(
             assert record.json["data"]["embeds"]
     assert any("could not sync the commands to DEV_GUILD_ID" in r.getMessage()
                for r in caplog.records)
+
+
+def test_run_bot_reports_discord_being_unavailable_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from types import SimpleNamespace
+
+    import discord
+
+    from bot.discord_app import runner
+
+    async def unavailable(_: object) -> None:
+        raise discord.HTTPException(SimpleNamespace(status=503, reason="Service Unavailable"),
+                                    "upstream connect error")
+
+    monkeypatch.setattr(runner, "serve", unavailable)
+    settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN)
+    assert runner.run_bot(settings) == runner.EXIT_FAILED
+    assert any(r.getMessage().startswith("could not connect to Discord: 503")
+               for r in caplog.records)
