@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot.core.cooldown import Cooldown
 from bot.core.library import Library
 from bot.discord_app.embeds import NO_MENTIONS
+from bot.discord_app.notice import tell
 from bot.discord_app.retention import RetentionTask
 from bot.discord_app.votes import VoteButton
 from bot.discord_app.watch import KnowledgeWatcher
@@ -118,11 +119,4 @@ async def on_app_command_error(interaction: discord.Interaction,
         command = interaction.command.qualified_name if interaction.command else "?"
         log.error("command /%s failed", command, exc_info=error)
         message = APOLOGY
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(message, ephemeral=True,
-                                                    allowed_mentions=NO_MENTIONS)
-    except discord.HTTPException:
-        log.warning("could not tell the user about the error", exc_info=True)
+    await tell(interaction, message)

@@ -9,6 +9,7 @@ import discord
 
 from bot.core.models import Choice, Reply
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages, truncate
+from bot.discord_app.notice import tell
 from bot.discord_app.votes import add_vote_buttons
 
 log = logging.getLogger(__name__)
@@ -57,12 +58,7 @@ class OwnedView(discord.ui.View):
     async def on_error(self, interaction: discord.Interaction, error: Exception,
                        item: discord.ui.Item[discord.ui.View]) -> None:
         log.error("button %r failed", getattr(item, "custom_id", item), exc_info=error)
-        message = "Sorry, something went wrong. It has been logged."
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
-            await interaction.response.send_message(message, ephemeral=True,
-                                                    allowed_mentions=NO_MENTIONS)
+        await tell(interaction, "Sorry, something went wrong. It has been logged.")
 
 
 class SuggestView(OwnedView):
