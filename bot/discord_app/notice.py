@@ -23,4 +23,4 @@ async def tell(interaction: discord.Interaction, text: str) -> None:
             await interaction.response.send_message(text, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
     except discord.HTTPException:
-        log.warning("could not tell the user: %r", text[:100], exc_info=True)
+        log.warning("could not tell the user about the error: %r", text[:100], exc_info=True)

@@ -41,4 +41,5 @@ async def test_a_refusal_from_discord_is_logged_not_raised(
         SimpleNamespace(status=404, reason="Not Found"), "Unknown Webhook")
     with caplog.at_level(logging.WARNING):
         await tell(expired, "sorry")
-    assert any("could not tell the user" in r.getMessage() for r in caplog.records)
+    assert any("could not tell the user about the error" in r.getMessage()
+               for r in caplog.records)
