@@ -6,8 +6,7 @@ import discord
 
 from bot.core.models import Reply, ReplyKind
 from bot.discord_app.embeds import NO_MENTIONS, build_pages
-from bot.discord_app.views import ItemRenderer, OwnedView, PagerView, PickHook, SuggestView
-from bot.discord_app.votes import add_vote_buttons
+from bot.discord_app.views import ItemRenderer, OwnedView, PickHook, SuggestView, answer_view
 
 
 def view_for(reply: Reply, pages: list[discord.Embed], owner_id: int, render: ItemRenderer, *,
@@ -16,10 +15,7 @@ def view_for(reply: Reply, pages: list[discord.Embed], owner_id: int, render: It
     """Did-you-mean buttons for a suggestion; page buttons for a long reply; votes on answers."""
     if reply.kind is ReplyKind.SUGGEST and reply.choices:
         return SuggestView(owner_id, reply.choices, render, on_pick, question_id=question_id)
-    view: discord.ui.View | None = PagerView(owner_id, pages) if len(pages) > 1 else None
-    if reply.kind is ReplyKind.ANSWER and question_id is not None:
-        view = add_vote_buttons(view or discord.ui.View(timeout=None), question_id)
-    return view
+    return answer_view(pages, owner_id, question_id if reply.kind is ReplyKind.ANSWER else None)
 
 
 def _attach(view: discord.ui.View | None, *, message: discord.Message | None = None,

@@ -89,10 +89,7 @@ class SuggestView(OwnedView):
                 return
             self.stop()
             pages = build_pages(reply)
-            view: discord.ui.View | None = (PagerView(self.owner_id, pages) if len(pages) > 1
-                                            else None)
-            if self.question_id is not None:
-                view = add_vote_buttons(view or discord.ui.View(timeout=None), self.question_id)
+            view = answer_view(pages, self.owner_id, self.question_id)
             await interaction.response.edit_message(embeds=[pages[0]], view=view,
                                                     allowed_mentions=NO_MENTIONS)
             if isinstance(view, OwnedView):
@@ -133,3 +130,12 @@ class PagerView(OwnedView):
                    _: discord.ui.Button[PagerView]) -> None:
         self.index = min(self.index + 1, len(self.pages) - 1)
         await self._show(interaction)
+
+
+def answer_view(pages: Sequence[discord.Embed], owner_id: int,
+                question_id: int | None) -> discord.ui.View | None:
+    """Page buttons when there is more than one page; votes when the question was recorded."""
+    view: discord.ui.View | None = PagerView(owner_id, pages) if len(pages) > 1 else None
+    if question_id is not None:
+        view = add_vote_buttons(view or discord.ui.View(timeout=None), question_id)
+    return view
