@@ -13,12 +13,11 @@ from bot.core.evaluate import format_why
 from bot.core.library import Library, ReloadResult
 from bot.core.models import Match, Reply, ReplyKind
 from bot.core.render import (
-    find_factor,
+    compare_reply,
+    explain_reply,
     render_item,
     render_match,
-    render_table,
     render_topics,
-    render_unknown_factor,
     render_unknown_topic,
 )
 from bot.core.text import reply_to_text
@@ -29,7 +28,7 @@ HELP = """Ask a question in plain words, or use a command:
   /table            the whole comparison table
   /table FACTOR     one row of it (e.g. /table cost)
   /topics           everything I know
-  /explain ID       one topic by its id
+  /explain ID       one topic by its id (or its title)
   /why QUESTION     how the matcher scored a question
   /reload           re-read the knowledge files
   /help             this text
@@ -105,15 +104,10 @@ class ChatSession:
             case "topics":
                 return self._show(render_topics(kb))
             case "table" | "compare":
-                if not arg:
-                    return self._show(render_table(kb))
-                row = find_factor(kb, arg)
-                if row is None:
-                    return self._show(render_unknown_factor(kb, arg))
-                return self._show(render_item(kb, row.id) or render_unknown_factor(kb, arg))
+                reply, _ = compare_reply(kb, arg)
+                return self._show(reply)
             case "explain":
-                reply = render_item(kb, arg.lower()) if arg else None
-                return self._show(reply or render_unknown_topic(kb))
+                return self._show(explain_reply(kb, arg) or render_unknown_topic(kb))
             case "why":
                 if not arg:
                     return "Usage: /why QUESTION"

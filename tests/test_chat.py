@@ -109,6 +109,7 @@ def test_commands(session: ChatSession) -> None:
     assert session.handle("/HELP") == HELP
     assert session.handle("/explain flat-tyre").startswith("Fixing a flat tyre")
     assert session.handle("/explain FLAT-TYRE").startswith("Fixing a flat tyre")
+    assert session.handle("/explain fixing a flat tyre").startswith("Fixing a flat tyre")
     assert session.handle("/explain nothing-here").startswith("Unknown topic")
     assert session.handle("/explain").startswith("Unknown topic")
 

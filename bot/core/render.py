@@ -155,6 +155,31 @@ def find_factor(kb: KnowledgeBase, text: str) -> TableRow | None:
     return None
 
 
+def compare_reply(kb: KnowledgeBase, factor: str | None) -> tuple[Reply, bool]:
+    """The reply to "compare [factor]", and whether it is an answer (else an error)."""
+    if not factor or not factor.strip():
+        table = render_table(kb)
+        return table, table.table is not None
+    row = find_factor(kb, factor)
+    reply = render_item(kb, row.id) if row is not None else None
+    if reply is None:
+        return render_unknown_factor(kb, factor), False
+    return reply, True
+
+
+def explain_reply(kb: KnowledgeBase, topic: str) -> Reply | None:
+    """One entry, the table or a row, by id (what autocomplete sends) or by its exact title."""
+    wanted = topic.strip()
+    reply = render_item(kb, wanted) or render_item(kb, wanted.lower())
+    if reply is not None:
+        return reply
+    folded = wanted.casefold()
+    for item_id in kb.ids:
+        if kb.title_of(item_id).casefold() == folded:
+            return render_item(kb, item_id)
+    return None
+
+
 def render_unknown_factor(kb: KnowledgeBase, text: str) -> Reply:
     factors = ", ".join(row.factor for row in kb.table.rows) if kb.table else ""
     return Reply(

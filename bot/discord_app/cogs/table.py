@@ -18,13 +18,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.complete import factor_choices, topic_choices
-from bot.core.models import KnowledgeBase, Reply, TableView
+from bot.core.models import Reply, TableView
 from bot.core.render import (
-    find_factor,
+    compare_reply,
+    explain_reply,
     render_item,
-    render_table,
     render_topics,
-    render_unknown_factor,
     render_unknown_topic,
 )
 from bot.discord_app.embeds import (
@@ -53,31 +52,6 @@ IMAGE_WAIT = 2.0
 def to_choices(pairs: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=truncate(label, CHOICE_NAME_LIMIT),
                                 value=item_id[:CHOICE_VALUE_LIMIT]) for label, item_id in pairs]
-
-
-def compare_reply(kb: KnowledgeBase, factor: str | None) -> tuple[Reply, bool]:
-    """The reply for `/compare [factor]`, and whether it is an answer (else an error)."""
-    if not factor or not factor.strip():
-        table = render_table(kb)
-        return table, table.table is not None
-    row = find_factor(kb, factor)
-    reply = render_item(kb, row.id) if row is not None else None
-    if reply is None:
-        return render_unknown_factor(kb, factor), False
-    return reply, True
-
-
-def explain_reply(kb: KnowledgeBase, topic: str) -> Reply | None:
-    """One entry, the table or a row, by id (what autocomplete sends) or by its exact title."""
-    wanted = topic.strip()
-    reply = render_item(kb, wanted) or render_item(kb, wanted.lower())
-    if reply is not None:
-        return reply
-    folded = wanted.casefold()
-    for item_id in kb.ids:
-        if kb.title_of(item_id).casefold() == folded:
-            return render_item(kb, item_id)
-    return None
 
 
 def image_embed(reply: Reply) -> discord.Embed:
