@@ -112,6 +112,7 @@ class Scored:
     coverage: float
     fit: float
     phrase: Phrase | None
+    parts: tuple[float, ...] = ()  # each question word's share of the question it covers
 
 
 class Matcher:
@@ -302,8 +303,8 @@ class Matcher:
             score = coverage * (BASE + (1 - BASE) * fit)
             if not _topical(query, found.best):
                 score *= EVERYDAY
-            scored.append(Scored(found, score,
-                                 coverage, fit, phrase))
+            scored.append(Scored(found, score, coverage, fit, phrase,
+                                 self._parts(query, found.best, total)))
             if len(scored) >= keep:
                 floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
         scored.sort(key=lambda s: (-s.score, self.index.position[s.item.id]))
@@ -347,6 +348,19 @@ class Matcher:
             if strength:
                 covered += word.weight * strength
         return covered / total
+
+    @staticmethod
+    def _parts(query: Query, best: dict[str, float], total: float) -> tuple[float, ...]:
+        """`_coverage` word by word: each word's covered share of the question."""
+        out: list[float] = []
+        for word in query.words:
+            strength = 0.0
+            for feature, share in word.credit:
+                value = best.get(feature)
+                if value is not None and value * share > strength:
+                    strength = value * share
+            out.append(word.weight * strength / total)
+        return tuple(out)
 
     @staticmethod
     def _fit(query: Query, item: Item) -> tuple[float, Phrase | None]:
@@ -429,11 +443,13 @@ class Matcher:
     @staticmethod
     def _joint(scored: list[Scored], suggest: float) -> bool:
         """A question that spans two items ("grind or steep") — each close to suggesting on
-        its own, together covering most of it — gets both as choices."""
+        its own, together covering most of it — gets both as choices. Together means the
+        union of the words they cover: two items covering the same words cover no more."""
         close = [s for s in scored[:3] if s.score >= suggest * JOINT_SHARE]
         if len(close) < 2:
             return False
-        return sum(s.coverage for s in close[:2]) >= JOINT_COVERAGE
+        a, b = close[0].parts, close[1].parts
+        return sum(map(max, a, b)) >= JOINT_COVERAGE
 
     # -- explanations ---------------------------------------------------------------
 

@@ -298,3 +298,37 @@ def test_candidate_generation_on_a_large_kb_still_finds_the_entry() -> None:
     assert matcher.match("quantizaton").answer_id == "special"
     assert matcher.match("what about open model topic 77").answer_id == "filler-77"
     assert matcher.complete("quantisation shrink")[0][1] == "special"
+
+
+def _pair_kb(thresholds: Thresholds) -> KnowledgeBase:
+    """Two entries that share their topic word ("gizmo") and a third about something else."""
+    return KnowledgeBase(entries=(
+        Entry(id="gizmo-price", title="Gizmo price", answer="The gizmo costs ten coins.",
+              questions=("how much is a gizmo",), keywords=("gizmo", "doohickey")),
+        Entry(id="gizmo-setup", title="Gizmo setup", answer="Plug the gizmo in.",
+              questions=("how do i set up a gizmo",), keywords=("gizmo", "doohickey")),
+        Entry(id="widget", title="Widget repair", answer="Widgets are repaired by hand.",
+              questions=("how do i repair a widget",), keywords=("widget",)),
+        *(Entry(id=name, title=f"{name.capitalize()} care", answer=f"Dust the {name}.",
+                questions=(f"how do i clean a {name}",), keywords=(name,))
+          for name in ("kettle", "lantern", "bicycle", "sprocket", "teapot")),
+    ), thresholds=thresholds)
+
+
+def test_two_items_covering_the_same_words_do_not_cover_the_question_together() -> None:
+    # Each covers "gizmo doohickey" only; "flurbtastic" is unknown. Counted twice, the two
+    # would seem to cover the whole question between them.
+    matcher = Matcher.build(_pair_kb(Thresholds(answer=0.95, suggest=0.45, margin=0.0)))
+    scored = matcher._score("gizmo doohickey flurbtastic")
+    assert scored[0].coverage + scored[1].coverage >= 0.9  # the sum would say "joint"
+    assert all(0.8 * 0.45 <= s.score < 0.45 for s in scored[:2])
+    assert matcher.match("gizmo doohickey flurbtastic").verdict is Verdict.NONE
+
+
+def test_two_items_covering_different_words_suggest_both() -> None:
+    matcher = Matcher.build(_pair_kb(Thresholds(answer=0.95, suggest=0.45, margin=0.0)))
+    scored = matcher._score("price or repair")
+    assert all(s.score < 0.45 for s in scored)  # neither would be suggested on its own
+    match = matcher.match("price or repair")
+    assert match.verdict is Verdict.SUGGEST
+    assert {"gizmo-price", "widget"} <= set(match.suggestions)
