@@ -15,7 +15,13 @@ from bot.core.curation import titles_of
 from bot.core.gaps import GapGroup
 from bot.core.library import Library
 from bot.core.models import KnowledgeBase, Reply, ReplyKind
-from bot.discord_app.embeds import DESCRIPTION_CHUNK, NO_MENTIONS, truncate
+from bot.discord_app.embeds import (
+    CONTENT_LIMIT,
+    DESCRIPTION_CHUNK,
+    NO_MENTIONS,
+    plain_text,
+    truncate,
+)
 from bot.discord_app.views import OwnedView
 from bot.knowledge_edit import AppendResult, append_question, find_item_file
 from bot.store import Stats
@@ -33,14 +39,8 @@ CHART_NAME = "questions-per-day.png"
 AddQuestion = Callable[[str, str], Awaitable[AppendResult]]
 
 
-def escaped(text: str, limit: int = DESCRIPTION_CHUNK) -> str:
-    """A plain-text report made safe for an embed: members' words can't ping or format."""
-    safe = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
-    return truncate(safe, limit)
-
-
 def gaps_reply(groups: Sequence[GapGroup], kb: KnowledgeBase, days: int) -> Reply:
-    body = escaped(format_gaps(groups, titles=titles_of(kb)))
+    body = plain_text(format_gaps(groups, titles=titles_of(kb)), DESCRIPTION_CHUNK)
     if groups:
         body += ("\n\nPick an entry under a question to add it to that entry's questions "
                  "(the file is validated and reloaded).")
@@ -51,11 +51,22 @@ def gaps_reply(groups: Sequence[GapGroup], kb: KnowledgeBase, days: int) -> Repl
 def stats_reply(stats: Stats, kb: KnowledgeBase) -> Reply:
     return Reply(kind=ReplyKind.INFO, title=f"Usage, last {stats.days} day"
                                             f"{'s' if stats.days != 1 else ''}",
-                 body=escaped(format_stats(stats, titles_of(kb))))
+                 body=plain_text(format_stats(stats, titles_of(kb)), DESCRIPTION_CHUNK))
 
 
 def chart_file(stats: Stats) -> discord.File:
     return discord.File(io.BytesIO(render_stats_chart(stats)), filename=CHART_NAME)
+
+
+def outcome_text(result: AppendResult) -> str:
+    """What became of an "Add as a question of…" pick, within one message's 2,000 characters:
+    the sentence, then the first problems in a code block."""
+    text = plain_text(result.message, CONTENT_LIMIT // 2)
+    if result.problems:
+        fence = "\n```\n{}\n```"
+        room = CONTENT_LIMIT - len(text) - len(fence.format(""))
+        text += fence.format(truncate("\n".join(result.problems[:10]), room))
+    return text
 
 
 def entry_options(kb: KnowledgeBase, candidates: Sequence[str]) -> list[discord.SelectOption]:
@@ -96,11 +107,8 @@ class GapsView(OwnedView):
             if result.ok:
                 select.disabled = True
                 await self._show_used(interaction)
-            text = escaped(result.message, 1900)
-            if result.problems:
-                problems = "\n".join(result.problems[:10])
-                text += f"\n```\n{truncate(problems, 1500)}\n```"
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(outcome_text(result), ephemeral=True,
+                                            allowed_mentions=NO_MENTIONS)
 
         return chosen
 

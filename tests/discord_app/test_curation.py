@@ -84,3 +84,19 @@ async def test_members_cannot_see_gaps_or_stats(harness: Harness) -> None:
         assert record.json["data"]["flags"] & EPHEMERAL
         assert "Only admins" in record.json["data"]["content"]
     harness.assert_valid()
+
+
+def test_an_add_outcome_fits_one_message_however_long() -> None:
+    from pathlib import Path
+
+    from bot.discord_app.curation import outcome_text
+    from bot.discord_app.embeds import CONTENT_LIMIT
+    from bot.knowledge_edit import AppendResult
+
+    problems = tuple(f"kb.yaml:{n}:1: " + "x" * 400 for n in range(1, 20))
+    result = AppendResult(False, "@everyone " + "*why* " * 400, Path("kb.yaml"), "a", "q",
+                          problems)
+    text = outcome_text(result)
+    assert len(text) <= CONTENT_LIMIT
+    assert text.startswith("@\u200beveryone \\*why\\*")  # members' words can't ping or format
+    assert text.endswith("\n```") and "kb.yaml:1:1:" in text
