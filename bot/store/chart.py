@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import io
-import logging
 import math
 
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.store.records import Stats
-from bot.store.report import format_gaps, format_stats
-
-logger = logging.getLogger(__name__)
-
-__all__ = ["format_gaps", "format_stats", "render_stats_chart"]
 
 WIDTH, HEIGHT = 960, 440
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 24, 64, 64
