@@ -91,14 +91,15 @@ class AskCog(commands.Cog):
             self.answering -= 1
 
     async def _answer_interaction(self, interaction: discord.Interaction, question: str, *,
-                                  ephemeral: bool) -> None:
+                                  asker: discord.abc.User, ephemeral: bool) -> None:
+        """Match, record (as asked by `asker`) and respond; a blank question gets a hint."""
         if not question.strip():
             await interaction.response.send_message(EMPTY_QUESTION, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
         async with self._in_flight(interaction, ephemeral=ephemeral):
             match, reply = self.answer(question)
-            question_id = await self._record(interaction, interaction.user, question, match)
+            question_id = await self._record(interaction, asker, question, match)
             await respond(interaction, reply, render=self.render, ephemeral=ephemeral,
                           on_pick=self._click_recorder(question_id), question_id=question_id)
 
@@ -118,7 +119,8 @@ class AskCog(commands.Cog):
                   ephemeral: bool = False) -> None:
         if await self._too_fast(interaction):
             return
-        await self._answer_interaction(interaction, question, ephemeral=ephemeral)
+        await self._answer_interaction(interaction, question, asker=interaction.user,
+                                       ephemeral=ephemeral)
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, _: discord.Interaction,
@@ -141,11 +143,8 @@ class AskCog(commands.Cog):
             await interaction.response.send_message(NO_TEXT, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
-        async with self._in_flight(interaction, ephemeral=False):
-            match, reply = self.answer(question)
-            question_id = await self._record(interaction, message.author, question, match)
-            await respond(interaction, reply, render=self.render,
-                          on_pick=self._click_recorder(question_id), question_id=question_id)
+        await self._answer_interaction(interaction, question, asker=message.author,
+                                       ephemeral=False)
 
     # -- mentions and DMs -----------------------------------------------------------------
 
