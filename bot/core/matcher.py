@@ -12,7 +12,9 @@ How a question is scored (see match_index for the precomputed side):
    a question mostly about something else scores low). *Coverage* is the share of that weight
    an item explains, each word counting by the strength of the field it was found in.
 4. The closest phrasing of the item adds *fit*: the better of the IDF-weighted share of that
-   phrasing the question covers, and a rapidfuzz token-sort similarity of the two.
+   phrasing the question covers, and a rapidfuzz token-sort similarity of the two. Only the
+   few phrasings sharing the most question weight (`PHRASINGS`) are compared, and only items
+   whose coverage (an upper bound of their confidence) can still reach the top.
 5. confidence = coverage × (BASE + (1 − BASE) × fit). The verdict is `answer` when the best
    item reaches its `answer` threshold and leads the runner-up by its `margin` (a runner-up
    linked to it by `related` or by table membership does not make the question ambiguous),
@@ -28,6 +30,7 @@ from __future__ import annotations
 import gc
 import heapq
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -64,6 +67,7 @@ WEAK = 0.3
 TELLING = 0.2  # of the heaviest word's weight: words below it pick no phrasings
 JOINT_SHARE = 0.8  # of `suggest`: how close each of two items must come
 JOINT_COVERAGE = 0.9  # how much of the question the two must cover between them
+JOINT_ITEMS = 3  # the two are among the best this many
 SYNONYM = 0.5
 COMMON = 0.35
 NUMBER = 0.5
@@ -71,6 +75,9 @@ MAX_CANDIDATES = 5
 POOL = 60
 COMMON_SHARE = 0.08
 MAX_WORDS = 40
+# Of an item's phrasings that share telling words with the question, only this many (those
+# sharing the most question weight) are compared in full.
+PHRASINGS = 6
 # An item that matches only everyday words of the question ("what time is it" → "over time")
 # keeps this share of its confidence: nothing it matched names a topic.
 EVERYDAY = 0.5
@@ -99,6 +106,8 @@ class Query:
     small_talk: bool = False
     bigrams: dict[str, float] = field(default_factory=dict)
     telling: set[str] = field(default_factory=set)  # features of the words that weigh
+    masks: dict[str, int] = field(default_factory=dict)  # feature → bit set of its words
+    asked: dict[int, float] = field(default_factory=dict)  # bit set of words → their weight
 
     @property
     def total(self) -> float:
@@ -224,6 +233,9 @@ class Matcher:
             for w in query.words:
                 if w.weight >= heaviest * TELLING:
                     query.telling.update(w.features)
+            for bit, w in enumerate(query.words):
+                for feature in w.features:
+                    query.masks[feature] = query.masks.get(feature, 0) | (1 << bit)
         ws = query.words
         pair_idf = index.pair_idf
         for a, b in itertools.pairwise(ws):
@@ -303,11 +315,13 @@ class Matcher:
             score = coverage * (BASE + (1 - BASE) * fit)
             if not _topical(query, found.best):
                 score *= EVERYDAY
-            scored.append(Scored(found, score, coverage, fit, phrase,
-                                 self._parts(query, found.best, total)))
+            scored.append(Scored(found, score, coverage, fit, phrase))
             if len(scored) >= keep:
                 floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
         scored.sort(key=lambda s: (-s.score, self.index.position[s.item.id]))
+        for n, s in enumerate(scored[:JOINT_ITEMS]):  # what `_joint` needs
+            scored[n] = Scored(s.item, s.score, s.coverage, s.fit, s.phrase,
+                               self._parts(query, s.item.best, total))
         return scored
 
     def _candidates(self, query: Query, pool: int) -> list[int]:
@@ -374,16 +388,32 @@ class Matcher:
         features = query.features
         total = query.total
         bigrams = query.bigrams
+        masks = query.masks
+        asked_by = query.asked
+        words = query.words
         best_fit, best_phrase = 0.0, None
         by_feature = item.by_feature
-        sharing: set[int] = set()
-        # Phrasings that share only near-weightless words ("open", "model") cannot fit well.
-        for feature in query.telling or features:
-            numbers = by_feature.get(feature)
-            if numbers:
-                sharing.update(numbers)
+        # Phrasings that share only near-weightless words ("open", "model") cannot fit well;
+        # of the others, only the PHRASINGS that share the most question weight are compared.
+        shared: dict[int, float] = {}
+        get = shared.get
+        telling = query.telling or features
+        for word in words:
+            found = [by_feature[f] for f in word.features if f in telling and f in by_feature]
+            if not found:
+                continue
+            numbers: Iterable[int] = found[0] if len(found) == 1 else set().union(*found)
+            weight = word.weight
+            for number in numbers:
+                shared[number] = get(number, 0.0) + weight
+        if len(shared) > PHRASINGS:
+            # The heaviest sharers, the earlier phrasing first among equals.
+            sharing = sorted(sorted(shared), key=shared.__getitem__, reverse=True)[:PHRASINGS]
+            sharing.sort()
+        else:
+            sharing = sorted(shared)
         phrases = item.phrases
-        for number in sorted(sharing):
+        for number in sharing:
             phrase = phrases[number]
             if phrase.total <= 0:
                 continue
@@ -400,8 +430,13 @@ class Matcher:
                     hit[i] = concept
             share = covered / phrase.total
             if share > 0:
-                matched = set(hit.values())
-                asked = sum(w.weight for w in query.words if not w.features.isdisjoint(matched))
+                mask = 0
+                for feature in hit.values():
+                    mask |= masks[feature]
+                asked = asked_by.get(mask)
+                if asked is None:
+                    asked = asked_by[mask] = sum(w.weight for bit, w in enumerate(words)
+                                                 if mask >> bit & 1)
                 pairs = 0.0
                 for pair in phrase.pairs:
                     if pair in bigrams:
@@ -445,7 +480,7 @@ class Matcher:
         """A question that spans two items ("grind or steep") — each close to suggesting on
         its own, together covering most of it — gets both as choices. Together means the
         union of the words they cover: two items covering the same words cover no more."""
-        close = [s for s in scored[:3] if s.score >= suggest * JOINT_SHARE]
+        close = [s for s in scored[:JOINT_ITEMS] if s.score >= suggest * JOINT_SHARE]
         if len(close) < 2:
             return False
         a, b = close[0].parts, close[1].parts

@@ -332,3 +332,25 @@ def test_two_items_covering_different_words_suggest_both() -> None:
     match = matcher.match("price or repair")
     assert match.verdict is Verdict.SUGGEST
     assert {"gizmo-price", "widget"} <= set(match.suggestions)
+
+
+def test_only_the_phrasings_sharing_the_most_weight_are_compared() -> None:
+    # Thirty phrasings share the topic word; the one that also shares the rare words is
+    # still the closest phrasing found, although only a few phrasings are compared in full.
+    names = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike "
+             "november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee "
+             "zulu amber cobalt denim ember")
+    fillers = tuple(f"gizmo {word}" for word in names.split(" "))
+    kb = KnowledgeBase(entries=(
+        Entry(id="gizmo", title="Gizmo", answer="All about the gizmo.",
+              questions=(*fillers, "does the gizmo need a flux capacitor")),
+        *(Entry(id=name, title=f"{name.capitalize()} care", answer=f"Dust the {name}.",
+                questions=(f"how do i clean a {name}",), keywords=(name,))
+          for name in ("kettle", "lantern", "bicycle", "sprocket", "teapot")),
+    ))
+    matcher = Matcher.build(kb)
+    assert len(matcher.index.items[0].phrases) > 30
+    top = matcher._score("gizmo flux capacitor?")[0]
+    assert top.item.id == "gizmo"
+    assert top.phrase is not None and top.phrase.text == "does the gizmo need a flux capacitor"
+    assert top.fit > 0.9
