@@ -203,7 +203,8 @@ def _chat(settings: Settings) -> int:
 
 def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
     library = Library.open(settings.knowledge_dir)
-    questions = [" ".join(words)] if words else [line.rstrip("\n") for line in sys.stdin]
+    # Lines are answered as they arrive (a program may ask one, read the answer, ask again).
+    questions = [" ".join(words)] if words else (line.rstrip("\n") for line in sys.stdin)
     snapshot = library.current
     width = terminal_width()
     for question in questions:
@@ -218,9 +219,10 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
                 "score": round(match.score, 4),
                 "verdict": match.verdict.value,
                 "suggestions": list(match.suggestions),
-            }, ensure_ascii=False))
+            }, ensure_ascii=False), flush=True)
         else:
-            print(reply_to_text(render_match(snapshot.kb, match), width), end="\n\n")
+            print(reply_to_text(render_match(snapshot.kb, match), width), end="\n\n",
+                  flush=True)
     return EXIT_OK
 
 

@@ -181,6 +181,27 @@ def test_ask_text_answers_each_line_on_its_own(cwd: Path, suggest_q: str) -> Non
     assert "Type a number" not in run.out
 
 
+def test_ask_answers_each_line_as_it_arrives(cwd: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json"], cwd=cwd,
+                            env=clean_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        proc.stdin.write(f"{ANSWER_Q}\n".encode())
+        proc.stdin.flush()  # stdin stays open: the answer must come before end of input
+        first = _read_until(proc.stdout.fileno(), b"\n")
+        assert json.loads(first)["question"] == ANSWER_Q
+        proc.stdin.close()
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        err = proc.stderr.read().decode()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert "Traceback" not in err
+
+
 # -- chat -----------------------------------------------------------------------------
 
 
