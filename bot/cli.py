@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.command in (None, "start") and settings.discord_token)
     # Only a bot on Discord logs its progress; commands print results and log only problems.
     level = settings.log_level if on_discord or settings.log_level == "DEBUG" else "WARNING"
-    configure_logging(level, secrets=[settings.discord_token or ""])
+    configure_logging(level, secrets=[settings.discord_token or "", settings.user_id_salt or ""])
     try:
         return _dispatch(args, settings)
     except KnowledgeError as exc:
