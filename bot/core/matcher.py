@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.core.english import is_english
 from bot.core.match_complete import Completer
 from bot.core.match_index import (
     ANSWER,
@@ -245,7 +246,10 @@ class Matcher:
 
     def _correct(self, word: str) -> str | None:
         """The closest known word for a typo (at most 1 edit, 2 from 8 letters, the first
-        letter kept or swapped with the second), or None."""
+        letter kept or swapped with the second), or None. One common English word is not a
+        typo of another ("founded" is not "funded", "react" not "reach"), though the knowledge
+        base does not use it; it may be a spelling of a word the list lacks ("favor" of
+        "favour", a name, a term of the trade)."""
         if word in self._corrections:
             return self._corrections[word]
         fixed: str | None = None
@@ -269,6 +273,8 @@ class Matcher:
                     if best is None or rank < best:
                         best = rank
             fixed = best[2] if best else None
+            if fixed is not None and is_english(word) and is_english(fixed):
+                fixed = None
         if len(self._corrections) > 50_000:
             self._corrections.clear()
         self._corrections[word] = fixed

@@ -136,6 +136,21 @@ def test_typos_are_corrected_word_by_word(matcher: Matcher) -> None:
     assert matcher.match("pricce").answer_id == "factor-cost"
 
 
+def test_a_common_english_word_is_not_read_as_another() -> None:
+    kb = KnowledgeBase(entries=(
+        Entry(id="funding", title="How the lab is funded", answer="Grants and revenue.",
+              questions=("who funded the lab",), keywords=("funded", "favour")),
+        *(Entry(id=name, title=f"{name.capitalize()} care", answer=f"Dust the {name}.",
+                questions=(f"how do i clean a {name}",), keywords=(name,))
+          for name in ("kettle", "lantern", "bicycle", "sprocket", "teapot")),
+    ))
+    matcher = Matcher.build(kb)
+    assert not any(w.corrected for w in matcher._query("who founded the lab").words)
+    assert matcher._correct("founded") is None  # a real word: "founded" is not "funded"
+    assert matcher._correct("fudned") == "funded"  # a typo is still corrected
+    assert matcher._correct("favor") == "favour"  # and so is a spelling the list lacks
+
+
 def test_a_typo_of_a_stop_word_is_not_an_unknown_word(matcher: Matcher) -> None:
     assert matcher.match("who is liable whne a model causes harm").answer_id == "accountability"
 

@@ -72,3 +72,11 @@ def test_small_talk(text: str, small: bool) -> None:
 def test_long_text_is_cleaned_in_bounded_time() -> None:
     words = tokens("cost " * 20_000)
     assert words[:2] == ["cost", "cost"]
+
+
+def test_common_english_words_are_known_through_their_stems() -> None:
+    from bot.core.english import EVERYDAY, FAMILIAR, is_english, is_everyday
+    assert len(EVERYDAY) + len(FAMILIAR) >= 2000
+    assert is_everyday("the") and is_everyday("founded") and is_everyday("friends")
+    assert is_english("reaction") and not is_everyday("reaction")
+    assert not is_english("mdoels") and not is_english("llama") and not is_english("gpu")
