@@ -6,12 +6,10 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from bot.core.models import Match
-
-if TYPE_CHECKING:
-    from bot.store import Store
+from bot.store import QuestionRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +58,6 @@ class Recorder:
                        text: str, match: Match) -> int | None:
         if self.store is None:
             return None
-        from bot.store import QuestionRecord
-
         record = QuestionRecord(
             asked_at=dt.datetime.now(dt.UTC),
             guild_id=str(guild_id) if guild_id is not None else None,
