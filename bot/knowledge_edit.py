@@ -35,7 +35,7 @@ from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from bot.core.loader import is_knowledge_name
+from bot.core.loader import MAX_FILE_BYTES, is_knowledge_name, parse_text
 
 try:
     import fcntl
@@ -75,8 +75,10 @@ def find_item_file(folder: Path, item_id: str) -> Path | None:
         return None
     for path in sorted(p for p in folder.iterdir() if is_knowledge_name(p.name)):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeError, yaml.YAMLError):
+            raw = path.read_bytes()
+            _refuse_unsafe(raw)
+            data = yaml.safe_load(raw.decode("utf-8"))
+        except (OSError, UnicodeError, yaml.YAMLError, EditError):
             logger.debug("skipping unreadable knowledge file %s", path, exc_info=True)
             continue
         if _find_plain(data, item_id) is not None:
@@ -145,8 +147,19 @@ def _check_question(text: str) -> str | None:
     return None
 
 
+def _refuse_unsafe(data: bytes) -> None:
+    """Only a file the loader accepts is parsed again here: no oversized file, alias bomb,
+    deep nesting or tag ever reaches the plain and round-trip parsers below."""
+    if len(data) > MAX_FILE_BYTES:
+        raise EditError(f"the file is over {MAX_FILE_BYTES:,} bytes")
+    _, problems = parse_text("file", data)
+    if problems:
+        raise EditError(f"the file does not parse cleanly ({problems[0]}); fix it first")
+
+
 def add_question_to_text(original: bytes, item_id: str, question: str) -> bytes:
     """The file's new bytes with `question` added to `item_id`; raises EditError if unsafe."""
+    _refuse_unsafe(original)
     try:
         text = original.decode("utf-8")
         expected = yaml.safe_load(text)

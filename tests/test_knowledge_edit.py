@@ -314,3 +314,18 @@ def test_any_question_round_trips_or_is_refused_cleanly(question: str, item_id: 
     assert item["questions"][-1] == text
     removed, added = changed_lines(FAQ, new)
     assert len(removed) <= 1 and 1 <= len(added) <= 2
+
+
+def test_an_alias_bomb_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """The plain and round-trip parsers never see a file the loader would refuse."""
+    from bot.knowledge_edit import EditError, add_question_to_text, find_item_file
+
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    bomb = ("entries:\n  - id: one\n    title: One\n    answer: A\n" + "\n".join(lines) + "\n")
+    path = tmp_path / "bomb.yaml"
+    path.write_text(bomb, encoding="utf-8")
+    with pytest.raises(EditError, match="does not parse"):
+        add_question_to_text(bomb.encode(), "one", "is this safe?")
+    assert find_item_file(tmp_path, "one") is None
+    assert path.read_text(encoding="utf-8") == bomb
