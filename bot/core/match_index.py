@@ -5,7 +5,9 @@ text is split into *features*: word stems, plus one concept feature per synonym 
 phrase occurs in the text. Each feature keeps the strength of the strongest field it came from
 (phrasings, titles, keywords and aliases count fully; table cells, answer text and the table
 context of a row count partly). Global tables hold document frequencies, IDF weights, posting
-lists for candidate generation, and the vocabulary for word-by-word typo correction.
+lists for candidate generation, the vocabulary for word-by-word typo correction, and the
+contrasts the knowledge base draws ("open vs closed", see `Index._opposed`) with each item's
+title features.
 
 Synonyms: `kb.synonyms` maps a term to phrases that mean the same. The term and its phrases
 form one group, and each group is one concept. A member is found in any text (knowledge base
@@ -38,6 +40,9 @@ ROW_CONTEXT = 0.8  # a row's share of its table's title, columns and keywords
 EXAMPLE = 0.7
 NAMERS = 1  # at most this many items name it: a topic word, not a general one
 NAMING = frozenset({"title", "keyword", "alias", "factor", "factor in table"})
+# Two words set against each other ("X vs Y") in at least this many phrasings are the sides
+# of a contrast the knowledge base draws (see `Index.opposed`).
+CONTRAST = 2
 BIGRAM = 0.5  # weight of two adjacent words, relative to their mean weight
 # Up to this many items, every item is finished while building; beyond, each is finished the
 # first time a question reaches it (most of a large knowledge base is never a candidate).
@@ -254,6 +259,8 @@ class Index:
         self.frequency = {w: self.df.get(s, 0) for w, s in self.vocabulary.items()}
         self.typo_buckets = self._typo_buckets()
         self.sorted_words = sorted(w for w in self.vocabulary if w not in STOP_WORDS)
+        self.opposed = self._opposed(drafts)
+        self.titled = [_titled(draft) for draft in drafts]
 
     def item(self, i: int) -> Item:
         """The i-th item, finished (phrasing weights) on first use in a large knowledge base."""
@@ -376,6 +383,26 @@ class Index:
         return Item(draft.id, draft.label, draft.kind, draft.parent, draft.related,
                     tuple(phrases), draft.best, {f: tuple(n) for f, n in by_feature.items()})
 
+    def _opposed(self, drafts: list[Draft]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+        """The two sides of every contrast the knowledge base draws again and again ("open vs
+        closed" in many phrasings): each side is a stem with the synonym groups whose term
+        uses it ("closed", "closed providers": so "proprietary" and "claude" say closed too)."""
+        seen: Counter[tuple[str, str]] = Counter()
+        for draft in drafts:
+            for _, _, plain, _, _, _ in draft.phrases:
+                words = plain.split()
+                for left, middle, right in zip(words, words[1:], words[2:], strict=False):
+                    if middle == "vs" and left not in STOP_WORDS and right not in STOP_WORDS:
+                        a, b = stem(left), stem(right)
+                        if a != b:
+                            seen[(a, b) if a < b else (b, a)] += 1
+        by_stem: defaultdict[str, set[str]] = defaultdict(set)
+        for group in self.synonyms.groups:
+            for word in tokens(group.names[0]):
+                by_stem[key_of(word)].add(group.concept)
+        return tuple((frozenset({a, *by_stem[a]}), frozenset({b, *by_stem[b]}))
+                     for (a, b), count in sorted(seen.items()) if count >= CONTRAST)
+
     def _typo_buckets(self) -> dict[tuple[int, str], list[str]]:
         """Alphabetic words by (length, first letter), commonest first: a typo rarely
         changes the first letter of a word."""
@@ -385,6 +412,16 @@ class Index:
             if len(word) >= 3 and word.isalpha():
                 buckets[(len(word), word[0])].append(word)
         return dict(buckets)
+
+
+def _titled(draft: Draft) -> frozenset[str]:
+    """The stems and concepts of an item's title (a row's factor)."""
+    out: set[str] = set()
+    for _, kind, _, stems, found, _ in draft.phrases:
+        if kind in ("title", "factor"):
+            out.update(stems)
+            out.update(concept for _, _, concept in found)
+    return frozenset(out)
 
 
 def _demote_examples(drafts: list[Draft]) -> None:

@@ -15,7 +15,9 @@ How a question is scored (see match_index for the precomputed side):
    phrasing the question covers, and a rapidfuzz token-sort similarity of the two. Only the
    few phrasings sharing the most question weight (`PHRASINGS`) are compared, and only items
    whose coverage (an upper bound of their confidence) can still reach the top.
-5. confidence = coverage × (BASE + (1 − BASE) × fit). The verdict is `answer` when the best
+5. confidence = coverage × (BASE + (1 − BASE) × fit), lowered (OPPOSED) for an item whose
+   title takes the other side of a contrast the knowledge base draws again and again ("open
+   vs closed") when the question names one side only. The verdict is `answer` when the best
    item reaches its `answer` threshold and leads the runner-up by its `margin` (a runner-up
    linked to it by `related` or by table membership does not make the question ambiguous),
    `suggest` (up to three choices) when it reaches `suggest` — or when two items each come
@@ -82,6 +84,9 @@ PHRASINGS = 6
 # An item that matches only everyday words of the question ("what time is it" → "over time")
 # keeps this share of its confidence: nothing it matched names a topic.
 EVERYDAY = 0.5
+# An item whose title takes the other side of a contrast the question takes one side of
+# ("arguments for open weights" → "The case for closed-source AI models") keeps this share.
+OPPOSED = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +317,7 @@ class Matcher:
         covered.sort(key=lambda c: (-c[0], c[1]))
         scored: list[Scored] = []
         floor = 0.0
+        sides = _sides(query, self.index.opposed)
         for coverage, i in covered:
             # confidence <= coverage, so nothing further down can enter the top `keep`.
             if len(scored) >= keep and coverage < floor:
@@ -321,6 +327,8 @@ class Matcher:
             score = coverage * (BASE + (1 - BASE) * fit)
             if not _topical(query, found.best):
                 score *= EVERYDAY
+            if sides and _takes_the_other_side(sides, self.index.titled[i]):
+                score *= OPPOSED
             scored.append(Scored(found, score, coverage, fit, phrase))
             if len(scored) >= keep:
                 floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
@@ -554,6 +562,28 @@ def _topical(query: Query, best: dict[str, float]) -> bool:
     """Whether the item matches a word of the question that is not an everyday word."""
     return any(not word.everyday and any(f in best for f, _ in word.credit)
                for word in query.words)
+
+
+def _sides(query: Query, opposed: tuple[tuple[frozenset[str], frozenset[str]], ...]
+           ) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(the side the question takes, the side it does not) of each contrast it takes one
+    side of and asks something about: "arguments for open weights" names open and not
+    closed. A question that is only a side ("open") names it, and takes it for no one."""
+    features = query.features
+    out: list[tuple[frozenset[str], frozenset[str]]] = []
+    for a, b in opposed:
+        has_a, has_b = not a.isdisjoint(features), not b.isdisjoint(features)
+        if has_a != has_b and any(w.features.isdisjoint(a) and w.features.isdisjoint(b)
+                                  for w in query.words):
+            out.append((a, b) if has_a else (b, a))
+    return out
+
+
+def _takes_the_other_side(sides: list[tuple[frozenset[str], frozenset[str]]],
+                          title: frozenset[str]) -> bool:
+    """Whether an item's title names the side the question does not, and not its own."""
+    return any(title.isdisjoint(mine) and not title.isdisjoint(other)
+               for mine, other in sides)
 
 
 def _unit(score: float) -> float:

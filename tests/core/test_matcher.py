@@ -369,3 +369,39 @@ def test_only_the_phrasings_sharing_the_most_weight_are_compared() -> None:
     assert top.item.id == "gizmo"
     assert top.phrase is not None and top.phrase.text == "does the gizmo need a flux capacitor"
     assert top.fit > 0.9
+
+
+def _sides_kb() -> KnowledgeBase:
+    """Two items that differ by the side of a contrast the knowledge base draws often."""
+    return KnowledgeBase(entries=(
+        Entry(id="overview", title="The open vs closed gizmo debate", answer="Both have fans.",
+              questions=("open vs closed gizmos", "is it open vs closed for gizmos")),
+        Entry(id="case-open", title="The case for open gizmos",
+              answer="Anyone can repair them.", questions=("why are open gizmos good",)),
+        Entry(id="case-closed", title="The case for closed gizmos",
+              answer="Makers keep them safe.",
+              questions=("what reasons do makers give for not sharing gizmo designs",)),
+        *(Entry(id=name, title=f"{name.capitalize()} care", answer=f"Dust the {name}.",
+                questions=(f"how do i clean a {name}",), keywords=(name,))
+          for name in ("kettle", "lantern", "bicycle", "sprocket", "teapot")),
+    ))
+
+
+def test_an_item_titled_for_the_other_side_of_a_contrast_counts_less(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.core.matcher as matcher_module
+    matcher = Matcher.build(_sides_kb())
+    assert len(matcher.index.opposed) == 1  # "open vs closed", set against each other twice
+    question = "give me reasons for open gizmo designs"
+    scores = {s.item.id: s.score for s in matcher._score(question)}
+    monkeypatch.setattr(matcher_module, "OPPOSED", 1.0)
+    plain = {s.item.id: s.score for s in matcher._score(question)}
+    assert scores["case-closed"] < plain["case-closed"]
+    assert scores["case-open"] == plain["case-open"]  # its title is on the question's side
+    assert scores["overview"] == plain["overview"]  # names both sides
+    # A question naming both sides, or neither, or only a side, takes no side.
+    for both in ("open or closed gizmo designs", "reasons for gizmo designs", "open"):
+        with_sides = {s.item.id: s.score for s in matcher._score(both)}
+        monkeypatch.setattr(matcher_module, "OPPOSED", 0.85)
+        assert with_sides == {s.item.id: s.score for s in matcher._score(both)}
+        monkeypatch.setattr(matcher_module, "OPPOSED", 1.0)
