@@ -40,10 +40,11 @@ def test_development_questions_meet_the_quality_targets(matcher: Matcher) -> Non
     ("heldout-questions.yaml", 0.95, 0.97, 0.95),
     ("heldout2-questions.yaml", 0.83, 0.91, 0.80),
     # Written blind (article and topic list only); floors a little under the achieved level
-    # (blind 93.4/96.2/93.3%, blind2 90.0/93.3/100%, blind3 first score 82.7/90.0/75.0%).
+    # (blind 93.4/96.2/93.3%, blind2 90.0/93.3/100%, blind3 first score 82.7/90.0/75.0%;
+    # raised when blind2 reached 100/100/100% and blind3 92.3/97.5/83.3%).
     ("blind-questions.yaml", 0.90, 0.93, 0.90),
-    ("blind2-questions.yaml", 0.86, 0.90, 0.90),
-    ("blind3-questions.yaml", 0.80, 0.87, 0.70),
+    ("blind2-questions.yaml", 0.92, 0.95, 0.90),
+    ("blind3-questions.yaml", 0.88, 0.93, 0.75),
 ])
 def test_held_out_questions_do_not_regress(matcher: Matcher, name: str, overall: float,
                                            top3: float, declined: float) -> None:
