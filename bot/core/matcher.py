@@ -10,7 +10,12 @@ How a question is scored (see match_index for the precomputed side):
    "self-hosting" can meet "local deployment" (symmetric; phrase-aware, see match_index).
 3. Each word weighs its IDF (words the knowledge base has never seen weigh like a rare word, so
    a question mostly about something else scores low). *Coverage* is the share of that weight
-   an item explains, each word counting by the strength of the field it was found in.
+   an item explains, each word counting by the strength of the field it was found in. A long
+   question is mostly context and filler ("our law firm can't send client docs to openai for
+   obvious reasons, ..."): its weight counts in full only up to BASIS rare words' worth — more
+   than nearly any short question has — and beyond that at SPREAD, so an item that explains
+   what it asks is not drowned by the asides. A question whose subject the knowledge base does
+   not know still leaves that subject unexplained, and scores low.
 4. The closest phrasing of the item adds *fit*: the better of the IDF-weighted share of that
    phrasing the question covers, and a rapidfuzz token-sort similarity of the two. Only the
    few phrasings sharing the most question weight (`PHRASINGS`) are compared, and only items
@@ -87,6 +92,10 @@ EVERYDAY = 0.5
 # An item whose title takes the other side of a contrast the question takes one side of
 # ("arguments for open weights" → "The case for closed-source AI models") keeps this share.
 OPPOSED = 0.85
+# A question's weight counts in full up to this many rare (unseen) words' worth, the rest at
+# SPREAD: the asides of a long chat question dilute its coverage less (`_basis`).
+BASIS = 4.0
+SPREAD = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +123,7 @@ class Query:
     telling: set[str] = field(default_factory=set)  # features of the words that weigh
     masks: dict[str, int] = field(default_factory=dict)  # feature → bit set of its words
     asked: dict[int, float] = field(default_factory=dict)  # bit set of words → their weight
+    basis: float = 0.0  # the weight coverage is a share of (`_basis`)
 
     @property
     def total(self) -> float:
@@ -234,6 +244,7 @@ class Matcher:
                                     credit, everyday))
             query.features.update(feats)
         query.key = " ".join(sorted(stems))
+        query.basis = _basis(query.total, index.unknown_idf)
         if query.words:
             heaviest = max(w.weight for w in query.words)
             for w in query.words:
@@ -307,7 +318,7 @@ class Matcher:
         """Items by confidence, best first; only the top `keep` are guaranteed exact."""
         if not query.words:
             return []
-        total = query.total
+        total = query.basis
         if total <= 0:
             return []
         item = self.index.item
@@ -375,7 +386,7 @@ class Matcher:
                     strength = value * share
             if strength:
                 covered += word.weight * strength
-        return covered / total
+        return min(1.0, covered / total)
 
     @staticmethod
     def _parts(query: Query, best: dict[str, float], total: float) -> tuple[float, ...]:
@@ -395,12 +406,12 @@ class Matcher:
         """How closely the question matches the item's nearest phrasing, in [0, 1].
 
         Per phrasing that shares a word or synonym with the question: the F1 of the share of
-        the phrasing the question covers and the share of the question the phrasing covers
-        (both IDF-weighted, adjacent pairs of words counting again), or the rapidfuzz
-        similarity of the sorted stems, whichever is higher.
+        the phrasing the question covers and the share of the question (of its `basis`) the
+        phrasing covers (both IDF-weighted, adjacent pairs of words counting again), or the
+        rapidfuzz similarity of the sorted stems, whichever is higher.
         """
         features = query.features
-        total = query.total
+        total = query.basis
         bigrams = query.bigrams
         masks = query.masks
         asked_by = query.asked
@@ -459,7 +470,7 @@ class Matcher:
                 # Words in the same order count again: a bonus, never a penalty.
                 extra = covered - share * phrase.total
                 share = covered / (phrase.total + extra)
-                recall = (asked + pairs) / (total + pairs)
+                recall = min(1.0, (asked + pairs) / (total + pairs))
                 share = 2 * share * recall / (share + recall) if share + recall else 0.0
             elif best_fit > 0:
                 continue
@@ -584,6 +595,13 @@ def _takes_the_other_side(sides: list[tuple[frozenset[str], frozenset[str]]],
     """Whether an item's title names the side the question does not, and not its own."""
     return any(title.isdisjoint(mine) and not title.isdisjoint(other)
                for mine, other in sides)
+
+
+def _basis(total: float, unknown: float) -> float:
+    """The weight a question's coverage is a share of: all of it up to BASIS rare words' worth,
+    beyond that only SPREAD of the rest."""
+    cap = BASIS * unknown
+    return total if total <= cap else cap + SPREAD * (total - cap)
 
 
 def _unit(score: float) -> float:

@@ -45,6 +45,9 @@ def test_development_questions_meet_the_quality_targets(matcher: Matcher) -> Non
     ("blind-questions.yaml", 0.90, 0.93, 0.90),
     ("blind2-questions.yaml", 0.92, 0.95, 0.90),
     ("blind3-questions.yaml", 0.88, 0.93, 0.75),
+    # Long chat questions with context and asides (first score 35.0/13.3/100%, 75.0/73.3/90%
+    # once coverage stopped counting every aside in full).
+    ("long-questions.yaml", 0.70, 0.70, 0.80),
 ])
 def test_held_out_questions_do_not_regress(matcher: Matcher, name: str, overall: float,
                                            top3: float, declined: float) -> None:
@@ -58,7 +61,8 @@ def test_held_out_questions_do_not_regress(matcher: Matcher, name: str, overall:
 def test_evaluation_questions_are_not_copied_into_the_knowledge_base(matcher: Matcher) -> None:
     phrasings = {p.plain for item in matcher.index.items for p in item.phrases}
     for name in ("dev-questions.yaml", "heldout-questions.yaml", "heldout2-questions.yaml",
-                 "blind-questions.yaml", "blind2-questions.yaml", "blind3-questions.yaml"):
+                 "blind-questions.yaml", "blind2-questions.yaml", "blind3-questions.yaml",
+                 "long-questions.yaml"):
         for question in load_questions(FIXTURES / name):
             if question.text in _WRITTEN_ALIKE:
                 continue
