@@ -375,31 +375,25 @@ class Matcher:
         return heapq.nlargest(pool, acc, key=acc.__getitem__)
 
     @staticmethod
+    def _strength(word: Word, best: dict[str, float]) -> float:
+        """How strongly an item (its `best` feature values) explains one word, 0 to 1."""
+        strength = 0.0
+        for feature, share in word.credit:
+            value = best.get(feature)
+            if value is not None and value * share > strength:
+                strength = value * share
+        return strength
+
+    @staticmethod
     def _coverage(query: Query, best: dict[str, float], total: float) -> float:
         """The IDF-weighted share of the question that an item (its `best`) explains."""
-        covered = 0.0
-        for word in query.words:
-            strength = 0.0
-            for feature, share in word.credit:
-                value = best.get(feature)
-                if value is not None and value * share > strength:
-                    strength = value * share
-            if strength:
-                covered += word.weight * strength
+        covered = sum(word.weight * Matcher._strength(word, best) for word in query.words)
         return min(1.0, covered / total)
 
     @staticmethod
     def _parts(query: Query, best: dict[str, float], total: float) -> tuple[float, ...]:
         """`_coverage` word by word: each word's covered share of the question."""
-        out: list[float] = []
-        for word in query.words:
-            strength = 0.0
-            for feature, share in word.credit:
-                value = best.get(feature)
-                if value is not None and value * share > strength:
-                    strength = value * share
-            out.append(word.weight * strength / total)
-        return tuple(out)
+        return tuple(word.weight * Matcher._strength(word, best) / total for word in query.words)
 
     @staticmethod
     def _fit(query: Query, item: Item) -> tuple[float, Phrase | None]:
