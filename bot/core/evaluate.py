@@ -147,6 +147,12 @@ def format_why(matcher: Matcher, question: str) -> str:
     if not candidates:
         lines.append("no candidate matched any word of the question")
     for n, cand in enumerate(candidates, start=1):
+        topic = matcher.kb.out_of_scope_topic(cand.id)
+        if topic is not None:
+            lines.append(f"{n}. {cand.id} — out of scope: {topic.topic}  score "
+                         f"{cand.score:.2f} (declines a question it matches best)")
+            lines.extend(f"     {reason}" for reason in cand.reasons)
+            continue
         limits = matcher.kb.thresholds_for(cand.id)
         lines.append(f"{n}. {cand.id} — {matcher.kb.title_of(cand.id)}  score {cand.score:.2f} "
                      f"(answer ≥ {limits.answer:.2f}, suggest ≥ {limits.suggest:.2f})")

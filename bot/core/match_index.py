@@ -16,6 +16,10 @@ or question) when its content stems occur there contiguously once stop words are
 Matching is symmetric: a question saying "self-hosting" meets an entry saying "on-premises"
 when both are in the group. A word matched only through its group earns the group's (lower)
 IDF, not its own, so broad groups cannot inflate a match.
+
+Out-of-scope topics (`kb.out_of_scope`) become items too, kept apart in `Index.outside` with
+the ids `out-of-scope:<n>`: they count in the document frequencies and the vocabulary, but have
+no position, no postings and no autocomplete labels.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.core.models import ComparisonTable, KnowledgeBase
+from bot.core.models import OUT_OF_SCOPE_PREFIX, ComparisonTable, KnowledgeBase
 from bot.core.normalize import STOP_WORDS, stem, tokens, tokens_many
 
 # How much a feature counts, by the field it was found in.
@@ -50,6 +54,7 @@ EAGER_ITEMS = 2_000
 INDEXED = CELL  # fields at least this strong nominate candidates (see `postings`)
 
 CONCEPT_PREFIX = "≈"
+OUTSIDE = "out-of-scope"  # the kind of an out-of-scope topic's item (see `Index.outside`)
 
 Found = list[tuple[int, int, str]]
 
@@ -223,6 +228,13 @@ class Index:
                 texts=[(entry.answer, ANSWER)]))
         if kb.table is not None:
             drafts.extend(self._table(kb.table))
+        # Out-of-scope topics are scored like items but are not items: kept apart from
+        # `drafts` (no position, no postings, no autocomplete), they count in the statistics.
+        outside = [self._draft(
+            f"{OUT_OF_SCOPE_PREFIX}{n}", topic.topic, OUTSIDE, None, related=(),
+            phrasings=[("topic", topic.topic), *_tagged("question", topic.questions),
+                       *_tagged("keyword", topic.keywords)],
+            texts=[]) for n, topic in enumerate(kb.out_of_scope, start=1)]
         for group in self.synonyms.groups:
             for name in group.names:
                 for word in tokens(name):
@@ -231,19 +243,22 @@ class Index:
                            for w, k in self.content.items()}
         self.n = len(drafts)
         _demote_examples(drafts)
+        counted = len(drafts) + len(outside)
         self.df: Counter[str] = Counter()
-        for draft in drafts:
+        for draft in itertools.chain(drafts, outside):
             self.df.update(draft.best.keys())
-        by_df = {d: _idf(self.n, d) for d in set(self.df.values())}
+        by_df = {d: _idf(counted, d) for d in set(self.df.values())}
         self.idf = {f: by_df[d] for f, d in self.df.items()}
-        self.unknown_idf = _idf(self.n, 1)
+        self.unknown_idf = _idf(counted, 1)
         # Two adjacent words of a phrasing, as a feature of their own: rare pairs say much.
         pair_df: Counter[str] = Counter()
-        for draft in drafts:
+        for draft in itertools.chain(drafts, outside):
             pair_df.update(draft.pairs)
         # A pair seen once weighs `unknown_idf`; only commoner pairs are stored.
-        self.pair_idf = {p: by_df.get(d) or _idf(self.n, d) for p, d in pair_df.items() if d > 1}
+        self.pair_idf = {p: by_df.get(d) or _idf(counted, d) for p, d in pair_df.items()
+                         if d > 1}
         self.drafts = drafts
+        self.outside = tuple(self._finish(draft) for draft in outside)
         self._items: list[Item | None] = [None] * self.n
         if self.n <= EAGER_ITEMS:
             for i in range(self.n):
@@ -329,8 +344,8 @@ class Index:
         indexed = set(strong)
         # Strongest fields first, so that a feature keeps the strength it was first seen with.
         texts = sorted((t for t in texts if t[0]), key=lambda t: -t[1])
-        for (_, strength), keys in zip(texts, self._keys(tokens_many([t for t, _ in texts])),
-                                       strict=True):
+        keyed = self._keys(tokens_many([t for t, _ in texts])) if texts else []
+        for (_, strength), keys in zip(texts, keyed, strict=True):
             stems = [k for k in keys if k[0] != STOP_MARK]
             concepts = [concept for _, _, concept in find(keys)]
             if strength >= INDEXED:

@@ -27,6 +27,12 @@ How a question is scored (see match_index for the precomputed side):
    linked to it by `related` or by table membership does not make the question ambiguous),
    `suggest` (up to three choices) when it reaches `suggest` — or when two items each come
    close to it and between them cover the question ("grind or steep") — otherwise `none`.
+6. Out-of-scope topics the knowledge base declares (`kb.out_of_scope`: "what does a provider
+   charge per million tokens") are scored like items. When one of them beats the best item by
+   that item's `margin`, the verdict is `none`: a near miss that shares the knowledge base's
+   words but asks what it does not cover is declined. They are never candidates of a `Match`
+   (nor answers, suggestions or autocomplete choices); `explain` lists them as
+   `out-of-scope:<n>` so a curator sees why a question was declined.
 
 For large knowledge bases, candidates are first gathered from posting lists of the question's
 rarer features; only those are scored in full.
@@ -34,6 +40,7 @@ rarer features; only those are scored in full.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import heapq
 import itertools
@@ -96,6 +103,9 @@ OPPOSED = 0.85
 # SPREAD: the asides of a long chat question dilute its coverage less (`_basis`).
 BASIS = 4.0
 SPREAD = 0.2
+# An out-of-scope topic scoring above the best item by this many of its `margin`s declines
+# the question (see `_verdict`).
+OUTSCORED = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +148,7 @@ class Scored:
     fit: float
     phrase: Phrase | None
     parts: tuple[float, ...] = ()  # each question word's share of the question it covers
+    outscored: float = 0.0  # on the best item: the score of an out-of-scope topic above it
 
 
 class Matcher:
@@ -172,8 +183,11 @@ class Matcher:
         return Match(question, self._verdict(scored), candidates)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
+        """The best candidates with what made them match; an out-of-scope topic among them
+        has the id `out-of-scope:<n>` (never an item id: explanations only)."""
         query = self._query(question)
-        scored = self._rank(query)
+        scored = self._rank(query) + self._outside(query, 0.0)
+        scored.sort(key=lambda s: -s.score)  # stable: items first among equals
         return tuple(Candidate(s.item.id, _unit(s.score), self._reasons(query, s))
                      for s in scored[: max(0, limit)])
 
@@ -311,7 +325,35 @@ class Matcher:
     # -- scoring --------------------------------------------------------------------
 
     def _score(self, question: str) -> list[Scored]:
-        return self._rank(self._query(question))
+        """Items by confidence, best first; the best carries the score of an out-of-scope
+        topic that matches the question better (`outscored`, for `_verdict`)."""
+        query = self._query(question)
+        scored = self._rank(query)
+        if scored and self.index.outside:
+            top = scored[0]
+            above = self._outside(query, top.score)
+            if above:
+                scored[0] = dataclasses.replace(top, outscored=max(s.score for s in above))
+        return scored
+
+    def _outside(self, query: Query, floor: float) -> list[Scored]:
+        """The out-of-scope topics scoring above `floor`, scored like items, best first."""
+        total = query.basis
+        if not query.words or total <= 0:
+            return []
+        out: list[Scored] = []
+        for found in self.index.outside:
+            coverage = self._coverage(query, found.best, total)
+            if coverage <= floor:  # confidence <= coverage
+                continue
+            fit, phrase = self._fit(query, found)
+            score = coverage * (BASE + (1 - BASE) * fit)
+            if not _topical(query, found.best):
+                score *= EVERYDAY
+            if score > floor:
+                out.append(Scored(found, score, coverage, fit, phrase))
+        out.sort(key=lambda s: -s.score)
+        return out
 
     def _rank(self, query: Query, pool: int = POOL, keep: int = MAX_CANDIDATES + 1
               ) -> list[Scored]:
@@ -484,6 +526,8 @@ class Matcher:
             limits = self._limits.get(top.item.id, self.kb.thresholds)
         else:
             limits = self._own.get(top.item.id) or default
+        if top.outscored and top.outscored - top.score >= OUTSCORED * limits.margin:
+            return Verdict.NONE  # an out-of-scope topic matches it better: declined
         rival = next((s for s in scored[1:] if not _linked(top.item, s.item)), None)
         lead = top.score - (rival.score if rival else 0.0)
         if top.score >= limits.answer and lead >= limits.margin:

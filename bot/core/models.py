@@ -95,6 +95,21 @@ class ComparisonTable:
         return next((row for row in self.rows if row.id == row_id), None)
 
 
+OUT_OF_SCOPE_PREFIX = "out-of-scope:"
+
+
+@dataclass(frozen=True, slots=True)
+class OutOfScope:
+    """A topic the knowledge base deliberately does not answer ("what does a provider charge
+    per token"): its phrasings decline a question they match best. Never an answer, and not
+    addressable by id; the matcher names the n-th (1-based) `out-of-scope:<n>` in explanations."""
+
+    topic: str
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    location: Location | None = field(default=None, compare=False)
+
+
 def _frozen_mapping(value: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(dict(value))
 
@@ -108,6 +123,7 @@ class KnowledgeBase:
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     thresholds: Thresholds = field(default_factory=Thresholds)
     files: tuple[str, ...] = ()
+    out_of_scope: tuple[OutOfScope, ...] = ()
     loaded_at: dt.datetime | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -140,6 +156,14 @@ class KnowledgeBase:
         if item is None:
             return item_id
         return item.factor if isinstance(item, TableRow) else item.title
+
+    def out_of_scope_topic(self, candidate_id: str) -> OutOfScope | None:
+        """The out-of-scope topic an explanation's `out-of-scope:<n>` candidate names."""
+        number = candidate_id.removeprefix(OUT_OF_SCOPE_PREFIX)
+        if number == candidate_id or not number.isdigit():
+            return None
+        n = int(number)
+        return self.out_of_scope[n - 1] if 1 <= n <= len(self.out_of_scope) else None
 
     def thresholds_for(self, item_id: str) -> Thresholds:
         item = self.find(item_id)

@@ -24,6 +24,7 @@ from bot.core.models import (
     Entry,
     KnowledgeBase,
     Location,
+    OutOfScope,
     Source,
     TableRow,
     Thresholds,
@@ -37,7 +38,7 @@ MAX_ANSWER = 16_000
 MAX_CELL = 1_000
 MAX_PHRASE = 300
 
-FILE_FIELDS = ("document", "matcher", "synonyms", "entries", "table")
+FILE_FIELDS = ("document", "matcher", "synonyms", "entries", "table", "out_of_scope")
 ENTRY_FIELDS = (
     "id", "title", "answer", "questions", "keywords", "related", "group", "source",
     "reviewed", "matcher",
@@ -47,6 +48,7 @@ TABLE_FIELDS = (
     "source", "reviewed", "matcher",
 )
 ROW_FIELDS = ("id", "factor", "cells", "aliases", "questions", "keywords", "related", "matcher")
+OUT_OF_SCOPE_FIELDS = ("topic", "questions", "keywords")
 SOURCE_FIELDS = ("document", "section")
 THRESHOLD_FIELDS = ("answer", "suggest", "margin")
 
@@ -54,6 +56,7 @@ THRESHOLD_FIELDS = ("answer", "suggest", "margin")
 @dataclass(slots=True)
 class _Collected:
     entries: list[Entry] = field(default_factory=list)
+    out_of_scope: list[OutOfScope] = field(default_factory=list)
     table: ComparisonTable | None = None
     synonyms: dict[str, list[str]] = field(default_factory=dict)
     thresholds: Thresholds | None = None
@@ -266,7 +269,7 @@ class _Checker:
         if fields is None:
             return
         self.known_fields(root, FILE_FIELDS, "a knowledge file")
-        needed = ("entries", "table", "synonyms", "matcher")
+        needed = ("entries", "table", "synonyms", "matcher", "out_of_scope")
         if not any(key in root.key_locations for key in needed) and not any(
             root.spans(line) for line in self.blanked
         ):
@@ -284,6 +287,35 @@ class _Checker:
         table = fields.get("table")
         if table is not None:
             self.table(table, document, base)
+        declared = fields.get("out_of_scope")
+        if declared is not None:
+            if declared.value is None or (declared.is_list and not declared.value):
+                self.problem(declared.location, "'out_of_scope' is empty")
+            elif not declared.is_list:
+                self.problem(declared.location,
+                             f"'out_of_scope' must be a list of topics, not {_kind(declared)}")
+            else:
+                for node in declared.value:
+                    self.out_of_scope(node)
+
+    def out_of_scope(self, node: Node) -> None:
+        """A topic the knowledge base deliberately does not answer: a `topic` and the generic
+        `questions` (at least one) that ask it, optionally `keywords`."""
+        fields = self.mapping(node, "an out-of-scope topic")
+        if fields is None:
+            return
+        self.known_fields(node, OUT_OF_SCOPE_FIELDS, "an out-of-scope topic")
+        topic = self.text(fields, "topic", node, required=True, limit=MAX_TITLE)
+        if "questions" not in fields:
+            self.missing(node, "questions")
+        questions, _ = self.text_list(fields, "questions", required=True)
+        keywords, _ = self.text_list(fields, "keywords")
+        if topic is None or not questions:
+            return
+        self.out.out_of_scope.append(OutOfScope(
+            topic=topic, questions=tuple(questions), keywords=tuple(keywords),
+            location=node.location,
+        ))
 
     def file_thresholds(self, parsed: ParsedFile) -> None:
         """The folder-wide `matcher` thresholds: read before any entry, whatever the file order."""
@@ -462,6 +494,7 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
         synonyms={term: tuple(dict.fromkeys(v)) for term, v in out.synonyms.items()},
         thresholds=out.thresholds or Thresholds(),
         files=tuple(parsed.path for parsed in files),
+        out_of_scope=tuple(out.out_of_scope),
     )
     return kb, []
 

@@ -106,7 +106,7 @@ def test_unknown_fields_with_a_hint_or_the_list(make_kb: MakeKb) -> None:
         (6, "unknown field 'colour' in an entry (allowed: id, title, answer, questions, "
             "keywords, related, group, source, reviewed, matcher)"),
         (7, "unknown field 'extra' in a knowledge file (allowed: document, matcher, synonyms, "
-            "entries, table)"),
+            "entries, table, out_of_scope)"),
     ]
 
 
