@@ -80,5 +80,5 @@ _WRITTEN_ALIKE = frozenset({
     "is gpt-4o open source?", "transparency?", "local deployment?", "accountability?",
     "what's the middle ground between open and closed", "privacy?",
     "will open and closed models coexist", "customizability?",
-    "what are some open weight models",  # in the first knowledge base, before blind4
+    "what are some open weight models", "cost?",  # in the first knowledge base, before blind4
 })
