@@ -29,7 +29,7 @@ How a question is scored (see match_index for the precomputed side):
    close to it and between them cover the question ("grind or steep") — otherwise `none`.
 6. Out-of-scope topics the knowledge base declares (`kb.out_of_scope`: "what does a provider
    charge per million tokens") are scored like items. When one of them beats the best item by
-   that item's `margin`, the verdict is `none`: a near miss that shares the knowledge base's
+   half that item's `margin`, the verdict is `none`: a near miss that shares the knowledge base's
    words but asks what it does not cover is declined. They are never candidates of a `Match`
    (nor answers, suggestions or autocomplete choices); `explain` lists them as
    `out-of-scope:<n>` so a curator sees why a question was declined.
@@ -104,8 +104,9 @@ OPPOSED = 0.85
 BASIS = 4.0
 SPREAD = 0.2
 # An out-of-scope topic scoring above the best item by this many of its `margin`s declines
-# the question (see `_verdict`).
-OUTSCORED = 1.0
+# the question (see `_verdict`): half a margin, since a topic that plainly scores higher
+# ("windows or linux" over an item's "linux vs windows" analogy) is what the question asks.
+OUTSCORED = 0.5
 
 
 @dataclass(frozen=True, slots=True)
