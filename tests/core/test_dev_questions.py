@@ -48,10 +48,12 @@ def test_development_questions_meet_the_quality_targets(matcher: Matcher) -> Non
     # Long chat questions with context and asides (first score 35.0/13.3/100%, 75.0/73.3/90%
     # once coverage stopped counting every aside in full).
     ("long-questions.yaml", 0.70, 0.70, 0.80),
-    # The independent check: written by someone who never saw the knowledge base or the
-    # matcher, and never opened by those who tuned them (80.0/85.0/80.0% when written,
-    # 90.0/90.0/95.0% now). Keep it unread when tuning, or it stops measuring anything.
-    ("blind4-questions.yaml", 0.85, 0.85, 0.90),
+    # Written by someone who never saw the knowledge base or the matcher (80.0/85.0/80.0%
+    # when written, 90.0/90.0/95.0% before anyone tuned on it; 91.2/90.0/100% now).
+    ("blind4-questions.yaml", 0.87, 0.87, 0.90),
+    # The independent check now: written the same way, never opened by those who tune
+    # (88.3/88.9/93.3% when written). Keep it unread when tuning, or it stops measuring.
+    ("blind5-questions.yaml", 0.85, 0.85, 0.90),
 ])
 def test_held_out_questions_do_not_regress(matcher: Matcher, name: str, overall: float,
                                            top3: float, declined: float) -> None:
@@ -66,7 +68,7 @@ def test_evaluation_questions_are_not_copied_into_the_knowledge_base(matcher: Ma
     phrasings = {p.plain for item in matcher.index.items for p in item.phrases}
     for name in ("dev-questions.yaml", "heldout-questions.yaml", "heldout2-questions.yaml",
                  "blind-questions.yaml", "blind2-questions.yaml", "blind3-questions.yaml",
-                 "long-questions.yaml", "blind4-questions.yaml"):
+                 "long-questions.yaml", "blind4-questions.yaml", "blind5-questions.yaml"):
         for question in load_questions(FIXTURES / name):
             if question.text in _WRITTEN_ALIKE:
                 continue
@@ -81,4 +83,5 @@ _WRITTEN_ALIKE = frozenset({
     "what's the middle ground between open and closed", "privacy?",
     "will open and closed models coexist", "customizability?",
     "what are some open weight models", "cost?",  # in the first knowledge base, before blind4
+    "open vs closed ai",  # a KB phrasing before blind5 existed; its writer never read the KB
 })
