@@ -7,6 +7,11 @@ import textwrap
 from bot.core.models import Reply, TableView
 
 GAP = "  "
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut text to `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 MIN_CELL_WIDTH = 12
 
 

@@ -15,12 +15,12 @@ from bot.core.curation import titles_of
 from bot.core.gaps import GapGroup
 from bot.core.library import Library
 from bot.core.models import KnowledgeBase, Reply, ReplyKind
+from bot.core.text import truncate
 from bot.discord_app.embeds import (
     CONTENT_LIMIT,
     DESCRIPTION_CHUNK,
     NO_MENTIONS,
     plain_text,
-    truncate,
 )
 from bot.discord_app.views import OwnedView
 from bot.knowledge_edit import AppendResult, append_question, find_item_file

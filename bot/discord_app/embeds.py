@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import discord
 
 from bot.core.models import Reply, ReplyKind, TableView
+from bot.core.text import truncate
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -35,11 +36,6 @@ COLOURS = {
 }
 
 NO_MENTIONS = discord.AllowedMentions.none()
-
-
-def truncate(text: str, limit: int) -> str:
-    """Cut text to `limit` characters, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def split_text(text: str, limit: int = DESCRIPTION_CHUNK) -> list[str]:

@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable, Sequence
 import discord
 
 from bot.core.models import Choice, Reply
-from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages, truncate
+from bot.core.text import truncate
+from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
 from bot.discord_app.notice import tell
 from bot.discord_app.votes import add_vote_buttons
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.core.gaps import GapGroup
+from bot.core.text import truncate
 from bot.store.records import Stats
 
 MAX_CHARS = 4000  # a Discord embed description holds 4096
@@ -78,8 +79,7 @@ def _title(item_id: str, titles: Mapping[str, str]) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return truncate(" ".join(text.split()), limit)
 
 
 def _capped(lines: list[str], most: int) -> list[str]:

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.models import Choice, Reply, ReplyKind, TableView
+from bot.core.text import truncate
 from bot.discord_app.embeds import (
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,
@@ -20,7 +21,6 @@ from bot.discord_app.embeds import (
     embed_size,
     split_text,
     table_fields,
-    truncate,
 )
 
 

@@ -14,7 +14,8 @@ from discord.ext import commands
 
 from bot.core.models import Match, Reply
 from bot.core.render import render_item, render_match
-from bot.discord_app.embeds import CHOICE_NAME_LIMIT, NO_MENTIONS, truncate
+from bot.core.text import truncate
+from bot.discord_app.embeds import CHOICE_NAME_LIMIT, NO_MENTIONS
 from bot.discord_app.respond import reply_to, respond
 from bot.discord_app.views import PickHook
 

@@ -26,13 +26,13 @@ from bot.core.render import (
     render_topics,
     render_unknown_topic,
 )
+from bot.core.text import truncate
 from bot.discord_app.embeds import (
     CHOICE_NAME_LIMIT,
     COLOURS,
     FOOTER_LIMIT,
     NO_MENTIONS,
     TITLE_LIMIT,
-    truncate,
 )
 from bot.discord_app.respond import respond
 from bot.discord_app.table_image import render_table_png
