@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.models import KnowledgeBase
+from bot.core.names import factor_names, name_key
 
 LIMIT = 25
 LABEL_LIMIT = 100
@@ -25,10 +26,6 @@ class _Name:
     item_id: str
 
 
-def _normal(text: str) -> str:
-    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
-
-
 def _label(title: str, item_id: str) -> str:
     label = f"{title} ({item_id})"
     if len(label) <= LABEL_LIMIT:
@@ -41,16 +38,14 @@ def factor_choices(kb: KnowledgeBase, typed: str, limit: int = LIMIT) -> list[tu
     if kb.table is None:
         return []
     labels = {row.id: row.factor[:LABEL_LIMIT] for row in kb.table.rows}
-    names = [_Name(_normal(name), row.id)
-             for row in kb.table.rows
-             for name in (row.factor, *row.aliases, row.id, row.id.removeprefix("factor-"))]
+    names = [_Name(name_key(name), row.id) for row in kb.table.rows for name in factor_names(row)]
     return _complete(labels, names, typed, limit)
 
 
 def topic_choices(kb: KnowledgeBase, typed: str, limit: int = LIMIT) -> list[tuple[str, str]]:
     """Entries, the table and its rows matching what was typed, by title or id: (label, id)."""
     labels = {item_id: _label(kb.title_of(item_id), item_id) for item_id in kb.ids}
-    names = [_Name(_normal(key), item_id)
+    names = [_Name(name_key(key), item_id)
              for item_id in kb.ids for key in (kb.title_of(item_id), item_id)]
     return _complete(labels, names, typed, limit)
 
@@ -58,7 +53,7 @@ def topic_choices(kb: KnowledgeBase, typed: str, limit: int = LIMIT) -> list[tup
 def _complete(labels: dict[str, str], names: list[_Name], typed: str,
               limit: int) -> list[tuple[str, str]]:
     limit = max(0, min(limit, LIMIT))
-    wanted = _normal(typed[:LABEL_LIMIT])
+    wanted = name_key(typed[:LABEL_LIMIT])
     if not wanted:
         return [(label, item_id) for item_id, label in labels.items()][:limit]
     scores: dict[str, float] = {}

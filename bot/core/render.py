@@ -20,6 +20,7 @@ from bot.core.models import (
     TableView,
     Verdict,
 )
+from bot.core.names import factor_names, name_key
 
 FACTOR_HEADER = "Factor"
 NONE_TOPICS_SHOWN = 4
@@ -147,10 +148,9 @@ def find_factor(kb: KnowledgeBase, text: str) -> TableRow | None:
     """A table row by id, factor name or alias (case-insensitive), for `/compare factor:`."""
     if kb.table is None:
         return None
-    wanted = " ".join(text.lower().replace("-", " ").split())
+    wanted = name_key(text)
     for row in kb.table.rows:
-        names = (row.id, row.id.removeprefix("factor-"), row.factor, *row.aliases)
-        if any(" ".join(name.lower().replace("-", " ").split()) == wanted for name in names):
+        if any(name_key(name) == wanted for name in factor_names(row)):
             return row
     return None
 
