@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         sets.append(name)
         for question in load_questions(path):
-            cases.append(Case(name, question, matcher._score(question.text)))
+            cases.append(Case(name, question, matcher._score(question.text, thorough=True)))
 
     table = {limits: measure(matcher, cases, limits) for limits in grid()}
     shipped = kb.thresholds

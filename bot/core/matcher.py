@@ -67,6 +67,7 @@ from bot.core.match_index import (
 )
 from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
 from bot.core.normalize import (
+    ASKING_WORDS,
     COMMON_WORDS,
     MAX_QUESTION_CHARS,
     STOP_WORDS,
@@ -250,6 +251,7 @@ class Matcher:
             everyday = False
             if used in WEAK_WORDS:
                 weight *= WEAK
+                everyday = used in ASKING_WORDS
             elif used in COMMON_WORDS or typed in COMMON_WORDS:
                 weight *= COMMON
                 everyday = True
@@ -325,13 +327,19 @@ class Matcher:
 
     # -- scoring --------------------------------------------------------------------
 
-    def _score(self, question: str) -> list[Scored]:
+    def _score(self, question: str, thorough: bool = False) -> list[Scored]:
         """Items by confidence, best first; the best carries the score of an out-of-scope
-        topic that matches the question better (`outscored`, for `_verdict`)."""
+        topic that matches the question better (`outscored`, for `_verdict`).
+
+        Out-of-scope topics are scored only when the verdict could be other than `none`
+        at the best item's thresholds, unless `thorough` (calibration tries other ones)."""
         query = self._query(question)
         scored = self._rank(query)
         if scored and self.index.outside:
             top = scored[0]
+            limits = self._limits.get(top.item.id, self.kb.thresholds)
+            if not thorough and top.score < limits.suggest * JOINT_SHARE:
+                return scored  # `none` whatever scores above it
             above = self._outside(query, top.score)
             if above:
                 scored[0] = dataclasses.replace(top, outscored=max(s.score for s in above))

@@ -79,6 +79,8 @@ lol lmao haha hahaha ngl tbh imo imho idk btw bruh fyi omg tho wait hmm hm um uh
 
 # Words kept as tokens but worth little: they say what kind of answer is wanted.
 WEAK_WORDS: frozenset[str] = frozenset({"who", "why", "which", "model", "ai", "llm"})
+# Of those, the interrogatives: they never make an item topical on their own ("who made you").
+ASKING_WORDS: frozenset[str] = frozenset({"who", "why", "which"})
 
 # Everyday words that rarely name a topic ("good idea", "whose job", "a plus"): they count,
 # but far less than their IDF says, whether or not the knowledge base happens to use them.
