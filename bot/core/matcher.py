@@ -153,6 +153,30 @@ class Scored:
     outscored: float = 0.0  # on the best item: the score of an out-of-scope topic above it
 
 
+@dataclass(frozen=True, slots=True)
+class _Digest:
+    """What `_fit` needs of a phrasing, as sets and sums (made on its first comparison)."""
+
+    stems: frozenset[str]
+    stem_weight: dict[str, float]  # each stem's weight, summed over its positions
+    concepts: tuple[tuple[int, tuple[str, ...], float], ...]  # (position, concepts, weight)
+    pairs: dict[str, int]  # adjacent stems and how often the phrasing has them
+
+    @classmethod
+    def of(cls, phrase: Phrase) -> _Digest:
+        stem_weight: dict[str, float] = {}
+        for word_stem, weight in zip(phrase.stems, phrase.weights, strict=True):
+            stem_weight[word_stem] = stem_weight.get(word_stem, 0.0) + weight
+        pairs: dict[str, int] = {}
+        for pair in phrase.pairs:
+            pairs[pair] = pairs.get(pair, 0) + 1
+        at: dict[int, list[str]] = {}
+        for i, concept in phrase.concepts:
+            at.setdefault(i, []).append(concept)
+        return cls(frozenset(stem_weight), stem_weight,
+                   tuple((i, tuple(c), phrase.weights[i]) for i, c in at.items()), pairs)
+
+
 class Matcher:
     """Matches chat questions against one knowledge base; build once, query many times."""
 
@@ -163,6 +187,7 @@ class Matcher:
         self._completer = Completer(index)
         self._limits = _thresholds(kb)
         self._own = _own_thresholds(kb)
+        self._digests: dict[int, _Digest] = {}  # by id(phrase), filled on first comparison
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> Matcher:
@@ -446,8 +471,7 @@ class Matcher:
         """`_coverage` word by word: each word's covered share of the question."""
         return tuple(word.weight * Matcher._strength(word, best) / total for word in query.words)
 
-    @staticmethod
-    def _fit(query: Query, item: Item) -> tuple[float, Phrase | None]:
+    def _fit(self, query: Query, item: Item) -> tuple[float, Phrase | None]:
         """How closely the question matches the item's nearest phrasing, in [0, 1].
 
         Per phrasing that shares a word or synonym with the question: the F1 of the share of
@@ -483,38 +507,43 @@ class Matcher:
         else:
             sharing = sorted(shared)
         phrases = item.phrases
+        digests = self._digests
         for number in sharing:
             phrase = phrases[number]
             if phrase.total <= 0:
                 continue
-            weights = phrase.weights
+            digest = digests.get(id(phrase))
+            if digest is None:
+                digest = digests[id(phrase)] = _Digest.of(phrase)
+            hits = digest.stems & features
             covered = 0.0
-            hit: dict[int, str] = {}
-            for i, word_stem in enumerate(phrase.stems):
-                if word_stem in features:
-                    covered += weights[i]
-                    hit[i] = word_stem
-            for i, concept in phrase.concepts:
-                if i not in hit and concept in features:
-                    covered += weights[i]
-                    hit[i] = concept
+            mask = 0
+            for found_stem in hits:
+                covered += digest.stem_weight[found_stem]
+                mask |= masks[found_stem]
+            if digest.concepts:
+                phrase_stems = phrase.stems
+                for i, concepts, weight in digest.concepts:
+                    if phrase_stems[i] in hits:
+                        continue
+                    for concept in concepts:
+                        if concept in features:
+                            covered += weight
+                            mask |= masks[concept]
+                            break
             share = covered / phrase.total
             if share > 0:
-                mask = 0
-                for feature in hit.values():
-                    mask |= masks[feature]
                 asked = asked_by.get(mask)
                 if asked is None:
                     asked = asked_by[mask] = sum(w.weight for bit, w in enumerate(words)
                                                  if mask >> bit & 1)
                 pairs = 0.0
-                for pair in phrase.pairs:
-                    if pair in bigrams:
-                        covered += bigrams[pair]
-                        pairs += bigrams[pair]
+                if digest.pairs:
+                    for pair in bigrams.keys() & digest.pairs.keys():
+                        pairs += bigrams[pair] * digest.pairs[pair]
+                covered += pairs
                 # Words in the same order count again: a bonus, never a penalty.
-                extra = covered - share * phrase.total
-                share = covered / (phrase.total + extra)
+                share = covered / (phrase.total + pairs)
                 recall = min(1.0, (asked + pairs) / (total + pairs))
                 share = 2 * share * recall / (share + recall) if share + recall else 0.0
             elif best_fit > 0:
