@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.core.english import is_english
+from bot.core.english import is_english, is_everyday
 from bot.core.match_complete import Completer
 from bot.core.match_index import (
     ANSWER,
@@ -108,6 +108,10 @@ SPREAD = 0.2
 # the question (see `_verdict`): half a margin, since a topic that plainly scores higher
 # ("windows or linux" over an item's "linux vs windows" analogy) is what the question asks.
 OUTSCORED = 0.5
+# A word the knowledge base has never seen weighs like its rarest word, except an everyday
+# or familiar English word ("seem", "ago"): it says little about what is asked.
+UNSEEN_EVERYDAY = COMMON
+UNSEEN_FAMILIAR = 0.7
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +276,10 @@ class Matcher:
                 credit = tuple((f, max(SYNONYM, idf / weight)) for f, idf in known.items())
             else:
                 weight = index.unknown_idf * (NUMBER if any(c.isdigit() for c in used) else 1.0)
+                if is_everyday(used):
+                    weight *= UNSEEN_EVERYDAY
+                elif is_english(used):
+                    weight *= UNSEEN_FAMILIAR
                 credit = ()
             everyday = False
             if used in WEAK_WORDS:
