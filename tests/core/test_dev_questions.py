@@ -37,23 +37,24 @@ def test_development_questions_meet_the_quality_targets(matcher: Matcher) -> Non
 
 
 @pytest.mark.parametrize(("name", "overall", "top3", "declined"), [
-    ("heldout-questions.yaml", 0.95, 0.97, 0.95),
-    ("heldout2-questions.yaml", 0.83, 0.91, 0.80),
-    # Written blind (article and topic list only); floors a little under the achieved level
-    # (blind 93.4/96.2/93.3%, blind2 90.0/93.3/100%, blind3 first score 82.7/90.0/75.0%;
-    # raised when blind2 reached 100/100/100% and blind3 92.3/97.5/83.3%).
-    ("blind-questions.yaml", 0.90, 0.93, 0.90),
-    ("blind2-questions.yaml", 0.92, 0.95, 0.90),
-    ("blind3-questions.yaml", 0.88, 0.93, 0.75),
-    # Long chat questions with context and asides (first score 35.0/13.3/100%, 75.0/73.3/90%
-    # once coverage stopped counting every aside in full).
-    ("long-questions.yaml", 0.70, 0.70, 0.80),
-    # Written by someone who never saw the knowledge base or the matcher (80.0/85.0/80.0%
-    # when written, 90.0/90.0/95.0% before anyone tuned on it; 91.2/90.0/100% now).
-    ("blind4-questions.yaml", 0.87, 0.87, 0.90),
-    # The independent check now: written the same way, never opened by those who tune
-    # (88.3/88.9/93.3% when written). Keep it unread when tuning, or it stops measuring.
-    ("blind5-questions.yaml", 0.85, 0.85, 0.90),
+    # Floors a little under what each set scores now (overall / top-3 / declined); the history
+    # of each is in the commit log. Sets the matcher was tuned on score higher than unseen ones.
+    ("heldout-questions.yaml", 0.95, 0.97, 0.95),  # 100 / 100 / 100
+    ("heldout2-questions.yaml", 0.88, 0.88, 0.90),  # 93.3 / 91.7 / 100
+    # Written blind (article and topic list only), then tuned on.
+    ("blind-questions.yaml", 0.93, 0.95, 0.93),  # 97.8 / 98.1 / 100
+    ("blind2-questions.yaml", 0.92, 0.95, 0.90),  # 97.5 / 100 / 100
+    ("blind3-questions.yaml", 0.92, 0.95, 0.83),  # 98.1 / 100 / 91.7 (82.7 at first sight)
+    # Long chat questions with context and asides (35.0% overall at first sight).
+    ("long-questions.yaml", 0.85, 0.85, 0.80),  # 92.5 / 93.3 / 90.0
+    # Written by helpers who never saw the knowledge base or the matcher; the first figure is
+    # what each scored when written, before anyone tuned on it.
+    ("blind4-questions.yaml", 0.90, 0.90, 0.90),  # 80.0 then; 93.8 / 95.0 / 95.0 now
+    ("blind5-questions.yaml", 0.87, 0.90, 0.90),  # 88.3 then; 90.0 / 95.6 / 93.3 now
+    ("blind6-questions.yaml", 0.82, 0.78, 0.95),  # 62.5 then; 86.2 / 83.3 / 100 now
+    # The independent check now: never opened by those who tune (56.2% overall when written,
+    # 77.5 / 76.7 / 95.0 now). Keep it unread when tuning, or it stops measuring.
+    ("blind7-questions.yaml", 0.72, 0.70, 0.90),
 ])
 def test_held_out_questions_do_not_regress(matcher: Matcher, name: str, overall: float,
                                            top3: float, declined: float) -> None:
@@ -68,7 +69,8 @@ def test_evaluation_questions_are_not_copied_into_the_knowledge_base(matcher: Ma
     phrasings = {p.plain for item in matcher.index.items for p in item.phrases}
     for name in ("dev-questions.yaml", "heldout-questions.yaml", "heldout2-questions.yaml",
                  "blind-questions.yaml", "blind2-questions.yaml", "blind3-questions.yaml",
-                 "long-questions.yaml", "blind4-questions.yaml", "blind5-questions.yaml"):
+                 "long-questions.yaml", "blind4-questions.yaml", "blind5-questions.yaml",
+                 "blind6-questions.yaml", "blind7-questions.yaml"):
         for question in load_questions(FIXTURES / name):
             if question.text in _WRITTEN_ALIKE:
                 continue
@@ -84,4 +86,5 @@ _WRITTEN_ALIKE = frozenset({
     "will open and closed models coexist", "customizability?",
     "what are some open weight models", "cost?",  # in the first knowledge base, before blind4
     "open vs closed ai",  # a KB phrasing before blind5 existed; its writer never read the KB
+    "data privacy open vs closed",  # likewise, in the knowledge base before blind6 existed
 })
