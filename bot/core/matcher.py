@@ -87,7 +87,7 @@ JOINT_ITEMS = 3  # the two are among the best this many
 SYNONYM = 0.5
 COMMON = 0.35
 NUMBER = 0.5
-MAX_CANDIDATES = 5
+MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
 POOL = 60
 COMMON_SHARE = 0.08
 MAX_WORDS = 40
@@ -217,7 +217,7 @@ class Matcher:
         """The best candidates with what made them match; an out-of-scope topic among them
         has the id `out-of-scope:<n>` (never an item id: explanations only)."""
         query = self._query(question)
-        scored = self._rank(query) + self._outside(query, 0.0)
+        scored = self._rank(query, keep=max(1, limit)) + self._outside(query, 0.0)
         scored.sort(key=lambda s: -s.score)  # stable: items first among equals
         return tuple(Candidate(s.item.id, _unit(s.score), self._reasons(query, s))
                      for s in scored[: max(0, limit)])
@@ -367,15 +367,19 @@ class Matcher:
         topic that matches the question better (`outscored`, for `_verdict`).
 
         Out-of-scope topics are scored only when the verdict could be other than `none`
-        at the best item's thresholds, unless `thorough` (calibration tries other ones)."""
+        at the best item's thresholds, and only those that could decline the question, unless
+        `thorough` (calibration tries other thresholds)."""
         query = self._query(question)
         scored = self._rank(query)
         if scored and self.index.outside:
             top = scored[0]
-            limits = self._limits.get(top.item.id, self.kb.thresholds)
-            if not thorough and top.score < limits.suggest * JOINT_SHARE:
-                return scored  # `none` whatever scores above it
-            above = self._outside(query, top.score)
+            floor = top.score
+            if not thorough:
+                limits = self._limits.get(top.item.id, self.kb.thresholds)
+                if top.score < limits.suggest * JOINT_SHARE:
+                    return scored  # `none` whatever scores above it
+                floor += OUTSCORED * limits.margin - 1e-9  # what `_verdict` asks of one
+            above = self._outside(query, floor)
             if above:
                 scored[0] = dataclasses.replace(top, outscored=max(s.score for s in above))
         return scored
@@ -399,37 +403,54 @@ class Matcher:
         out.sort(key=lambda s: -s.score)
         return out
 
-    def _rank(self, query: Query, pool: int = POOL, keep: int = MAX_CANDIDATES + 1
-              ) -> list[Scored]:
-        """Items by confidence, best first; only the top `keep` are guaranteed exact."""
+    def _rank(self, query: Query, pool: int = POOL, keep: int = MAX_CANDIDATES) -> list[Scored]:
+        """Items by confidence, best first. The top `keep` are exact, and so is the best item
+        not linked to the first (the runner-up `_verdict` weighs the lead against)."""
         if not query.words:
             return []
         total = query.basis
         if total <= 0:
             return []
         item = self.index.item
+        titled = self.index.titled
         covered = [(self._coverage(query, self.index.drafts[i].best, total), i)
                    for i in self._candidates(query, pool)]
         covered = [c for c in covered if c[0] > 0]
         covered.sort(key=lambda c: (-c[0], c[1]))
-        scored: list[Scored] = []
-        floor = 0.0
         sides = _sides(query, self.index.opposed)
-        for coverage, i in covered:
-            # confidence <= coverage, so nothing further down can enter the top `keep`.
-            if len(scored) >= keep and coverage < floor:
-                break
+
+        def scored_item(coverage: float, i: int) -> Scored:
             found = item(i)
             fit, phrase = self._fit(query, found)
             score = coverage * (BASE + (1 - BASE) * fit)
             if not _topical(query, found.best):
                 score *= EVERYDAY
-            if sides and _takes_the_other_side(sides, self.index.titled[i]):
+            if sides and _takes_the_other_side(sides, titled[i]):
                 score *= OPPOSED
-            scored.append(Scored(found, score, coverage, fit, phrase))
+            return Scored(found, score, coverage, fit, phrase)
+
+        scored: list[Scored] = []
+        floor = 0.0
+        for coverage, i in covered:
+            # confidence <= coverage, so nothing further down can enter the top `keep`.
+            if len(scored) >= keep and coverage < floor:
+                break
+            scored.append(scored_item(coverage, i))
             if len(scored) >= keep:
                 floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
-        scored.sort(key=lambda s: (-s.score, self.index.position[s.item.id]))
+        order = self.index.position
+        scored.sort(key=lambda s: (-s.score, order[s.item.id]))
+        if scored and all(_linked(scored[0].item, s.item) for s in scored[1:]):
+            # Every exact item is linked to the best: go on down for the best unlinked one.
+            top, rival = scored[0].item, 0.0
+            for coverage, i in covered[len(scored):]:
+                if coverage < rival:
+                    break
+                if not _linked(top, item(i)):
+                    found = scored_item(coverage, i)
+                    scored.append(found)
+                    rival = max(rival, found.score)
+            scored.sort(key=lambda s: (-s.score, order[s.item.id]))
         for n, s in enumerate(scored[:JOINT_ITEMS]):  # what `_joint` needs
             scored[n] = Scored(s.item, s.score, s.coverage, s.fit, s.phrase,
                                self._parts(query, s.item.best, total))
