@@ -163,7 +163,8 @@ class _Digest:
 
     stems: frozenset[str]
     stem_weight: dict[str, float]  # each stem's weight, summed over its positions
-    concepts: tuple[tuple[int, tuple[str, ...], float], ...]  # (position, concepts, weight)
+    concepts: dict[str, tuple[int, ...]]  # concept → the positions it marks
+    concepts_at: dict[int, tuple[str, ...]]  # position → its concepts, in order
     pairs: dict[str, int]  # adjacent stems and how often the phrasing has them
 
     @classmethod
@@ -174,11 +175,14 @@ class _Digest:
         pairs: dict[str, int] = {}
         for pair in phrase.pairs:
             pairs[pair] = pairs.get(pair, 0) + 1
+        concepts: dict[str, list[int]] = {}
         at: dict[int, list[str]] = {}
         for i, concept in phrase.concepts:
+            concepts.setdefault(concept, []).append(i)
             at.setdefault(i, []).append(concept)
         return cls(frozenset(stem_weight), stem_weight,
-                   tuple((i, tuple(c), phrase.weights[i]) for i, c in at.items()), pairs)
+                   {c: tuple(i) for c, i in concepts.items()},
+                   {i: tuple(c) for i, c in at.items()}, pairs)
 
 
 class Matcher:
@@ -553,15 +557,18 @@ class Matcher:
                 covered += digest.stem_weight[found_stem]
                 mask |= masks[found_stem]
             if digest.concepts:
-                phrase_stems = phrase.stems
-                for i, concepts, weight in digest.concepts:
-                    if phrase_stems[i] in hits:
-                        continue
-                    for concept in concepts:
-                        if concept in features:
-                            covered += weight
-                            mask |= masks[concept]
-                            break
+                asked_concepts = digest.concepts.keys() & features
+                if asked_concepts:
+                    phrase_stems = phrase.stems
+                    at = digest.concepts_at
+                    for i in sorted({i for c in asked_concepts for i in digest.concepts[c]}):
+                        if phrase_stems[i] in hits:
+                            continue
+                        for concept in at[i]:  # the first asked concept of the position
+                            if concept in features:
+                                covered += phrase.weights[i]
+                                mask |= masks[concept]
+                                break
             share = covered / phrase.total
             if share > 0:
                 asked = asked_by.get(mask)
