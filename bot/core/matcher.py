@@ -44,7 +44,6 @@ import dataclasses
 import gc
 import heapq
 import itertools
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -184,7 +183,7 @@ class _Digest:
             concepts.setdefault(concept, []).append(i)
             at.setdefault(i, []).append(concept)
         return cls(frozenset(stem_weight), stem_weight,
-                   {c: tuple(i) for c, i in concepts.items()},
+                   {c: tuple(sorted(set(i))) for c, i in concepts.items()},
                    {i: tuple(c) for i, c in at.items()}, pairs)
 
 
@@ -199,11 +198,13 @@ class Matcher:
         self._limits = _thresholds(kb)
         self._own = _own_thresholds(kb)
         self._digests: dict[int, _Digest] = {}  # by id(phrase)
+        self._bits: dict[int, dict[str, int]] = {}  # by id(item): feature → its phrasings
         if sum(len(draft.phrases) for draft in index.drafts) <= EAGER_DIGESTS:
             # Else each is made on its phrasing's first comparison.
+            every = (*index.items, *index.outside)
             self._digests = {id(phrase): _Digest.of(phrase)
-                             for item in (*index.items, *index.outside)
-                             for phrase in item.phrases}
+                             for item in every for phrase in item.phrases}
+            self._bits = {id(item): _bits_of(item) for item in every}
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> Matcher:
@@ -514,6 +515,54 @@ class Matcher:
         """`_coverage` word by word: each word's covered share of the question."""
         return tuple(word.weight * Matcher._strength(word, best) / total for word in query.words)
 
+    def _sharing(self, query: Query, item: Item) -> list[int]:
+        """The item's phrasings worth comparing in full, in order: those sharing the most
+        question weight, at most PHRASINGS, the earlier phrasing first among equals.
+
+        Phrasings that share only near-weightless words ("open", "model") cannot fit well, so
+        only `telling` features count. Phrasings are grouped by the weight they share, each
+        group a bit set (bit n: phrasing n), so a word common to every phrasing costs a few
+        integer operations, not one per phrasing."""
+        bits = self._bits.get(id(item))
+        if bits is None:
+            bits = self._bits[id(item)] = _bits_of(item)
+        telling = query.telling or query.features
+        groups: dict[float, int] = {}  # shared weight → the phrasings sharing exactly that
+        seen = 0
+        for word in query.words:
+            has = 0
+            for feature in word.features:
+                if feature in telling:
+                    has |= bits.get(feature, 0)
+            if not has:
+                continue
+            weight = word.weight
+            regrouped: dict[float, int] = {}
+            for shared, group in groups.items():
+                inside = group & has
+                if inside:
+                    more = shared + weight
+                    regrouped[more] = regrouped.get(more, 0) | inside
+                outside = group & ~has
+                if outside:
+                    regrouped[shared] = regrouped.get(shared, 0) | outside
+            fresh = has & ~seen
+            if fresh:
+                regrouped[weight] = regrouped.get(weight, 0) | fresh
+            seen |= has
+            groups = regrouped
+        sharing: list[int] = []
+        for shared in sorted(groups, reverse=True):
+            group = groups[shared]
+            while group and len(sharing) < PHRASINGS:
+                low = group & -group
+                sharing.append(low.bit_length() - 1)
+                group ^= low
+            if len(sharing) >= PHRASINGS:
+                break
+        sharing.sort()
+        return sharing
+
     def _fit(self, query: Query, item: Item) -> tuple[float, Phrase | None]:
         """How closely the question matches the item's nearest phrasing, in [0, 1].
 
@@ -529,26 +578,7 @@ class Matcher:
         asked_by = query.asked
         words = query.words
         best_fit, best_phrase = 0.0, None
-        by_feature = item.by_feature
-        # Phrasings that share only near-weightless words ("open", "model") cannot fit well;
-        # of the others, only the PHRASINGS that share the most question weight are compared.
-        shared: dict[int, float] = {}
-        get = shared.get
-        telling = query.telling or features
-        for word in words:
-            found = [by_feature[f] for f in word.features if f in telling and f in by_feature]
-            if not found:
-                continue
-            numbers: Iterable[int] = found[0] if len(found) == 1 else set().union(*found)
-            weight = word.weight
-            for number in numbers:
-                shared[number] = get(number, 0.0) + weight
-        if len(shared) > PHRASINGS:
-            # The heaviest sharers, the earlier phrasing first among equals.
-            sharing = sorted(sorted(shared), key=shared.__getitem__, reverse=True)[:PHRASINGS]
-            sharing.sort()
-        else:
-            sharing = sorted(shared)
+        sharing = self._sharing(query, item)
         phrases = item.phrases
         digests = self._digests
         for number in sharing:
@@ -569,7 +599,10 @@ class Matcher:
                 if asked_concepts:
                     phrase_stems = phrase.stems
                     at = digest.concepts_at
-                    for i in sorted({i for c in asked_concepts for i in digest.concepts[c]}):
+                    positions = (digest.concepts[next(iter(asked_concepts))]
+                                 if len(asked_concepts) == 1 else
+                                 sorted({i for c in asked_concepts for i in digest.concepts[c]}))
+                    for i in positions:
                         if phrase_stems[i] in hits:
                             continue
                         for concept in at[i]:  # the first asked concept of the position
@@ -666,6 +699,17 @@ class Matcher:
 
 _FIELD_NAMES = {PHRASE: "phrasing/title/keyword", ROW_CONTEXT: "the table's title/keywords",
                 CELL: "table cells", ANSWER: "answer text", CONTEXT: "the table's factors"}
+
+
+def _bits_of(item: Item) -> dict[str, int]:
+    """Each feature's phrasings as a bit set (bit n: phrasing n)."""
+    out: dict[str, int] = {}
+    for feature, numbers in item.by_feature.items():
+        mask = 0
+        for number in numbers:
+            mask |= 1 << number
+        out[feature] = mask
+    return out
 
 
 def _compared(features: list[set[str]], stems: list[str],
