@@ -107,9 +107,9 @@ OPPOSED = 0.85
 BASIS = 4.0
 SPREAD = 0.2
 # An out-of-scope topic scoring above the best item by this many of its `margin`s declines
-# the question (see `_verdict`): half a margin, since a topic that plainly scores higher
-# ("windows or linux" over an item's "linux vs windows" analogy) is what the question asks.
-OUTSCORED = 0.5
+# the question (see `_verdict`): a quarter of a margin, since a topic that scores higher
+# ("when was gemma released" over the open-weight models) is what the question asks.
+OUTSCORED = 0.25
 # A word the knowledge base has never seen weighs like its rarest word, except an everyday
 # or familiar English word ("seem", "ago"): it says little about what is asked.
 UNSEEN_EVERYDAY = COMMON

@@ -75,6 +75,7 @@ hiya yo heya howdy thanks thank cheers pls please bot faqbot everyone everybody 
 yall people question questions quick again still already much many whether via etc eg ie
 without within able
 lol lmao haha hahaha ngl tbh imo imho idk btw bruh fyi omg tho wait hmm hm um uh
+nah yeah yea yep nope honestly genuinely seriously literally trolling lowkey kinda sorta
 """)
 
 # Words kept as tokens but worth little: they say what kind of answer is wanted.
