@@ -116,6 +116,8 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("ly", "", 4), ("ents", "", 5), ("ent", "", 5), ("es", "", 4), ("s", "", 3), ("e", "", 3),
 )
 _KEEP_S = ("ss", "us", "is", "os", "ias")
+# Words whose stem would name something else ("marketing" is not the "market").
+_UNSTEMMED = frozenset({"marketing"})
 _BY_LAST: dict[str, list[tuple[str, str, int]]] = {}
 for _rule in _SUFFIXES:
     _BY_LAST.setdefault(_rule[0][-1], []).append(_rule)
@@ -171,7 +173,7 @@ def _respelled(words: list[str]) -> list[str]:
 @lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A conservative stem: plurals and common derivational suffixes stripped."""
-    if len(word) <= 3 or not word.isalpha():
+    if len(word) <= 3 or not word.isalpha() or word in _UNSTEMMED:
         return word
     for suffix, replacement, shortest in _BY_LAST.get(word[-1], ()):
         if word.endswith(suffix):
