@@ -78,7 +78,7 @@ from bot.core.normalize import (
 
 BASE = 0.45
 CORRECTED = 0.85
-WEAK = 0.3
+WEAK = 0.6
 TELLING = 0.2  # of the heaviest word's weight: words below it pick no phrasings
 JOINT_SHARE = 0.8  # of `suggest`: how close each of two items must come
 JOINT_COVERAGE = 0.9  # how much of the question the two must cover between them
