@@ -275,8 +275,8 @@ class Matcher:
                 parts = [word]
             kept.extend((word, part, False) for part in parts)
             keys.extend(stem(part) for part in parts)
-        if all(used.isdigit() for _, used, _ in kept):
-            return query  # numbers alone ("1", "2024") ask nothing the knowledge base answers
+        if all(used.isdigit() or used in ASKING_WORDS for _, used, _ in kept):
+            return query  # numbers or "who"/"why" alone ask nothing the knowledge base answers
         stems = [stem(used) for _, used, _ in kept]
         features = index.synonyms.features(keys)
         _compared(features, [s if not c else "" for s, (_, _, c) in zip(stems, kept, strict=True)],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.match_index import EAGER_ITEMS
-from bot.core.matcher import POOL, Matcher
+from bot.core.matcher import MAX_CANDIDATES, POOL, Matcher
 from bot.core.models import (
     ComparisonTable,
     Entry,
@@ -104,7 +104,7 @@ def test_candidates_are_ranked_and_bounded(matcher: Matcher) -> None:
     match = matcher.match("open models data")
     scores = [c.score for c in match.candidates]
     assert scores == sorted(scores, reverse=True)
-    assert len(match.candidates) <= 5
+    assert len(match.candidates) <= MAX_CANDIDATES
     assert all(0.0 <= s <= 1.0 for s in scores)
 
 
@@ -175,6 +175,13 @@ def test_small_talk_and_unrelated_questions_get_no_answer(matcher: Matcher, text
     assert matcher.match(text).verdict is Verdict.NONE
 
 
+@pytest.mark.parametrize("text", ["1", "2024?", "who", "why?", "who are you", "ok but why"])
+def test_numbers_or_interrogatives_alone_ask_nothing(matcher: Matcher, text: str) -> None:
+    match = matcher.match(text)
+    assert match.verdict is Verdict.NONE
+    assert match.candidates == ()
+
+
 def test_ambiguous_question_suggests(matcher: Matcher) -> None:
     # Both an entry and the cost row speak of frontier costs and pricing.
     kb = tiny_kb(thresholds=Thresholds(answer=0.5, suggest=0.1, margin=0.6))
@@ -225,6 +232,25 @@ def test_related_runner_up_is_not_ambiguity() -> None:
     match = Matcher.build(KnowledgeBase(entries=entries)).match("benefits of open models")
     assert match.verdict is Verdict.ANSWER
     assert match.answer_id == "a"
+
+
+def test_the_runner_up_is_found_past_items_linked_to_the_best() -> None:
+    # The best item's four related items fill the exactly ranked places; the unrelated item
+    # matches too little to rank among them, yet the margin is measured against it.
+    linked = tuple(Entry(id=f"linked-{n}", title=f"Benefits {n}", answer="x",
+                         questions=(f"open model benefits {word}",))
+                   for n, word in enumerate(("overview", "summary", "list", "recap")))
+    best = Entry(id="best", title="Open model benefits", answer="x",
+                 questions=("open model benefits",), related=tuple(e.id for e in linked))
+    rival = Entry(id="rival", title="Survey", answer="y", questions=("open model survey",))
+    limits = Thresholds(answer=0.3, suggest=0.2, margin=0.9)
+    match = Matcher.build(KnowledgeBase(entries=(best, *linked, rival), thresholds=limits)
+                          ).match("open model benefits")
+    assert match.candidates[0].id == "best"
+    assert "rival" not in [c.id for c in match.candidates]
+    assert match.verdict is Verdict.SUGGEST
+    alone = Matcher.build(KnowledgeBase(entries=(best, *linked), thresholds=limits))
+    assert alone.match("open model benefits").verdict is Verdict.ANSWER
 
 
 # -- the table -----------------------------------------------------------------------------
