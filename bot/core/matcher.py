@@ -3,13 +3,15 @@
 How a question is scored (see match_index for the precomputed side):
 
 1. The question is cleaned and split (`normalize`); stop words are dropped, a message made only
-   of greetings and stop words is small talk and gets no answer. Each remaining word that the
+   of greetings and stop words is small talk and gets no answer, and so does one made only of
+   numbers or interrogatives ("1", "who are you"). Each remaining word that the
    knowledge base does not know is corrected word by word against its vocabulary (a typo of a
    stop word is then dropped), or split into two known words ("selfhosting").
 2. Synonym groups declared in the knowledge base mark runs of words with a concept feature, so
    "self-hosting" can meet "local deployment" (symmetric; phrase-aware, see match_index).
 3. Each word weighs its IDF (words the knowledge base has never seen weigh like a rare word, so
-   a question mostly about something else scores low). *Coverage* is the share of that weight
+   a question mostly about something else scores low, unless they are everyday English: "seem"
+   or "ago" say little about what is asked). *Coverage* is the share of that weight
    an item explains, each word counting by the strength of the field it was found in. A long
    question is mostly context and filler ("our law firm can't send client docs to openai for
    obvious reasons, ..."): its weight counts in full only up to BASIS rare words' worth — more
@@ -19,7 +21,8 @@ How a question is scored (see match_index for the precomputed side):
 4. The closest phrasing of the item adds *fit*: the better of the IDF-weighted share of that
    phrasing the question covers, and a rapidfuzz token-sort similarity of the two. Only the
    few phrasings sharing the most question weight (`PHRASINGS`) are compared, and only items
-   whose coverage (an upper bound of their confidence) can still reach the top.
+   whose coverage (an upper bound of their confidence) can still reach the top few that the
+   verdict uses, plus the best item not linked to the first (the runner-up).
 5. confidence = coverage × (BASE + (1 − BASE) × fit), lowered (OPPOSED) for an item whose
    title takes the other side of a contrast the knowledge base draws again and again ("open
    vs closed") when the question names one side only. The verdict is `answer` when the best
@@ -29,8 +32,8 @@ How a question is scored (see match_index for the precomputed side):
    close to it and between them cover the question ("grind or steep") — otherwise `none`.
 6. Out-of-scope topics the knowledge base declares (`kb.out_of_scope`: "what does a provider
    charge per million tokens") are scored like items. When one of them beats the best item by
-   half that item's `margin`, the verdict is `none`: a near miss that shares the knowledge base's
-   words but asks what it does not cover is declined. They are never candidates of a `Match`
+   a quarter of that item's `margin`, the verdict is `none`: a near miss that shares the
+   knowledge base's words but asks what it does not cover is declined. They are never candidates of a `Match`
    (nor answers, suggestions or autocomplete choices); `explain` lists them as
    `out-of-scope:<n>` so a curator sees why a question was declined.
 
