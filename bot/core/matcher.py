@@ -33,9 +33,9 @@ How a question is scored (see match_index for the precomputed side):
 6. Out-of-scope topics the knowledge base declares (`kb.out_of_scope`: "what does a provider
    charge per million tokens") are scored like items. When one of them beats the best item by
    a quarter of that item's `margin`, the verdict is `none`: a near miss that shares the
-   knowledge base's words but asks what it does not cover is declined. They are never candidates of a `Match`
-   (nor answers, suggestions or autocomplete choices); `explain` lists them as
-   `out-of-scope:<n>` so a curator sees why a question was declined.
+   knowledge base's words but asks what it does not cover is declined. They are never
+   candidates of a `Match` (nor answers, suggestions or autocomplete choices); `explain` lists
+   them as `out-of-scope:<n>` so a curator sees why a question was declined.
 
 For large knowledge bases, candidates are first gathered from posting lists of the question's
 rarer features; only those are scored in full.
