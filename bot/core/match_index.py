@@ -127,7 +127,8 @@ class SynonymFinder:
 
     def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
         self.groups: list[SynonymGroup] = []
-        self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        # First key → (member, concept, whether the member is that one key), in group order.
+        self.by_first: dict[str, list[tuple[tuple[str, ...], str, bool]]] = defaultdict(list)
         for term, variants in synonyms.items():
             names = (term, *variants)
             members: list[tuple[str, ...]] = []
@@ -140,7 +141,7 @@ class SynonymFinder:
             concept = CONCEPT_PREFIX + term
             self.groups.append(SynonymGroup(concept, tuple(members), names))
             for member in members:
-                self.by_first[member[0]].append((member, concept))
+                self.by_first[member[0]].append((member, concept, len(member) == 1))
         self.names = {group.concept: group.names for group in self.groups}
         self.firsts = frozenset(self.by_first)
         # One-word members that are not their group's term: instances of a concept ("claude"
@@ -165,7 +166,10 @@ class SynonymFinder:
             options = by_first.get(first)
             if options is None:
                 continue
-            for member, concept in options:
+            for member, concept, single in options:
+                if single:  # the first key is the whole member
+                    spans.append((start, start + 1, concept))
+                    continue
                 end = _match_at(keys, start, member, size)
                 if end:
                     spans.append((start, end, concept))
