@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.core.models import OUT_OF_SCOPE_PREFIX, ComparisonTable, KnowledgeBase
@@ -117,6 +117,9 @@ def key_of(word: str) -> str:
     return STOP_MARK + word if word in STOP_WORDS else stem(word)
 
 
+FOUND_MAX = 100_000  # knowledge-base texts whose members a finder remembers
+
+
 class SynonymFinder:
     """Finds synonym-group members in a sequence of word keys (see `key_of`).
 
@@ -153,13 +156,36 @@ class SynonymFinder:
                 if len(member) == 1 and member != head and not member[0].startswith(STOP_MARK):
                     instances[member[0]].add(group.concept)
         self.instances = {k: frozenset(v) for k, v in instances.items()}
+        self._found: dict[tuple[str, ...], tuple[tuple[int, int, str], ...]] = {}
+
+    @classmethod
+    def of(cls, synonyms: Mapping[str, tuple[str, ...]]) -> SynonymFinder:
+        """The finder for these synonyms: the last one made for equal synonyms (so a reload
+        that left them alone finds again only in the phrasings that changed), or a new one."""
+        key = tuple((term, tuple(variants)) for term, variants in synonyms.items())
+        finder = _FINDERS.get(key)
+        if finder is None:
+            if len(_FINDERS) >= 4:
+                _FINDERS.clear()
+            finder = _FINDERS[key] = cls(dict(synonyms))
+        return finder
 
     def find(self, keys: list[str]) -> Found:
-        """(start, end, concept) for every member found, as positions among content words."""
+        """(start, end, concept) for every member found, as positions among content words;
+        remembered for the next build (knowledge-base text, not questions)."""
+        if self.firsts.isdisjoint(keys):
+            return []
+        key = tuple(keys)
+        known = self._found.get(key)
+        if known is None:
+            if len(self._found) >= FOUND_MAX:
+                self._found.clear()
+            known = self._found[key] = tuple(self._find(keys))
+        return list(known)
+
+    def _find(self, keys: list[str]) -> Found:
         found: Found = []
         by_first = self.by_first
-        if self.firsts.isdisjoint(keys):
-            return found
         size = len(keys)
         spans: list[tuple[int, int, str]] = []
         for start, first in enumerate(keys):
@@ -192,10 +218,14 @@ class SynonymFinder:
     def features(self, keys: list[str]) -> list[set[str]]:
         """For each content word of `keys`, its stem and the concepts of members covering it."""
         out = [{k} for k in keys if not k.startswith(STOP_MARK)]
-        for start, end, concept in self.find(keys):
+        found = [] if self.firsts.isdisjoint(keys) else self._find(keys)  # a question: not kept
+        for start, end, concept in found:
             for i in range(start, end):
                 out[i].add(concept)
         return out
+
+
+_FINDERS: dict[tuple[tuple[str, tuple[str, ...]], ...], SynonymFinder] = {}
 
 
 def _content(keys: tuple[str, ...]) -> bool:
@@ -220,7 +250,7 @@ class Index:
     """Items, IDF weights, postings and vocabulary, built once per knowledge base."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.synonyms = SynonymFinder(dict(kb.synonyms))
+        self.synonyms = SynonymFinder.of(kb.synonyms)
         # Every word seen and its key: its stem, or "~word" for a stop word.
         self.content: dict[str, str] = {w: STOP_MARK + w for w in STOP_WORDS}
         drafts: list[Draft] = []

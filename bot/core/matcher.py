@@ -93,9 +93,6 @@ MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
 POOL = 60
 COMMON_SHARE = 0.08
 MAX_WORDS = 40
-# Up to this many phrasings, their digests are made with the index (a few ms for the shipped
-# knowledge base); beyond, on first use, so a 10,000-entry index still builds in under 2 s.
-EAGER_DIGESTS = 20_000
 # Of an item's phrasings that share telling words with the question, only this many (those
 # sharing the most question weight) are compared in full.
 PHRASINGS = 6
@@ -200,14 +197,9 @@ class Matcher:
         self._completer = Completer(index)
         self._limits = _thresholds(kb)
         self._own = _own_thresholds(kb)
+        # Made on first use: a reload (every 100 ms under test) makes only those it needs.
         self._digests: dict[int, _Digest] = {}  # by id(phrase)
         self._bits: dict[int, dict[str, int]] = {}  # by id(item): feature → its phrasings
-        if sum(len(draft.phrases) for draft in index.drafts) <= EAGER_DIGESTS:
-            # Else each is made on its phrasing's first comparison.
-            every = (*index.items, *index.outside)
-            self._digests = {id(phrase): _Digest.of(phrase)
-                             for item in every for phrase in item.phrases}
-            self._bits = {id(item): _bits_of(item) for item in every}
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> Matcher:

@@ -144,11 +144,24 @@ def _words_of(text: str, pattern: re.Pattern[str] | None = None) -> list[str]:
     return (pattern or _WORD).findall(text)
 
 
+# Texts already split, so that a reload after an edit splits only what changed.
+_TOKENIZED: dict[str, tuple[str, ...]] = {}
+_TOKENIZED_MAX = 200_000
+
+
 def tokens_many(texts: list[str]) -> list[list[str]]:
-    """`tokens` of each text, in one pass over them all (to build an index quickly)."""
-    joined = "\n".join(text.replace("\n", " ") for text in texts)
-    words = _respelled(_words_of(joined, _WORD_OR_BREAK))
-    return [line.split() for line in " ".join(words).split("\n")]
+    """`tokens` of each text; those not split before in one pass over them all (to build an
+    index quickly)."""
+    known = _TOKENIZED
+    fresh = [text for text in dict.fromkeys(texts) if text not in known]
+    if fresh:
+        if len(known) + len(fresh) > _TOKENIZED_MAX:
+            known.clear()
+        joined = "\n".join(text.replace("\n", " ") for text in fresh)
+        words = _respelled(_words_of(joined, _WORD_OR_BREAK))
+        lines = " ".join(words).split("\n")
+        known.update(zip(fresh, (tuple(line.split()) for line in lines), strict=True))
+    return [list(known[text]) for text in texts]
 
 
 def tokens(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.normalize import clean, is_small_talk, stem, tokens
+from bot.core.normalize import clean, is_small_talk, stem, tokens, tokens_many
 
 
 @pytest.mark.parametrize(("raw", "cleaned"), [
@@ -80,3 +80,15 @@ def test_common_english_words_are_known_through_their_stems() -> None:
     assert is_everyday("the") and is_everyday("founded") and is_everyday("friends")
     assert is_english("reaction") and not is_everyday("reaction")
     assert not is_english("mdoels") and not is_english("llama") and not is_english("gpu")
+
+
+def test_tokens_many_equals_tokens_whether_split_before_or_not() -> None:
+    texts = ["Is LLaMA open-source?", "u can self-host it tbh", "", "Is LLaMA open-source?",
+             "line\nbreak inside"]
+    first = tokens_many(texts)
+    first[0].append("mutated")  # a caller's list is its own
+    assert tokens_many(texts) == [tokens(text) for text in texts]
+
+
+def test_marketing_is_not_the_market() -> None:
+    assert stem("marketing") != stem("market")

@@ -1,0 +1,31 @@
+"""The synonym finder: members found in word keys, and one finder per set of synonyms."""
+
+from __future__ import annotations
+
+from bot.core.match_index import SynonymFinder, key_of
+from bot.core.normalize import tokens
+
+
+def keys(text: str) -> list[str]:
+    return [key_of(word) for word in tokens(text)]
+
+
+def test_one_word_and_phrase_members_are_found_in_order() -> None:
+    finder = SynonymFinder({"on-premises": ("self-host", "run locally"), "cost": ("price",)})
+    found = finder.find(keys("can i run it locally and what is the price"))
+    concepts = [concept for _, _, concept in found]
+    assert concepts == ["≈on-premises", "≈cost"]
+    assert finder.find(keys("can i run it locally and what is the price")) == found
+
+
+def test_a_finder_is_shared_by_equal_synonyms_only() -> None:
+    one = SynonymFinder.of({"cost": ("price", "fees")})
+    assert SynonymFinder.of({"cost": ("price", "fees")}) is one
+    assert SynonymFinder.of({"cost": ("price",)}) is not one
+
+
+def test_a_remembered_result_is_a_fresh_list() -> None:
+    finder = SynonymFinder({"cost": ("price",)})
+    first = finder.find(keys("price"))
+    first.clear()
+    assert finder.find(keys("price")) != []
