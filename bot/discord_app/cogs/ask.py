@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -44,6 +45,7 @@ class AskCog(commands.Cog):
     def __init__(self, bot: AnyFaqBot) -> None:
         self.bot = bot
         self.answering = 0
+        self._slots = asyncio.Semaphore(BUSY_ANSWERS)
         self.find_answer_menu = app_commands.ContextMenu(name="Find answer",
                                                          callback=self.find_answer)
 
@@ -82,12 +84,15 @@ class AskCog(commands.Cog):
     @contextlib.asynccontextmanager
     async def _in_flight(self, interaction: discord.Interaction, *,
                          ephemeral: bool) -> AsyncIterator[None]:
-        """Counts answers in progress; when many are, defers first so none misses 3 s."""
+        """Counts answers in progress; when many are, defers first so none misses 3 s, then
+        waits for one of BUSY_ANSWERS slots: a burst of questions is acknowledged before the
+        answers it deferred compete for the CPU."""
         self.answering += 1
         try:
             if self.answering > BUSY_ANSWERS and not interaction.response.is_done():
                 await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-            yield
+            async with self._slots:
+                yield
         finally:
             self.answering -= 1
 
