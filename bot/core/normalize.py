@@ -149,19 +149,27 @@ _TOKENIZED: dict[str, tuple[str, ...]] = {}
 _TOKENIZED_MAX = 200_000
 
 
-def tokens_many(texts: list[str]) -> list[list[str]]:
+def forget_tokens() -> None:
+    """Forget the texts split so far (a benchmark timing a first build calls this)."""
+    _TOKENIZED.clear()
+
+
+def tokens_many(texts: list[str], remember: bool = True) -> list[list[str]]:
     """`tokens` of each text; those not split before in one pass over them all (to build an
-    index quickly)."""
+    index quickly), remembered for the next build if `remember`."""
     known = _TOKENIZED
     fresh = [text for text in dict.fromkeys(texts) if text not in known]
-    if fresh:
+    if not fresh:
+        return [list(known[text]) for text in texts]
+    joined = "\n".join(text.replace("\n", " ") for text in fresh)
+    words = _respelled(_words_of(joined, _WORD_OR_BREAK))
+    split = dict(zip(fresh, (line.split() for line in " ".join(words).split("\n")),
+                     strict=True))
+    if remember:
         if len(known) + len(fresh) > _TOKENIZED_MAX:
             known.clear()
-        joined = "\n".join(text.replace("\n", " ") for text in fresh)
-        words = _respelled(_words_of(joined, _WORD_OR_BREAK))
-        lines = " ".join(words).split("\n")
-        known.update(zip(fresh, (tuple(line.split()) for line in lines), strict=True))
-    return [list(known[text]) for text in texts]
+        known.update((text, tuple(words)) for text, words in split.items())
+    return [list(split[text]) if text in split else list(known[text]) for text in texts]
 
 
 def tokens(text: str) -> list[str]:
