@@ -18,9 +18,9 @@ How a question is scored (see match_index for the precomputed side):
    than nearly any short question has — and beyond that at SPREAD, so an item that explains
    what it asks is not drowned by the asides. A question whose subject the knowledge base does
    not know still leaves that subject unexplained, and scores low.
-4. The closest phrasing of the item adds *fit*: the better of the IDF-weighted share of that
-   phrasing the question covers, and a rapidfuzz token-sort similarity of the two. Only the
-   few phrasings sharing the most question weight (`PHRASINGS`) are compared, and only items
+4. The closest phrasing of the item adds *fit* (`match_fit`): the better of the IDF-weighted
+   share of that phrasing the question covers, and a rapidfuzz token-sort similarity of the
+   two. Only the few phrasings sharing the most question weight are compared, and only items
    whose coverage (an upper bound of their confidence) can still reach the top few that the
    verdict uses, plus the best item not linked to the first (the runner-up).
 5. confidence = coverage × (BASE + (1 − BASE) × fit), lowered (OPPOSED) for an item whose
@@ -47,13 +47,14 @@ import dataclasses
 import gc
 import heapq
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.english import is_english, is_everyday
 from bot.core.match_complete import Completer
+from bot.core.match_fit import PhraseFitter
 from bot.core.match_index import (
     ANSWER,
     BIGRAM,
@@ -67,6 +68,7 @@ from bot.core.match_index import (
     Item,
     Phrase,
 )
+from bot.core.match_query import Query, Word
 from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
 from bot.core.normalize import (
     ASKING_WORDS,
@@ -93,9 +95,6 @@ MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
 POOL = 60
 COMMON_SHARE = 0.08
 MAX_WORDS = 40
-# Of an item's phrasings that share telling words with the question, only this many (those
-# sharing the most question weight) are compared in full.
-PHRASINGS = 6
 # An item that matches only everyday words of the question ("what time is it" → "over time")
 # keeps this share of its confidence: nothing it matched names a topic.
 EVERYDAY = 0.5
@@ -117,38 +116,6 @@ UNSEEN_FAMILIAR = 0.7
 
 
 @dataclass(frozen=True, slots=True)
-class Word:
-    """One content word of the question, after correction."""
-
-    typed: str
-    used: str
-    stem: str
-    features: frozenset[str]
-    weight: float
-    corrected: bool
-    credit: tuple[tuple[str, float], ...] = ()  # (feature, share of the weight it earns)
-    everyday: bool = False  # a common word ("time", "good"): it names no topic
-
-
-@dataclass(slots=True)
-class Query:
-    text: str
-    words: list[Word] = field(default_factory=list)
-    features: set[str] = field(default_factory=set)
-    key: str = ""
-    small_talk: bool = False
-    bigrams: dict[str, float] = field(default_factory=dict)
-    telling: set[str] = field(default_factory=set)  # features of the words that weigh
-    masks: dict[str, int] = field(default_factory=dict)  # feature → bit set of its words
-    asked: dict[int, float] = field(default_factory=dict)  # bit set of words → their weight
-    basis: float = 0.0  # the weight coverage is a share of (`_basis`)
-
-    @property
-    def total(self) -> float:
-        return sum(w.weight for w in self.words)
-
-
-@dataclass(frozen=True, slots=True)
 class Scored:
     item: Item
     score: float
@@ -157,34 +124,6 @@ class Scored:
     phrase: Phrase | None
     parts: tuple[float, ...] = ()  # each question word's share of the question it covers
     outscored: float = 0.0  # on the best item: the score of an out-of-scope topic above it
-
-
-@dataclass(frozen=True, slots=True)
-class _Digest:
-    """What `_fit` needs of a phrasing, as sets and sums (made on its first comparison)."""
-
-    stems: frozenset[str]
-    stem_weight: dict[str, float]  # each stem's weight, summed over its positions
-    concepts: dict[str, tuple[int, ...]]  # concept → the positions it marks
-    concepts_at: dict[int, tuple[str, ...]]  # position → its concepts, in order
-    pairs: dict[str, int]  # adjacent stems and how often the phrasing has them
-
-    @classmethod
-    def of(cls, phrase: Phrase) -> _Digest:
-        stem_weight: dict[str, float] = {}
-        for word_stem, weight in zip(phrase.stems, phrase.weights, strict=True):
-            stem_weight[word_stem] = stem_weight.get(word_stem, 0.0) + weight
-        pairs: dict[str, int] = {}
-        for pair in phrase.pairs:
-            pairs[pair] = pairs.get(pair, 0) + 1
-        concepts: dict[str, list[int]] = {}
-        at: dict[int, list[str]] = {}
-        for i, concept in phrase.concepts:
-            concepts.setdefault(concept, []).append(i)
-            at.setdefault(i, []).append(concept)
-        return cls(frozenset(stem_weight), stem_weight,
-                   {c: tuple(sorted(set(i))) for c, i in concepts.items()},
-                   {i: tuple(c) for i, c in at.items()}, pairs)
 
 
 class Matcher:
@@ -197,9 +136,7 @@ class Matcher:
         self._completer = Completer(index)
         self._limits = _thresholds(kb)
         self._own = _own_thresholds(kb)
-        # Made on first use: a reload (every 100 ms under test) makes only those it needs.
-        self._digests: dict[int, _Digest] = {}  # by id(phrase)
-        self._bits: dict[int, dict[str, int]] = {}  # by id(item): feature → its phrasings
+        self._fitter = PhraseFitter()
 
     @classmethod
     def build(cls, kb: KnowledgeBase) -> Matcher:
@@ -402,7 +339,7 @@ class Matcher:
             coverage = self._coverage(query, found.best, total)
             if coverage <= floor:  # confidence <= coverage
                 continue
-            fit, phrase = self._fit(query, found)
+            fit, phrase = self._fitter.fit(query, found)
             score = coverage * (BASE + (1 - BASE) * fit)
             if not _topical(query, found.best):
                 score *= EVERYDAY
@@ -429,7 +366,7 @@ class Matcher:
 
         def scored_item(coverage: float, i: int) -> Scored:
             found = item(i)
-            fit, phrase = self._fit(query, found)
+            fit, phrase = self._fitter.fit(query, found)
             score = coverage * (BASE + (1 - BASE) * fit)
             if not _topical(query, found.best):
                 score *= EVERYDAY
@@ -517,124 +454,6 @@ class Matcher:
         """`_coverage` word by word: each word's covered share of the question."""
         return tuple(word.weight * Matcher._strength(word, best) / total for word in query.words)
 
-    def _sharing(self, query: Query, item: Item) -> list[int]:
-        """The item's phrasings worth comparing in full, in order: those sharing the most
-        question weight, at most PHRASINGS, the earlier phrasing first among equals.
-
-        Phrasings that share only near-weightless words ("open", "model") cannot fit well, so
-        only `telling` features count. Phrasings are grouped by the weight they share, each
-        group a bit set (bit n: phrasing n), so a word common to every phrasing costs a few
-        integer operations, not one per phrasing."""
-        bits = self._bits.get(id(item))
-        if bits is None:
-            bits = self._bits[id(item)] = _bits_of(item)
-        telling = query.telling or query.features
-        groups: dict[float, int] = {}  # shared weight → the phrasings sharing exactly that
-        seen = 0
-        for word in query.words:
-            has = 0
-            for feature in word.features:
-                if feature in telling:
-                    has |= bits.get(feature, 0)
-            if not has:
-                continue
-            weight = word.weight
-            regrouped: dict[float, int] = {}
-            for shared, group in groups.items():
-                inside = group & has
-                if inside:
-                    more = shared + weight
-                    regrouped[more] = regrouped.get(more, 0) | inside
-                outside = group & ~has
-                if outside:
-                    regrouped[shared] = regrouped.get(shared, 0) | outside
-            fresh = has & ~seen
-            if fresh:
-                regrouped[weight] = regrouped.get(weight, 0) | fresh
-            seen |= has
-            groups = regrouped
-        sharing: list[int] = []
-        for shared in sorted(groups, reverse=True):
-            group = groups[shared]
-            while group and len(sharing) < PHRASINGS:
-                low = group & -group
-                sharing.append(low.bit_length() - 1)
-                group ^= low
-            if len(sharing) >= PHRASINGS:
-                break
-        sharing.sort()
-        return sharing
-
-    def _fit(self, query: Query, item: Item) -> tuple[float, Phrase | None]:
-        """How closely the question matches the item's nearest phrasing, in [0, 1].
-
-        Per phrasing that shares a word or synonym with the question: the F1 of the share of
-        the phrasing the question covers and the share of the question (of its `basis`) the
-        phrasing covers (both IDF-weighted, adjacent pairs of words counting again), or the
-        rapidfuzz similarity of the sorted stems, whichever is higher.
-        """
-        features = query.features
-        total = query.basis
-        bigrams = query.bigrams
-        masks = query.masks
-        asked_by = query.asked
-        words = query.words
-        best_fit, best_phrase = 0.0, None
-        sharing = self._sharing(query, item)
-        phrases = item.phrases
-        digests = self._digests
-        for number in sharing:
-            phrase = phrases[number]
-            if phrase.total <= 0:
-                continue
-            digest = digests.get(id(phrase))
-            if digest is None:
-                digest = digests[id(phrase)] = _Digest.of(phrase)
-            hits = digest.stems & features
-            covered = 0.0
-            mask = 0
-            for found_stem in hits:
-                covered += digest.stem_weight[found_stem]
-                mask |= masks[found_stem]
-            if digest.concepts:
-                asked_concepts = digest.concepts.keys() & features
-                if asked_concepts:
-                    phrase_stems = phrase.stems
-                    at = digest.concepts_at
-                    positions = (digest.concepts[next(iter(asked_concepts))]
-                                 if len(asked_concepts) == 1 else
-                                 sorted({i for c in asked_concepts for i in digest.concepts[c]}))
-                    for i in positions:
-                        if phrase_stems[i] in hits:
-                            continue
-                        for concept in at[i]:  # the first asked concept of the position
-                            if concept in features:
-                                covered += phrase.weights[i]
-                                mask |= masks[concept]
-                                break
-            share = covered / phrase.total
-            if share > 0:
-                asked = asked_by.get(mask)
-                if asked is None:
-                    asked = asked_by[mask] = sum(w.weight for bit, w in enumerate(words)
-                                                 if mask >> bit & 1)
-                pairs = 0.0
-                if digest.pairs:
-                    for pair in bigrams.keys() & digest.pairs.keys():
-                        pairs += bigrams[pair] * digest.pairs[pair]
-                covered += pairs
-                # Words in the same order count again: a bonus, never a penalty.
-                share = covered / (phrase.total + pairs)
-                recall = min(1.0, (asked + pairs) / (total + pairs))
-                share = 2 * share * recall / (share + recall) if share + recall else 0.0
-            elif best_fit > 0:
-                continue
-            similar = fuzz.ratio(query.key, phrase.key) / 100.0
-            fit = share if share > similar else similar
-            if fit > best_fit:
-                best_fit, best_phrase = fit, phrase
-        return best_fit, best_phrase
-
     def _verdict(self, scored: list[Scored], default: Thresholds | None = None) -> Verdict:
         """The verdict for ranked items; `default` stands in for the knowledge base's own
         thresholds (for calibration) where an item sets none of its own."""
@@ -701,17 +520,6 @@ class Matcher:
 
 _FIELD_NAMES = {PHRASE: "phrasing/title/keyword", ROW_CONTEXT: "the table's title/keywords",
                 CELL: "table cells", ANSWER: "answer text", CONTEXT: "the table's factors"}
-
-
-def _bits_of(item: Item) -> dict[str, int]:
-    """Each feature's phrasings as a bit set (bit n: phrasing n)."""
-    out: dict[str, int] = {}
-    for feature, numbers in item.by_feature.items():
-        mask = 0
-        for number in numbers:
-            mask |= 1 << number
-        out[feature] = mask
-    return out
 
 
 def _compared(features: list[set[str]], stems: list[str],

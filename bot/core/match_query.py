@@ -1,0 +1,37 @@
+"""A question as the matcher reads it: its content words, their weights and features."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One content word of the question, after correction."""
+
+    typed: str
+    used: str
+    stem: str
+    features: frozenset[str]
+    weight: float
+    corrected: bool
+    credit: tuple[tuple[str, float], ...] = ()  # (feature, share of the weight it earns)
+    everyday: bool = False  # a common word ("time", "good"): it names no topic
+
+
+@dataclass(slots=True)
+class Query:
+    text: str
+    words: list[Word] = field(default_factory=list)
+    features: set[str] = field(default_factory=set)
+    key: str = ""
+    small_talk: bool = False
+    bigrams: dict[str, float] = field(default_factory=dict)
+    telling: set[str] = field(default_factory=set)  # features of the words that weigh
+    masks: dict[str, int] = field(default_factory=dict)  # feature → bit set of its words
+    asked: dict[int, float] = field(default_factory=dict)  # bit set of words → their weight
+    basis: float = 0.0  # the weight coverage is a share of (`_basis`)
+
+    @property
+    def total(self) -> float:
+        return sum(w.weight for w in self.words)

@@ -1,0 +1,52 @@
+"""Phrasing fit: which phrasings are compared, digests, and the fit itself. No mocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.match_fit import PHRASINGS, Digest, PhraseFitter, bits_of
+from bot.core.matcher import Matcher
+from bot.core.models import Entry, KnowledgeBase
+
+
+def gizmo_matcher() -> Matcher:
+    fillers = tuple(f"gizmo filler number {n}" for n in range(PHRASINGS + 4))
+    return Matcher.build(KnowledgeBase(entries=(
+        Entry(id="gizmo", title="Gizmo", answer="All about the gizmo.",
+              questions=(*fillers, "does the gizmo need a flux capacitor")),
+        Entry(id="kettle", title="Kettle care", answer="Descale it.",
+              questions=("how do i clean a kettle",)),
+    )))
+
+
+def test_the_phrasings_sharing_the_most_weight_are_compared_earliest_first_among_equals() -> None:
+    matcher = gizmo_matcher()
+    item = matcher.index.items[0]
+    sharing = PhraseFitter().sharing(matcher._query("gizmo flux capacitor"), item)
+    flux = next(n for n, p in enumerate(item.phrases) if "flux" in p.text)
+    assert flux in sharing
+    assert len(sharing) == PHRASINGS
+    assert sharing == sorted(sharing)
+    # The others tie on "gizmo": the earliest of them fill the remaining places.
+    assert [n for n in sharing if n != flux] == sorted(
+        n for n, p in enumerate(item.phrases) if "gizmo" in p.stems and n != flux
+    )[: PHRASINGS - 1]
+
+
+def test_fit_finds_the_nearest_phrasing() -> None:
+    matcher = gizmo_matcher()
+    fit, phrase = PhraseFitter().fit(matcher._query("does a gizmo need a flux capacitor?"),
+                                     matcher.index.items[0])
+    assert phrase is not None and "flux capacitor" in phrase.text
+    assert fit > 0.9
+
+
+def test_digest_and_bits_summarise_a_phrasing() -> None:
+    matcher = gizmo_matcher()
+    item = matcher.index.items[0]
+    phrase = item.phrases[-1]
+    digest = Digest.of(phrase)
+    assert digest.stems == frozenset(phrase.stems)
+    assert sum(digest.stem_weight.values()) == pytest.approx(sum(phrase.weights))
+    bits = bits_of(item)
+    assert all(bits[f] >> n & 1 for f, numbers in item.by_feature.items() for n in numbers)
