@@ -25,8 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.loader import load_folder  # noqa: E402
-from bot.core.match_index import forget_builds  # noqa: E402
-from bot.core.matcher import Matcher  # noqa: E402
+from bot.core.matcher import Matcher, forget_builds  # noqa: E402
 from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow  # noqa: E402
 from bot.core.validate import validate  # noqa: E402
 

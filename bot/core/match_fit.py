@@ -3,6 +3,7 @@ remembers of each phrasing so that comparing one costs set operations, not word 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -13,6 +14,9 @@ from bot.core.match_query import Query
 # Of an item's phrasings that share telling words with the question, only this many (those
 # sharing the most question weight) are compared in full.
 PHRASINGS = 6
+# Digests of equal phrasings are shared across builds that remember (see Index.remember), so a
+# reload redoes only the phrasings that changed; at most this many are kept.
+DIGESTS_MAX = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +47,32 @@ class Digest:
                    {i: tuple(c) for i, c in at.items()}, pairs)
 
 
-class PhraseFitter:
-    """Fits questions to phrasings; one per matcher. Digests and bit sets are made on first
-    use: a reload (every 100 ms under test) makes only those its questions need."""
+_DIGESTS: dict[Phrase, Digest] = {}
 
-    def __init__(self) -> None:
+
+def forget_digests() -> None:
+    """Forget the digests earlier builds remembered."""
+    _DIGESTS.clear()
+
+
+class PhraseFitter:
+    """Fits questions to phrasings; one per matcher. The digests and bit sets of `items` are
+    made at once (with the index, as everything that does not depend on the question); those
+    of any other item on its first comparison (a large index finishes items on first use)."""
+
+    def __init__(self, items: Iterable[Item] = (), remember: bool = False) -> None:
         self._digests: dict[int, Digest] = {}  # by id(phrase)
         self._bits: dict[int, dict[str, int]] = {}  # by id(item): feature → its phrasings
+        known = _DIGESTS if remember else {}
+        if len(known) > DIGESTS_MAX:
+            known.clear()
+        for item in items:
+            self._bits[id(item)] = bits_of(item)
+            for phrase in item.phrases:
+                digest = known.get(phrase)
+                if digest is None:
+                    digest = known[phrase] = Digest.of(phrase)
+                self._digests[id(phrase)] = digest
 
     def sharing(self, query: Query, item: Item) -> list[int]:
         """The item's phrasings worth comparing in full, in order: those sharing the most

@@ -232,9 +232,8 @@ class SynonymFinder:
 _FINDERS: dict[tuple[tuple[str, tuple[str, ...]], ...], SynonymFinder] = {}
 
 
-def forget_builds() -> None:
-    """Forget what earlier builds remembered (split texts, synonym finders), so the next build
-    is timed and measured as a first one (the speed benchmark calls this)."""
+def forget_finders() -> None:
+    """Forget the synonym finders and split texts earlier builds remembered."""
     _FINDERS.clear()
     forget_tokens()
 
@@ -333,6 +332,11 @@ class Index:
         if item is None:
             item = self._items[i] = self._finish(self.drafts[i])
         return item
+
+    @property
+    def finished(self) -> list[Item]:
+        """The items finished so far (all of them in a knowledge base of up to EAGER_ITEMS)."""
+        return [item for item in self._items if item is not None]
 
     @property
     def items(self) -> list[Item]:

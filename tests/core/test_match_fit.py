@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.match_fit import PHRASINGS, Digest, PhraseFitter, bits_of
+from bot.core.match_index import Item
 from bot.core.matcher import Matcher
 from bot.core.models import Entry, KnowledgeBase
 
@@ -50,3 +51,16 @@ def test_digest_and_bits_summarise_a_phrasing() -> None:
     assert sum(digest.stem_weight.values()) == pytest.approx(sum(phrase.weights))
     bits = bits_of(item)
     assert all(bits[f] >> n & 1 for f, numbers in item.by_feature.items() for n in numbers)
+
+
+def test_fitters_that_remember_share_the_digests_of_equal_phrasings() -> None:
+    first, second = (gizmo_matcher().index.items[0] for _ in range(2))
+    assert first is not second and first.phrases == second.phrases
+
+    def digests(item: Item, remember: bool) -> list[Digest]:
+        fitter = PhraseFitter([item], remember=remember)
+        return [fitter._digests[id(p)] for p in item.phrases]
+
+    assert all(a is b for a, b in zip(digests(first, True), digests(second, True), strict=True))
+    assert not any(a is b for a, b in zip(digests(first, False), digests(second, False),
+                                          strict=True))
