@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,7 +190,23 @@ def _load_file(path: Path, root: Path) -> tuple[ParsedFile | None, list[Problem]
         return refuse(f"cannot read file: {_reason(exc)}")
     if len(data) > MAX_FILE_BYTES:
         return refuse(_too_big(len(data)))
-    return parse_text(name, data)
+    # A reload re-parses only the files whose bytes changed since one of the last few parses.
+    key = (name, hashlib.blake2b(data, digest_size=16).digest())
+    known = _PARSED.get(key)
+    if known is None:
+        parsed, problems = parse_text(name, data)
+        known = (parsed, tuple(problems))
+        with _PARSED_LOCK:  # reloads run in threads
+            while len(_PARSED) >= _PARSED_MAX:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = known
+    return known[0], list(known[1])
+
+
+# Parsed files by name and content digest; the trees are never modified once parsed.
+_PARSED: dict[tuple[str, bytes], tuple[ParsedFile | None, tuple[Problem, ...]]] = {}
+_PARSED_MAX = 16
+_PARSED_LOCK = threading.Lock()
 
 
 def _too_big(size: int) -> str:

@@ -498,3 +498,20 @@ def test_any_bytes_give_problems_not_exceptions(data: bytes) -> None:
     assert all(p.line >= 1 and p.column >= 1 for p in problems)
     if parsed is not None and parsed.clean:
         assert problems == []
+
+
+def test_a_reload_reparses_only_files_whose_bytes_changed(tmp_path: Path) -> None:
+    kb = tmp_path / "kb.yaml"
+    kb.write_text("entries:\n  - id: a\n    title: A\n    answer: x\n", encoding="utf-8")
+    first = load_folder(tmp_path)
+    again = load_folder(tmp_path)
+    assert again.files[0] is first.files[0]  # the same bytes: the same tree
+    kb.write_text("entries:\n  - id: a\n    title: A\n    answer: x\n  bad: [\n",
+                  encoding="utf-8")
+    changed = load_folder(tmp_path)
+    assert changed.problems and changed.files[0] is not first.files[0]
+    kb.write_text("entries:\n  - id: a\n    title: A\n    answer: x\n", encoding="utf-8")
+    back = load_folder(tmp_path)
+    assert back.files[0] is first.files[0] and not back.problems
+    back.problems.append(Problem("x", 1, 1, "a caller's list is its own"))
+    assert not load_folder(tmp_path).problems
