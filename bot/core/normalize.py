@@ -155,21 +155,23 @@ def forget_tokens() -> None:
 
 
 def tokens_many(texts: list[str], remember: bool = True) -> list[list[str]]:
-    """`tokens` of each text; those not split before in one pass over them all (to build an
-    index quickly), remembered for the next build if `remember`."""
+    """`tokens` of each text, in one pass over them all (to build an index quickly); with
+    `remember`, texts split before are not split again, and the new ones are remembered."""
+    if not remember:
+        return _split_all(texts)
     known = _TOKENIZED
     fresh = [text for text in dict.fromkeys(texts) if text not in known]
-    if not fresh:
-        return [list(known[text]) for text in texts]
-    joined = "\n".join(text.replace("\n", " ") for text in fresh)
-    words = _respelled(_words_of(joined, _WORD_OR_BREAK))
-    split = dict(zip(fresh, (line.split() for line in " ".join(words).split("\n")),
-                     strict=True))
-    if remember:
+    if fresh:
         if len(known) + len(fresh) > _TOKENIZED_MAX:
             known.clear()
-        known.update((text, tuple(words)) for text, words in split.items())
-    return [list(split[text]) if text in split else list(known[text]) for text in texts]
+        known.update(zip(fresh, map(tuple, _split_all(fresh)), strict=True))
+    return [list(known[text]) for text in texts]
+
+
+def _split_all(texts: list[str]) -> list[list[str]]:
+    joined = "\n".join(text.replace("\n", " ") for text in texts)
+    words = _respelled(_words_of(joined, _WORD_OR_BREAK))
+    return [line.split() for line in " ".join(words).split("\n")]
 
 
 def tokens(text: str) -> list[str]:
