@@ -461,6 +461,8 @@ class Index:
         seen: Counter[tuple[str, str]] = Counter()
         for draft in drafts:
             for _, _, plain, _, _, _ in draft.phrases:
+                if " vs " not in plain:  # most phrasings draw no contrast
+                    continue
                 words = plain.split()
                 for left, middle, right in zip(words, words[1:], words[2:], strict=False):
                     if middle == "vs" and left not in STOP_WORDS and right not in STOP_WORDS:
@@ -502,12 +504,11 @@ def _demote_examples(drafts: list[Draft]) -> None:
     named: Counter[str] = Counter()
     for draft in drafts:
         named.update(draft.named)
+    few = {feature for feature, count in named.items() if count <= NAMERS}
     for draft in drafts:
         best = draft.best
-        mine = draft.named
-        for feature, strength in best.items():
-            if strength > EXAMPLE and feature not in mine and 0 < named[feature] <= NAMERS:
-                best[feature] = EXAMPLE
+        for feature in (best.keys() & few) - draft.named:
+            best[feature] = min(best[feature], EXAMPLE)
 
 
 def _pairs(stems: list[str]) -> list[str]:
