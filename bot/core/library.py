@@ -36,10 +36,12 @@ class KnowledgeDiff:
     removed: tuple[str, ...] = ()
     edited: tuple[str, ...] = ()
     rows_changed: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()  # knowledge-base-wide parts changed: "synonyms", …
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.edited or self.rows_changed)
+        return not (self.added or self.removed or self.edited or self.rows_changed
+                    or self.settings)
 
     def summary(self) -> str:
         if self.empty:
@@ -49,6 +51,8 @@ class KnowledgeDiff:
                            ("Edited", self.edited), ("Table rows changed", self.rows_changed)):
             if ids:
                 parts.append(f"{label} ({len(ids)}): {', '.join(ids)}")
+        if self.settings:
+            parts.append(f"Changed: {', '.join(self.settings)}")
         return "\n".join(parts)
 
 
@@ -61,7 +65,8 @@ class ReloadResult:
 
 
 def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> KnowledgeDiff:
-    """Entries and table rows added, removed or edited between two knowledge bases."""
+    """Entries and table rows added, removed or edited between two knowledge bases, and the
+    knowledge-base-wide parts (synonyms, thresholds, out-of-scope topics) that changed."""
     old_items = _items(old)
     new_items = _items(new)
     rows = {row.id for row in new.table.rows} if new.table else set()
@@ -69,11 +74,17 @@ def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> KnowledgeDiff:
     added = tuple(i for i in new_items if i not in old_items)
     removed = tuple(i for i in old_items if i not in new_items)
     edited = tuple(i for i in new_items if i in old_items and old_items[i] != new_items[i])
+    settings = tuple(name for name, changed in (
+        ("synonyms", dict(old.synonyms) != dict(new.synonyms)),
+        ("matcher thresholds", old.thresholds != new.thresholds),
+        ("out-of-scope topics", old.out_of_scope != new.out_of_scope),
+    ) if changed)
     return KnowledgeDiff(
         added=tuple(i for i in added if i not in rows),
         removed=tuple(i for i in removed if i not in rows),
         edited=tuple(i for i in edited if i not in rows),
         rows_changed=tuple(i for i in (*added, *removed, *edited) if i in rows),
+        settings=settings,
     )
 
 

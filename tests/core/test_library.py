@@ -95,6 +95,19 @@ def test_reload_without_changes(folder: Path) -> None:
     assert library.current.loaded_at > first.loaded_at
 
 
+def test_reload_reports_knowledge_base_wide_changes(folder: Path) -> None:
+    library = Library.open(folder)
+    path = folder / "tiny.yaml"
+    path.write_text("synonyms:\n  tea: [cuppa]\nmatcher: {answer: 0.7}\n"
+                    + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = library.reload()
+    assert result.ok, result.problems
+    assert result.diff.settings == ("synonyms", "matcher thresholds")
+    assert not result.diff.empty
+    assert "Changed: synonyms, matcher thresholds" in result.diff.summary()
+    assert library.reload().diff.summary() == "No changes."
+
+
 def test_reload_reports_added_removed_and_edited_entries(folder: Path) -> None:
     library = Library.open(folder)
     (folder / "extra.yaml").write_text(EXTRA, encoding="utf-8")
