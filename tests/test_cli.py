@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.knowledge import load_knowledge
 from bot.core.matcher import Matcher
 from bot.core.models import KnowledgeBase
 from bot.settings import SHIPPED_KNOWLEDGE
@@ -80,15 +79,13 @@ def cwd(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shipped() -> KnowledgeBase:
-    kb, problems = load_knowledge(SHIPPED_KNOWLEDGE)
-    assert kb is not None, problems
-    return kb
+def shipped(shipped_kb: KnowledgeBase) -> KnowledgeBase:
+    return shipped_kb
 
 
 @pytest.fixture(scope="module")
-def matcher(shipped: KnowledgeBase) -> Matcher:
-    return Matcher.build(shipped)
+def matcher(shipped_matcher: Matcher) -> Matcher:
+    return shipped_matcher
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.knowledge import load_knowledge
 from bot.core.models import KnowledgeBase
 from bot.settings import SHIPPED_KNOWLEDGE
 
@@ -23,11 +22,8 @@ TABLE_ROWS = {
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    loaded, problems = load_knowledge(SHIPPED_KNOWLEDGE)
-    assert [str(p) for p in problems] == []
-    assert loaded is not None
-    return loaded
+def kb(shipped_kb: KnowledgeBase) -> KnowledgeBase:
+    return shipped_kb  # loaded with no problem at all (tests/conftest.py)
 
 
 def test_the_default_folder_is_the_shipped_one() -> None:

@@ -12,20 +12,16 @@ from pathlib import Path
 import pytest
 
 from bot.core.evaluate import evaluate, format_report, load_questions
-from bot.core.loader import load_folder
 from bot.core.matcher import Matcher
 from bot.core.normalize import tokens
-from bot.core.validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    kb, problems = validate(load_folder(ROOT / "knowledge").files)
-    assert kb is not None, problems
-    return Matcher.build(kb)
+def matcher(shipped_matcher: Matcher) -> Matcher:
+    return shipped_matcher
 
 
 def test_development_questions_meet_the_quality_targets(matcher: Matcher) -> None:

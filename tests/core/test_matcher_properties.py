@@ -9,10 +9,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.core.loader import load_folder
 from bot.core.matcher import Matcher
 from bot.core.models import Verdict
-from bot.core.validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,10 +26,8 @@ texts = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    kb, problems = validate(load_folder(ROOT / "knowledge").files)
-    assert kb is not None, problems
-    return Matcher.build(kb)
+def matcher(shipped_matcher: Matcher) -> Matcher:
+    return shipped_matcher
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,

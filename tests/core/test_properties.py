@@ -25,15 +25,13 @@ SLOW = 0.5  # seconds: generous for a noisy two-core machine
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    loaded, problems = load_knowledge(SHIPPED_KNOWLEDGE)
-    assert loaded is not None, problems
-    return loaded
+def kb(shipped_kb: KnowledgeBase) -> KnowledgeBase:
+    return shipped_kb
 
 
 @pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher.build(kb)
+def matcher(shipped_matcher: Matcher) -> Matcher:
+    return shipped_matcher
 
 
 def _kb_words() -> list[str]:

@@ -19,7 +19,6 @@ from hardening.helpers import (
     wait_reply,
 )
 
-from bot.core.knowledge import load_knowledge
 from bot.core.matcher import Matcher
 from bot.core.models import KnowledgeBase
 from bot.core.render import render_match
@@ -29,7 +28,6 @@ from bot.discord_app.embeds import (
     EMBED_TOTAL_LIMIT,
     build_pages,
 )
-from bot.settings import SHIPPED_KNOWLEDGE
 
 LONG = ("Is Llama open source and can I run it on my own servers? " * 200)[:10_000]
 
@@ -128,10 +126,8 @@ async def test_find_answer(harness: Harness) -> None:
 
 
 @pytest.fixture(scope="module")
-def core() -> tuple[KnowledgeBase, Matcher]:
-    kb, problems = load_knowledge(SHIPPED_KNOWLEDGE)
-    assert kb is not None, problems
-    return kb, Matcher.build(kb)
+def core(shipped_kb: KnowledgeBase, shipped_matcher: Matcher) -> tuple[KnowledgeBase, Matcher]:
+    return shipped_kb, shipped_matcher
 
 
 @pytest.mark.parametrize(("name", "question"), CASES, ids=IDS)
