@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.loader import load_folder  # noqa: E402
-from bot.core.matcher import Matcher, forget_builds  # noqa: E402
+from bot.core.matcher import Matcher  # noqa: E402
+from bot.core.memo import forget_all  # noqa: E402
 from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow  # noqa: E402
 from bot.core.validate import validate  # noqa: E402
 
@@ -132,13 +133,13 @@ def measure(name: str, kb: KnowledgeBase, count: int, rounds: int) -> None:
     round on a matcher built afresh (so no round profits from another's caches). The round
     with the median p99 is printed, and every round's p99 after it: on a shared machine one
     round can be slowed by other processes."""
-    forget_builds()  # a first build: nothing remembered from another
+    forget_all()  # a first build: nothing remembered from another
     gc.collect()
     start = time.perf_counter_ns()
     Matcher.build(kb)
     build_ms = (time.perf_counter_ns() - start) / 1e6
     # Memory is measured on a second first build: tracemalloc slows building several times.
-    forget_builds()
+    forget_all()
     gc.collect()
     tracemalloc.start()
     Matcher.build(kb)

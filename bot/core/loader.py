@@ -35,7 +35,6 @@ import hashlib
 import os
 import re
 import stat
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.memo import Memo
 from bot.core.models import Location
 from bot.core.problems import Problem
 
@@ -195,18 +195,12 @@ def _load_file(path: Path, root: Path) -> tuple[ParsedFile | None, list[Problem]
     known = _PARSED.get(key)
     if known is None:
         parsed, problems = parse_text(name, data)
-        known = (parsed, tuple(problems))
-        with _PARSED_LOCK:  # reloads run in threads
-            while len(_PARSED) >= _PARSED_MAX:
-                _PARSED.pop(next(iter(_PARSED)))
-            _PARSED[key] = known
+        known = _PARSED.put(key, (parsed, tuple(problems)))
     return known[0], list(known[1])
 
 
 # Parsed files by name and content digest; the trees are never modified once parsed.
-_PARSED: dict[tuple[str, bytes], tuple[ParsedFile | None, tuple[Problem, ...]]] = {}
-_PARSED_MAX = 16
-_PARSED_LOCK = threading.Lock()
+_PARSED: Memo[tuple[str, bytes], tuple[ParsedFile | None, tuple[Problem, ...]]] = Memo(16)
 
 
 def _too_big(size: int) -> str:

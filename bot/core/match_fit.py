@@ -10,13 +10,11 @@ from rapidfuzz import fuzz
 
 from bot.core.match_index import Item, Phrase
 from bot.core.match_query import Query
+from bot.core.memo import Memo
 
 # Of an item's phrasings that share telling words with the question, only this many (those
 # sharing the most question weight) are compared in full.
 PHRASINGS = 6
-# Digests of equal phrasings are shared across builds that remember (see Index.remember), so a
-# reload redoes only the phrasings that changed; at most this many are kept.
-DIGESTS_MAX = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +45,9 @@ class Digest:
                    {i: tuple(c) for i, c in at.items()}, pairs)
 
 
-_DIGESTS: dict[Phrase, Digest] = {}
-
-
-def forget_digests() -> None:
-    """Forget the digests earlier builds remembered."""
-    _DIGESTS.clear()
+# Digests of equal phrasings are shared across builds that remember (see Index.remember), so a
+# reload redoes only the phrasings that changed.
+_DIGESTS: Memo[Phrase, Digest] = Memo(50_000)
 
 
 class PhraseFitter:
@@ -63,15 +58,14 @@ class PhraseFitter:
     def __init__(self, items: Iterable[Item] = (), remember: bool = False) -> None:
         self._digests: dict[int, Digest] = {}  # by id(phrase)
         self._bits: dict[int, dict[str, int]] = {}  # by id(item): feature → its phrasings
-        known = _DIGESTS if remember else {}
-        if len(known) > DIGESTS_MAX:
-            known.clear()
         for item in items:
             self._bits[id(item)] = bits_of(item)
             for phrase in item.phrases:
-                digest = known.get(phrase)
+                digest = _DIGESTS.get(phrase) if remember else None
                 if digest is None:
-                    digest = known[phrase] = Digest.of(phrase)
+                    digest = Digest.of(phrase)
+                    if remember:
+                        _DIGESTS.put(phrase, digest)
                 self._digests[id(phrase)] = digest
 
     def sharing(self, query: Query, item: Item) -> list[int]:

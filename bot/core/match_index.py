@@ -31,8 +31,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.core.memo import Memo
 from bot.core.models import OUT_OF_SCOPE_PREFIX, ComparisonTable, KnowledgeBase
-from bot.core.normalize import STOP_WORDS, forget_tokens, stem, tokens, tokens_many
+from bot.core.normalize import STOP_WORDS, stem, tokens, tokens_many
 
 # How much a feature counts, by the field it was found in.
 PHRASE = 1.0
@@ -158,7 +159,9 @@ class SynonymFinder:
                 if len(member) == 1 and member != head and not member[0].startswith(STOP_MARK):
                     instances[member[0]].add(group.concept)
         self.instances = {k: frozenset(v) for k, v in instances.items()}
-        self._found: dict[tuple[str, ...], tuple[tuple[int, int, str], ...]] = {}
+        # What `find` found in knowledge-base texts; it goes with the finder.
+        self._found: Memo[tuple[str, ...], tuple[tuple[int, int, str], ...]] = Memo(
+            FOUND_MAX, registered=False)
 
     @classmethod
     def of(cls, synonyms: Mapping[str, tuple[str, ...]]) -> SynonymFinder:
@@ -166,11 +169,7 @@ class SynonymFinder:
         that left them alone finds again only in the phrasings that changed), or a new one."""
         key = tuple((term, tuple(variants)) for term, variants in synonyms.items())
         finder = _FINDERS.get(key)
-        if finder is None:
-            if len(_FINDERS) >= 4:
-                _FINDERS.clear()
-            finder = _FINDERS[key] = cls(dict(synonyms))
-        return finder
+        return finder if finder is not None else _FINDERS.put(key, cls(dict(synonyms)))
 
     def find(self, keys: list[str], remember: bool = True) -> Found:
         """(start, end, concept) for every member found, as positions among content words;
@@ -182,9 +181,7 @@ class SynonymFinder:
         key = tuple(keys)
         known = self._found.get(key)
         if known is None:
-            if len(self._found) >= FOUND_MAX:
-                self._found.clear()
-            known = self._found[key] = tuple(self._find(keys))
+            known = self._found.put(key, tuple(self._find(keys)))
         return list(known)
 
     def _find(self, keys: list[str]) -> Found:
@@ -222,20 +219,13 @@ class SynonymFinder:
     def features(self, keys: list[str]) -> list[set[str]]:
         """For each content word of `keys`, its stem and the concepts of members covering it."""
         out = [{k} for k in keys if not k.startswith(STOP_MARK)]
-        found = [] if self.firsts.isdisjoint(keys) else self._find(keys)  # a question: not kept
-        for start, end, concept in found:
+        for start, end, concept in self.find(keys, remember=False):  # a question: not kept
             for i in range(start, end):
                 out[i].add(concept)
         return out
 
 
-_FINDERS: dict[tuple[tuple[str, tuple[str, ...]], ...], SynonymFinder] = {}
-
-
-def forget_finders() -> None:
-    """Forget the synonym finders and split texts earlier builds remembered."""
-    _FINDERS.clear()
-    forget_tokens()
+_FINDERS: Memo[tuple[tuple[str, tuple[str, ...]], ...], SynonymFinder] = Memo(4)
 
 
 def _content(keys: tuple[str, ...]) -> bool:

@@ -54,7 +54,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.english import is_english, is_everyday
 from bot.core.match_complete import Completer
-from bot.core.match_fit import PhraseFitter, forget_digests
+from bot.core.match_fit import PhraseFitter
 from bot.core.match_index import (
     ANSWER,
     BIGRAM,
@@ -67,7 +67,6 @@ from bot.core.match_index import (
     Index,
     Item,
     Phrase,
-    forget_finders,
 )
 from bot.core.match_query import Query, Word
 from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
@@ -521,13 +520,6 @@ class Matcher:
 
 _FIELD_NAMES = {PHRASE: "phrasing/title/keyword", ROW_CONTEXT: "the table's title/keywords",
                 CELL: "table cells", ANSWER: "answer text", CONTEXT: "the table's factors"}
-
-
-def forget_builds() -> None:
-    """Forget what earlier builds remembered (split texts, synonym finders, phrasing digests),
-    so that the next build is timed and measured as a first one (the speed benchmark)."""
-    forget_finders()
-    forget_digests()
 
 
 def _compared(features: list[set[str]], stems: list[str],

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.core.memo import Memo
+
 MAX_QUESTION_CHARS = 500
 
 _NOISE = re.compile(
@@ -145,13 +147,7 @@ def _words_of(text: str, pattern: re.Pattern[str] | None = None) -> list[str]:
 
 
 # Texts already split, so that a reload after an edit splits only what changed.
-_TOKENIZED: dict[str, tuple[str, ...]] = {}
-_TOKENIZED_MAX = 200_000
-
-
-def forget_tokens() -> None:
-    """Forget the texts split so far (a benchmark timing a first build calls this)."""
-    _TOKENIZED.clear()
+_TOKENIZED: Memo[str, tuple[str, ...]] = Memo(200_000)
 
 
 def tokens_many(texts: list[str], remember: bool = True) -> list[list[str]]:
@@ -159,13 +155,11 @@ def tokens_many(texts: list[str], remember: bool = True) -> list[list[str]]:
     `remember`, texts split before are not split again, and the new ones are remembered."""
     if not remember:
         return _split_all(texts)
-    known = _TOKENIZED
-    fresh = [text for text in dict.fromkeys(texts) if text not in known]
-    if fresh:
-        if len(known) + len(fresh) > _TOKENIZED_MAX:
-            known.clear()
-        known.update(zip(fresh, map(tuple, _split_all(fresh)), strict=True))
-    return [list(known[text]) for text in texts]
+    split = {text: _TOKENIZED.get(text) for text in texts}
+    fresh = [text for text, words in split.items() if words is None]
+    for text, words in zip(fresh, _split_all(fresh) if fresh else (), strict=True):
+        split[text] = _TOKENIZED.put(text, tuple(words))
+    return [list(split[text] or ()) for text in texts]
 
 
 def _split_all(texts: list[str]) -> list[list[str]]:
