@@ -56,17 +56,31 @@ class PhraseFitter:
     of any other item on its first comparison (a large index finishes items on first use)."""
 
     def __init__(self, items: Iterable[Item] = (), remember: bool = False) -> None:
+        self._remember = remember
         self._digests: dict[int, Digest] = {}  # by id(phrase)
         self._bits: dict[int, dict[str, int]] = {}  # by id(item): feature → its phrasings
         for item in items:
-            self._bits[id(item)] = bits_of(item)
+            self._bits_of(item)
             for phrase in item.phrases:
-                digest = _DIGESTS.get(phrase) if remember else None
-                if digest is None:
-                    digest = Digest.of(phrase)
-                    if remember:
-                        _DIGESTS.put(phrase, digest)
-                self._digests[id(phrase)] = digest
+                self._digest(phrase)
+
+    def _digest(self, phrase: Phrase) -> Digest:
+        """The phrasing's digest: made once, shared with earlier builds if they remember."""
+        digest = self._digests.get(id(phrase))
+        if digest is None:
+            digest = _DIGESTS.get(phrase) if self._remember else None
+            if digest is None:
+                digest = Digest.of(phrase)
+                if self._remember:
+                    _DIGESTS.put(phrase, digest)
+            self._digests[id(phrase)] = digest
+        return digest
+
+    def _bits_of(self, item: Item) -> dict[str, int]:
+        bits = self._bits.get(id(item))
+        if bits is None:
+            bits = self._bits[id(item)] = bits_of(item)
+        return bits
 
     def sharing(self, query: Query, item: Item) -> list[int]:
         """The item's phrasings worth comparing in full, in order: those sharing the most
@@ -76,9 +90,7 @@ class PhraseFitter:
         only `telling` features count. Phrasings are grouped by the weight they share, each
         group a bit set (bit n: phrasing n), so a word common to every phrasing costs a few
         integer operations, not one per phrasing."""
-        bits = self._bits.get(id(item))
-        if bits is None:
-            bits = self._bits[id(item)] = bits_of(item)
+        bits = self._bits_of(item)
         telling = query.telling or query.features
         groups: dict[float, int] = {}  # shared weight → the phrasings sharing exactly that
         seen = 0
@@ -138,9 +150,7 @@ class PhraseFitter:
             phrase = phrases[number]
             if phrase.total <= 0:
                 continue
-            digest = digests.get(id(phrase))
-            if digest is None:
-                digest = digests[id(phrase)] = Digest.of(phrase)
+            digest = digests.get(id(phrase)) or self._digest(phrase)
             hits = digest.stems & features
             covered = 0.0
             mask = 0
