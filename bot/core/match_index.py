@@ -38,7 +38,7 @@ from bot.core.normalize import STOP_WORDS, stem, tokens, tokens_many
 # How much a feature counts, by the field it was found in.
 PHRASE = 1.0
 CELL = 0.6
-ANSWER = 0.5
+ANSWER = 0.7
 CONTEXT = 0.4  # the table's own listing of its factors
 ROW_CONTEXT = 0.8  # a row's share of its table's title, columns and keywords
 # A word that only an item's example questions mention, while another item names it in its
