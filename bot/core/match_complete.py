@@ -8,7 +8,7 @@ from collections.abc import Callable
 from rapidfuzz import fuzz, process
 
 from bot.core.match_index import Index
-from bot.core.normalize import MAX_QUESTION_CHARS, STOP_WORDS, tokens
+from bot.core.normalize import MAX_QUESTION_CHARS
 
 MAX_LABEL = 100
 MAX_CHOICES = 25
@@ -24,6 +24,7 @@ class Completer:
         self.labels: list[tuple[str, str]] = []
         self.by_item: list[list[int]] = []
         seen: set[str] = set()
+        tokens = index.tokenizer.tokens
         for item in index.drafts:
             mine: list[int] = []
             texts = [(item.label, " ".join(tokens(item.label)))]
@@ -42,7 +43,7 @@ class Completer:
     def complete(self, text: str, limit: int,
                  candidates: Callable[[str], list[int]]) -> list[tuple[str, str]]:
         limit = max(0, min(limit, MAX_CHOICES))
-        typed = " ".join(tokens(text[:MAX_QUESTION_CHARS]))
+        typed = " ".join(self.index.tokenizer.tokens(text[:MAX_QUESTION_CHARS]))
         if limit == 0:
             return []
         if not typed:
@@ -59,7 +60,7 @@ class Completer:
 
     def _prefix_items(self, prefix: str, most: int = 20) -> set[int]:
         """Items with a known word starting with the last, maybe unfinished, typed word."""
-        if len(prefix) < 2 or prefix in STOP_WORDS:
+        if len(prefix) < 2 or prefix in self.index.tokenizer.stop_words:
             return set()
         words = self.index.sorted_words
         start = bisect_left(words, prefix)

@@ -32,8 +32,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.core.memo import Memo
-from bot.core.models import OUT_OF_SCOPE_PREFIX, ComparisonTable, KnowledgeBase
-from bot.core.normalize import STOP_WORDS, stem, tokens, tokens_many
+from bot.core.models import (
+    OUT_OF_SCOPE_PREFIX,
+    ComparisonTable,
+    Entry,
+    KnowledgeBase,
+    Lexicon,
+    TableRow,
+)
+from bot.core.normalize import STOP_MARK, Tokenizer, stem
 
 # How much a feature counts, by the field it was found in.
 PHRASE = 1.0
@@ -111,27 +118,20 @@ class SynonymGroup:
     names: tuple[str, ...]
 
 
-STOP_MARK = "~"
-
-
-def key_of(word: str) -> str:
-    """The matching key of a word: its stem, or "~word" for a stop word."""
-    return STOP_MARK + word if word in STOP_WORDS else stem(word)
-
-
 FOUND_MAX = 100_000  # knowledge-base texts whose members a finder remembers
 REMEMBER_ITEMS = 2_000  # up to this many entries, builds remember (see Index)
 
 
 class SynonymFinder:
-    """Finds synonym-group members in a sequence of word keys (see `key_of`).
+    """Finds synonym-group members in a sequence of word keys (see `Tokenizer.key_of`).
 
     A member matches when its content words occur in order with nothing between them but
     stop words; stop words written in the member itself must be there too, so "open up"
     never matches a plain "open", while "run locally" matches "run it locally".
     """
 
-    def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, synonyms: dict[str, tuple[str, ...]], tokenizer: Tokenizer) -> None:
+        key_of, tokens = tokenizer.key_of, tokenizer.tokens
         self.groups: list[SynonymGroup] = []
         # First key → (member, concept, whether the member is that one key), in group order.
         self.by_first: dict[str, list[tuple[tuple[str, ...], str, bool]]] = defaultdict(list)
@@ -164,12 +164,14 @@ class SynonymFinder:
             FOUND_MAX, registered=False)
 
     @classmethod
-    def of(cls, synonyms: Mapping[str, tuple[str, ...]]) -> SynonymFinder:
-        """The finder for these synonyms: the last one made for equal synonyms (so a reload
-        that left them alone finds again only in the phrasings that changed), or a new one."""
-        key = tuple((term, tuple(variants)) for term, variants in synonyms.items())
+    def of(cls, synonyms: Mapping[str, tuple[str, ...]], tokenizer: Tokenizer) -> SynonymFinder:
+        """The finder for these synonyms and lexicon: the last one made for equal ones (so a
+        reload that left them alone finds again only in the phrasings that changed), or a new
+        one."""
+        key = (tokenizer.lexicon,
+               tuple((term, tuple(variants)) for term, variants in synonyms.items()))
         finder = _FINDERS.get(key)
-        return finder if finder is not None else _FINDERS.put(key, cls(dict(synonyms)))
+        return finder if finder is not None else _FINDERS.put(key, cls(dict(synonyms), tokenizer))
 
     def find(self, keys: list[str], remember: bool = True) -> Found:
         """(start, end, concept) for every member found, as positions among content words;
@@ -225,7 +227,7 @@ class SynonymFinder:
         return out
 
 
-_FINDERS: Memo[tuple[tuple[str, tuple[str, ...]], ...], SynonymFinder] = Memo(4)
+_FINDERS: Memo[tuple[Lexicon, tuple[tuple[str, tuple[str, ...]], ...]], SynonymFinder] = Memo(4)
 
 
 def _content(keys: tuple[str, ...]) -> bool:
@@ -254,17 +256,18 @@ class Index:
         # and found, so the next reload redoes only what changed. A large one's first build
         # would only pay for remembering.
         self.remember = len(kb.entries) <= REMEMBER_ITEMS
-        self.synonyms = (SynonymFinder.of(kb.synonyms) if self.remember
-                         else SynonymFinder(dict(kb.synonyms)))
+        self.tokenizer = tokenizer = Tokenizer(kb.lexicon)
+        self.synonyms = (SynonymFinder.of(kb.synonyms, tokenizer) if self.remember
+                         else SynonymFinder(dict(kb.synonyms), tokenizer))
         # Every word seen and its key: its stem, or "~word" for a stop word.
-        self.content: dict[str, str] = {w: STOP_MARK + w for w in STOP_WORDS}
+        self.content: dict[str, str] = {w: STOP_MARK + w for w in tokenizer.stop_words}
         drafts: list[Draft] = []
         for entry in kb.entries:
             drafts.append(self._draft(
                 entry.id, entry.title, "entry", None, related=entry.related,
                 phrasings=[("title", entry.title), *_tagged("question", entry.questions),
                            *_tagged("keyword", entry.keywords)],
-                texts=[(entry.answer, ANSWER)]))
+                texts=entry_texts(entry)))
         if kb.table is not None:
             drafts.extend(self._table(kb.table))
         # Out-of-scope topics are scored like items but are not items: kept apart from
@@ -276,8 +279,8 @@ class Index:
             texts=[]) for n, topic in enumerate(kb.out_of_scope, start=1)]
         for group in self.synonyms.groups:
             for name in group.names:
-                for word in tokens(name):
-                    self.content.setdefault(word, key_of(word))
+                for word in tokenizer.tokens(name):
+                    self.content.setdefault(word, tokenizer.key_of(word))
         self.vocabulary = {w: w if k.startswith(STOP_MARK) else k
                            for w, k in self.content.items()}
         self.n = len(drafts)
@@ -312,7 +315,7 @@ class Index:
         self.postings: dict[str, list[int]] = dict(postings)
         self.frequency = {w: self.df.get(s, 0) for w, s in self.vocabulary.items()}
         self.typo_buckets = self._typo_buckets()
-        self.sorted_words = sorted(w for w in self.vocabulary if w not in STOP_WORDS)
+        self.sorted_words = sorted(w for w in self.vocabulary if w not in tokenizer.stop_words)
         self.opposed = self._opposed(drafts)
         self.titled = [_titled(draft) for draft in drafts]
 
@@ -336,17 +339,12 @@ class Index:
     # -- building ------------------------------------------------------------------
 
     def _table(self, table: ComparisonTable) -> list[Draft]:
-        factors = [(row.factor, CONTEXT) for row in table.rows]
         drafts = [self._draft(
             table.id, table.title, "table", None, related=table.related,
             phrasings=[("title", table.title), *_tagged("question", table.questions),
                        *_tagged("keyword", table.keywords)],
-            texts=[(table.answer, ANSWER), *factors, (" ".join(table.columns), CONTEXT)])]
-        context = [(table.title, ROW_CONTEXT), *((k, ROW_CONTEXT) for k in table.keywords),
-                   (" ".join(table.columns), ROW_CONTEXT)]
+            texts=table_texts(table))]
         for row in table.rows:
-            cells = [(f"{column}: {cell}", CELL) for column, cell in
-                     zip(table.columns, row.cells, strict=False)]
             drafts.append(self._draft(
                 row.id, row.factor, "row", table.id, related=row.related,
                 phrasings=[("factor", row.factor), *_tagged("alias", row.aliases),
@@ -354,12 +352,12 @@ class Index:
                            ("factor in table", f"{row.factor} — {table.title}"),
                            *_tagged("question", row.questions),
                            *_tagged("keyword", row.keywords)],
-                texts=cells + context))
+                texts=row_texts(table, row)))
         return drafts
 
     def _draft(self, item_id: str, label: str, kind: str, parent: str | None, *,
                related: Iterable[str], phrasings: list[tuple[str, str]],
-               texts: list[tuple[str, float]]) -> Draft:
+               texts: list[tuple[str, str, float]]) -> Draft:
         phrases: list[tuple[str, str, str, list[str], Found, list[str]]] = []
         pairs: set[str] = set()
         seen: set[str] = set()
@@ -367,6 +365,7 @@ class Index:
         named: set[str] = set()
         remember = self.remember
         find = functools.partial(self.synonyms.find, remember=remember)
+        tokens_many = self.tokenizer.tokens_many
         tokenized = tokens_many([text for _, text in phrasings], remember=remember)
         keyed = self._keys(tokenized)
         synonyms = not self.synonyms.firsts.isdisjoint(
@@ -388,10 +387,10 @@ class Index:
         best = dict.fromkeys(strong, PHRASE)
         indexed = set(strong)
         # Strongest fields first, so that a feature keeps the strength it was first seen with.
-        texts = sorted((t for t in texts if t[0]), key=lambda t: -t[1])
-        keyed = (self._keys(tokens_many([t for t, _ in texts], remember=remember)) if texts
+        texts = sorted((t for t in texts if t[1]), key=lambda t: -t[2])
+        keyed = (self._keys(tokens_many([t for _, t, _ in texts], remember=remember)) if texts
                  else [])
-        for (_, strength), keys in zip(texts, keyed, strict=True):
+        for (_, _, strength), keys in zip(texts, keyed, strict=True):
             stems = [k for k in keys if k[0] != STOP_MARK]
             concepts = [concept for _, _, concept in find(keys)]
             if strength >= INDEXED:
@@ -405,8 +404,10 @@ class Index:
                       indexed, named)
 
     def _keys(self, tokenized: list[list[str]]) -> list[list[str]]:
-        """The key (see `key_of`) of every word, learning the words never seen before."""
+        """The key (see `Tokenizer.key_of`) of every word, learning the words never seen
+        before."""
         content = self.content
+        key_of = self.tokenizer.key_of
         get = content.get
         out: list[list[str]] = []
         for words in tokenized:
@@ -449,20 +450,21 @@ class Index:
         closed" in many phrasings): each side is a stem with the synonym groups whose term
         uses it ("closed", "closed providers": so "proprietary" and "claude" say closed too)."""
         seen: Counter[tuple[str, str]] = Counter()
+        stop_words, tokenizer = self.tokenizer.stop_words, self.tokenizer
         for draft in drafts:
             for _, _, plain, _, _, _ in draft.phrases:
                 if " vs " not in plain:  # most phrasings draw no contrast
                     continue
                 words = plain.split()
                 for left, middle, right in zip(words, words[1:], words[2:], strict=False):
-                    if middle == "vs" and left not in STOP_WORDS and right not in STOP_WORDS:
+                    if middle == "vs" and left not in stop_words and right not in stop_words:
                         a, b = stem(left), stem(right)
                         if a != b:
                             seen[(a, b) if a < b else (b, a)] += 1
         by_stem: defaultdict[str, set[str]] = defaultdict(set)
         for group in self.synonyms.groups:
-            for word in tokens(group.names[0]):
-                by_stem[key_of(word)].add(group.concept)
+            for word in tokenizer.tokens(group.names[0]):
+                by_stem[tokenizer.key_of(word)].add(group.concept)
         return tuple((frozenset({a, *by_stem[a]}), frozenset({b, *by_stem[b]}))
                      for (a, b), count in sorted(seen.items()) if count >= CONTRAST)
 
@@ -475,6 +477,40 @@ class Index:
             if len(word) >= 3 and word.isalpha():
                 buckets[(len(word), word[0])].append(word)
         return dict(buckets)
+
+
+def entry_texts(entry: Entry) -> list[tuple[str, str, float]]:
+    """(field, text, strength) of an entry's texts that are not phrasings."""
+    return [("answer", entry.answer, ANSWER)]
+
+
+def table_texts(table: ComparisonTable) -> list[tuple[str, str, float]]:
+    """(field, text, strength) of the table's own texts that are not phrasings."""
+    return [("answer", table.answer, ANSWER),
+            *(("the table's factors", row.factor, CONTEXT) for row in table.rows),
+            ("the table's columns", " ".join(table.columns), CONTEXT)]
+
+
+def row_texts(table: ComparisonTable, row: TableRow) -> list[tuple[str, str, float]]:
+    """(field, text, strength) of a row's cells and its share of its table's words."""
+    return [*(("table cells", f"{column}: {cell}", CELL)
+              for column, cell in zip(table.columns, row.cells, strict=False)),
+            ("the table's title/keywords", table.title, ROW_CONTEXT),
+            *(("the table's title/keywords", k, ROW_CONTEXT) for k in table.keywords),
+            ("the table's columns", " ".join(table.columns), ROW_CONTEXT)]
+
+
+def texts_of(kb: KnowledgeBase, item_id: str) -> list[tuple[str, str, float]]:
+    """The non-phrasing texts the index read for an item (see `entry_texts` and the rest)."""
+    table = kb.table
+    if table is not None:
+        if item_id == table.id:
+            return table_texts(table)
+        row = next((r for r in table.rows if r.id == item_id), None)
+        if row is not None:
+            return row_texts(table, row)
+    entry = kb.entry(item_id)
+    return entry_texts(entry) if entry is not None else []
 
 
 def _titled(draft: Draft) -> frozenset[str]:

@@ -56,17 +56,12 @@ from bot.core.english import is_english, is_everyday
 from bot.core.match_complete import Completer
 from bot.core.match_fit import PhraseFitter
 from bot.core.match_index import (
-    ANSWER,
     BIGRAM,
-    CELL,
     CONCEPT_PREFIX,
-    CONTEXT,
-    PHRASE,
-    ROW_CONTEXT,
-    STOP_MARK,
     Index,
     Item,
     Phrase,
+    texts_of,
 )
 from bot.core.match_query import Query, Word
 from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
@@ -74,11 +69,8 @@ from bot.core.normalize import (
     ASKING_WORDS,
     COMMON_WORDS,
     MAX_QUESTION_CHARS,
-    STOP_WORDS,
-    WEAK_WORDS,
-    is_small_talk,
+    STOP_MARK,
     stem,
-    tokens,
 )
 
 BASE = 0.45
@@ -178,16 +170,18 @@ class Matcher:
 
     def _query(self, question: str) -> Query:
         text = question[:MAX_QUESTION_CHARS] if isinstance(question, str) else ""
-        words = tokens(text)[:MAX_WORDS]
+        index = self.index
+        tokenizer = index.tokenizer
+        stop_words = tokenizer.stop_words
+        words = tokenizer.tokens(text)[:MAX_WORDS]
         query = Query(text)
-        if not words or is_small_talk(words):
+        if not words or tokenizer.is_small_talk(words):
             query.small_talk = bool(words)
             return query
-        index = self.index
         kept: list[tuple[str, str, bool]] = []
         keys: list[str] = []
         for word in words:
-            if word in STOP_WORDS:
+            if word in stop_words:
                 keys.append(STOP_MARK + word)
                 continue
             if word in index.vocabulary or stem(word) in index.df:
@@ -196,13 +190,13 @@ class Matcher:
                 continue
             fixed = self._correct(word)
             if fixed is not None:
-                if fixed in STOP_WORDS:
+                if fixed in stop_words:
                     keys.append(STOP_MARK + fixed)
                 else:
                     kept.append((word, fixed, True))
                     keys.append(stem(fixed))
                 continue
-            parts = [part for part in self._split(word) if part not in STOP_WORDS]
+            parts = [part for part in self._split(word) if part not in stop_words]
             if not parts:
                 parts = [word]
             kept.extend((word, part, False) for part in parts)
@@ -229,7 +223,7 @@ class Matcher:
                     weight *= UNSEEN_FAMILIAR
                 credit = ()
             everyday = False
-            if used in WEAK_WORDS:
+            if used in tokenizer.weak_words:
                 weight *= WEAK
                 everyday = used in ASKING_WORDS
             elif used in COMMON_WORDS or typed in COMMON_WORDS:
@@ -300,8 +294,9 @@ class Matcher:
         vocabulary = self.index.vocabulary
         for cut in range(3, len(word) - 2):
             left, right = word[:cut], word[cut:]
+            stop_words = self.index.tokenizer.stop_words
             if (left in vocabulary and right in vocabulary
-                    and not (left in STOP_WORDS and right in STOP_WORDS)):
+                    and not (left in stop_words and right in stop_words)):
                 return [left, right]
         return []
 
@@ -489,6 +484,20 @@ class Matcher:
 
     # -- explanations ---------------------------------------------------------------
 
+    def _field_of(self, item: Item, feature: str) -> str:
+        """The field an item's feature comes from: its first phrasing that has it (title,
+        question, keyword, alias...), else the strongest of its other texts (answer...)."""
+        phrasings = item.by_feature.get(feature)
+        if phrasings:
+            return item.phrases[phrasings[0]].kind
+        tokenizer, synonyms = self.index.tokenizer, self.index.synonyms
+        for field, text, _ in sorted(texts_of(self.kb, item.id), key=lambda t: -t[2]):
+            keys = [tokenizer.key_of(word) for word in tokenizer.tokens(text)]
+            if feature in keys or any(feature == concept for _, _, concept
+                                      in synonyms.find(keys, remember=False)):
+                return field
+        return "text"
+
     def _reasons(self, query: Query, scored: Scored) -> tuple[str, ...]:
         reasons: list[str] = []
         best = scored.item.best
@@ -501,8 +510,7 @@ class Matcher:
                 missing.append(word.typed)
                 continue
             _, _, feature = max(hits)
-            strength = best[feature]
-            where = _FIELD_NAMES.get(strength, "text")
+            where = self._field_of(scored.item, feature)
             said = f'"{word.typed}"'
             if word.corrected:
                 said += f' (read as "{word.used}")'
@@ -518,8 +526,6 @@ class Matcher:
         return tuple(reasons)
 
 
-_FIELD_NAMES = {PHRASE: "phrasing/title/keyword", ROW_CONTEXT: "the table's title/keywords",
-                CELL: "table cells", ANSWER: "answer text", CONTEXT: "the table's factors"}
 
 
 def _compared(features: list[set[str]], stems: list[str],

@@ -113,6 +113,17 @@ class OutOfScope:
     location: Location | None = field(default=None, compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """A knowledge base's own words, where its domain departs from general English: how members
+    spell its terms ("finetune" → "fine tune"), words that say nothing in it ("bot" in a bot's
+    own FAQ) and words that say little ("model" where every entry is about models)."""
+
+    respellings: tuple[tuple[str, str], ...] = ()  # (word as typed, words as written here)
+    stop_words: frozenset[str] = frozenset()
+    weak_words: frozenset[str] = frozenset()
+
+
 def _frozen_mapping(value: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(dict(value))
 
@@ -127,6 +138,7 @@ class KnowledgeBase:
     thresholds: Thresholds = field(default_factory=Thresholds)
     files: tuple[str, ...] = ()
     out_of_scope: tuple[OutOfScope, ...] = ()
+    lexicon: Lexicon = field(default_factory=Lexicon)
     loaded_at: dt.datetime | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:

@@ -14,8 +14,10 @@ import unicodedata
 from functools import lru_cache
 
 from bot.core.memo import Memo
+from bot.core.models import Lexicon
 
 MAX_QUESTION_CHARS = 500
+STOP_MARK = "~"  # a stop word's matching key is "~word" (see `Tokenizer.key_of`)
 
 _NOISE = re.compile(
     r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@\w+|(?:https?://|www\.)\S+", re.IGNORECASE
@@ -33,7 +35,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Words a member writes in chat, respelled the way the knowledge base writes them.
+# Words a member writes in chat, respelled the way the knowledge base writes them (general
+# English; a knowledge base adds its own terms in its `lexicon`).
 CHAT_SPELLINGS: dict[str, str] = {
     "u": "you", "ur": "your", "r": "are", "y": "why", "pls": "please", "plz": "please",
     "thx": "thanks", "ty": "thanks", "cuz": "because", "coz": "because", "bc": "because",
@@ -47,10 +50,6 @@ CHAT_SPELLINGS: dict[str, str] = {
     "customised": "customized", "customising": "customizing", "customisation": "customization",
     "democratise": "democratize", "democratisation": "democratization", "organisation":
     "organization", "organisations": "organizations", "behaviour": "behavior",
-    "prem": "premises", "onprem": "on premises", "opensource": "open source",
-    "finetune": "fine tune", "finetuning": "fine tuning", "finetuned": "fine tuned",
-    "selfhost": "self host", "selfhosted": "self hosted", "selfhosting": "self hosting",
-    "llms": "llm", "apis": "api", "oss": "open source", "foss": "open source",
     "cheaper": "cheap", "cheapest": "cheap", "gonna": "going", "wanna": "want",
     "dont": "do", "doesnt": "does", "cant": "can", "wont": "will", "isnt": "is",
     "arent": "are", "didnt": "did", "shouldnt": "should", "wouldnt": "would",
@@ -73,16 +72,16 @@ these they this those through to too under until up us very was we were what whe
 while will with would you your yours yourself like really actually basically anyway ok okay
 kind sort lot lots thing things stuff something anything someone anyone one ones way maybe
 im gonna want wanna need know tell say said see mean means meant use using used hey hi hello
-hiya yo heya howdy thanks thank cheers pls please bot faqbot everyone everybody guys folks
+hiya yo heya howdy thanks thank cheers pls please everyone everybody guys folks
 yall people question questions quick again still already much many whether via etc eg ie
 without within able
 lol lmao haha hahaha ngl tbh imo imho idk btw bruh fyi omg tho wait hmm hm um uh
 nah yeah yea yep nope honestly genuinely seriously literally trolling lowkey kinda sorta
 """)
 
-# Words kept as tokens but worth little: they say what kind of answer is wanted.
-WEAK_WORDS: frozenset[str] = frozenset({"who", "why", "which", "model", "ai", "llm"})
-# Of those, the interrogatives: they never make an item topical on their own ("who made you").
+# Interrogatives kept as tokens but worth little: they say what kind of answer is wanted, and
+# never make an item topical on their own ("who made you"). A knowledge base names its own
+# weak words (`lexicon.weak_words`).
 ASKING_WORDS: frozenset[str] = frozenset({"who", "why", "which"})
 
 # Everyday words that rarely name a topic ("good idea", "whose job", "a plus"): they count,
@@ -146,13 +145,18 @@ def _words_of(text: str, pattern: re.Pattern[str] | None = None) -> list[str]:
     return (pattern or _WORD).findall(text)
 
 
-# Texts already split, so that a reload after an edit splits only what changed.
+# Texts already split (before respelling, which depends on the knowledge base), so that a
+# reload after an edit splits only what changed.
 _TOKENIZED: Memo[str, tuple[str, ...]] = Memo(200_000)
 
 
 def tokens_many(texts: list[str], remember: bool = True) -> list[list[str]]:
     """`tokens` of each text, in one pass over them all (to build an index quickly); with
     `remember`, texts split before are not split again, and the new ones are remembered."""
+    return [_respelled(words, _RESPELL, _RESPELLED) for words in _split_many(texts, remember)]
+
+
+def _split_many(texts: list[str], remember: bool) -> list[list[str]]:
     if not remember:
         return _split_all(texts)
     split = {text: _TOKENIZED.get(text) for text in texts}
@@ -164,20 +168,21 @@ def tokens_many(texts: list[str], remember: bool = True) -> list[list[str]]:
 
 def _split_all(texts: list[str]) -> list[list[str]]:
     joined = "\n".join(text.replace("\n", " ") for text in texts)
-    words = _respelled(_words_of(joined, _WORD_OR_BREAK))
+    words = _words_of(joined, _WORD_OR_BREAK)
     return [line.split() for line in " ".join(words).split("\n")]
 
 
 def tokens(text: str) -> list[str]:
-    """Words of `text` after cleaning and respelling chat spellings."""
-    return _respelled(_words_of(text))
+    """Words of `text` after cleaning and respelling chat spellings (general English only;
+    `Tokenizer.tokens` adds a knowledge base's own respellings)."""
+    return _respelled(_words_of(text), _RESPELL, _RESPELLED)
 
 
-def _respelled(words: list[str]) -> list[str]:
-    if _RESPELLED.isdisjoint(words):
+def _respelled(words: list[str], respell: dict[str, tuple[str, ...]],
+               respelled: frozenset[str]) -> list[str]:
+    if respelled.isdisjoint(words):
         return words
     out: list[str] = []
-    respell = _RESPELL
     for word in words:
         again = respell.get(word)
         if again is None:
@@ -185,6 +190,38 @@ def _respelled(words: list[str]) -> list[str]:
         else:
             out.extend(again)
     return out
+
+
+class Tokenizer:
+    """`tokens` with a knowledge base's lexicon: its respellings, stop words and weak words
+    added to general English's."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        lexicon = lexicon or Lexicon()
+        self.lexicon = lexicon
+        self.respell = {**_RESPELL, **{typed: tuple(written.split())
+                                       for typed, written in lexicon.respellings}}
+        self._respelled = frozenset(self.respell)
+        self.stop_words = STOP_WORDS | lexicon.stop_words
+        self.weak_words = ASKING_WORDS | (lexicon.weak_words - self.stop_words)
+
+    def tokens(self, text: str) -> list[str]:
+        """Words of `text` after cleaning and respelling."""
+        return _respelled(_words_of(text), self.respell, self._respelled)
+
+    def tokens_many(self, texts: list[str], remember: bool = True) -> list[list[str]]:
+        """`tokens` of each text, in one pass (see the module's `tokens_many`)."""
+        return [_respelled(words, self.respell, self._respelled)
+                for words in _split_many(texts, remember)]
+
+    def key_of(self, word: str) -> str:
+        """The matching key of a word: its stem, or "~word" for a stop word."""
+        return STOP_MARK + word if word in self.stop_words else stem(word)
+
+    def is_small_talk(self, words: list[str]) -> bool:
+        """True when every word is a greeting, pleasantry or stop word (and there is one)."""
+        stop = self.stop_words
+        return bool(words) and all(w in SMALL_TALK or w in stop for w in words)
 
 
 @lru_cache(maxsize=65_536)
@@ -203,12 +240,3 @@ def stem(word: str) -> str:
     if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz":
         word = word[:-1]
     return word
-
-
-def is_stop(word: str) -> bool:
-    return word in STOP_WORDS
-
-
-def is_small_talk(words: list[str]) -> bool:
-    """True when every word is a greeting, pleasantry or stop word (and there is at least one)."""
-    return bool(words) and all(w in SMALL_TALK or w in STOP_WORDS for w in words)

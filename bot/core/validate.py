@@ -23,6 +23,7 @@ from bot.core.models import (
     ComparisonTable,
     Entry,
     KnowledgeBase,
+    Lexicon,
     Location,
     OutOfScope,
     Source,
@@ -32,13 +33,15 @@ from bot.core.models import (
 from bot.core.problems import Problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_WORD = re.compile(r"[a-z0-9]+")  # a word as the matcher splits text (normalize)
 MAX_ID = 64
 MAX_TITLE = 200
 MAX_ANSWER = 16_000
 MAX_CELL = 1_000
 MAX_PHRASE = 300
 
-FILE_FIELDS = ("document", "matcher", "synonyms", "entries", "table", "out_of_scope")
+FILE_FIELDS = ("document", "matcher", "synonyms", "lexicon", "entries", "table", "out_of_scope")
+LEXICON_FIELDS = ("respellings", "stop_words", "weak_words")
 ENTRY_FIELDS = (
     "id", "title", "answer", "questions", "keywords", "related", "group", "source",
     "reviewed", "matcher",
@@ -59,6 +62,9 @@ class _Collected:
     out_of_scope: list[OutOfScope] = field(default_factory=list)
     table: ComparisonTable | None = None
     synonyms: dict[str, list[str]] = field(default_factory=dict)
+    respellings: dict[str, str] = field(default_factory=dict)
+    stop_words: set[str] = field(default_factory=set)
+    weak_words: set[str] = field(default_factory=set)
     thresholds: Thresholds | None = None
     thresholds_at: Location | None = None
     table_at: Location | None = None
@@ -269,13 +275,14 @@ class _Checker:
         if fields is None:
             return
         self.known_fields(root, FILE_FIELDS, "a knowledge file")
-        needed = ("entries", "table", "synonyms", "matcher", "out_of_scope")
+        needed = ("entries", "table", "synonyms", "lexicon", "matcher", "out_of_scope")
         if not any(key in root.key_locations for key in needed) and not any(
             root.spans(line) for line in self.blanked
         ):
             self.problem(root.location, "a knowledge file needs 'entries' or 'table'")
         document = self.text(fields, "document", root, required=False, limit=MAX_TITLE)
         self.synonyms(fields)
+        self.lexicon(fields)
         base = self.out.thresholds or Thresholds()
         entries = fields.get("entries")
         if entries is not None:
@@ -350,6 +357,42 @@ class _Checker:
             if not variants and item.is_list:
                 self.problem(item.location, f"synonym '{term}' lists no alternatives")
             self.out.synonyms.setdefault(term.strip().lower(), []).extend(variants)
+
+    def lexicon(self, fields: dict[str, Node]) -> None:
+        """The knowledge base's own words (merged across files): `respellings` maps one word
+        as members type it to the words the knowledge base writes; `stop_words` and
+        `weak_words` list single words."""
+        node = fields.get("lexicon")
+        if node is None:
+            return
+        parts = self.mapping(node, "'lexicon'")
+        if parts is None:
+            return
+        self.known_fields(node, LEXICON_FIELDS, "'lexicon'")
+        respellings = parts.get("respellings")
+        if respellings is not None:
+            pairs = self.mapping(respellings, "'respellings'")
+            for typed, written in (pairs or {}).items():
+                where = respellings.key_locations[typed]
+                word = _one_word(typed)
+                if word is None:
+                    self.problem(where, f"respelling '{typed}' must be one word "
+                                        "(letters and digits)")
+                elif not isinstance(written.value, str) or not _words_only(written.value):
+                    self.problem(written.location, f"respelling of '{typed}' must be text "
+                                                   "of letters and digits")
+                else:
+                    self.out.respellings[word] = " ".join(written.value.lower().split())
+        for key, into in (("stop_words", self.out.stop_words),
+                          ("weak_words", self.out.weak_words)):
+            words, places = self.text_list(parts, key)
+            for text, where in zip(words, places, strict=True):
+                word = _one_word(text)
+                if word is None:
+                    self.problem(where, f"'{key}' lists single words (letters and digits), "
+                                        f"not '{text}'")
+                else:
+                    into.add(word)
 
     def entry(self, node: Node, document: str | None, base: Thresholds) -> None:
         fields = self.mapping(node, "an entry")
@@ -495,8 +538,21 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
         thresholds=out.thresholds or Thresholds(),
         files=tuple(parsed.path for parsed in files),
         out_of_scope=tuple(out.out_of_scope),
+        lexicon=Lexicon(respellings=tuple(sorted(out.respellings.items())),
+                        stop_words=frozenset(out.stop_words),
+                        weak_words=frozenset(out.weak_words)),
     )
     return kb, []
+
+
+def _one_word(text: str) -> str | None:
+    """`text` lower-cased when it is one word of letters and digits, as the matcher splits."""
+    word = text.strip().lower()
+    return word if _WORD.fullmatch(word) else None
+
+
+def _words_only(text: str) -> bool:
+    return bool(text.split()) and all(_WORD.fullmatch(w) for w in text.lower().split())
 
 
 def _bad_id(value: str) -> str:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from bot.core.match_index import SynonymFinder, key_of
-from bot.core.normalize import tokens
+from bot.core.match_index import SynonymFinder
+from bot.core.models import Lexicon
+from bot.core.normalize import Tokenizer
+
+TOKENIZER = Tokenizer()
 
 
 def keys(text: str) -> list[str]:
-    return [key_of(word) for word in tokens(text)]
+    return [TOKENIZER.key_of(word) for word in TOKENIZER.tokens(text)]
 
 
 def test_one_word_and_phrase_members_are_found_in_order() -> None:
-    finder = SynonymFinder({"on-premises": ("self-host", "run locally"), "cost": ("price",)})
+    finder = SynonymFinder({"on-premises": ("self-host", "run locally"), "cost": ("price",)},
+                           TOKENIZER)
     found = finder.find(keys("can i run it locally and what is the price"))
     concepts = [concept for _, _, concept in found]
     assert concepts == ["≈on-premises", "≈cost"]
@@ -19,13 +23,15 @@ def test_one_word_and_phrase_members_are_found_in_order() -> None:
 
 
 def test_a_finder_is_shared_by_equal_synonyms_only() -> None:
-    one = SynonymFinder.of({"cost": ("price", "fees")})
-    assert SynonymFinder.of({"cost": ("price", "fees")}) is one
-    assert SynonymFinder.of({"cost": ("price",)}) is not one
+    one = SynonymFinder.of({"cost": ("price", "fees")}, TOKENIZER)
+    assert SynonymFinder.of({"cost": ("price", "fees")}, Tokenizer()) is one
+    assert SynonymFinder.of({"cost": ("price",)}, TOKENIZER) is not one
+    other_words = Tokenizer(Lexicon(stop_words=frozenset({"fees"})))
+    assert SynonymFinder.of({"cost": ("price", "fees")}, other_words) is not one
 
 
 def test_a_remembered_result_is_a_fresh_list() -> None:
-    finder = SynonymFinder({"cost": ("price",)})
+    finder = SynonymFinder({"cost": ("price",)}, TOKENIZER)
     first = finder.find(keys("price"))
     first.clear()
     assert finder.find(keys("price")) != []

@@ -11,6 +11,7 @@ from bot.core.models import (
     ComparisonTable,
     Entry,
     KnowledgeBase,
+    Lexicon,
     TableRow,
     Thresholds,
     Verdict,
@@ -284,6 +285,20 @@ def test_explain_lists_the_words_that_matched(matcher: Matcher) -> None:
     assert "closest phrasing" in text
 
 
+def test_explain_names_the_field_each_word_matched_in(matcher: Matcher) -> None:
+    def fields(question: str, item_id: str) -> str:
+        found = next(c for c in matcher.explain(question, 10) if c.id == item_id)
+        return " ".join(found.reasons)
+
+    # "transparency" in the title, "bias" a keyword, "researchers" only in the answer.
+    said = fields("transparency bias researchers", "transparency")
+    assert '"transparency" in title' in said
+    assert '"bias" in keyword' in said
+    assert '"researchers" in answer' in said
+    assert '"provider" in table cells' in fields("data sent to the provider", "factor-privacy")
+    assert '"liable" in question' in fields("liable", "accountability")
+
+
 def test_explain_names_words_not_covered(matcher: Matcher) -> None:
     top = matcher.explain("audit quantum bananas")[0]
     assert any("not covered" in reason and "bananas" in reason for reason in top.reasons)
@@ -431,3 +446,42 @@ def test_an_item_titled_for_the_other_side_of_a_contrast_counts_less(
         monkeypatch.setattr(matcher_module, "OPPOSED", 0.85)
         assert with_sides == {s.item.id: s.score for s in matcher._score(both)}
         monkeypatch.setattr(matcher_module, "OPPOSED", 1.0)
+
+
+# -- the knowledge base's own words (lexicon) ---------------------------------------------------
+
+
+def bot_kb(lexicon: Lexicon | None = None) -> KnowledgeBase:
+    """A bot library's FAQ, where "bot" is a topic word, with an optional lexicon."""
+    return KnowledgeBase(
+        entries=(
+            Entry(id="bot-token", title="Where do I get a bot token?",
+                  answer="Create an application in the developer portal and copy its token."),
+            Entry(id="fine-tuning", title="Can I fine tune the classifier?",
+                  answer="Yes: train the classifier further on your own labelled examples."),
+            Entry(id="rate-limits", title="Why am I rate limited?",
+                  answer="Too many requests in a short time; slow down and retry later."),
+        ),
+        lexicon=lexicon or Lexicon(),
+    )
+
+
+def test_general_english_knows_no_domain_word() -> None:
+    matcher = Matcher.build(bot_kb())
+    assert matcher.match("bot").verdict is not Verdict.NONE  # a topic word here
+    assert matcher.match("clf").verdict is Verdict.NONE  # nobody taught it this spelling
+
+
+def test_the_lexicon_respells_and_silences_words() -> None:
+    lexicon = Lexicon(respellings=(("clf", "classifier"),), stop_words=frozenset({"bot"}))
+    matcher = Matcher.build(bot_kb(lexicon))
+    assert matcher.match("clf").answer_id == "fine-tuning"
+    assert matcher.match("bot").verdict is Verdict.NONE  # only a stop word left: small talk
+
+
+def test_weak_words_weigh_less_than_the_same_word_unweakened() -> None:
+    plain = Matcher.build(bot_kb()).explain("token limited", 3)
+    weak = Matcher.build(bot_kb(Lexicon(weak_words=frozenset({"token"})))).explain(
+        "token limited", 3)
+    assert plain[0].id == "bot-token"  # "token" is the rarer, heavier word
+    assert weak[0].id == "rate-limits"  # weakened, it loses to "limited"

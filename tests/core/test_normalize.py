@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.normalize import clean, is_small_talk, stem, tokens, tokens_many
+from bot.core.models import Lexicon
+from bot.core.normalize import Tokenizer, clean, stem, tokens, tokens_many
 
 
 @pytest.mark.parametrize(("raw", "cleaned"), [
@@ -30,9 +31,23 @@ def test_clean(raw: str, cleaned: str) -> None:
 
 
 def test_chat_spellings_are_respelled() -> None:
-    assert tokens("can u run it on prem") == ["can", "you", "run", "it", "on", "premises"]
-    assert tokens("opensource licence") == ["open", "source", "license"]
-    assert tokens("ur llms") == ["your", "llm"]
+    assert tokens("can u run it on prem") == ["can", "you", "run", "it", "on", "prem"]
+    assert tokens("opensource licence") == ["opensource", "license"]
+    assert tokens("ur llms") == ["your", "llms"]
+
+
+def test_a_lexicon_adds_its_own_respellings_and_words() -> None:
+    lexicon = Lexicon(respellings=(("prem", "premises"), ("opensource", "open source")),
+                      stop_words=frozenset({"bot"}), weak_words=frozenset({"model", "bot"}))
+    tokenizer = Tokenizer(lexicon)
+    assert tokenizer.tokens("can u run it on prem") == ["can", "you", "run", "it", "on",
+                                                         "premises"]
+    assert tokenizer.tokens_many(["opensource licence", "prem"]) == [
+        ["open", "source", "license"], ["premises"]]
+    assert tokens_many(["opensource licence"]) == [["opensource", "license"]]  # shared split
+    assert tokenizer.key_of("bot") == "~bot" and Tokenizer().key_of("bot") == "bot"
+    assert tokenizer.weak_words == {"who", "why", "which", "model"}  # a stop word stays one
+    assert tokenizer.is_small_talk(["hi", "bot"]) and not Tokenizer().is_small_talk(["hi", "bot"])
 
 
 @pytest.mark.parametrize("words", [
@@ -57,7 +72,7 @@ def test_stem_keeps_short_words_and_numbers() -> None:
 
 
 @pytest.mark.parametrize(("text", "small"), [
-    ("hi bot", True),
+    ("hi there", True),
     ("good morning everyone!", True),
     ("thanks!", True),
     ("hey guys how's it going", True),
@@ -66,7 +81,7 @@ def test_stem_keeps_short_words_and_numbers() -> None:
     ("", False),
 ])
 def test_small_talk(text: str, small: bool) -> None:
-    assert is_small_talk(tokens(text)) is small
+    assert Tokenizer().is_small_talk(tokens(text)) is small
 
 
 def test_long_text_is_cleaned_in_bounded_time() -> None:

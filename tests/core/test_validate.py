@@ -106,7 +106,7 @@ def test_unknown_fields_with_a_hint_or_the_list(make_kb: MakeKb) -> None:
         (6, "unknown field 'colour' in an entry (allowed: id, title, answer, questions, "
             "keywords, related, group, source, reviewed, matcher)"),
         (7, "unknown field 'extra' in a knowledge file (allowed: document, matcher, synonyms, "
-            "entries, table, out_of_scope)"),
+            "lexicon, entries, table, out_of_scope)"),
     ]
 
 
@@ -398,3 +398,47 @@ def test_refused_values_cause_no_missing_field_noise(make_kb: MakeKb) -> None:
 def test_problem_string_format() -> None:
     problem = Problem("kb/a.yaml", 3, 7, "duplicate id 'x'")
     assert str(problem) == "kb/a.yaml:3:7: duplicate id 'x'"
+
+
+# -- the lexicon --------------------------------------------------------------------------------
+
+
+def test_lexicon_is_read_and_merged_across_files(make_kb: MakeKb) -> None:
+    folder = make_kb({
+        "a.yaml": ONE + "lexicon:\n  respellings: {Finetune: Fine Tune}\n  stop_words: [bot]\n",
+        "b.yaml": "lexicon:\n  respellings: {llms: llm}\n  weak_words: [model, ai]\n",
+    })
+    kb, problems = load(folder)
+    assert problems == [] and kb is not None
+    assert kb.lexicon.respellings == (("finetune", "fine tune"), ("llms", "llm"))
+    assert kb.lexicon.stop_words == {"bot"}
+    assert kb.lexicon.weak_words == {"model", "ai"}
+
+
+def test_a_knowledge_base_without_a_lexicon_has_an_empty_one(make_kb: MakeKb) -> None:
+    kb, _ = load(make_kb({"a.yaml": ONE}))
+    assert kb is not None
+    assert (kb.lexicon.respellings, kb.lexicon.stop_words, kb.lexicon.weak_words) == (
+        (), frozenset(), frozenset())
+
+
+def test_lexicon_problems_are_located(make_kb: MakeKb) -> None:
+    text = ONE + """\
+lexicon:
+  respellings:
+    fine tune: finetune
+    ok: [a, list]
+    u2: "you too!"
+  stop_words: [bot, two words]
+  weak_words: model
+  synonyms: {a: [b]}
+"""
+    assert problems_of(make_kb, text) == [
+        (7, "respelling 'fine tune' must be one word (letters and digits)"),
+        (8, "respelling of 'ok' must be text of letters and digits"),
+        (9, "respelling of 'u2' must be text of letters and digits"),
+        (10, "'stop_words' lists single words (letters and digits), not 'two words'"),
+        (11, "'weak_words' must be a list, not text"),
+        (12, "unknown field 'synonyms' in 'lexicon' (allowed: respellings, stop_words, "
+             "weak_words)"),
+    ]
