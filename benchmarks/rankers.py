@@ -12,7 +12,9 @@ rankers.
 
 from __future__ import annotations
 
+import heapq
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -47,36 +49,37 @@ def words(text: str) -> list[str]:
 
 
 class BM25:
-    """Okapi BM25 over an inverted index, as in rank_bm25.BM25Okapi(k1=1.5, b=0.75), with the
-    always-positive idf log(1 + (N - n + 0.5) / (n + 0.5)) of Lucene: with Okapi's original idf
-    a word in more than half of a small knowledge base's items would count against them."""
+    """Okapi BM25 over an inverted index, as rank_bm25.BM25Okapi(k1=1.5, b=0.75) scores, with
+    the always-positive idf log(1 + (N - n + 0.5) / (n + 0.5)) of Lucene: with Okapi's original
+    idf a word in more than half of a small knowledge base's items would count against them.
+    A word's weight in an item does not depend on the question, so it is computed at build (as
+    search engines do); a question adds up the weights of its words (a word it repeats counts
+    again, as in rank_bm25)."""
 
     def __init__(self, ids: Sequence[str], docs: Sequence[list[str]], *,
                  k1: float = 1.5, b: float = 0.75) -> None:
         self.ids = list(ids)
-        self.k1, self.b = k1, b
-        self.lengths = [len(doc) for doc in docs]
-        self.average_length = sum(self.lengths) / max(1, len(docs))
-        self.postings: dict[str, list[tuple[int, int]]] = {}
-        for n, doc in enumerate(docs):
-            for word, count in Counter(doc).items():
-                self.postings.setdefault(word, []).append((n, count))
+        counts = [Counter(doc) for doc in docs]
+        found_in = Counter(word for doc in counts for word in doc)
         total = len(docs)
-        self.idf = {word: math.log(1 + (total - len(found) + 0.5) / (len(found) + 0.5))
-                    for word, found in self.postings.items()}
+        average = sum(map(len, docs)) / max(1, total)
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for n, (doc, count) in enumerate(zip(docs, counts, strict=True)):
+            norm = k1 * (1 - b + b * len(doc) / average)
+            for word, tf in count.items():
+                idf = math.log(1 + (total - found_in[word] + 0.5) / (found_in[word] + 0.5))
+                self.postings.setdefault(word, []).append((n, idf * tf * (k1 + 1) / (tf + norm)))
 
-    def rank(self, question: str) -> Ranked:
+    def rank(self, question: str, limit: int | None = None) -> Ranked:
+        """Every item sharing a word with the question, best first; only the best `limit`
+        when given (a bot shows a handful: the speed benchmark asks for 3)."""
         scores: dict[int, float] = {}
-        k1, b, average = self.k1, self.b, self.average_length
         for word in words(question):
-            found = self.postings.get(word)
-            if found is None:
-                continue
-            idf = self.idf[word]
-            for n, count in found:
-                norm = k1 * (1 - b + b * self.lengths[n] / average)
-                scores[n] = scores.get(n, 0.0) + idf * count * (k1 + 1) / (count + norm)
-        best = sorted(scores.items(), key=lambda pair: -pair[1])
+            for n, weight in self.postings.get(word, ()):
+                scores[n] = scores.get(n, 0.0) + weight
+        by_score = operator.itemgetter(1)
+        best = (sorted(scores.items(), key=by_score, reverse=True) if limit is None
+                else heapq.nlargest(limit, scores.items(), key=by_score))
         return [(self.ids[n], score) for n, score in best]
 
 
