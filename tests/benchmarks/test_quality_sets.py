@@ -31,9 +31,9 @@ def test_every_set_loads_and_names_only_ids_of_its_knowledge_base() -> None:
         assert question_set.provenance
 
 
-def test_sets_never_opened_while_tuning_are_marked() -> None:
+def test_sets_never_opened_while_tuning_stay_marked() -> None:
     untuned = {s.name for s in load_manifest() if not s.tuned}
-    assert untuned == {"blind7", "blind10"}
+    assert {"blind7", "blind10"} <= untuned
 
 
 def test_the_shipped_knowledge_base_is_read_from_the_repository() -> None:
