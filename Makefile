@@ -15,6 +15,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
 run: $(VENV)/.installed
 	$(PY) -m bot
 
@@ -26,7 +30,8 @@ lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m mypy bot
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-bench
+	$(PY) benchmarks/baselines.py
 	$(PY) benchmarks/matcher_speed.py
 
 clean:

@@ -1,34 +1,63 @@
-"""Matcher speed: index build time, per-question p50/p99 latency and peak memory.
+"""Matcher speed beside BM25 baselines timed in the same run: per-question p50/p99, first answer.
 
-Run: .venv/bin/python benchmarks/matcher_speed.py [--questions N]
+Run: .venv/bin/python benchmarks/matcher_speed.py [--questions N] [--rounds N] [--kb NAME ...]
 
-Knowledge bases of 25, 1,000 and 10,000 entries are generated deterministically
-(random.Random(seed)) from a large invented vocabulary mixed with common English, with alternate
-questions, keywords, answers, synonyms and a comparison table, and the shipped knowledge base is
-measured too. Questions are perturbed phrasings of entries (dropped words, typos, chat noise)
-plus unrelated messages. Single-threaded; times from time.perf_counter_ns.
+Knowledge bases: the shipped one, the two byo FAQs of tests/fixtures/byo, and generated ones of
+25, 1,000 and 10,000 entries (deterministic, random.Random(seed): a large invented vocabulary
+mixed with common English, alternate questions, keywords, answers, synonyms and a comparison
+table). Questions: every labelled question of tests/fixtures/quality.yaml asked of that knowledge
+base, then perturbed phrasings of its entries (dropped words, typos, chat noise) and unrelated
+messages up to --questions.
+
+Per question, faqbot's `Matcher.match` and two BM25 baselines over the same items (the text of
+benchmarks/rankers.py's item_texts, its word tokens) are timed one right after the other, so all
+see the same machine load: rank_bm25.BM25Okapi (k1 1.5, b 0.75; get_scores scores every item,
+then the top 3 as its get_top_n takes them), and rankers.BM25 (an inverted index whose weights
+are made at build; only items sharing a word are scored; the top 3). Single thread;
+time.perf_counter_ns (wall) and time.thread_time_ns (this thread's CPU time, which preemption
+by other processes does not inflate). Each round builds everything afresh; the round with the
+median p99 is printed. The first build and the first answer (load the folder + Matcher.build +
+the first match) are timed in a fresh Python process, as a bot starting. Only the matcher's
+public API is used: Matcher.build(kb) and matcher.match(question).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
-import resource
+import subprocess
 import sys
+import textwrap
 import time
-import tracemalloc
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+import numpy
+from rank_bm25 import BM25Okapi
+
+STARTED_NS = time.perf_counter_ns()  # before the project's modules are imported
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.loader import load_folder  # noqa: E402
+from benchmarks.quality_sets import load_manifest  # noqa: E402
+from benchmarks.rankers import BM25, item_texts, words  # noqa: E402
+from bot.core.evaluate import load_questions  # noqa: E402
+from bot.core.knowledge import load_knowledge  # noqa: E402
 from bot.core.matcher import Matcher  # noqa: E402
-from bot.core.memo import forget_all  # noqa: E402
 from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow  # noqa: E402
-from bot.core.validate import validate  # noqa: E402
+
+IMPORTED_NS = time.perf_counter_ns()
+FIXTURES = ROOT / "tests" / "fixtures"
+FOLDERS = {
+    "shipped": ROOT / "knowledge",
+    "discordpy-faq": FIXTURES / "byo" / "discordpy-faq" / "knowledge",
+    "python-faq": FIXTURES / "byo" / "python-faq" / "knowledge",
+}
+GENERATED = {"generated 25": 25, "generated 1,000": 1_000, "generated 10,000": 10_000}
 
 
 def _split(text: str) -> list[str]:
@@ -128,85 +157,167 @@ def questions_for(kb: KnowledgeBase, count: int, seed: int = 11) -> list[str]:
     return out
 
 
-def measure(name: str, kb: KnowledgeBase, count: int, rounds: int) -> None:
-    """Build time and peak memory of one build, then `rounds` rounds of `count` questions, each
-    round on a matcher built afresh (so no round profits from another's caches). The round
-    with the median p99 is printed, and every round's p99 after it: on a shared machine one
-    round can be slowed by other processes."""
-    forget_all()  # a first build: nothing remembered from another
-    gc.collect()
-    start = time.perf_counter_ns()
-    Matcher.build(kb)
-    build_ms = (time.perf_counter_ns() - start) / 1e6
-    # Memory is measured on a second first build: tracemalloc slows building several times.
-    forget_all()
-    gc.collect()
-    tracemalloc.start()
-    Matcher.build(kb)
-    _, build_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    questions = questions_for(kb, count)
-    results = sorted((_round(kb, questions) for _ in range(rounds)), key=lambda r: r[1])
-    p50, p99, worst, cpu99, c99 = results[len(results) // 2]
-    every = "/".join(f"{r[1]:.2f}" for r in results)  # sorted by p99 above
-    items = len(kb.ids)
-    print(f"{name:>18}  items {items:>6}  build {build_ms:7.1f} ms  "
-          f"p50 {p50:6.3f} ms  p99 {p99:6.3f} ms (cpu {cpu99:6.3f}; rounds {every})  "
-          f"max {worst:6.2f} ms  complete p99 {c99:5.2f} ms  build peak "
-          f"{build_peak / 2**20:6.1f} MiB")
+def load_kb(name: str) -> KnowledgeBase:
+    """A knowledge base by its name in FOLDERS (loaded with the project's loader) or GENERATED."""
+    if name in GENERATED:
+        return generate_kb(GENERATED[name])
+    kb, problems = load_knowledge(FOLDERS[name])
+    if kb is None:
+        raise SystemExit(f"{name}: the knowledge base does not load: {problems[:3]}")
+    return kb
 
 
-def _round(kb: KnowledgeBase, questions: list[str]) -> tuple[float, float, float, float, float]:
-    """p50, p99, max, cpu p99 and autocomplete p99 (ms) of one round on a fresh matcher."""
+def questions_of(name: str, kb: KnowledgeBase, count: int) -> list[str]:
+    """The labelled questions asked of this knowledge base, then generated ones, `count` in all."""
+    folder = FOLDERS.get(name)
+    labelled = [q.text for s in load_manifest() if s.knowledge == folder
+                for q in load_questions(s.questions)]
+    return (labelled + questions_for(kb, count))[:count]
+
+
+def answerers(kb: KnowledgeBase) -> dict[str, Callable[[str], object]]:
+    """faqbot's matcher and the two BM25 baselines, each built afresh, by name."""
+    texts = item_texts(kb)
+    ids, docs = list(texts), [words(text) for text in texts.values()]
+    reference = BM25Okapi(docs, k1=1.5, b=0.75)
+
+    def rank_bm25_top3(question: str) -> list[str]:
+        """rank_bm25's get_top_n, returning ids: score every item, sort, keep 3."""
+        scores = reference.get_scores(words(question))
+        return [ids[n] for n in numpy.argsort(scores)[::-1][:3]]
+
+    return {"faqbot": Matcher.build(kb).match, "rank_bm25": rank_bm25_top3,
+            "index": partial(BM25(ids, docs).rank, limit=3)}
+
+
+def time_round(kb: KnowledgeBase, questions: list[str]) -> dict[str, tuple[list[int], list[int]]]:
+    """One round, everything built afresh: each question's wall and CPU time (ns) by answerer,
+    the answerers timed one right after the other on each question."""
     gc.collect()
-    matcher = Matcher.build(kb)
-    for question in questions[:50]:
-        matcher.match(question)  # warm the typo cache a little, as a running bot would be
-    times: list[int] = []
-    cpu: list[int] = []
+    answer = answerers(kb)
+    for question in questions[:50]:  # warm up, as a running bot would be
+        for ask in answer.values():
+            ask(question)
+    times: dict[str, tuple[list[int], list[int]]] = {name: ([], []) for name in answer}
     for question in questions:
-        c0 = time.thread_time_ns()
-        t0 = time.perf_counter_ns()
-        matcher.match(question)
-        times.append(time.perf_counter_ns() - t0)
-        cpu.append(time.thread_time_ns() - c0)
-    p50, p99, worst = _percentiles(times)
-    _, cpu99, _ = _percentiles(cpu)
-    complete_times: list[int] = []
-    for question in questions[:200]:
-        t0 = time.perf_counter_ns()
-        matcher.complete(question[: max(1, len(question) // 2)])
-        complete_times.append(time.perf_counter_ns() - t0)
-    _, c99, _ = _percentiles(complete_times)
-    return p50, p99, worst, cpu99, c99
+        for name, ask in answer.items():
+            c0, t0 = time.thread_time_ns(), time.perf_counter_ns()
+            ask(question)
+            times[name][0].append(time.perf_counter_ns() - t0)
+            times[name][1].append(time.thread_time_ns() - c0)
+    return times
 
 
-def _percentiles(values: list[int]) -> tuple[float, float, float]:
-    """p50, p99 and max, in milliseconds."""
+def percentile(values: list[int], q: float) -> float:
+    """The q-quantile (nearest rank) in milliseconds."""
     ordered = sorted(values)
-    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return ordered[len(ordered) // 2] / 1e6, p99 / 1e6, ordered[-1] / 1e6
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] / 1e6
+
+
+def first_answer(name: str) -> dict[str, float]:
+    """Run this script in a fresh process to time its first build and first answer (ms)."""
+    start = time.perf_counter_ns()
+    done = subprocess.run([sys.executable, __file__, "--first", name], check=True,
+                          capture_output=True, text=True)
+    figures: dict[str, float] = json.loads(done.stdout)
+    figures["process"] = (time.perf_counter_ns() - start) / 1e6
+    return figures
+
+
+def _first(name: str) -> None:
+    """In the fresh process: load, build, answer one question; print the times as JSON."""
+    t0 = time.perf_counter_ns()
+    kb = load_kb(name)
+    load_ns = time.perf_counter_ns() - t0
+    question = questions_of(name, kb, 1)[0]
+    t1 = time.perf_counter_ns()
+    matcher = Matcher.build(kb)
+    t2 = time.perf_counter_ns()
+    matcher.match(question)
+    t3 = time.perf_counter_ns()
+    print(json.dumps({"import": (IMPORTED_NS - STARTED_NS) / 1e6, "load": load_ns / 1e6,
+                      "build": (t2 - t1) / 1e6, "match": (t3 - t2) / 1e6}))
+
+
+def per_question(name: str, count: int, rounds: int) -> str:
+    """A row of per-question figures: p50 and p99 of faqbot and of both BM25s, and ratios."""
+    kb = load_kb(name)
+    questions = questions_of(name, kb, count)
+    results = [time_round(kb, questions) for _ in range(rounds)]
+
+    def median_round(key: str) -> tuple[float, float, float]:
+        """p50, p99 and CPU p99 of the round with the median p99."""
+        figures = sorted(((percentile(r[key][0], 0.50), percentile(r[key][0], 0.99),
+                           percentile(r[key][1], 0.99)) for r in results),
+                         key=lambda f: f[1])
+        return figures[len(figures) // 2]
+
+    ours, ref, index = (median_round(key) for key in ("faqbot", "rank_bm25", "index"))
+    return _row(name, len(kb.ids), len(questions),
+                f"{ours[0]:.3f}", f"{ref[0]:.3f}", f"{index[0]:.3f}",
+                f"{ours[1]:.3f}", f"{ref[1]:.3f}", f"{ours[1] / ref[1]:.1f}x",
+                f"{index[1]:.3f}", f"{ours[1] / index[1]:.1f}x",
+                f"{ours[2] / ref[2]:.1f}x", f"{ours[2] / index[2]:.1f}x")
+
+
+WIDTHS = (6, 6, 8, 10, 7, 8, 10, 7, 7, 7, 10, 7)
+
+
+def _row(*cells: object) -> str:
+    """The per-question table's columns: a name, then right-aligned figures."""
+    name, *rest = cells
+    return f"{name!s:<17}" + "".join(f"{cell!s:>{w}}" for cell, w in zip(rest, WIDTHS, strict=True))
+
+
+def start_up(name: str) -> str:
+    """A row of start-up figures, from a fresh process."""
+    first = first_answer(name)
+    load = 0.0 if name in GENERATED else first["load"]
+    answer = load + first["build"] + first["match"]
+    shown_load = "generated" if name in GENERATED else f"{load:9.0f}"
+    return (f"{name:<17}{shown_load:>9} {first['build']:12.0f} {first['match']:12.0f} "
+            f"{answer:13.0f} {first['import']:8.0f} {first['process']:8.0f}")
 
 
 def main() -> None:
+    names = [*FOLDERS, *GENERATED]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--questions", type=int, default=2000)
+    parser.add_argument("--questions", type=int, default=2000,
+                        help="questions a round (default 2000)")
     parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of questions per knowledge base, each on a fresh matcher")
+                        help="rounds a knowledge base, each on a fresh matcher and BM25")
+    parser.add_argument("--kb", action="append", choices=names, metavar="NAME",
+                        help=f"only this knowledge base (repeatable): {', '.join(names)}")
+    parser.add_argument("--first", choices=names, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    result = load_folder(ROOT / "knowledge")
-    shipped, problems = validate(result.files)
-    if shipped is None:
-        raise SystemExit(f"shipped knowledge base does not load: {problems[:3]}")
-    print(f"python {sys.version.split()[0]}, single thread, {args.questions} questions a round, "
-          f"{args.rounds} rounds (the median round's figures); "
-          f"load average {os.getloadavg()[0]:.2f} (wall-clock times include preemption by other "
-          "processes; 'cpu' is this thread's own time)")
-    measure("shipped", shipped, args.questions, args.rounds)
-    for size in (25, 1_000, 10_000):
-        measure(f"generated {size:,}", generate_kb(size), args.questions, args.rounds)
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory of this process (maxrss): {maxrss:.1f} MiB")
+    if args.first:
+        _first(args.first)
+        return
+    chosen = args.kb or names
+    print(f"python {sys.version.split()[0]}, single thread; load average "
+          f"{os.getloadavg()[0]:.2f} at start (compare figures within one run only)")
+    print(textwrap.fill(
+        f"Per question (ms, wall clock; {args.rounds} rounds of up to {args.questions} "
+        "questions, each on a fresh build; the round with the median p99): faqbot's "
+        "Matcher.match beside two BM25 baselines timed one after the other on each question: "
+        "rank_bm25 (BM25Okapi.get_scores, then the top 3) and index (benchmarks/rankers.py: "
+        "an inverted index with weights made at build, the top 3). Ratios: faqbot / BM25; "
+        "'cpu p99': the same ratios of this thread's CPU time, which other processes do not "
+        "inflate.", width=100, initial_indent="\n"))
+    print(f"{'':<29}{'p50':<25}{'p99':<39}{'cpu p99 ratio':>17}")
+    print(_row("knowledge base", "items", "asked", "faqbot", "rank_bm25", "index", "faqbot",
+               "rank_bm25", "ratio", "index", "ratio", "rank_bm25", "index"))
+    for name in chosen:
+        print(per_question(name, args.questions, args.rounds), flush=True)
+    print(textwrap.fill(
+        "Start-up (ms, a fresh Python process each): load the folder (a generated knowledge "
+        "base is made, untimed), the first Matcher.build, the first match; first answer = "
+        "load + build + match; imports of the matcher's modules; the whole process from spawn "
+        "to exit.", width=100, initial_indent="\n"))
+    print(f"{'knowledge base':<17}{'load':>9} {'first build':>12} {'first match':>12} "
+          f"{'first answer':>13} {'imports':>8} {'process':>8}")
+    for name in chosen:
+        print(start_up(name), flush=True)
 
 
 if __name__ == "__main__":
