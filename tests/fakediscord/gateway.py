@@ -31,7 +31,9 @@ REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
 
 AUTHENTICATION_FAILED, DISALLOWED_INTENTS = 4004, 4014
 # GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT
-PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
+MESSAGE_CONTENT = 1 << 15
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | MESSAGE_CONTENT
+CONTENT_FIELDS = {"content": "", "embeds": [], "attachments": [], "components": []}
 
 
 class _Socket:
@@ -203,7 +205,7 @@ class FakeGateway:
         async with self._send_lock:
             for payload in self.sent:
                 if payload["s"] > last_seen:
-                    await sock.send(payload)
+                    await sock.send(self._as_seen_by(sock, payload))
             await self._set_live(sock)
             await self._dispatch_locked("RESUMED", {"_trace": ["fakediscord"]})
 
@@ -249,10 +251,29 @@ class FakeGateway:
         sock = self._live
         if sock is not None:
             try:
-                await sock.send(payload)
+                await sock.send(self._as_seen_by(sock, payload))
             except (ConnectionError, RuntimeError):
                 log.debug("fake gateway: %s queued for replay (socket closing)", event)
         return self.sequence
+
+    def _as_seen_by(self, sock: _Socket, payload: JSON) -> JSON:
+        """Without the Message Content intent a guild message's content, embeds, attachments
+        and components arrive empty, unless the bot wrote it or is mentioned in it."""
+        if payload.get("t") not in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+            return payload
+        data = payload["d"]
+        if (sock.record.intents or 0) & MESSAGE_CONTENT or "guild_id" not in data:
+            return payload
+        bot_id = self.state.bot_user["id"]
+        content = data.get("content") or ""
+        if (
+            (data.get("author") or {}).get("id") == bot_id
+            or any(user.get("id") == bot_id for user in data.get("mentions") or [])
+            or f"<@{bot_id}>" in content
+            or f"<@!{bot_id}>" in content
+        ):
+            return payload
+        return {**payload, "d": {**data, **CONTENT_FIELDS}}
 
     def _my_guilds(self) -> list[Any]:
         shard_id, shard_count = self._shard
