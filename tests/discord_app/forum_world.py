@@ -54,10 +54,10 @@ class World:
         async with running(bot, self.fake):
             yield bot
 
-    async def reply_in(self, thread: JSON, timeout: float = 10.0) -> JSON:
-        """The message the bot posted in `thread` (waits for it)."""
+    async def reply_in(self, thread: JSON) -> JSON:
+        """The message the bot posted in `thread` (waits for it, 10 s at most)."""
         record = await self.fake.wait_for_request(
-            "POST", rf"/channels/{thread['id']}/messages", timeout=timeout)
+            "POST", rf"/channels/{thread['id']}/messages", timeout=10.0)
         assert record.status == 200, record.response
         message: JSON = record.response
         return message
@@ -86,11 +86,6 @@ def custom_id(message: JSON, prefix: str) -> str:
     found = [cid for cid in custom_ids(message) if cid.startswith(prefix)]
     assert found, f"no {prefix}… button in {custom_ids(message)}"
     return found[0]
-
-
-def data_of(record: RequestRecord) -> JSON:
-    data: JSON = record.json.get("data", record.json)
-    return data
 
 
 @contextlib.asynccontextmanager
