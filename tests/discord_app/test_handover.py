@@ -89,3 +89,17 @@ async def test_in_a_thread_the_question_is_posted_there(tmp_path: Path) -> None:
         assert posted.json["content"].startswith(f"<@&{w.helpers['id']}> <@{carol['id']}>")
         assert w.fake.requests_matching("POST", r"/channels/\d+/threads") == []
         w.assert_valid()
+
+
+async def test_a_thumbs_down_on_a_mention_answer_offers_a_helper(tmp_path: Path) -> None:
+    async with world(tmp_path) as w, w.bot():
+        bot_user = w.fake.bot_user
+        await w.fake.send_message(f"<@{bot_user['id']}> {ANSWERED}", mentions=[bot_user])
+        reply = await w.fake.wait_for_request("POST", rf"/channels/{w.fake.channel['id']}/messages")
+        answer = w.fake.state.messages[int(reply.response["id"])]
+        vote = await w.fake.send_component(custom_id(answer, "faqbot:vote:down:"), answer)
+        await w.fake.wait_for_callback(vote)
+        assert vote.original_message_id is not None
+        offer = w.fake.state.messages[vote.original_message_id]
+        assert custom_id(offer, HELPER_BUTTON)
+        w.assert_valid()
