@@ -166,6 +166,40 @@ async def test_body_is_read_only_with_forum_read_body(tmp_path: Path) -> None:
         w.assert_valid()
 
 
+async def test_the_first_message_early_late_or_missing(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Discord may deliver the first message before THREAD_CREATE, or (rarely) not at all:
+    then the bot fetches it."""
+    from bot.discord_app.cogs import forum as forum_cog
+
+    monkeypatch.setattr(forum_cog, "STARTER_WAIT", 0.2)
+    title = "Help needed"
+    async with world(tmp_path) as w, w.bot(forum_read_body=True):
+        early, first = w.fake.add_post(w.forum, title, ANSWERED)
+        await w.fake.dispatch("MESSAGE_CREATE", first)
+        await w.fake.dispatch("THREAD_CREATE", {**early, "newly_created": True})
+        assert (await w.reply_in(early))["embeds"][0]["title"] == "Brewing tea"
+        missing, _ = w.fake.add_post(w.forum, title, ANSWERED)
+        await w.fake.dispatch("THREAD_CREATE", {**missing, "newly_created": True})
+        assert (await w.reply_in(missing))["embeds"][0]["title"] == "Brewing tea"
+        fetched = await w.fake.wait_for_request(
+            "GET", rf"/channels/{missing['id']}/messages/{missing['id']}")
+        assert fetched.status == 200
+        # The first message deleted at once: the title alone, and a bot's post stays ignored.
+        robot = w.fake.add_user("robot")
+        robot["bot"] = True
+        for author, question in ((robot, ANSWERED), (w.fake.user, "how long should tea steep")):
+            gone, _ = w.fake.add_post(w.forum, question, author=author)
+            del w.fake.state.messages[int(gone["id"])]
+            await w.fake.dispatch("THREAD_CREATE", {**gone, "newly_created": True})
+            await w.fake.wait_for_request(  # who opened it, asked of the member list
+                "GET", rf"/guilds/\d+/members/{author['id']}")
+        message = await w.reply_in(gone)
+        assert message["embeds"][0]["title"] == "Brewing tea"
+        assert len(w.fake.requests_matching("POST", r"/channels/\d+/messages")) == 3
+        w.assert_valid()
+
+
 # ------------------------------------------------------------------------------ Solved
 
 

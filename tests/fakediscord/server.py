@@ -212,6 +212,7 @@ class FakeDiscord:
         message = self.state.create_message(
             int(thread["id"]), {"content": content}, author=author, message_id=int(thread["id"])
         )
+        message["position"] = 0
         return thread, message
 
     async def open_post(
