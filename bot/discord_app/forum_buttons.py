@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.core.forum import find_tag, tags_with
-from bot.core.models import Choice, Reply
+from bot.core.models import Choice, Reply, ReplyKind
 from bot.core.render import render_item
 from bot.core.text import truncate
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
@@ -37,6 +38,7 @@ HELPER_WILL_LOOK = "A helper will take a look at this post, {who}."
 ALREADY_CALLED = "A helper has already been called to this post."
 GONE = "That topic is no longer in the knowledge base."
 NOT_A_POST = "This button only works in the help-forum post it was sent in."
+MORE_WITH_ASK = "the whole answer: /ask"
 
 
 def _bot(interaction: discord.Interaction) -> AnyFaqBot:
@@ -54,29 +56,31 @@ def forum_view(thread_id: int, choices: tuple[Choice, ...] = ()) -> discord.ui.V
 
 
 def forum_embed(reply: Reply) -> discord.Embed:
-    """The reply as /ask renders it (its first page), suggestions under a forum title."""
-    embed = build_pages(reply)[0]
-    if reply.choices:
-        embed.title = SUGGEST_TITLE
-        embed.description = SUGGEST_BODY
-    return embed
+    """The reply as /ask renders it, suggestions under a forum title. A post gets one message
+    without page buttons, so an answer longer than one embed says where the rest is."""
+    if reply.kind is ReplyKind.SUGGEST:
+        reply = dataclasses.replace(reply, title=SUGGEST_TITLE, body=SUGGEST_BODY)
+    if len(build_pages(reply)) > 1:  # the note goes where build_pages keeps every limit
+        footer = " · ".join(part for part in (reply.footer, MORE_WITH_ASK) if part)
+        reply = dataclasses.replace(reply, footer=footer)
+    return build_pages(reply)[0]
 
 
 async def _post(interaction: discord.Interaction, thread_id: int) -> discord.Thread | None:
-    """The post the button belongs to (cached, else fetched), or None when it is not one."""
+    """The post the button belongs to (where it was pressed, cached, else fetched), or None
+    when it is not one."""
     channel = interaction.channel
-    if not isinstance(channel, discord.Thread) or channel.id != thread_id:
-        guild = interaction.guild
-        cached = guild.get_thread(thread_id) if guild is not None else None
-        if cached is not None:
-            return cached
-        try:
-            fetched = await interaction.client.fetch_channel(thread_id)
-        except discord.HTTPException:
-            log.info("post %s of a forum button is gone", thread_id, exc_info=True)
-            return None
-        return fetched if isinstance(fetched, discord.Thread) else None
-    return channel
+    if isinstance(channel, discord.Thread) and channel.id == thread_id:
+        return channel
+    cached = interaction.guild.get_thread(thread_id) if interaction.guild else None
+    if cached is not None:
+        return cached
+    try:
+        fetched = await interaction.client.fetch_channel(thread_id)
+    except discord.HTTPException:
+        log.info("post %s of a forum button is gone", thread_id, exc_info=True)
+        return None
+    return fetched if isinstance(fetched, discord.Thread) else None
 
 
 class ForumPick(discord.ui.DynamicItem[discord.ui.Button[Any]],

@@ -379,3 +379,23 @@ async def test_kb_stats_shows_the_deflection_figures(tmp_path: Path) -> None:
         assert UNANSWERED in text  # the post the bot could not answer is a gap
         assert await forum_row(w, silent) is not None
         w.assert_valid()
+
+
+def test_a_long_answer_says_where_the_rest_is() -> None:
+    from bot.core.models import Choice, Reply, ReplyKind
+    from bot.discord_app.forum_buttons import forum_embed
+
+    long = forum_embed(Reply(kind=ReplyKind.ANSWER, title="Long", body="word " * 3000,
+                             footer="Source"))
+    assert (long.footer.text or "").startswith("Source · the whole answer: /ask · Page 1/")
+    assert len(long) <= 6000
+    crowded = forum_embed(Reply(kind=ReplyKind.ANSWER, title="T" * 300, body="word " * 3000,
+                                footer="F" * 3000))
+    assert len(crowded) <= 6000 and len(crowded.footer.text or "") <= 2048
+    short = forum_embed(Reply(kind=ReplyKind.ANSWER, title="Short", body="words"))
+    assert short.footer.text is None and short.description == "words"
+    choices = (Choice("a", "A"), Choice("b", "B"))
+    suggest = forum_embed(Reply(kind=ReplyKind.SUGGEST, title="Did you mean…", body="Pick",
+                                choices=choices))
+    assert suggest.title == "These might help:"
+    assert "its answer will show here" in (suggest.description or "")
