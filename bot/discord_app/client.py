@@ -13,7 +13,7 @@ from bot.core.cooldown import Cooldown
 from bot.core.library import Library
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.forum_buttons import ForumHelp, ForumPick, ForumSolved
-from bot.discord_app.handover import HelperButton
+from bot.discord_app.handover import Handovers, HelperButton
 from bot.discord_app.notice import tell
 from bot.discord_app.retention import RetentionTask
 from bot.discord_app.votes import VoteButton
@@ -24,10 +24,6 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong while handling that. It has been logged."
-
-
-HANDOVER_SECONDS = 300.0  # at most one "Ask a helper?" per member per 5 minutes
-HANDED_OVER_POSTS = 10_000  # forum posts remembered as handed over, beside the store
 
 
 def default_intents(*, message_content: bool = False) -> discord.Intents:
@@ -47,8 +43,7 @@ class FaqBotMixin:
     library: Library
     recorder: Recorder
     cooldown: Cooldown
-    handover_limit: Cooldown
-    handed_over: dict[int, None]
+    handovers: Handovers
     watcher: KnowledgeWatcher | None
     retention: RetentionTask
     tree: app_commands.CommandTree[Any]
@@ -58,8 +53,7 @@ class FaqBotMixin:
         self.library = library
         self.recorder = recorder
         self.cooldown = Cooldown(settings.cooldown_rate, settings.cooldown_seconds)
-        self.handover_limit = Cooldown(1, HANDOVER_SECONDS)
-        self.handed_over = {}
+        self.handovers = Handovers()
         self.watcher = None
         self.retention = RetentionTask(recorder, settings.retention_days)
 
@@ -76,15 +70,6 @@ class FaqBotMixin:
             self.watcher.start()
         if self.settings.dev_guild_id is not None:
             await self._sync_dev_guild(self.settings.dev_guild_id)
-
-    def claim_handover(self, thread_id: int) -> bool:
-        """True the first time a helper is called to this forum post in this process."""
-        if thread_id in self.handed_over:
-            return False
-        self.handed_over[thread_id] = None
-        if len(self.handed_over) > HANDED_OVER_POSTS:
-            del self.handed_over[next(iter(self.handed_over))]
-        return True
 
     async def _sync_dev_guild(self, guild_id: int) -> None:
         """Sync the commands to DEV_GUILD_ID; a refusal is logged and the bot runs on."""

@@ -191,7 +191,7 @@ class ForumHelp(discord.ui.DynamicItem[discord.ui.Button[Any]],
             await tell(interaction, ONLY_POSTER)
             return
         bot = _bot(interaction)
-        if not bot.claim_handover(self.thread_id) or await bot.recorder.handover(
+        if not bot.handovers.first_for_post(self.thread_id) or await bot.recorder.handover(
                 self.thread_id) is False:
             await tell(interaction, ALREADY_CALLED)
             return

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.core.cooldown import Cooldown
 from bot.core.text import truncate
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.forum_buttons import role_ping
@@ -28,6 +29,30 @@ HANDOVER = ("{role} {who} asked: “{question}” and the bot's answer did not h
             "Can a helper take this?")
 THREAD_NAME_LIMIT = 100
 QUOTED_LIMIT = 1500
+HANDOVER_SECONDS = 300.0  # at most one "Ask a helper?" per member per 5 minutes
+POSTS_REMEMBERED = 10_000
+
+
+class Handovers:
+    """What this process remembers of hand-overs: each member's last (for the 5-minute limit)
+    and the forum posts a helper was called to (the store remembers them across restarts)."""
+
+    def __init__(self, per: float = HANDOVER_SECONDS) -> None:
+        self.limit = Cooldown(1, per)
+        self._posts: dict[int, None] = {}
+
+    def wait(self, user_id: int) -> float | None:
+        """None when the member may hand a question over now (counted), else seconds to wait."""
+        return self.limit.hit(user_id)
+
+    def first_for_post(self, thread_id: int) -> bool:
+        """True the first time a helper is called to this post in this process."""
+        if thread_id in self._posts:
+            return False
+        self._posts[thread_id] = None
+        if len(self._posts) > POSTS_REMEMBERED:
+            del self._posts[next(iter(self._posts))]
+        return True
 
 
 def _bot(interaction: discord.Interaction) -> AnyFaqBot:
@@ -75,7 +100,7 @@ class HelperButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         if question is None:
             await tell(interaction, UNKNOWN)
             return
-        wait = bot.handover_limit.hit(interaction.user.id)
+        wait = bot.handovers.wait(interaction.user.id)
         if wait is not None:
             minutes = max(1, round(wait / 60))
             await tell(interaction, TOO_SOON.format(minutes=minutes, s="s" if minutes != 1 else ""))
