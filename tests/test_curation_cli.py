@@ -89,8 +89,9 @@ def test_stats_and_gaps_show_the_help_forum(tmp_path: Path) -> None:
     asyncio.run(record())
     stats = faqbot(tmp_path, "stats")
     assert stats.returncode == 0
-    assert ("Help forum: 3 posts · answered automatically 2 · marked solved after the bot's "
-            "answer 1 (50% of those answered) · handed over 1") in stats.stdout
+    assert ("Help forum: 3 posts · answered automatically 2 · handed over "
+            "to a helper 1\nMarked solved after the bot's answer: "
+            "1 (50% of those answered)") in stats.stdout
     assert "(factor-cost): solved 1 of 2" in stats.stdout
     gaps = faqbot(tmp_path, "gaps")
     assert UNANSWERED in gaps.stdout

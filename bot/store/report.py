@@ -69,9 +69,9 @@ def _forum_lines(stats: Stats, titles: Mapping[str, str]) -> list[str]:
     lines = [
         "",
         f"Help forum: {forum.posts} post{'s' if forum.posts != 1 else ''} · answered "
-        f"automatically {forum.answered} · marked solved after the bot's answer "
-        f"{forum.solved} ({forum.solved_share:.0%} of those answered) · handed over "
-        f"{forum.handed_over}",
+        f"automatically {forum.answered} · handed over to a helper {forum.handed_over}",
+        f"Marked solved after the bot's answer: {forum.solved} "
+        f"({forum.solved_share:.0%} of those answered)",
     ]
     if forum.items:
         lines.append("Posts solved per entry:")

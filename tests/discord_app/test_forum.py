@@ -373,8 +373,9 @@ async def test_kb_stats_shows_the_deflection_figures(tmp_path: Path) -> None:
         await w.fake.wait_for_callback(info)
         followup = await w.fake.wait_for_request("POST", r"/webhooks/\d+/[^/]+")
         text = followup.json["embeds"][0]["description"]
-        assert ("Help forum: 4 posts · answered automatically 3 · marked solved after the "
-                "bot's answer 1 (33% of those answered) · handed over 1") in text
+        assert ("Help forum: 4 posts · answered automatically 3 · handed over "
+                "to a helper 1\nMarked solved after the bot's answer: "
+                "1 (33% of those answered)") in text
         assert "Brewing tea (tea-brewing): solved 1 of 2" in text
         assert UNANSWERED in text  # the post the bot could not answer is a gap
         assert await forum_row(w, silent) is not None

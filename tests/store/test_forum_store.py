@@ -75,8 +75,9 @@ async def test_deflection_figures(store: Store) -> None:
         ("join", 2, 1), ("other", 1, 0)]
     assert stats.total == 4  # forum posts are questions too
     text = format_stats(stats, {"join": "How to join"})
-    assert ("Help forum: 4 posts · answered automatically 3 · marked solved after the bot's "
-            "answer 1 (33% of those answered) · handed over 1") in text
+    assert ("Help forum: 4 posts · answered automatically 3 · handed over "
+            "to a helper 1\nMarked solved after the bot's answer: "
+            "1 (33% of those answered)") in text
     assert "• How to join (join): solved 1 of 2" in text
     assert [g.example for g in await store.gaps(7)] == ["the weather?"]
 
