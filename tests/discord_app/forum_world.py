@@ -3,8 +3,9 @@ knowledge base: what the forum and hand-over tests share."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,15 @@ class World:
 
     def assert_valid(self) -> None:
         assert self.fake.violations == [], "\n".join(map(str, self.fake.violations))
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    """Waits (5 s at most) until `condition()` holds: a gateway event reaching the bot."""
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"not within 5 s: {what}")
 
 
 def verdict_of(question: str) -> Verdict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import discord
@@ -17,6 +16,7 @@ from forum_world import (
     World,
     custom_id,
     custom_ids,
+    until,
     verdict_of,
     world,
 )
@@ -71,7 +71,9 @@ async def test_a_new_post_gets_one_answer_with_two_buttons(tmp_path: Path) -> No
         request = w.posted_in(thread)[0]
         assert request.json["allowed_mentions"]["parse"] == []
         assert "message_reference" not in request.json
-        # A second THREAD_CREATE for the same post (a replay) gets no second reply.
+        # The post gone from discord.py's cache and created again: no second reply.
+        gone = {key: thread[key] for key in ("id", "guild_id", "parent_id", "type")}
+        await w.fake.dispatch("THREAD_DELETE", gone)
         await w.fake.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         sentinel, _ = await w.fake.open_post(w.forum, "how long should tea steep")
         await w.reply_in(sentinel)
@@ -128,11 +130,12 @@ async def test_no_answer_stays_silent_but_lands_in_gaps(tmp_path: Path) -> None:
 async def test_posts_the_bot_must_ignore(tmp_path: Path) -> None:
     async with world(tmp_path) as w:
         before, _ = w.fake.add_post(w.forum, ANSWERED)  # listed in GUILD_CREATE's threads
-        archived, _ = w.fake.add_post(w.forum, "how long should tea steep")
+        archived, first = w.fake.add_post(w.forum, "how long should tea steep")
         w.fake.guild.threads.remove(archived)  # not listed: a THREAD_CREATE would be new to it
         other_forum = w.fake.add_forum("off-topic", ["Solved"])
         async with w.bot():
             await w.fake.dispatch("THREAD_CREATE", {**archived, "newly_created": True})
+            await w.fake.dispatch("MESSAGE_CREATE", first)
             unlisted, _ = await w.fake.open_post(other_forum, ANSWERED)
             robot = w.fake.add_user("robot")
             robot["bot"] = True
@@ -204,7 +207,7 @@ async def test_the_first_message_early_late_or_missing(tmp_path: Path,
 
 
 async def test_solved_by_the_poster_keeps_the_other_tags(tmp_path: Path) -> None:
-    async with world(tmp_path) as w, w.bot():
+    async with world(tmp_path) as w, w.bot() as bot:
         w.fake.grant_bot(MANAGE_THREADS)
         thread, _ = await w.fake.open_post(w.forum, ANSWERED, tags=["Bug", "Question"])
         message = await w.reply_in(thread)
@@ -217,7 +220,9 @@ async def test_solved_by_the_poster_keeps_the_other_tags(tmp_path: Path) -> None
         assert thread_tags(w, thread) == w.tag_ids("Bug", "Question", "Solved")
         row = await forum_row(w, thread)
         assert row is not None and row[:3] == (1, 1, "tea-brewing")
-        await asyncio.sleep(0.1)  # THREAD_UPDATE reaches the bot's cache
+        post = bot.get_channel(int(thread["id"]))
+        assert isinstance(post, discord.Thread)
+        await until(lambda: len(post.applied_tags) == 3, "THREAD_UPDATE reaches the bot")
         again = await click(w, SOLVED_BUTTON, message)
         assert ephemeral(again) and "already" in again["data"]["content"]
         w.assert_valid()
@@ -259,8 +264,7 @@ async def test_the_stand_in_refuses_six_tags(tmp_path: Path) -> None:
     async with world(tmp_path) as w, w.bot() as bot:
         w.fake.grant_bot(MANAGE_THREADS)
         thread, _ = await w.fake.open_post(w.forum, UNANSWERED)
-        await asyncio.sleep(0.1)
-        post = bot.get_channel(int(thread["id"])) or await bot.fetch_channel(int(thread["id"]))
+        post = await bot.fetch_channel(int(thread["id"]))
         assert isinstance(post, discord.Thread)
         tags = [discord.Object(id=int(t)) for t in w.tag_ids(*[t["name"] for t in
                                                              w.forum["available_tags"]])]
