@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from bot.core.models import Match
-from bot.store import QuestionRecord, Store
+from bot.store import FORUM_CHANNEL, ForumClaim, QuestionRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -58,20 +58,72 @@ class Recorder:
                        text: str, match: Match) -> int | None:
         if self.store is None:
             return None
-        record = QuestionRecord(
-            asked_at=dt.datetime.now(dt.UTC),
-            guild_id=str(guild_id) if guild_id is not None else None,
-            channel_id=str(channel_id),
-            user_id=user_id,
-            text=text,
-            verdict=match.verdict.value,
-            item_id=match.best.id if match.best else None,
-            score=match.score,
-        )
+        record = _record(guild_id=guild_id, channel_id=channel_id, user_id=user_id, text=text,
+                         match=match)
         try:
             return await self._bounded("record a question", self.store.record_question(record))
         except Exception:
             log.exception("could not record a question")
+            return None
+
+    async def forum_post(self, *, thread_id: int, guild_id: int | None, user_id: int,
+                         text: str, match: Match, replied: bool) -> ForumClaim:
+        """Record a new help-forum post (its question with the channel `forum`); not `new`
+        when it was recorded before. Without a store every post is new."""
+        unknown = ForumClaim(new=True, question_id=None)
+        if self.store is None:
+            return unknown
+        record = _record(guild_id=guild_id, channel_id=FORUM_CHANNEL, user_id=user_id,
+                         text=text, match=match)
+        try:
+            claim = await self._bounded("record a forum post",
+                                        self.store.record_forum_post(thread_id, record,
+                                                                     replied=replied))
+        except Exception:
+            log.exception("could not record a forum post")
+            return unknown
+        return claim or unknown
+
+    async def forum_click(self, thread_id: int, item_id: str) -> None:
+        if self.store is None:
+            return
+        try:
+            await self.store.record_forum_click(thread_id, item_id)
+        except Exception:
+            log.exception("could not record a forum pick")
+
+    async def solved(self, thread_id: int) -> bool | None:
+        """Note a forum post solved: False if it was before, None when not recorded."""
+        if self.store is None:
+            return None
+        try:
+            return await self._bounded("record a solved post",
+                                       self.store.record_solved(thread_id))
+        except Exception:
+            log.exception("could not record a solved post")
+            return None
+
+    async def handover(self, thread_id: int) -> bool | None:
+        """Note a helper called to a forum post: False if one was before, None when not
+        recorded."""
+        if self.store is None:
+            return None
+        try:
+            return await self._bounded("record a hand-over",
+                                       self.store.record_handover(thread_id))
+        except Exception:
+            log.exception("could not record a hand-over")
+            return None
+
+    async def asked_by(self, question_id: int, user_id: int) -> str | None:
+        """The recorded question's text if `user_id` asked it; None otherwise or unknown."""
+        if self.store is None:
+            return None
+        try:
+            return await self._bounded("read a question",
+                                       self.store.question_asked_by(question_id, user_id))
+        except Exception:
+            log.exception("could not read a question")
             return None
 
     async def click(self, question_id: int | None, item_id: str) -> None:
@@ -92,3 +144,17 @@ class Recorder:
         except Exception:
             log.exception("could not record feedback")
             return None
+
+
+def _record(*, guild_id: int | None, channel_id: int | str, user_id: int | str, text: str,
+            match: Match) -> QuestionRecord:
+    return QuestionRecord(
+        asked_at=dt.datetime.now(dt.UTC),
+        guild_id=str(guild_id) if guild_id is not None else None,
+        channel_id=str(channel_id),
+        user_id=user_id,
+        text=text,
+        verdict=match.verdict.value,
+        item_id=match.best.id if match.best else None,
+        score=match.score,
+    )

@@ -37,6 +37,10 @@ class Settings:
     cooldown_rate: int = 5
     cooldown_seconds: float = 30.0
     user_id_salt: str | None = field(default=None, repr=False)
+    help_forum_ids: frozenset[int] = frozenset()
+    helper_role_id: int | None = None
+    solved_tag: str = "Solved"
+    forum_read_body: bool = False
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None,
@@ -62,11 +66,7 @@ class Settings:
         return cls(
             discord_token=get("DISCORD_TOKEN"),
             dev_guild_id=_int(get("DEV_GUILD_ID"), "DEV_GUILD_ID"),
-            admin_user_ids=frozenset(
-                _int(part, "ADMIN_USER_IDS") or 0
-                for part in (get("ADMIN_USER_IDS") or "").replace(";", ",").split(",")
-                if part.strip()
-            ),
+            admin_user_ids=_ids(get("ADMIN_USER_IDS"), "ADMIN_USER_IDS"),
             knowledge_dir=Path(get("KNOWLEDGE_DIR") or SHIPPED_KNOWLEDGE).expanduser(),
             log_level=level,
             shard_count=_int(get("SHARD_COUNT"), "SHARD_COUNT", minimum=1),
@@ -77,6 +77,10 @@ class Settings:
             cooldown_rate=_int(get("COOLDOWN_RATE"), "COOLDOWN_RATE", minimum=1) or 5,
             cooldown_seconds=_seconds(get("COOLDOWN_SECONDS"), "COOLDOWN_SECONDS") or 30.0,
             user_id_salt=get("USER_ID_SALT"),
+            help_forum_ids=_ids(get("HELP_FORUM_IDS"), "HELP_FORUM_IDS"),
+            helper_role_id=_int(get("HELPER_ROLE_ID"), "HELPER_ROLE_ID", minimum=1),
+            solved_tag=get("SOLVED_TAG") or "Solved",
+            forum_read_body=_flag(get("FORUM_READ_BODY"), "FORUM_READ_BODY"),
         )
 
 
@@ -99,6 +103,12 @@ def _int(value: str | None, name: str, minimum: int = 0) -> int | None:
     if number < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, not {number}")
     return number
+
+
+def _ids(value: str | None, name: str) -> frozenset[int]:
+    """Comma- (or semicolon-) separated ids."""
+    return frozenset(_int(part, name) or 0 for part in (value or "").replace(";", ",").split(",")
+                     if part.strip())
 
 
 def _seconds(value: str | None, name: str, minimum: float = 1.0) -> float | None:

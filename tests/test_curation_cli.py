@@ -60,3 +60,38 @@ def test_gaps_stats_and_export_after_a_chat(tmp_path: Path) -> None:
     assert len(table) == 3 and table[0]["text"] == UNANSWERED
 
     assert faqbot(tmp_path, "gaps", "--days", "0").returncode == 2  # refused by argparse
+
+
+def test_stats_and_gaps_show_the_help_forum(tmp_path: Path) -> None:
+    import asyncio
+    import datetime as dt
+
+    from bot.store import FORUM_CHANNEL, QuestionRecord, Store
+
+    def post(text: str, verdict: str, item_id: str | None) -> QuestionRecord:
+        return QuestionRecord(asked_at=dt.datetime.now(dt.UTC), guild_id="1",
+                              channel_id=FORUM_CHANNEL, user_id=5, text=text, verdict=verdict,
+                              item_id=item_id, score=0.9 if item_id else 0.0)
+
+    async def record() -> None:
+        store = await Store.open(tmp_path / "log.sqlite3", salt="salt")
+        try:
+            await store.record_forum_post(1, post("is open cheaper?", "answer", "factor-cost"),
+                                          replied=True)
+            await store.record_forum_post(2, post("is it cheaper", "answer", "factor-cost"),
+                                          replied=True)
+            await store.record_forum_post(3, post(UNANSWERED, "none", None), replied=False)
+            await store.record_solved(1)
+            await store.record_handover(2)
+        finally:
+            await store.close()
+
+    asyncio.run(record())
+    stats = faqbot(tmp_path, "stats")
+    assert stats.returncode == 0
+    assert ("Help forum: 3 posts · answered automatically 2 · handed over "
+            "to a helper 1\nMarked solved after the bot's answer: "
+            "1 (50% of those answered)") in stats.stdout
+    assert "(factor-cost): solved 1 of 2" in stats.stdout
+    gaps = faqbot(tmp_path, "gaps")
+    assert UNANSWERED in gaps.stdout

@@ -84,6 +84,20 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     assert load(tmp_path, {"KB_WATCH": "off", "STORE_USER_IDS": "0"}).kb_watch is False
 
 
+def test_help_forum_settings(tmp_path: Path) -> None:
+    default = load(tmp_path, {})
+    assert default.help_forum_ids == frozenset()
+    assert default.helper_role_id is None
+    assert default.solved_tag == "Solved"
+    assert default.forum_read_body is False
+    settings = load(tmp_path, {"HELP_FORUM_IDS": "11, 12", "HELPER_ROLE_ID": "13",
+                               "SOLVED_TAG": " Answered ", "FORUM_READ_BODY": "1"})
+    assert settings.help_forum_ids == frozenset({11, 12})
+    assert settings.helper_role_id == 13
+    assert settings.solved_tag == "Answered"
+    assert settings.forum_read_body is True
+
+
 @pytest.mark.parametrize(("name", "value"), [
     ("DEV_GUILD_ID", "abc"),
     ("DEV_GUILD_ID", "-5"),
@@ -98,6 +112,10 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     ("LOG_LEVEL", "LOUD"),
     ("KB_WATCH", "maybe"),
     ("STORE_USER_IDS", "sure"),
+    ("HELP_FORUM_IDS", "12,general"),
+    ("HELPER_ROLE_ID", "helpers"),
+    ("HELPER_ROLE_ID", "0"),
+    ("FORUM_READ_BODY", "please"),
 ])
 def test_bad_values_are_clear_errors(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(SettingsError) as caught:
@@ -126,3 +144,14 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
     settings = load(tmp_path, {})
     with pytest.raises(AttributeError):
         settings.log_level = "DEBUG"  # type: ignore[misc]
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    from dataclasses import fields
+
+    from bot.settings import PROJECT_ROOT
+
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    documented = {line.split("=", 1)[0] for line in example.splitlines()
+                  if "=" in line and not line.startswith("#")}
+    assert {f.name.upper() for f in fields(Settings)} <= documented

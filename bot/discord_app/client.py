@@ -12,6 +12,8 @@ from discord.ext import commands
 from bot.core.cooldown import Cooldown
 from bot.core.library import Library
 from bot.discord_app.embeds import NO_MENTIONS
+from bot.discord_app.forum_buttons import ForumHelp, ForumPick, ForumSolved
+from bot.discord_app.handover import Handovers, HelperButton
 from bot.discord_app.notice import tell
 from bot.discord_app.retention import RetentionTask
 from bot.discord_app.votes import VoteButton
@@ -24,10 +26,11 @@ log = logging.getLogger(__name__)
 APOLOGY = "Sorry, something went wrong while handling that. It has been logged."
 
 
-def default_intents() -> discord.Intents:
-    """The intents that need no approval from Discord: no message content, no members."""
+def default_intents(*, message_content: bool = False) -> discord.Intents:
+    """The intents that need no approval from Discord: no members, and no message content
+    unless help-forum posts are read whole (FORUM_READ_BODY)."""
     intents = discord.Intents.default()
-    intents.message_content = False
+    intents.message_content = message_content
     intents.members = False
     intents.presences = False
     return intents
@@ -40,6 +43,7 @@ class FaqBotMixin:
     library: Library
     recorder: Recorder
     cooldown: Cooldown
+    handovers: Handovers
     watcher: KnowledgeWatcher | None
     retention: RetentionTask
     tree: app_commands.CommandTree[Any]
@@ -49,6 +53,7 @@ class FaqBotMixin:
         self.library = library
         self.recorder = recorder
         self.cooldown = Cooldown(settings.cooldown_rate, settings.cooldown_seconds)
+        self.handovers = Handovers()
         self.watcher = None
         self.retention = RetentionTask(recorder, settings.retention_days)
 
@@ -56,7 +61,8 @@ class FaqBotMixin:
         from bot.discord_app.cogs import load_cogs
 
         self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
-        self.add_dynamic_items(VoteButton)  # type: ignore[attr-defined]
+        self.add_dynamic_items(VoteButton, HelperButton, ForumPick, ForumSolved,  # type: ignore[attr-defined]
+                               ForumHelp)
         await load_cogs(self)  # type: ignore[arg-type]
         self.retention.start()  # prunes the question log now and daily
         if self.settings.kb_watch:
@@ -94,7 +100,8 @@ class FaqBotMixin:
 class FaqBot(FaqBotMixin, commands.Bot):
     def __init__(self, settings: Settings, library: Library, recorder: Recorder,
                  **options: Any) -> None:
-        super().__init__(command_prefix=commands.when_mentioned, intents=default_intents(),
+        super().__init__(command_prefix=commands.when_mentioned,
+                         intents=default_intents(message_content=settings.forum_read_body),
                          allowed_mentions=NO_MENTIONS, help_command=None, **options)
         self._init_faqbot(settings, library, recorder)
 
@@ -102,7 +109,8 @@ class FaqBot(FaqBotMixin, commands.Bot):
 class ShardedFaqBot(FaqBotMixin, commands.AutoShardedBot):
     def __init__(self, settings: Settings, library: Library, recorder: Recorder,
                  **options: Any) -> None:
-        super().__init__(command_prefix=commands.when_mentioned, intents=default_intents(),
+        super().__init__(command_prefix=commands.when_mentioned,
+                         intents=default_intents(message_content=settings.forum_read_body),
                          allowed_mentions=NO_MENTIONS, help_command=None, **options)
         self._init_faqbot(settings, library, recorder)
 

@@ -60,7 +60,14 @@ def run_bot(settings: Settings) -> int:
         log.error("Discord refused the token: check DISCORD_TOKEN")
         return EXIT_FAILED
     except discord.PrivilegedIntentsRequired:
-        log.error("Discord requires an intent this bot did not ask for")
+        log.debug("the gateway refused an intent", exc_info=True)
+        if settings.forum_read_body:
+            log.error("FORUM_READ_BODY=1 needs the Message Content intent: switch it on in the "
+                      "developer portal (your app → Bot → Privileged Gateway Intents), or set "
+                      "FORUM_READ_BODY=0")
+        else:
+            log.error("Discord refused an intent the bot asked for: check the privileged "
+                      "intents in the developer portal")
         return EXIT_FAILED
     except (discord.HTTPException, discord.GatewayNotFound, discord.ConnectionClosed) as exc:
         log.error("could not connect to Discord: %s", exc)

@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.discord_app.embeds import NO_MENTIONS
+from bot.discord_app.handover import OFFER, handover_offer
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,17 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         if recorder is not None:
             totals = await recorder.feedback(self.question_id, interaction.user.id, value)
         text = THANKS.format(emoji=emoji) if totals is not None else NOT_RECORDED
-        await interaction.response.send_message(text, ephemeral=True,
-                                                allowed_mentions=NO_MENTIONS)
+        offer = None
+        if value < 0 and totals is not None:
+            offer = await handover_offer(interaction, self.question_id)
+            if offer is not None:
+                text = f"{text}\n{OFFER}"
+        if offer is None:
+            await interaction.response.send_message(text, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+        else:
+            await interaction.response.send_message(text, view=offer, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
 
 
 def add_vote_buttons(view: discord.ui.View, question_id: int) -> discord.ui.View:

@@ -50,6 +50,14 @@ def insert_question(conn: sqlite3.Connection, *, record: QuestionRecord, user_ha
     return row_id
 
 
+def question_text(conn: sqlite3.Connection, *, question_id: int,
+                  user_hash: str) -> str | None:
+    """The question's text when the user of that hash asked it, else None."""
+    row = conn.execute("SELECT text FROM questions WHERE id = ? AND user_hash = ?",
+                       (question_id, user_hash)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def set_click(conn: sqlite3.Connection, *, question_id: int, item_id: str,
               now: dt.datetime) -> int:
     cursor = conn.execute(

@@ -59,6 +59,39 @@ class DayCount:
 
 
 @dataclass(frozen=True)
+class ForumItem:
+    """How one entry fared in help-forum posts: posts its answer was given in, and solved."""
+
+    item_id: str
+    answered: int
+    solved: int
+
+
+@dataclass(frozen=True)
+class ForumFigures:
+    """Deflection in the help forums: posts the bot answered, then solved or handed over."""
+
+    posts: int = 0  # posts opened in a help forum, answered or not
+    answered: int = 0  # the bot replied (an answer or suggestions)
+    solved: int = 0  # marked solved after the bot's reply
+    handed_over: int = 0  # "Still need help" pressed
+    items: tuple[ForumItem, ...] = ()
+
+    @property
+    def solved_share(self) -> float:
+        return self.solved / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class ForumClaim:
+    """A help-forum post noted in the store: `new` is False when it was noted before (the bot
+    replied to it already); `question_id` is None when the database failed."""
+
+    new: bool
+    question_id: int | None
+
+
+@dataclass(frozen=True)
 class Stats:
     """Usage over a window of days ending at `until`."""
 
@@ -73,6 +106,7 @@ class Stats:
     items: tuple[ItemStats, ...]
     per_day: tuple[DayCount, ...]
     top_gaps: tuple[GapGroup, ...]
+    forum: ForumFigures = ForumFigures()
 
     def share(self, count: int) -> float:
         return count / self.total if self.total else 0.0

@@ -35,6 +35,7 @@ def format_stats(stats: Stats, titles: Mapping[str, str], *, limit: int = MAX_CH
         lines += ["", "Feedback per entry (most 👎 first):"]
         lines += _capped([f"• {_title(item.item_id, titles)}: 👍 {item.up} · 👎 {item.down}"
                           for item in voted], TOP_ITEMS)
+    lines += _forum_lines(stats, titles)
     if stats.top_gaps:
         lines += ["", "Top gaps:"]
         lines += [_gap_line(rank, group) for rank, group in enumerate(stats.top_gaps, 1)]
@@ -58,6 +59,25 @@ def format_gaps(groups: Sequence[GapGroup], *, limit: int = MAX_CHARS,
             names = ", ".join(_title(item_id, titles or {}) for item_id in group.candidates[:3])
             lines.append(f"   closest entries: {names}")
     return _fit(lines, limit)
+
+
+def _forum_lines(stats: Stats, titles: Mapping[str, str]) -> list[str]:
+    """Deflection in the help forums, when posts were opened there in the window."""
+    forum = stats.forum
+    if not forum.posts:
+        return []
+    lines = [
+        "",
+        f"Help forum: {forum.posts} post{'s' if forum.posts != 1 else ''} · answered "
+        f"automatically {forum.answered} · handed over to a helper {forum.handed_over}",
+        f"Marked solved after the bot's answer: {forum.solved} "
+        f"({forum.solved_share:.0%} of those answered)",
+    ]
+    if forum.items:
+        lines.append("Posts solved per entry:")
+        lines += _capped([f"• {_title(item.item_id, titles)}: solved {item.solved} of "
+                          f"{item.answered}" for item in forum.items], TOP_ITEMS)
+    return lines
 
 
 def _gap_line(rank: int, group: GapGroup) -> str:

@@ -52,6 +52,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (question_id, voter_hash)
         ) WITHOUT ROWID;
     """),
+    Migration(3, "help forum posts: the bot's reply, solved, handed over", """
+        CREATE TABLE forum_posts (
+            thread_id TEXT PRIMARY KEY,            -- the post (a thread in a forum channel)
+            question_id INTEGER REFERENCES questions (id) ON DELETE CASCADE,
+            opened_at TEXT NOT NULL,
+            replied INTEGER NOT NULL DEFAULT 0,    -- 1: the bot answered or suggested in it
+            solved_at TEXT,
+            solved_item TEXT,                      -- the entry whose answer solved it
+            handed_over_at TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX forum_posts_opened_at ON forum_posts (opened_at);
+    """),
 )
 
 LATEST = MIGRATIONS[-1].version

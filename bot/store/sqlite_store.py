@@ -10,6 +10,7 @@ admin command can say the database is unavailable.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -20,11 +21,11 @@ from pathlib import Path
 from typing import Any, Literal, TextIO, TypeVar
 
 from bot.core.gaps import GapGroup
-from bot.store import queries
+from bot.store import forum_queries, queries
 from bot.store.clock import utc, window
 from bot.store.export import export_rows
 from bot.store.hashing import hash_user
-from bot.store.records import QuestionRecord, Stats, StoreError
+from bot.store.records import ForumClaim, QuestionRecord, Stats, StoreError
 from bot.store.schema import migrate
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ T = TypeVar("T")
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds a write waits for another connection's lock
 LOW_CONFIDENCE = 0.6  # answers scored below this count as gaps too
 TERMINAL_CHANNEL = "terminal"
+FORUM_CHANNEL = forum_queries.FORUM_CHANNEL
 
 
 class Store:
@@ -128,6 +130,48 @@ class Store:
                                  vote=vote, now=utc())
         return await self._record("record feedback", work)
 
+    async def record_forum_post(self, thread_id: int, record: QuestionRecord, *,
+                                replied: bool) -> ForumClaim:
+        """Record a new help-forum post and its question (channel `forum`) in one step.
+
+        `new` is False when the post was recorded before: the bot has replied to it already.
+        """
+        user_hash, raw_id = self._user_columns(record.user_id)
+        work = functools.partial(forum_queries.claim_post, thread_id=thread_id, record=record,
+                                 user_hash=user_hash, raw_user_id=raw_id, replied=replied)
+        claim = await self._record("record a forum post", work)
+        return ForumClaim(new=True, question_id=None) if claim is None else claim
+
+    async def record_forum_click(self, thread_id: int, item_id: str) -> None:
+        """Note which suggestion the poster of a forum post picked."""
+        await self._record("record a forum pick", functools.partial(
+            forum_queries.set_click, thread_id=thread_id, item_id=item_id, now=utc()))
+
+    async def record_solved(self, thread_id: int) -> bool | None:
+        """Note a forum post solved; False if it was before, None when the database failed."""
+        return await self._record("record a solved post", functools.partial(
+            forum_queries.mark_solved, thread_id=thread_id, now=utc()))
+
+    async def record_handover(self, thread_id: int) -> bool | None:
+        """Note a helper called to a forum post; False if one was before, None on failure."""
+        return await self._record("record a hand-over", functools.partial(
+            forum_queries.mark_handed_over, thread_id=thread_id, now=utc()))
+
+    async def question_asked_by(self, question_id: int, user_id: int | str) -> str | None:
+        """The text of a recorded question if `user_id` asked it, else None (also on failure)."""
+        try:
+            row = await self._run(functools.partial(queries.question_text, question_id=question_id,
+                                                    user_hash=hash_user(self._salt, user_id)))
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            logger.warning("could not read question %d: %s", question_id, exc)
+            return None
+        return row
+
+    def _user_columns(self, user_id: int | str | None) -> tuple[str | None, str | None]:
+        if user_id is None:
+            return None, None
+        return hash_user(self._salt, user_id), str(user_id) if self._store_user_ids else None
+
     async def prune(self, retention_days: int, *, now: dt.datetime | None = None) -> int:
         """Delete questions older than `retention_days` and their votes; rows deleted.
 
@@ -137,7 +181,7 @@ class Store:
             return 0
         cutoff = utc(now) - dt.timedelta(days=retention_days)
         result = await self._record(
-            "prune old questions", functools.partial(queries.delete_before, cutoff=cutoff)
+            "prune old questions", functools.partial(_delete_before, cutoff=cutoff)
         )
         if result is None:
             return 0
@@ -158,7 +202,7 @@ class Store:
     async def stats(self, days: int, *, now: dt.datetime | None = None,
                     threshold: float = LOW_CONFIDENCE) -> Stats:
         """Usage figures of the last `days` days."""
-        return await self._read(functools.partial(queries.stats, days=days, now=now,
+        return await self._read(functools.partial(_stats, days=days, now=now,
                                                   threshold=threshold))
 
     async def export(self, fmt: Literal["csv", "jsonl"], out: TextIO, *,
@@ -210,6 +254,19 @@ class Store:
         except sqlite3.Error as exc:
             logger.warning("database %s could not be read: %s", self.path, exc)
             raise StoreError(f"database {self.path} could not be read: {exc}") from exc
+
+
+def _stats(conn: sqlite3.Connection, *, days: int, now: dt.datetime | None,
+           threshold: float) -> Stats:
+    stats = queries.stats(conn, days=days, now=now, threshold=threshold)
+    return dataclasses.replace(stats, forum=forum_queries.figures(conn, stats.since,
+                                                                  stats.until))
+
+
+def _delete_before(conn: sqlite3.Connection, *, cutoff: dt.datetime) -> tuple[int, int]:
+    deleted = queries.delete_before(conn, cutoff=cutoff)
+    forum_queries.delete_posts_before(conn, cutoff=cutoff)
+    return deleted
 
 
 def _connect(path: Path, busy_timeout: float) -> tuple[sqlite3.Connection, int]:

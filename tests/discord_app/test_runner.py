@@ -121,3 +121,27 @@ def test_run_bot_reports_discord_being_unavailable_in_one_line(
     assert runner.run_bot(settings) == runner.EXIT_FAILED
     assert any(r.getMessage().startswith("could not connect to Discord: 503")
                for r in caplog.records)
+
+
+async def test_forum_read_body_refused_by_discord_says_so_in_one_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """FORUM_READ_BODY=1 asks for the Message Content intent; the gateway closes with 4014
+    when it is not switched on in the portal: one line saying so, exit 1, no traceback."""
+    from bot.discord_app.runner import EXIT_FAILED, run_bot
+
+    async with FakeDiscord(privileged_intents=0) as fake:
+        settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
+                                 knowledge_dir=SHIPPED_KNOWLEDGE, forum_read_body=True,
+                                 help_forum_ids=frozenset({1}))
+        with caplog.at_level("INFO"):
+            code = await asyncio.to_thread(run_bot, settings)
+    assert code == EXIT_FAILED
+    assert fake.connections[-1].close_code == 4014
+    assert fake.connections[-1].intents is not None
+    assert fake.connections[-1].intents & (1 << 15)
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert "Message Content intent" in errors[0].getMessage()
+    assert "developer portal" in errors[0].getMessage()
+    assert "\n" not in errors[0].getMessage()
+    assert all(r.exc_info is None for r in caplog.records if r.levelno >= 20)

@@ -31,7 +31,9 @@ REQUEST_MEMBERS, INVALID_SESSION, HELLO, HEARTBEAT_ACK = 8, 9, 10, 11
 
 AUTHENTICATION_FAILED, DISALLOWED_INTENTS = 4004, 4014
 # GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT
-PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
+MESSAGE_CONTENT = 1 << 15
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | MESSAGE_CONTENT
+CONTENT_FIELDS = {"content": "", "embeds": [], "attachments": [], "components": []}
 
 
 class _Socket:
@@ -71,6 +73,7 @@ class FakeGateway:
         self.sequence = 0
         self.sent: list[JSON] = []  # the session's dispatches, replayed on RESUME
         self.heartbeats = 0
+        self.intents = 0  # the session's, from IDENTIFY (a RESUME keeps them)
         self._live: _Socket | None = None
         self._live_changed = asyncio.Condition()
         self._send_lock = asyncio.Lock()
@@ -183,6 +186,7 @@ class FakeGateway:
             await self._close(sock, DISALLOWED_INTENTS, "Disallowed intent(s).")
             return
         self._shard = data.get("shard") or [0, 1]
+        self.intents = int(data.get("intents") or 0)
         async with self._send_lock:
             self.session_id = secrets.token_hex(16)
             self.sequence = 0
@@ -203,7 +207,7 @@ class FakeGateway:
         async with self._send_lock:
             for payload in self.sent:
                 if payload["s"] > last_seen:
-                    await sock.send(payload)
+                    await sock.send(self._as_seen(payload))
             await self._set_live(sock)
             await self._dispatch_locked("RESUMED", {"_trace": ["fakediscord"]})
 
@@ -249,10 +253,29 @@ class FakeGateway:
         sock = self._live
         if sock is not None:
             try:
-                await sock.send(payload)
+                await sock.send(self._as_seen(payload))
             except (ConnectionError, RuntimeError):
                 log.debug("fake gateway: %s queued for replay (socket closing)", event)
         return self.sequence
+
+    def _as_seen(self, payload: JSON) -> JSON:
+        """Without the Message Content intent a guild message's content, embeds, attachments
+        and components arrive empty, unless the bot wrote it or is mentioned in it."""
+        if payload.get("t") not in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+            return payload
+        data = payload["d"]
+        if self.intents & MESSAGE_CONTENT or "guild_id" not in data:
+            return payload
+        bot_id = self.state.bot_user["id"]
+        content = data.get("content") or ""
+        if (
+            (data.get("author") or {}).get("id") == bot_id
+            or any(user.get("id") == bot_id for user in data.get("mentions") or [])
+            or f"<@{bot_id}>" in content
+            or f"<@!{bot_id}>" in content
+        ):
+            return payload
+        return {**payload, "d": {**data, **CONTENT_FIELDS}}
 
     def _my_guilds(self) -> list[Any]:
         shard_id, shard_count = self._shard

@@ -143,6 +143,74 @@ def text_channel_payload(channel_id: int, guild_id: int, name: str, *, position:
     }
 
 
+def forum_tag_payload(tag_id: int, name: str, *, moderated: bool = False) -> JSON:
+    return {"id": str(tag_id), "name": name, "moderated": moderated, "emoji_id": None,
+            "emoji_name": None}
+
+
+def forum_channel_payload(
+    channel_id: int, guild_id: int, name: str, *, tags: list[JSON], position: int = 0
+) -> JSON:
+    """A forum channel (type 15) with its available tags."""
+    return {
+        "id": str(channel_id),
+        "type": 15,
+        "guild_id": str(guild_id),
+        "name": name,
+        "position": position,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+        "topic": None,
+        "rate_limit_per_user": 0,
+        "last_message_id": None,
+        "flags": 0,
+        "available_tags": tags,
+        "default_reaction_emoji": None,
+        "default_thread_rate_limit_per_user": 0,
+        "default_sort_order": None,
+        "default_forum_layout": 0,
+        "default_auto_archive_duration": 4320,
+        "template": "",
+    }
+
+
+def thread_payload(
+    thread_id: int,
+    guild_id: int,
+    parent_id: int,
+    owner_id: int,
+    name: str,
+    *,
+    applied_tags: list[int] | None = None,
+    thread_type: int = 11,
+) -> JSON:
+    """A public (11) or private (12) thread; in a forum channel, a post."""
+    now = iso_now()
+    return {
+        "id": str(thread_id),
+        "type": thread_type,
+        "guild_id": str(guild_id),
+        "parent_id": str(parent_id),
+        "owner_id": str(owner_id),
+        "name": name,
+        "last_message_id": str(thread_id),
+        "rate_limit_per_user": 0,
+        "message_count": 0,
+        "member_count": 1,
+        "total_message_sent": 0,
+        "flags": 0,
+        "applied_tags": [str(tag) for tag in applied_tags or []],
+        "thread_metadata": {
+            "archived": False,
+            "auto_archive_duration": 4320,
+            "archive_timestamp": now,
+            "locked": False,
+            "create_timestamp": now,
+        },
+    }
+
+
 def dm_channel_payload(channel_id: int, recipient: JSON) -> JSON:
     return {
         "id": str(channel_id),

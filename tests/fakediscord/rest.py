@@ -51,6 +51,11 @@ UNKNOWN_MESSAGE = error(404, 10008, "Unknown Message")
 UNKNOWN_WEBHOOK = error(404, 10015, "Unknown Webhook")
 UNKNOWN_INTERACTION = error(404, 10062, "Unknown interaction")
 ALREADY_ACKNOWLEDGED = error(400, 40060, "Interaction has already been acknowledged.")
+MISSING_PERMISSIONS = error(403, 50013, "Missing Permissions")
+WRONG_CHANNEL_TYPE = error(400, 50024, "Cannot execute action on this channel type")
+
+MANAGE_THREADS, CREATE_PUBLIC_THREADS = 1 << 34, 1 << 35
+THREAD_TYPES, TEXT_TYPES = (10, 11, 12), (0, 5)
 
 
 class Router:
@@ -267,6 +272,70 @@ async def followup(call: Call) -> Reply:
 async def get_channel(call: Call) -> Reply:
     channel = call.state.channels.get(call.param_id("channel_id"))
     return (200, channel) if channel else UNKNOWN_CHANNEL
+
+
+def _bot_may(call: Call, channel: JSON, permission: int) -> bool:
+    guild = call.state.guild_of_channel(int(channel["id"]))
+    if guild is None:
+        return False
+    return bool(call.state.permissions(guild, int(call.state.bot_user["id"])) & permission)
+
+
+@route("PATCH", "/channels/{channel_id}")
+async def edit_channel(call: Call) -> Reply:
+    """Threads only (a forum post's tags, name, archiving): the owner may rename or archive
+    their thread; anything else, and tags always, needs Manage Threads."""
+    thread = call.state.channels.get(call.param_id("channel_id"))
+    if thread is None:
+        return UNKNOWN_CHANNEL
+    if thread.get("type") not in THREAD_TYPES:
+        return WRONG_CHANNEL_TYPE
+    body = call.body if isinstance(call.body, dict) else {}
+    owner = thread["owner_id"] == call.state.bot_user["id"]
+    needs_manage = "applied_tags" in body or "locked" in body or not owner
+    if needs_manage and not _bot_may(call, thread, MANAGE_THREADS):
+        return MISSING_PERMISSIONS
+    tags = body.get("applied_tags")
+    if tags is not None:
+        parent = call.state.channels.get(int(thread["parent_id"])) or {}
+        known = {tag["id"] for tag in parent.get("available_tags") or []}
+        unknown = [str(tag) for tag in tags if str(tag) not in known]
+        if unknown:
+            return 400, {
+                "message": "Invalid Form Body",
+                "code": 50035,
+                "errors": {"applied_tags": {"_errors": [
+                    {"code": "UNKNOWN_TAG", "message": f"Unknown tag(s): {unknown}"}]}},
+            }
+    return 200, call.state.update_thread(thread, body)
+
+
+@route("POST", "/channels/{channel_id}/threads")
+async def create_thread(call: Call) -> Reply:
+    """A thread without a starter message in a text channel."""
+    parent = call.state.channels.get(call.param_id("channel_id"))
+    if parent is None:
+        return UNKNOWN_CHANNEL
+    if parent.get("type") not in TEXT_TYPES or "message" in call.body:
+        return WRONG_CHANNEL_TYPE
+    if not _bot_may(call, parent, CREATE_PUBLIC_THREADS):
+        return MISSING_PERMISSIONS
+    body = call.body
+    thread = call.state.add_thread(
+        parent, call.state.bot_user, body["name"], thread_type=int(body.get("type") or 12)
+    )
+    thread["last_message_id"] = None
+    return 201, thread
+
+
+@route("PUT", "/channels/{channel_id}/thread-members/{user_id}")
+async def add_thread_member(call: Call) -> Reply:
+    thread = call.state.channels.get(call.param_id("channel_id"))
+    if thread is None or thread.get("type") not in THREAD_TYPES:
+        return UNKNOWN_CHANNEL
+    if call.param_id("user_id") not in call.state.users:
+        return error(404, 10013, "Unknown User")
+    return 204, None
 
 
 @route("POST", "/channels/{channel_id}/messages")

@@ -183,6 +183,54 @@ class FakeDiscord:
     def add_channel(self, name: str) -> JSON:
         return self.state.add_text_channel(self.guild, name)
 
+    def add_forum(self, name: str, tags: list[str] | None = None) -> JSON:
+        """A forum channel in the default guild with tags of these names."""
+        return self.state.add_forum_channel(self.guild, name, tags or [])
+
+    def grant_bot(self, permissions: int) -> None:
+        """Adds permissions to the bot's managed role (e.g. Manage Threads)."""
+        role = next(r for r in self.guild.roles if (r.get("tags") or {}).get("bot_id"))
+        role["permissions"] = str(int(role["permissions"]) | permissions)
+
+    def add_post(
+        self,
+        forum: JSON,
+        title: str,
+        content: str = "",
+        *,
+        author: JSON | None = None,
+        tags: list[str] | None = None,
+    ) -> tuple[JSON, JSON]:
+        """A forum post (thread and first message) that exists without any gateway event, as
+        one opened before the bot connected: GUILD_CREATE lists it among active threads."""
+        author = author or self.user
+        by_name = {tag["name"]: int(tag["id"]) for tag in forum.get("available_tags") or []}
+        thread = self.state.add_thread(
+            forum, author, title, applied_tags=[by_name[name] for name in tags or []]
+        )
+        Where(self.state, author, guild=True, channel=thread)  # makes the author a member
+        message = self.state.create_message(
+            int(thread["id"]), {"content": content}, author=author, message_id=int(thread["id"])
+        )
+        message["position"] = 0
+        return thread, message
+
+    async def open_post(
+        self,
+        forum: JSON,
+        title: str,
+        content: str = "",
+        *,
+        author: JSON | None = None,
+        tags: list[str] | None = None,
+    ) -> tuple[JSON, JSON]:
+        """A member opens a forum post: THREAD_CREATE (newly created), then MESSAGE_CREATE of
+        its first message, whose id is the thread's, as Discord sends them."""
+        thread, message = self.add_post(forum, title, content, author=author, tags=tags)
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        await self.dispatch("MESSAGE_CREATE", {**message, "nonce": str(self.state.new_id())})
+        return thread, message
+
     def dm_channel(self, user: JSON | None = None) -> JSON:
         return self.state.dm_channel(user or self.user)
 
@@ -297,6 +345,10 @@ class FakeDiscord:
                 record.method, record.path, record.json, has_body=has_body
             )
             record.template = template
+            if template == "/channels/{channel_id}" and record.method == "PATCH" and has_body:
+                channel = self.state.channels.get(int(record.path.rsplit("/", 1)[1]))
+                if channel is not None:
+                    problems += openapi.validate_channel_update(channel["type"], record.json)
             if problems:
                 assert template is not None
                 self.violations.append(
@@ -315,6 +367,8 @@ class FakeDiscord:
         record.response = body
         if status < 300 and self.echo_bot_messages:
             self._echo(record, body)
+        if status < 300:
+            self._thread_events(record, body)
         return _json_response(status, body, _ratelimit_headers(record))
 
     def _authorized(self, record: RequestRecord) -> bool:
@@ -333,6 +387,24 @@ class FakeDiscord:
         if self.gateway.session_id is None:
             return
         task = asyncio.create_task(self.gateway.dispatch("MESSAGE_CREATE", message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _thread_events(self, record: RequestRecord, body: Any) -> None:
+        """THREAD_CREATE for a thread the bot opened, THREAD_UPDATE for one it edited."""
+        if not isinstance(body, dict) or "thread_metadata" not in body:
+            return
+        if record.method == "POST" and re.fullmatch(r"/channels/\d+/threads", record.path):
+            created = {**body, "newly_created": True}
+            self._background(self.gateway.dispatch("THREAD_CREATE", created))
+        elif record.method == "PATCH" and re.fullmatch(r"/channels/\d+", record.path):
+            self._background(self.gateway.dispatch("THREAD_UPDATE", dict(body)))
+
+    def _background(self, work: Any) -> None:
+        if self.gateway.session_id is None:
+            work.close()
+            return
+        task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -19,6 +19,7 @@ class FakeGuild:
     roles: list[JSON] = field(default_factory=list)
     channels: list[JSON] = field(default_factory=list)
     members: dict[int, JSON] = field(default_factory=dict)
+    threads: list[JSON] = field(default_factory=list)  # active threads (forum posts too)
 
     @property
     def everyone_role(self) -> JSON:
@@ -61,7 +62,7 @@ class FakeGuild:
             "stickers": [],
             "roles": self.roles,
             "channels": self.channels,
-            "threads": [],
+            "threads": self.threads,
             "members": list(self.members.values()),
             "member_count": len(self.members),
             "presences": [],
@@ -155,6 +156,55 @@ class FakeState:
         self.channels[int(channel["id"])] = channel
         return channel
 
+    def add_forum_channel(self, guild: FakeGuild, name: str, tags: list[str]) -> JSON:
+        channel = p.forum_channel_payload(
+            self.new_id(),
+            guild.id,
+            name,
+            tags=[p.forum_tag_payload(self.new_id(), tag) for tag in tags],
+            position=len(guild.channels),
+        )
+        guild.channels.append(channel)
+        self.channels[int(channel["id"])] = channel
+        return channel
+
+    def add_thread(
+        self,
+        parent: JSON,
+        owner: JSON,
+        name: str,
+        *,
+        applied_tags: list[int] | None = None,
+        thread_type: int = 11,
+    ) -> JSON:
+        """A thread in `parent` (a text or forum channel), listed among the guild's active
+        threads; a forum post's first message is added by `create_message` with its id."""
+        guild = self.guilds[int(parent["guild_id"])]
+        thread = p.thread_payload(
+            self.new_id(),
+            guild.id,
+            int(parent["id"]),
+            int(owner["id"]),
+            name,
+            applied_tags=applied_tags,
+            thread_type=thread_type,
+        )
+        guild.threads.append(thread)
+        self.channels[int(thread["id"])] = thread
+        return thread
+
+    def update_thread(self, thread: JSON, body: JSON) -> JSON:
+        """PATCH /channels/{thread}: the fields a bot may change on a thread."""
+        for key in ("name", "rate_limit_per_user", "flags"):
+            if body.get(key) is not None:
+                thread[key] = body[key]
+        if body.get("applied_tags") is not None:
+            thread["applied_tags"] = [str(tag) for tag in body["applied_tags"]]
+        for key in ("archived", "locked", "auto_archive_duration", "invitable"):
+            if body.get(key) is not None:
+                thread["thread_metadata"][key] = body[key]
+        return thread
+
     def add_role(self, guild: FakeGuild, name: str, *, permissions: int = 0) -> JSON:
         role = p.role_payload(
             self.new_id(), name, permissions=permissions, position=len(guild.roles)
@@ -238,6 +288,7 @@ class FakeState:
         files: list[tuple[str, bytes, str]] | None = None,
         webhook_id: int | None = None,
         interaction: InteractionInfo | None = None,
+        message_id: int | None = None,
     ) -> JSON:
         author = author or self.bot_user
         guild = self.guild_of_channel(channel_id)
@@ -258,7 +309,7 @@ class FakeState:
             member = dict(guild.members[int(author["id"])])
             member.pop("user", None)
         message = p.message_payload(
-            self.new_id(),
+            message_id or self.new_id(),
             channel_id,
             author,
             content=body.get("content") or "",
@@ -285,6 +336,11 @@ class FakeState:
             message["referenced_message"] = referenced
             message["type"] = 19  # REPLY
         self.messages[int(message["id"])] = message
+        channel = self.channels.get(channel_id)
+        if channel is not None and "thread_metadata" in channel:
+            channel["message_count"] += int(message["id"]) != channel_id
+            channel["total_message_sent"] += 1
+            channel["last_message_id"] = message["id"]
         return message
 
     def edit_message(

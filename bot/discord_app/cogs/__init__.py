@@ -12,9 +12,11 @@ async def load_cogs(bot: AnyFaqBot) -> None:
     from bot.discord_app.cogs.admin import AdminCog
     from bot.discord_app.cogs.ask import AskCog
     from bot.discord_app.cogs.curation import CurationCog
+    from bot.discord_app.cogs.forum import setup_forum
     from bot.discord_app.cogs.table import TableCog
 
     await bot.add_cog(AskCog(bot))
     await bot.add_cog(TableCog(bot))
     await bot.add_cog(AdminCog(bot))
     await bot.add_cog(CurationCog(bot))  # adds to AdminCog's /kb group
+    await setup_forum(bot)  # only with HELP_FORUM_IDS

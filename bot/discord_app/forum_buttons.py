@@ -1,0 +1,212 @@
+"""The buttons under the bot's reply in a help-forum post: a suggestion to pick, ✅ Solved and
+🙋 Still need help. Their custom ids carry the post's id, so they work after a restart."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.core.forum import find_tag, tags_with
+from bot.core.models import Choice, Reply, ReplyKind
+from bot.core.render import render_item
+from bot.core.text import truncate
+from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
+from bot.discord_app.notice import tell
+
+if TYPE_CHECKING:
+    from bot.discord_app.client import AnyFaqBot
+
+log = logging.getLogger(__name__)
+
+SUGGEST_TITLE = "These might help:"
+SUGGEST_BODY = "Pick the one that fits your question and its answer will show here."
+ONLY_POSTER = "Only the member who opened this post can use this button."
+ONLY_POSTER_OR_MODERATOR = ("Only the member who opened this post, or someone who may manage "
+                            "threads here, can mark it solved.")
+SOLVED = "✅ Marked as solved by {who}."
+ALREADY_SOLVED = "This post is already marked solved."
+NO_TAG = ("Thanks, noted as solved. This forum has no tag called “{tag}”, so I could not tag "
+          "the post: a moderator can add that tag to the forum.")
+NO_PERMISSION = ("Thanks, noted as solved. I could not tag the post: I need the Manage Threads "
+                 "permission in this forum.")
+TAG_FAILED = "Thanks, noted as solved. Discord did not let me tag the post right now."
+HELPER_CALLED = "{role} {who} still needs help with this post."
+HELPER_WILL_LOOK = "A helper will take a look at this post, {who}."
+ALREADY_CALLED = "A helper has already been called to this post."
+GONE = "That topic is no longer in the knowledge base."
+NOT_A_POST = "This button only works in the help-forum post it was sent in."
+MORE_WITH_ASK = "the whole answer: /ask"
+
+
+def _bot(interaction: discord.Interaction) -> AnyFaqBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+def forum_view(thread_id: int, choices: tuple[Choice, ...] = ()) -> discord.ui.View:
+    """Up to three suggestions to pick, then ✅ Solved and 🙋 Still need help."""
+    view = discord.ui.View(timeout=None)
+    for number, choice in enumerate(choices[:3], 1):
+        view.add_item(ForumPick(thread_id, choice.id, f"{number}. {choice.title}"))
+    view.add_item(ForumSolved(thread_id))
+    view.add_item(ForumHelp(thread_id))
+    return view
+
+
+def forum_embed(reply: Reply) -> discord.Embed:
+    """The reply as /ask renders it, suggestions under a forum title. A post gets one message
+    without page buttons, so an answer longer than one embed says where the rest is."""
+    if reply.kind is ReplyKind.SUGGEST:
+        reply = dataclasses.replace(reply, title=SUGGEST_TITLE, body=SUGGEST_BODY)
+    if len(build_pages(reply)) > 1:  # the note goes where build_pages keeps every limit
+        footer = " · ".join(part for part in (reply.footer, MORE_WITH_ASK) if part)
+        reply = dataclasses.replace(reply, footer=footer)
+    return build_pages(reply)[0]
+
+
+async def _post(interaction: discord.Interaction, thread_id: int) -> discord.Thread | None:
+    """The post the button belongs to (where it was pressed, cached, else fetched), or None
+    when it is not one."""
+    channel = interaction.channel
+    if isinstance(channel, discord.Thread) and channel.id == thread_id:
+        return channel
+    cached = interaction.guild.get_thread(thread_id) if interaction.guild else None
+    if cached is not None:
+        return cached
+    try:
+        fetched = await interaction.client.fetch_channel(thread_id)
+    except discord.HTTPException:
+        log.info("post %s of a forum button is gone", thread_id, exc_info=True)
+        return None
+    return fetched if isinstance(fetched, discord.Thread) else None
+
+
+class ForumPick(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                template=r"faqbot:fp:(?P<thread>[0-9]+):(?P<item>[a-z0-9-]+)"):
+    """A suggestion in a post; the poster's pick turns the reply into that answer."""
+
+    def __init__(self, thread_id: int, item_id: str, label: str = "…") -> None:
+        super().__init__(discord.ui.Button(
+            label=truncate(label, BUTTON_LABEL_LIMIT), style=discord.ButtonStyle.primary,
+            custom_id=f"faqbot:fp:{thread_id}:{item_id}"))
+        self.thread_id = thread_id
+        self.item_id = item_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Item[Any], match: Any) -> ForumPick:
+        return cls(int(match["thread"]), match["item"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        post = await _post(interaction, self.thread_id)
+        if post is None:
+            await tell(interaction, NOT_A_POST)
+            return
+        if interaction.user.id != post.owner_id:
+            await tell(interaction, ONLY_POSTER)
+            return
+        bot = _bot(interaction)
+        reply = render_item(bot.library.current.kb, self.item_id)
+        if reply is None:
+            await tell(interaction, GONE)
+            return
+        await interaction.response.edit_message(embed=forum_embed(reply),
+                                                view=forum_view(self.thread_id),
+                                                allowed_mentions=NO_MENTIONS)
+        await bot.recorder.forum_click(self.thread_id, self.item_id)
+
+
+class ForumSolved(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                  template=r"faqbot:forum:solved:(?P<thread>[0-9]+)"):
+    """✅ Solved: the poster or a moderator; applies the forum's solved tag."""
+
+    def __init__(self, thread_id: int) -> None:
+        super().__init__(discord.ui.Button(
+            label="Solved", emoji="✅", style=discord.ButtonStyle.success,
+            custom_id=f"faqbot:forum:solved:{thread_id}"))
+        self.thread_id = thread_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Item[Any], match: Any) -> ForumSolved:
+        return cls(int(match["thread"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        post = await _post(interaction, self.thread_id)
+        if post is None:
+            await tell(interaction, NOT_A_POST)
+            return
+        if interaction.user.id != post.owner_id and not interaction.permissions.manage_threads:
+            await tell(interaction, ONLY_POSTER_OR_MODERATOR)
+            return
+        bot = _bot(interaction)
+        forum = post.parent
+        tags = forum.available_tags if isinstance(forum, discord.ForumChannel) else []
+        tag_id = find_tag([(tag.id, tag.name) for tag in tags], bot.settings.solved_tag)
+        applied = [tag.id for tag in post.applied_tags]
+        if tag_id is not None and tag_id in applied:
+            await tell(interaction, ALREADY_SOLVED)
+            return
+        await bot.recorder.solved(self.thread_id)
+        if tag_id is None:
+            await tell(interaction, NO_TAG.format(tag=bot.settings.solved_tag))
+            return
+        new_tags = tags_with(applied, tag_id) or ()
+        try:
+            await post.edit(applied_tags=[discord.Object(id=tag) for tag in new_tags])  # type: ignore[misc]
+        except discord.Forbidden:
+            await tell(interaction, NO_PERMISSION)
+            return
+        except discord.HTTPException:
+            log.warning("could not tag post %s solved", post.id, exc_info=True)
+            await tell(interaction, TAG_FAILED)
+            return
+        await interaction.response.send_message(SOLVED.format(who=interaction.user.mention),
+                                                allowed_mentions=NO_MENTIONS)
+
+
+class ForumHelp(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                template=r"faqbot:forum:help:(?P<thread>[0-9]+)"):
+    """🙋 Still need help: the poster; pings the helper role once per post."""
+
+    def __init__(self, thread_id: int) -> None:
+        super().__init__(discord.ui.Button(
+            label="Still need help", emoji="🙋", style=discord.ButtonStyle.secondary,
+            custom_id=f"faqbot:forum:help:{thread_id}"))
+        self.thread_id = thread_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Item[Any], match: Any) -> ForumHelp:
+        return cls(int(match["thread"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        post = await _post(interaction, self.thread_id)
+        if post is None:
+            await tell(interaction, NOT_A_POST)
+            return
+        if interaction.user.id != post.owner_id:
+            await tell(interaction, ONLY_POSTER)
+            return
+        bot = _bot(interaction)
+        if not bot.handovers.first_for_post(self.thread_id) or await bot.recorder.handover(
+                self.thread_id) is False:
+            await tell(interaction, ALREADY_CALLED)
+            return
+        role_id = bot.settings.helper_role_id
+        who = interaction.user.mention
+        if role_id is None:
+            await interaction.response.send_message(HELPER_WILL_LOOK.format(who=who),
+                                                    allowed_mentions=NO_MENTIONS)
+            return
+        await interaction.response.send_message(
+            HELPER_CALLED.format(role=f"<@&{role_id}>", who=who),
+            allowed_mentions=role_ping(role_id))
+
+
+def role_ping(role_id: int) -> discord.AllowedMentions:
+    """Mentions that ping the one role and nothing else: no @everyone, no user, no reply."""
+    return discord.AllowedMentions(everyone=False, users=False,
+                                   roles=[discord.Object(id=role_id)], replied_user=False)
