@@ -14,7 +14,7 @@ from bot.core.library import Library
 from bot.core.models import Match, Verdict
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
-SUGGEST_Q = "tea vs coffee"  # the tiny KB cannot tell which part of the comparison
+SUGGEST_Q = "coffee beans or tea leaves"  # the tiny KB cannot tell which item this means
 
 
 @pytest.fixture

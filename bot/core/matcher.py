@@ -27,7 +27,8 @@ How a question is scored (see match_index for the precomputed side):
    title takes the other side of a contrast the knowledge base draws again and again ("open
    vs closed") when the question names one side only. The verdict is `answer` when the best
    item reaches its `answer` threshold and leads the runner-up by its `margin` (a runner-up
-   linked to it by `related` or by table membership does not make the question ambiguous),
+   linked to it by `related` or by table membership does not make the question ambiguous,
+   unless the best explains at most half of it and the linked one the other half),
    `suggest` (up to three choices) when it reaches `suggest` — or when two items each come
    close to it and between them cover the question ("grind or steep") — otherwise `none`.
 6. Out-of-scope topics the knowledge base declares (`kb.out_of_scope`: "what does a provider
@@ -80,6 +81,9 @@ TELLING = 0.2  # of the heaviest word's weight: words below it pick no phrasings
 JOINT_SHARE = 0.8  # of `suggest`: how close each of two items must come
 JOINT_COVERAGE = 0.9  # how much of the question the two must cover between them
 JOINT_ITEMS = 3  # the two are among the best this many
+# An item explaining at most this share of a question, with a linked one explaining the rest,
+# is one of two halves: the question is ambiguous between them (see `_other_half`).
+HALF = 0.5 + 1e-6
 SYNONYM = 0.5
 COMMON = 0.35
 NUMBER = 0.5
@@ -461,7 +465,8 @@ class Matcher:
             limits = self._own.get(top.item.id) or default
         if top.outscored and top.outscored - top.score >= OUTSCORED * limits.margin:
             return Verdict.NONE  # an out-of-scope topic matches it better: declined
-        rival = next((s for s in scored[1:] if not _linked(top.item, s.item)), None)
+        rival = next((s for s in scored[1:]
+                      if not _linked(top.item, s.item) or _other_half(top, s)), None)
         lead = top.score - (rival.score if rival else 0.0)
         if top.score >= limits.answer and lead >= limits.margin:
             return Verdict.ANSWER
@@ -543,6 +548,14 @@ def _compared(features: list[set[str]], stems: list[str],
     for i, concepts in named:
         if concepts <= features[i]:
             features[i].discard(stems[i])
+
+
+def _other_half(top: Scored, other: Scored) -> bool:
+    """Whether `other` answers the half of the question `top` leaves out ("grind or steep"):
+    a rival then, even when linked to `top`. Parts are known for the first JOINT_ITEMS."""
+    if not top.parts or not other.parts or sum(top.parts) > HALF:
+        return False
+    return sum(map(max, top.parts, other.parts)) >= JOINT_COVERAGE
 
 
 def _linked(top: Item, other: Item) -> bool:

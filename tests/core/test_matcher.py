@@ -3,6 +3,8 @@ typos, table routing, explanations and autocomplete. No mocks, no files."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.core.match_index import EAGER_ITEMS
@@ -196,6 +198,18 @@ def test_a_question_spanning_two_items_suggests_both(matcher: Matcher) -> None:
     match = matcher.match("audit or funding")
     assert match.verdict is Verdict.SUGGEST
     assert {"transparency", "investment"} <= set(match.suggestions)
+
+
+def test_two_linked_items_each_answering_half_suggest_both() -> None:
+    kb = tiny_kb()
+    linked = dataclasses.replace(kb, entries=tuple(
+        dataclasses.replace(e, related=("investment",)) if e.id == "transparency" else e
+        for e in kb.entries))
+    match = Matcher.build(linked).match("audit or funding")
+    assert match.verdict is Verdict.SUGGEST  # linked, yet neither answers the whole question
+    assert {"transparency", "investment"} <= set(match.suggestions)
+    # A linked runner-up that adds nothing the best leaves out is no rival.
+    assert Matcher.build(linked).match("audit transparency").answer_id == "transparency"
 
 
 def test_suggestions_only_with_the_suggest_verdict(matcher: Matcher) -> None:
