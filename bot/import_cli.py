@@ -1,0 +1,177 @@
+"""`faqbot kb import`: documentation (files, folders, web pages) into a knowledge file.
+
+Reading is `bot.doc_sources`; converting is `bot.core.importing`. The file is written only
+when the whole knowledge folder, with it, validates as `faqbot kb check` would; atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from bot.core.importing.build import ImportResult, import_pages
+from bot.core.importing.from_html import parse_html
+from bot.core.importing.from_markdown import parse_markdown
+from bot.core.importing.from_rst import parse_rst
+from bot.core.importing.knowledge_file import Merge, MergeError, merge, new_file
+from bot.core.importing.page import Page
+from bot.core.loader import MAX_FILE_BYTES, is_knowledge_name, load_folder, parse_text
+from bot.core.problems import Problem
+from bot.core.validate import validate
+from bot.doc_sources import Document, gather
+from bot.knowledge_edit import atomic_write
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+PARSERS: dict[str, Callable[[str, str, str | None], Page]] = {
+    "markdown": parse_markdown, "rst": parse_rst, "html": parse_html}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sources", nargs="+", metavar="SOURCE",
+                        help="a .md, .rst or .html file, a folder of them, or an http(s) URL")
+    parser.add_argument("--out", type=Path, required=True,
+                        help="the knowledge file to write, e.g. knowledge/NAME.yaml")
+    parser.add_argument("--url", help="where the docs are published: links and sources are "
+                                      "made absolute against it")
+    parser.add_argument("--update", action="store_true",
+                        help="re-import into an existing file, keeping its curation")
+    parser.add_argument("--dry-run", action="store_true", help="print the summary only")
+    parser.add_argument("--level", type=_level, default=None,
+                        help="cut at this heading level (1-6) instead of choosing per page")
+
+
+def _level(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 6:
+        raise argparse.ArgumentTypeError("the level is a heading level from 1 to 6")
+    return int(text)
+
+
+def import_command(args: argparse.Namespace, out: TextIO = sys.stdout,
+                   err: TextIO = sys.stderr) -> int:
+    target: Path = args.out
+    if not is_knowledge_name(target.name):
+        print(f"faqbot: --out must name a .yaml file (not hidden): {target}", file=err)
+        return EXIT_USAGE
+    if target.exists() and not args.update:
+        print(f"faqbot: {target} exists; add --update to re-import into it (keeping its "
+              "curation), or choose another --out", file=err)
+        return EXIT_USAGE
+    if args.url and not args.url.lower().startswith(("http://", "https://")):
+        print(f"faqbot: --url must be an http:// or https:// address, not {args.url!r}",
+              file=err)
+        return EXIT_USAGE
+    gathered = gather(args.sources, args.url)
+    pages, skipped = _parse(gathered.documents)
+    result = import_pages(pages, args.level)
+    result.skipped[:0] = [*gathered.problems, *skipped]
+    if not result.entries:
+        _print_skipped(result, out)
+        print("faqbot: nothing to import; nothing written.", file=err)
+        return EXIT_FAILED
+    try:
+        merged = _compose(target, result, [d.name for d in gathered.documents], args.update)
+    except MergeError as exc:
+        print(f"faqbot: {target}: {exc}; nothing written.", file=err)
+        return EXIT_FAILED
+    problems = _check(target, merged.text)
+    if problems:
+        for problem in problems[:20]:
+            print(problem, file=err)
+        print(f"faqbot: the result would not pass `faqbot kb check` ({len(problems)} "
+              f"problem{'s' if len(problems) != 1 else ''}); nothing written.", file=err)
+        return EXIT_FAILED
+    _print_summary(target, result, merged, out, dry_run=args.dry_run)
+    if not args.dry_run:
+        try:
+            atomic_write(target, merged.text.encode("utf-8"))
+        except OSError as exc:
+            print(f"faqbot: cannot write {target}: {exc.strerror or exc}; nothing written.",
+                  file=err)
+            return EXIT_FAILED
+    return EXIT_OK
+
+
+def _parse(documents: list[Document]) -> tuple[list[Page], list[str]]:
+    pages: list[Page] = []
+    skipped: list[str] = []
+    for document in documents:
+        try:
+            pages.append(PARSERS[document.kind](document.text, document.name, document.url))
+        except Exception as exc:  # a parser's failure on one document must not stop the rest
+            log.debug("parsing %s failed", document.name, exc_info=True)
+            skipped.append(f"{document.name}: cannot be read as {document.kind} "
+                           f"({type(exc).__name__}); skipped")
+    return pages, skipped
+
+
+def _compose(target: Path, result: ImportResult, sources: list[str], update: bool) -> Merge:
+    if update and target.exists():
+        try:
+            existing = target.read_bytes()
+        except OSError as exc:
+            raise MergeError(f"cannot be read ({exc.strerror or exc})") from exc
+        _, problems = parse_text(str(target), existing)
+        if problems:
+            raise MergeError(f"fix it first ({problems[0]})")
+        return merge(existing.decode("utf-8"), result.entries)
+    text = new_file(result.entries, sources)
+    return Merge(text=text, made=[entry.id for entry in result.entries])
+
+
+def _check(target: Path, text: str) -> list[Problem]:
+    """What `faqbot kb check` would say of the folder with the new file in it."""
+    data = text.encode("utf-8")
+    name = str(target)
+    if len(data) > MAX_FILE_BYTES:
+        return [Problem(name, 1, 1, f"the knowledge file would be {len(data):,} bytes; at most "
+                                    f"{MAX_FILE_BYTES:,} allowed (import fewer documents into "
+                                    "each file)")]
+    parsed, problems = parse_text(name, data)
+    if parsed is None or problems:
+        return problems or [Problem(name, 1, 1, "the knowledge file would not parse")]
+    others = []
+    if target.parent.is_dir():
+        loaded = load_folder(target.parent)
+        mine = target.resolve()
+        others = [f for f in loaded.files if Path(f.path).resolve() != mine]
+    _, found = validate([*others, parsed])
+    return found
+
+
+def _print_summary(target: Path, result: ImportResult, merged: Merge, out: TextIO, *,
+                   dry_run: bool) -> None:
+    cut = [entry for entry in result.entries if entry.cut]
+    verb = "Would write" if dry_run else "Wrote"
+    print(f"{verb} {target}: {len(merged.made)} entries made, {len(merged.updated)} updated, "
+          f"{len(merged.unchanged)} unchanged, {len(cut)} cut, {len(result.skipped)} skipped.",
+          file=out)
+    for name, level in result.levels.items():
+        how = f"heading level {level}" if level is not None else "one entry for the page"
+        print(f"  {name}: {how}", file=out)
+    for note in result.notes:
+        print(f"  note: {note}", file=out)
+    if cut:
+        print("Cut to fit one Discord message (each ends with a link to the full section):",
+              file=out)
+        for entry in cut:
+            print(f"  {entry.origin}: {entry.id}", file=out)
+    _print_skipped(result, out)
+    if merged.gone:
+        print("Gone from the docs (kept; remove them if they should go):", file=out)
+        for item in merged.gone:
+            print(f"  {item}", file=out)
+    if dry_run:
+        print("Dry run: nothing written.", file=out)
+
+
+def _print_skipped(result: ImportResult, out: TextIO) -> None:
+    if result.skipped:
+        print("Skipped:", file=out)
+        for line in result.skipped:
+            print(f"  {line}", file=out)
