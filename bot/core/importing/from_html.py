@@ -114,7 +114,7 @@ class _Converter:
             else:
                 block = self.block(child)
                 if block is None:
-                    buffer.append(self.inline(child))
+                    buffer.append(self.inline_one(child))
                 else:
                     flush()
                     if block.text.strip():
@@ -159,38 +159,35 @@ class _Converter:
         items = []
         for item in element.find_all("li", recursive=False):
             marker = f"{number}." if ordered else "-"
-            items.append(list_item(marker, self.text(item)))
+            items.append(list_item(marker, self.text(item).replace("\n\n", "\n")))
             number += 1
         return "\n".join(items)
 
     def inline(self, element: Tag) -> str:
-        out: list[str] = []
-        for child in element.children:
-            if isinstance(child, NavigableString):
-                if type(child) is NavigableString:
-                    out.append(escape(_spaces(str(child))))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name.lower()
-            if name in DROPPED:
-                continue
-            if name == "br":
-                out.append("\n")
-            elif name in CODE_INLINE:
-                out.append(inline_code(child.get_text()))
-            elif name in EMPHASIS:
-                inner = self.inline(child).strip()
-                out.append(f"{EMPHASIS[name]}{inner}{EMPHASIS[name]}" if inner else "")
-            elif name == "a":
-                href = child.get("href")
-                target = absolute(href, self.base) if isinstance(href, str) else None
-                out.append(link(self.inline(child), target))
-            elif name in ("ul", "ol", "pre", "table", "blockquote", "p", "div"):
-                out.append(" " + self.inline(child) + " ")
-            else:
-                out.append(self.inline(child))
-        return "".join(out)
+        return "".join(self.inline_one(child) for child in element.children)
+
+    def inline_one(self, child: object) -> str:
+        if isinstance(child, NavigableString):
+            return escape(_spaces(str(child))) if type(child) is NavigableString else ""
+        if not isinstance(child, Tag):
+            return ""
+        name = child.name.lower()
+        if name in DROPPED:
+            return ""
+        if name == "br":
+            return "\n"
+        if name in CODE_INLINE:
+            return inline_code(child.get_text())
+        if name in EMPHASIS:
+            inner = self.inline(child).strip()
+            return f"{EMPHASIS[name]}{inner}{EMPHASIS[name]}" if inner else ""
+        if name == "a":
+            href = child.get("href")
+            target = absolute(href, self.base) if isinstance(href, str) else None
+            return link(self.inline(child), target)
+        if name in ("ul", "ol", "pre", "table", "blockquote", "p", "div"):
+            return " " + self.inline(child) + " "
+        return self.inline(child)
 
 
 def _spaces(text: str) -> str:

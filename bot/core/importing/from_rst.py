@@ -48,8 +48,9 @@ DROPPED_DIRECTIVES = frozenset({
 })
 VERSION_LABELS = {"versionadded": "New in version", "versionchanged": "Changed in version",
                   "deprecated": "Deprecated since version", "versionremoved": "Removed in version"}
-ADMONITIONS = frozenset({"note", "warning", "tip", "hint", "important", "caution", "danger",
-                         "error", "attention", "seealso"})
+ADMONITIONS = {"note": "Note", "warning": "Warning", "tip": "Tip", "hint": "Hint",
+               "important": "Important", "caution": "Caution", "danger": "Danger",
+               "error": "Error", "attention": "Attention", "seealso": "See also"}
 _EXPLICIT = re.compile(r"^(.+?)\s*<([^<>]*)>$", re.DOTALL)
 _DIRECTIVE = re.compile(r"^\.\.\s+([\w:.+-]+)::[ \t]*(.*)$")
 _SKIPPED_NODES = (nodes.comment, nodes.target, nodes.substitution_definition, nodes.pending,
@@ -234,7 +235,9 @@ class _Converter:
     def directive(self, message: nodes.system_message) -> list[Block]:
         """A directive docutils does not know (Sphinx's), from the text its error quotes."""
         quoted = next((c for c in message.children if isinstance(c, nodes.literal_block)), None)
-        if quoted is None or not message.astext().startswith("Unknown directive type"):
+        said = next((c for c in message.children if isinstance(c, nodes.paragraph)), None)
+        if quoted is None or said is None or \
+                not said.astext().startswith("Unknown directive type"):
             return []
         first, _, rest = quoted.astext().partition("\n")
         found = _DIRECTIVE.match(first.strip())
@@ -255,7 +258,7 @@ class _Converter:
             head = f"*{VERSION_LABELS[name]} {escape(argument)}:*"
             return [Block(f"{head} {inner}".strip())]
         if name in ADMONITIONS:
-            return [Block(f"**{escape(name.capitalize())}:** {inner}".strip())] if inner else []
+            return [Block(f"**{ADMONITIONS[name]}:** {inner}".strip())] if inner else []
         return [Block(inner)] if inner.strip() else []
 
     def fragment(self, content: str) -> str:

@@ -136,9 +136,10 @@ def _update(item: CommentedMap, entry: ImportedEntry) -> bool:
     wanted = entry.source()
     source = item.get("source")
     if isinstance(source, CommentedMap):
+        flow = bool(source.fa.flow_style())
         for key in ("document", "section", "url"):
             if key in wanted and source.get(key) != wanted[key]:
-                source[key] = _scalar(wanted[key])
+                source[key] = _scalar(wanted[key], flow=flow)
                 changed = True
             elif key not in wanted and key in source and key != "document":
                 del source[key]
@@ -161,12 +162,14 @@ def _mapping(fields: dict[str, Any]) -> CommentedMap:
     return out
 
 
-def _scalar(text: str) -> Any:
+def _scalar(text: str, *, flow: bool = False) -> Any:
     """Text as YAML that every reader reads back the same: a literal block when it has lines,
-    else quoted exactly when PyYAML (YAML 1.1, as the loader reads) would quote it."""
-    if "\n" in text:
+    else quoted exactly when PyYAML (YAML 1.1, as the loader reads) would quote it, in a flow
+    mapping (`{a: b}`) as in a block."""
+    if "\n" in text and not flow:
         return LiteralScalarString(text)
-    dumped = yaml.safe_dump(text, allow_unicode=True, width=_WIDTH)
+    dumped = yaml.safe_dump([text] if flow else text, allow_unicode=True, width=_WIDTH,
+                            default_flow_style=flow).removeprefix("[")
     if dumped.startswith("'"):
         return SingleQuotedScalarString(text)
     if dumped.startswith('"'):
