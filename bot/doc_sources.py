@@ -225,7 +225,8 @@ def _fetch_into(gathered: Gathered, url: str, timeout: float) -> None:
                 size += len(chunk)
             charset = response.headers.get_content_charset() or "utf-8"
     except urllib.error.HTTPError as exc:
-        gathered.problems.append(f"{url}: the server answered {exc.code} {exc.reason}; skipped")
+        reason = " ".join(str(exc.reason).split())
+        gathered.problems.append(f"{url}: the server answered {exc.code} {reason}; skipped")
         return
     except (urllib.error.URLError, OSError, ValueError) as exc:
         log.debug("fetching %s failed", url, exc_info=True)
@@ -233,7 +234,8 @@ def _fetch_into(gathered: Gathered, url: str, timeout: float) -> None:
         if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
             gathered.problems.append(f"{url}: no answer within {timeout:g} s; skipped")
         else:
-            gathered.problems.append(f"{url}: cannot be fetched ({reason}); skipped")
+            said = " ".join(str(reason).split())
+            gathered.problems.append(f"{url}: cannot be fetched ({said}); skipped")
         return
     text = _decode(gathered, url, b"".join(chunks), charset)
     if text is not None:

@@ -52,8 +52,10 @@ def _level(text: str) -> int:
     return int(text)
 
 
-def import_command(args: argparse.Namespace, out: TextIO = sys.stdout,
-                   err: TextIO = sys.stderr) -> int:
+def import_command(args: argparse.Namespace, out: TextIO | None = None,
+                   err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     target: Path = args.out
     if not is_knowledge_name(target.name):
         print(f"faqbot: --out must name a .yaml file (not hidden): {target}", file=err)
