@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import threading
 import time
@@ -39,10 +40,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # the client gave up (a size or time limit)
             self.wfile.write(body)
-        except OSError:
-            pass
 
     def _redirect(self, where: str) -> None:
         self.send_response(302)
