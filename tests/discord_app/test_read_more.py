@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from faqbot_harness import Harness
-
 from test_ask import buttons_of, embed_of
 
 KB = """\
