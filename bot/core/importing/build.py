@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from bot.core.importing.answer import clean, fit
 from bot.core.importing.keywords import distinctive
 from bot.core.importing.page import Heading, Page
-from bot.core.importing.sections import ANSWER_LIMIT, Section, is_question, split_page
+from bot.core.importing.sections import (
+    ANSWER_LIMIT,
+    INTRO_MIN,
+    Section,
+    is_question,
+    split_page,
+)
 from bot.core.text import truncate
 
 MAX_ID = 64  # the schema's limits
@@ -107,7 +113,12 @@ def import_pages(pages: Sequence[Page], level: int | None = None,
                 not any(isinstance(part, Heading) for part in page.parts):
             result.notes.append(f"{page.name}: no headings; one entry titled "
                                 f"“{found[0].title}” from the file name")
-        sections.extend((page, section) for section in found)
+        for section in found:
+            if section.intro and section.size < INTRO_MIN:
+                result.skipped.append(f"{_origin(page, section)}: “{section.title}” only "
+                                      "introduces the sections under it; not an entry")
+            else:
+                sections.append((page, section))
     keywords = distinctive([(s.title, _body(s)) for _, s in sections])
     ids = set(taken)
     for (page, section), words in zip(sections, keywords, strict=True):

@@ -38,6 +38,7 @@ from bot.core.importing.page import (
 TEXT_ROLES = frozenset({"ref", "doc", "term", "abbr", "guilabel", "menuselection", "dfn",
                         "numref", "newsgroup", "issue", "source", "download", "any"})
 CALLABLE_ROLES = frozenset({"func", "meth"})
+LABEL_ROLES = frozenset({"ref", "doc", "numref"})  # a label names a section we cannot see
 CODE_DIRECTIVES = {"code-block": "", "sourcecode": "", "code": "", "testcode": "py",
                    "doctest": "py", "testoutput": "", "productionlist": ""}
 DROPPED_DIRECTIVES = frozenset({
@@ -83,11 +84,25 @@ def _role_node(name: str, text: str) -> nodes.Node:
     shown = text.lstrip("!")
     if shown.startswith("~"):
         shown = shown[1:].rsplit(".", 1)[-1]
+    if name in LABEL_ROLES:
+        return nodes.Text(_label_words(shown, name))
     if name in TEXT_ROLES:
         return nodes.Text(shown)
     if name in CALLABLE_ROLES and not shown.endswith(")"):
         shown += "()"
     return nodes.literal(shown, shown)
+
+
+def _label_words(target: str, role: str) -> str:
+    """A cross-reference label as words (`logging_setup` → "logging setup"); a document's
+    index page goes by its folder's name."""
+    parts = [p for p in re.split(r"[:/]", target) if p]
+    if not parts:
+        return target
+    pick = parts[-1]
+    if role == "doc" and pick == "index" and len(parts) > 1:
+        pick = parts[-2]
+    return " ".join(re.split(r"[_\-]+", pick)).strip() or target
 
 
 def _settings() -> Any:
@@ -282,6 +297,8 @@ class _Converter:
             return inline_code(node.astext())
         if isinstance(node, nodes.title_reference):
             return inline_code(node.astext())
+        if isinstance(node, nodes.substitution_reference):  # defined where we cannot see
+            return escape(_label_words(node.astext(), "ref"))
         inner = "".join(self.inline(child) for child in node.children)
         if isinstance(node, nodes.emphasis):
             return f"*{inner.strip()}*" if inner.strip() else ""

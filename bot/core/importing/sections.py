@@ -18,6 +18,7 @@ def _split(text: str) -> list[str]:
 
 
 ANSWER_LIMIT = 4000  # characters: one Discord embed description (4,096) with room to spare
+INTRO_MIN = 300  # characters: a shorter introduction to a group of sections is no entry
 FITTING_SHARE = 0.75
 QUESTION_SHARE = 0.5
 _QUESTION_WORDS = frozenset(_split("""
@@ -39,6 +40,7 @@ class Section:
     line: int | None = None
     aliases: tuple[str, ...] = ()
     whole_page: bool = False
+    intro: bool = False  # text under a heading above the level cut at (or before any heading)
 
     @property
     def size(self) -> int:
@@ -132,14 +134,16 @@ def _cut(page: Page, document: str, level: int) -> list[Section]:
             return
         if current is None:
             title, url, line, group = document, page.url, None, _folder(page)
+            intro = True
         else:
+            intro = current.level < level
             parents = [h for h in stack if h.level < current.level]
             title, line = current.text, current.line
             group = parents[-1].text if parents else document
             url = f"{page.url.split('#')[0]}#{current.anchor}" if page.url and current.anchor \
                 else page.url
         sections.append(Section(title=title, document=document, blocks=tuple(blocks),
-                                group=group, url=url, line=line))
+                                group=group, url=url, line=line, intro=intro))
 
     for part in page.parts:
         if isinstance(part, Heading) and part.level <= level:

@@ -56,8 +56,10 @@ def test_a_short_titled_page_is_one_entry_and_a_level_can_be_forced() -> None:
     assert entry.group == "tags"
     assert entry.questions == ()
     assert entry.answer == "Use `Path`.\n\n**Example**\n\n```py\nPath('a') / 'b'\n```"
-    forced = import_pages([page], level=2).entries
-    assert [e.title for e in forced] == ["Pathlib", "Example"]
+    forced = import_pages([page], level=2)
+    assert [e.title for e in forced.entries] == ["Example"]
+    assert forced.skipped == ["tags/pathlib.md:1: “Pathlib” only introduces the sections "
+                              "under it; not an entry"]
 
 
 def test_a_page_without_headings_is_titled_from_its_front_matter_or_file_name() -> None:
