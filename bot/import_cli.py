@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
+import os
 import sys
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TextIO
 
 from bot.core.importing.build import ImportResult, import_pages
 from bot.core.importing.from_html import parse_html
-from bot.core.importing.from_markdown import parse_markdown
+from bot.core.importing.from_markdown import markdown_parser, parse_markdown
 from bot.core.importing.from_rst import parse_rst
 from bot.core.importing.knowledge_file import Merge, MergeError, merge, new_file
 from bot.core.importing.page import Page
@@ -28,8 +31,10 @@ from bot.knowledge_edit import atomic_write
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-PARSERS: dict[str, Callable[[str, str, str | None], Page]] = {
-    "markdown": parse_markdown, "rst": parse_rst, "html": parse_html}
+PARSERS: dict[str, Callable[[str, str, str | None], Page]] = {"rst": parse_rst,
+                                                              "html": parse_html}
+PARALLEL_CHARACTERS = 2_000_000  # below this, starting processes costs more than it saves
+MAX_WORKERS = 4
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,7 +74,7 @@ def import_command(args: argparse.Namespace, out: TextIO | None = None,
               file=err)
         return EXIT_USAGE
     gathered = gather(args.sources, args.url)
-    pages, skipped = _parse(gathered.documents)
+    pages, skipped = parse_documents(gathered.documents)
     result = import_pages(pages, args.level)
     result.skipped[:0] = [*gathered.problems, *skipped]
     if not result.entries:
@@ -99,17 +104,40 @@ def import_command(args: argparse.Namespace, out: TextIO | None = None,
     return EXIT_OK
 
 
-def _parse(documents: list[Document]) -> tuple[list[Page], list[str]]:
-    pages: list[Page] = []
-    skipped: list[str] = []
+def parse_documents(documents: list[Document],
+                    workers: int | None = None) -> tuple[list[Page], list[str]]:
+    """Every document as a Page, in order, and a line for each that failed; a large import is
+    parsed by several processes (`workers`, default: one a CPU, at most four)."""
+    size = sum(len(document.text) for document in documents)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if size >= PARALLEL_CHARACTERS else 1
+    if workers < 2:
+        results = _parse_batch(documents)
+    else:
+        batches = [documents[n::workers] for n in range(workers)]
+        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parsed = list(pool.map(_parse_batch, batches))
+        results = [parsed[n % workers][n // workers] for n in range(len(documents))]
+    pages = [page for page, _ in results if page is not None]
+    return pages, [problem for _, problem in results if problem is not None]
+
+
+def _parse_batch(documents: list[Document]) -> list[tuple[Page | None, str | None]]:
+    parser = markdown_parser()
+    results: list[tuple[Page | None, str | None]] = []
     for document in documents:
         try:
-            pages.append(PARSERS[document.kind](document.text, document.name, document.url))
+            if document.kind == "markdown":
+                page = parse_markdown(document.text, document.name, document.url, parser=parser)
+            else:
+                page = PARSERS[document.kind](document.text, document.name, document.url)
+            results.append((page, None))
         except Exception as exc:  # a parser's failure on one document must not stop the rest
             log.debug("parsing %s failed", document.name, exc_info=True)
-            skipped.append(f"{document.name}: cannot be read as {document.kind} "
-                           f"({type(exc).__name__}); skipped")
-    return pages, skipped
+            results.append((None, f"{document.name}: cannot be read as {document.kind} "
+                                  f"({type(exc).__name__}); skipped"))
+    return results
 
 
 def _compose(target: Path, result: ImportResult, sources: list[str], update: bool) -> Merge:

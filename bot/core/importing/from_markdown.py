@@ -31,10 +31,18 @@ from bot.core.importing.page import (
 _SLUG_DROP = re.compile(r"[^\w\- ]")
 
 
-def parse_markdown(text: str, name: str, url: str | None = None) -> Page:
-    """The Markdown document `text` (called `name`) as a Page; links resolve against `url`."""
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with tables, strikethrough and front matter; reuse it for many documents
+    (making one costs more than parsing a short page)."""
     parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     parser.use(front_matter_plugin)
+    return parser
+
+
+def parse_markdown(text: str, name: str, url: str | None = None, *,
+                   parser: MarkdownIt | None = None) -> Page:
+    """The Markdown document `text` (called `name`) as a Page; links resolve against `url`."""
+    parser = parser or markdown_parser()
     root = SyntaxTreeNode(parser.parse(text))
     converter = _Converter(url)
     title: str | None = None

@@ -7,6 +7,7 @@ the rarity squared, so that a word every section uses never wins by being freque
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -23,28 +24,42 @@ _MIN_LENGTH = 3
 
 def words(text: str) -> list[str]:
     """Lower-case words of at least three letters, not stop words, web addresses left out."""
-    return [w for w in _WORD.findall(_ADDRESS.sub(" ", text.lower()))
-            if len(w) >= _MIN_LENGTH and not is_stop(w)]
+    return _Words().of(text)
+
+
+class _Words:
+    """`words` for many texts, deciding each distinct word once."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bool] = {}
+
+    def of(self, text: str) -> list[str]:
+        kept = self.kept
+        out = []
+        for word in _WORD.findall(_ADDRESS.sub(" ", text.lower())):
+            keep = kept.get(word)
+            if keep is None:
+                keep = kept[word] = len(word) >= _MIN_LENGTH and not is_stop(word)
+            if keep:
+                out.append(word)
+        return out
 
 
 def distinctive(documents: list[tuple[str, str]], count: int = KEYWORDS) -> list[list[str]]:
     """For each (title, body) pair, the `count` most distinctive words of the body that are
     not in the title; ties by first appearance."""
+    splitter = _Words()
     bags: list[Counter[str]] = []
     for title, body in documents:
-        bag: Counter[str] = Counter(words(body))
+        bag: Counter[str] = Counter(splitter.of(body))
         for found in _CODE.finditer(body):
-            for word in words(found.group(1) or found.group(2) or ""):
+            for word in splitter.of(found.group(1) or found.group(2) or ""):
                 bag[word] += CODE_WEIGHT - 1
-        for word in words(title):
+        for word in splitter.of(title):
             bag.pop(word, None)
         bags.append(bag)
     frequency: Counter[str] = Counter(word for bag in bags for word in bag)
     total = len(bags)
-
-    def score(item: tuple[str, int]) -> float:
-        word, count = item
-        return (1 + math.log(count)) * math.log((1 + total) / frequency[word]) ** 2
-
-    return [[word for word, _ in sorted(bag.items(), key=lambda item: -score(item))[:count]]
+    rarity = {word: math.log((1 + total) / seen) ** 2 for word, seen in frequency.items()}
+    return [heapq.nsmallest(count, bag, key=lambda word: -(1 + math.log(bag[word])) * rarity[word])
             for bag in bags]
