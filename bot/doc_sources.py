@@ -225,16 +225,16 @@ def _fetch_into(gathered: Gathered, url: str, timeout: float) -> None:
                 size += len(chunk)
             charset = response.headers.get_content_charset() or "utf-8"
     except urllib.error.HTTPError as exc:
-        reason = " ".join(str(exc.reason).split())
-        gathered.problems.append(f"{url}: the server answered {exc.code} {reason}; skipped")
+        said = " ".join(str(exc.reason).split())
+        gathered.problems.append(f"{url}: the server answered {exc.code} {said}; skipped")
         return
     except (urllib.error.URLError, OSError, ValueError) as exc:
         log.debug("fetching %s failed", url, exc_info=True)
-        reason = getattr(exc, "reason", exc)
-        if isinstance(exc, TimeoutError) or isinstance(reason, TimeoutError):
+        cause: object = getattr(exc, "reason", None) or exc
+        if isinstance(exc, TimeoutError) or isinstance(cause, TimeoutError):
             gathered.problems.append(f"{url}: no answer within {timeout:g} s; skipped")
         else:
-            said = " ".join(str(reason).split())
+            said = " ".join(str(cause).split())
             gathered.problems.append(f"{url}: cannot be fetched ({said}); skipped")
         return
     text = _decode(gathered, url, b"".join(chunks), charset)

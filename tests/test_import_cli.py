@@ -61,9 +61,10 @@ def test_update_keeps_what_curators_added(tmp_path: Path,
                                   "## How do I stop?\n\nPress q.\n")
     out = tmp_path / "help.yaml"
     assert run(capsys, "kb", "import", str(docs), "--out", str(out))[0] == 0
-    text = out.read_text().replace("    questions:\n      - How do I start?\n",
-                                   "    questions:  # ours\n      - How do I start?\n"
-                                   "      - how to begin\n")
+    text = out.read_text().replace("  questions:\n  - How do I start?\n",
+                                   "  questions:  # ours\n  - How do I start?\n"
+                                   "  - how to begin\n")
+    assert "# ours" in text
     out.write_text(text)
     (docs / "help.md").write_text("# Help\n\n## How do I start?\n\nRun it **now**.\n\n"
                                   "## Is it free?\n\nYes.\n")

@@ -54,7 +54,7 @@ class _Dumper(yaml.CSafeDumper):
     """libyaml's emitter (a 10 MB import is written in a second), answers as literal blocks."""
 
 
-def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _text(dumper: _Dumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
