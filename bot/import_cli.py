@@ -7,6 +7,7 @@ when the whole knowledge folder, with it, validates as `faqbot kb check` would; 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -16,11 +17,17 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.importing.build import ImportResult, import_pages
+from bot.core.importing.build import ImportedEntry, ImportResult, import_pages, unique_id
 from bot.core.importing.from_html import parse_html
 from bot.core.importing.from_markdown import markdown_parser, parse_markdown
 from bot.core.importing.from_rst import parse_rst
-from bot.core.importing.knowledge_file import Merge, MergeError, merge, new_file
+from bot.core.importing.knowledge_file import (
+    Merge,
+    MergeError,
+    keys_and_ids,
+    merge,
+    new_files,
+)
 from bot.core.importing.page import Page
 from bot.core.loader import MAX_FILE_BYTES, is_knowledge_name, load_folder, parse_text
 from bot.core.problems import Problem
@@ -35,6 +42,7 @@ PARSERS: dict[str, Callable[[str, str, str | None], Page]] = {"rst": parse_rst,
                                                               "html": parse_html}
 PARALLEL_CHARACTERS = 2_000_000  # below this, starting processes costs more than it saves
 MAX_WORKERS = 4
+PART_BYTES = MAX_FILE_BYTES - 64 * 1024  # room left for curators' additions
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,8 +73,9 @@ def import_command(args: argparse.Namespace, out: TextIO | None = None,
     if not is_knowledge_name(target.name):
         print(f"faqbot: --out must name a .yaml file (not hidden): {target}", file=err)
         return EXIT_USAGE
-    if target.exists() and not args.update:
-        print(f"faqbot: {target} exists; add --update to re-import into it (keeping its "
+    existing = existing_parts(target)
+    if existing and not args.update:
+        print(f"faqbot: {existing[0]} exists; add --update to re-import into it (keeping its "
               "curation), or choose another --out", file=err)
         return EXIT_USAGE
     if args.url and not args.url.lower().startswith(("http://", "https://")):
@@ -82,25 +91,25 @@ def import_command(args: argparse.Namespace, out: TextIO | None = None,
         print("faqbot: nothing to import; nothing written.", file=err)
         return EXIT_FAILED
     try:
-        merged = _compose(target, result, [d.name for d in gathered.documents], args.update)
+        files = compose(target, existing, result, [d.name for d in gathered.documents])
     except MergeError as exc:
-        print(f"faqbot: {target}: {exc}; nothing written.", file=err)
+        print(f"faqbot: {exc}; nothing written.", file=err)
         return EXIT_FAILED
-    problems = _check(target, merged.text)
+    problems = check(target.parent, files)
     if problems:
         for problem in problems[:20]:
             print(problem, file=err)
         print(f"faqbot: the result would not pass `faqbot kb check` ({len(problems)} "
               f"problem{'s' if len(problems) != 1 else ''}); nothing written.", file=err)
         return EXIT_FAILED
-    _print_summary(target, result, merged, out, dry_run=args.dry_run)
+    _print_summary(files, result, out, dry_run=args.dry_run)
     if not args.dry_run:
-        try:
-            atomic_write(target, merged.text.encode("utf-8"))
-        except OSError as exc:
-            print(f"faqbot: cannot write {target}: {exc.strerror or exc}; nothing written.",
-                  file=err)
-            return EXIT_FAILED
+        for path, merged in files:
+            try:
+                atomic_write(path, merged.text.encode("utf-8"))
+            except OSError as exc:
+                print(f"faqbot: cannot write {path}: {exc.strerror or exc}", file=err)
+                return EXIT_FAILED
     return EXIT_OK
 
 
@@ -140,47 +149,108 @@ def _parse_batch(documents: list[Document]) -> list[tuple[Page | None, str | Non
     return results
 
 
-def _compose(target: Path, result: ImportResult, sources: list[str], update: bool) -> Merge:
-    if update and target.exists():
-        try:
-            existing = target.read_bytes()
-        except OSError as exc:
-            raise MergeError(f"cannot be read ({exc.strerror or exc})") from exc
-        _, problems = parse_text(str(target), existing)
-        if problems:
-            raise MergeError(f"fix it first ({problems[0]})")
-        return merge(existing.decode("utf-8"), result.entries)
-    text = new_file(result.entries, sources)
-    return Merge(text=text, made=[entry.id for entry in result.entries])
+def part_path(target: Path, number: int) -> Path:
+    """`NAME.yaml`, then `NAME-2.yaml`, `NAME-3.yaml`...: an import too big for one file."""
+    return target if number == 1 else target.with_name(f"{target.stem}-{number}{target.suffix}")
 
 
-def _check(target: Path, text: str) -> list[Problem]:
-    """What `faqbot kb check` would say of the folder with the new file in it."""
-    data = text.encode("utf-8")
-    name = str(target)
-    if len(data) > MAX_FILE_BYTES:
-        return [Problem(name, 1, 1, f"the knowledge file would be {len(data):,} bytes; at most "
-                                    f"{MAX_FILE_BYTES:,} allowed (import fewer documents into "
-                                    "each file)")]
-    parsed, problems = parse_text(name, data)
-    if parsed is None or problems:
-        return problems or [Problem(name, 1, 1, "the knowledge file would not parse")]
-    others = []
+def existing_parts(target: Path) -> list[Path]:
+    """The files an earlier import to `target` wrote, in order."""
+    found = [target] if target.exists() else []
     if target.parent.is_dir():
-        loaded = load_folder(target.parent)
-        mine = target.resolve()
-        others = [f for f in loaded.files if Path(f.path).resolve() != mine]
-    _, found = validate([*others, parsed])
+        prefix = f"{target.stem}-"
+        numbered = []
+        for path in target.parent.iterdir():
+            number = path.stem.removeprefix(prefix)
+            if path.suffix == target.suffix and path.stem.startswith(prefix) and \
+                    number.isdigit() and int(number) >= 2:
+                numbered.append((int(number), path))
+        found.extend(path for _, path in sorted(numbered))
     return found
 
 
-def _print_summary(target: Path, result: ImportResult, merged: Merge, out: TextIO, *,
+def compose(target: Path, existing: list[Path], result: ImportResult,
+            sources: list[str]) -> list[tuple[Path, Merge]]:
+    """The files to write: new ones (split at PART_BYTES), or the existing ones with the
+    import merged in, new sections going to the last one while it has room."""
+    if not existing:
+        made = new_files(result.entries, sources, PART_BYTES)
+        return [(part_path(target, n), merged) for n, merged in enumerate(made, 1)]
+    texts: list[str] = []
+    infos = []
+    for path in existing:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise MergeError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        _, problems = parse_text(str(path), data)
+        if problems:
+            raise MergeError(f"{path}: fix it first ({problems[0]})")
+        texts.append(data.decode("utf-8"))
+        infos.append(keys_and_ids(texts[-1]))
+    every_id = set().union(*(ids for _, ids in infos))
+    documents = {entry.document for entry in result.entries}
+    remaining = list(result.entries)
+    files: list[tuple[Path, Merge]] = []
+    extra: list[ImportedEntry] = []
+    for number, (path, text, (keys, ids)) in enumerate(zip(existing, texts, infos,
+                                                          strict=True), 1):
+        mine = [e for e in remaining if (e.document, e.section) in keys]
+        remaining = [e for e in remaining if (e.document, e.section) not in keys]
+        taken = every_id - ids
+        merged = merge(text, mine + remaining if number == len(existing) else mine,
+                       documents=documents, taken=taken)
+        if number == len(existing) and remaining and len(merged.text.encode()) > PART_BYTES:
+            merged = merge(text, mine, documents=documents, taken=taken)
+            extra = remaining
+        files.append((path, merged))
+    if extra:
+        taken = every_id | {i for _, merged in files for i in merged.made}
+        fresh = [dataclasses.replace(e, id=unique_id(e.title, taken)) if e.id in taken else e
+                 for e in extra]
+        last = int(existing[-1].stem.rsplit("-", 1)[-1]) if len(existing) > 1 else 1
+        for number, merged in enumerate(new_files(fresh, sources, PART_BYTES), last + 1):
+            files.append((part_path(target, number), merged))
+    return files
+
+
+def check(folder: Path, files: list[tuple[Path, Merge]]) -> list[Problem]:
+    """What `faqbot kb check` would say of the folder with these files written in it."""
+    parsed_files = []
+    problems: list[Problem] = []
+    for path, merged in files:
+        data = merged.text.encode("utf-8")
+        if len(data) > MAX_FILE_BYTES:
+            problems.append(Problem(str(path), 1, 1, f"the knowledge file would be "
+                                                     f"{len(data):,} bytes; at most "
+                                                     f"{MAX_FILE_BYTES:,} allowed"))
+            continue
+        parsed, found = parse_text(str(path), data)
+        problems.extend(found)
+        if parsed is not None:
+            parsed_files.append(parsed)
+    if problems:
+        return problems
+    others = []
+    if folder.is_dir():
+        mine = {path.resolve() for path, _ in files}
+        others = [f for f in load_folder(folder).files if Path(f.path).resolve() not in mine]
+    return validate([*others, *parsed_files])[1]
+
+
+def _print_summary(files: list[tuple[Path, Merge]], result: ImportResult, out: TextIO, *,
                    dry_run: bool) -> None:
     cut = [entry for entry in result.entries if entry.cut]
+    made = sum(len(merged.made) for _, merged in files)
+    updated = sum(len(merged.updated) for _, merged in files)
+    unchanged = sum(len(merged.unchanged) for _, merged in files)
+    names = ", ".join(str(path) for path, _ in files)
     verb = "Would write" if dry_run else "Wrote"
-    print(f"{verb} {target}: {len(merged.made)} entries made, {len(merged.updated)} updated, "
-          f"{len(merged.unchanged)} unchanged, {len(cut)} cut, {len(result.skipped)} skipped.",
-          file=out)
+    print(f"{verb} {names}: {made} entries made, {updated} updated, {unchanged} unchanged, "
+          f"{len(cut)} cut, {len(result.skipped)} skipped.", file=out)
+    if len(files) > 1:
+        print(f"  (in {len(files)} files: a knowledge file holds at most "
+              f"{MAX_FILE_BYTES // 1024:,} KiB)", file=out)
     for name, level in result.levels.items():
         how = f"heading level {level}" if level is not None else "one entry for the page"
         print(f"  {name}: {how}", file=out)
@@ -192,9 +262,10 @@ def _print_summary(target: Path, result: ImportResult, merged: Merge, out: TextI
         for entry in cut:
             print(f"  {entry.origin}: {entry.id}", file=out)
     _print_skipped(result, out)
-    if merged.gone:
+    gone = [item for _, merged in files for item in merged.gone]
+    if gone:
         print("Gone from the docs (kept; remove them if they should go):", file=out)
-        for item in merged.gone:
+        for item in gone:
             print(f"  {item}", file=out)
     if dry_run:
         print("Dry run: nothing written.", file=out)

@@ -127,3 +127,35 @@ def test_import_a_page_by_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     (entry,) = yaml.safe_load(out.read_text())["entries"]
     assert entry["title"] == "Help"
     assert entry["source"]["url"] == f"{server}/page.html"
+
+
+def test_a_large_import_is_split_into_files_and_updated_across_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import import_cli
+
+    monkeypatch.setattr(import_cli, "PART_BYTES", 6_000)
+    out = tmp_path / "kb" / "faq.yaml"
+    out.parent.mkdir()
+    source = str(FAQ / "library.rst")
+    code, said, err = run(capsys, "kb", "import", source, "--out", str(out))
+    assert code == 0, err
+    parts = sorted(out.parent.iterdir())
+    assert len(parts) > 2
+    assert {p.name for p in parts} == {"faq.yaml",
+                                       *(f"faq-{n}.yaml" for n in range(2, len(parts) + 1))}
+    assert all(len(p.read_bytes()) <= 6_000 or p.read_text().count("- id:") == 1
+               for p in parts)
+    assert f"(in {len(parts)} files: a knowledge file holds at most 1,024 KiB)" in said
+    assert run(capsys, "kb", "check", "--dir", str(out.parent))[0] == 0
+    first = out.read_text()
+    # Curate an entry in the first part, then re-import: it stays where it is, as curated.
+    curated = first.replace("  questions:\n", "  questions:\n  - our own phrasing\n", 1)
+    out.write_text(curated)
+    code, said, err = run(capsys, "kb", "import", source, "--out", str(out), "--update")
+    assert code == 0, err
+    assert "0 entries made, 0 updated" in said
+    assert out.read_text() == curated
+    assert len(sorted(out.parent.iterdir())) == len(parts)
+    code, _, err = run(capsys, "kb", "import", source, "--out", str(out))
+    assert code == 2 and "--update" in err

@@ -10,7 +10,7 @@ gone from an imported document are listed, never deleted.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,14 +64,57 @@ _Dumper.add_representer(str, _text)
 
 def new_file(entries: Sequence[ImportedEntry], sources: Sequence[str]) -> str:
     """A whole knowledge file holding `entries`."""
-    fields = [entry.fields() for entry in entries]
-    body = yaml.dump({"entries": fields}, Dumper=_Dumper, sort_keys=False,
-                     allow_unicode=True, width=_WIDTH, indent=2)
-    return HEADER.format(sources=", ".join(sources) or "documents") + body
+    return new_files(entries, sources)[0].text
 
 
-def merge(existing: str, entries: Sequence[ImportedEntry]) -> Merge:
-    """`existing` (a knowledge file's text) with `entries` merged in."""
+def new_files(entries: Sequence[ImportedEntry], sources: Sequence[str],
+              limit: int | None = None) -> list[Merge]:
+    """Knowledge files holding `entries` in order, each at most `limit` bytes (UTF-8), and
+    the ids each holds (as made)."""
+    head = HEADER.format(sources=", ".join(sources) or "documents") + "entries:\n"
+    files: list[Merge] = []
+    items: list[str] = []
+    ids: list[str] = []
+    size = len(head.encode("utf-8"))
+    for entry in entries:
+        item = yaml.dump([entry.fields()], Dumper=_Dumper, sort_keys=False,
+                         allow_unicode=True, width=_WIDTH, indent=2)
+        length = len(item.encode("utf-8"))
+        if items and limit is not None and size + length > limit:
+            files.append(Merge(head + "".join(items), made=ids))
+            items, ids, size = [], [], len(head.encode("utf-8"))
+        items.append(item)
+        ids.append(entry.id)
+        size += length
+    text = head + "".join(items) if items else head.removesuffix("\n") + " []\n"
+    files.append(Merge(text, made=ids))
+    return files
+
+
+def keys_and_ids(existing: str) -> tuple[set[tuple[str, str | None]], set[str]]:
+    """The (document, section) sources and the ids of a knowledge file's entries."""
+    try:
+        data = yaml.load(existing, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError as exc:
+        raise MergeError(f"the file does not parse: {exc}") from exc
+    keys: set[tuple[str, str | None]] = set()
+    ids: set[str] = set()
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        return keys, ids
+    for item in data["entries"]:
+        if isinstance(item, dict):
+            ids.add(str(item.get("id")))
+            key = _key(item, data.get("document"))
+            if key is not None:
+                keys.add(key)
+    return keys, ids
+
+
+def merge(existing: str, entries: Sequence[ImportedEntry], *,
+          documents: Iterable[str] | None = None, taken: Iterable[str] = ()) -> Merge:
+    """`existing` (a knowledge file's text) with `entries` merged in. An entry whose section
+    is not among `entries` is gone when its document is among `documents` (default: those of
+    `entries`); new entries' ids avoid `taken` (ids of the knowledge base's other files)."""
     try:
         document = _round_trip().load(existing)
         _, indent, dash = load_yaml_guess_indent(existing)
@@ -89,7 +132,7 @@ def merge(existing: str, entries: Sequence[ImportedEntry]) -> Merge:
         raise MergeError("'entries' is not a list")
     default_document = document.get("document")
     by_key: dict[tuple[str, str | None], CommentedMap] = {}
-    ids: set[str] = set()
+    ids: set[str] = set(taken)
     for existing_item in _entries(items):
         ids.add(str(existing_item.get("id")))
         found = _key(existing_item, default_document)
@@ -111,7 +154,7 @@ def merge(existing: str, entries: Sequence[ImportedEntry]) -> Merge:
             result.updated.append(str(item.get("id")))
         else:
             result.unchanged.append(str(item.get("id")))
-    imported = {entry.document for entry in entries}
+    imported = set(documents) if documents is not None else {e.document for e in entries}
     for key, item in by_key.items():
         if key[0] in imported and key not in seen:
             result.gone.append(f"{item.get('id')} ({item.get('title')})")
@@ -125,7 +168,7 @@ def _entries(items: CommentedSeq) -> Iterator[CommentedMap]:
     return (item for item in items if isinstance(item, CommentedMap))
 
 
-def _key(item: CommentedMap, default_document: Any) -> tuple[str, str | None] | None:
+def _key(item: dict[str, Any], default_document: Any) -> tuple[str, str | None] | None:
     """(document, section) of an entry's `source`, as the loader reads it."""
     source = item.get("source")
     if isinstance(source, str) and isinstance(default_document, str):
