@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -124,7 +125,11 @@ def parse_documents(documents: list[Document],
         results = _parse_batch(documents)
     else:
         batches = [documents[n::workers] for n in range(workers)]
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+        # Fork is quick; but a process with threads is never forked (a lock held by another
+        # thread would stay held in the child), it spawns fresh interpreters instead.
+        method = "fork" if threading.active_count() == 1 and \
+            "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             parsed = list(pool.map(_parse_batch, batches))
         results = [parsed[n % workers][n // workers] for n in range(len(documents))]

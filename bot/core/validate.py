@@ -52,6 +52,7 @@ ROW_FIELDS = ("id", "factor", "cells", "aliases", "questions", "keywords", "rela
 OUT_OF_SCOPE_FIELDS = ("topic", "questions", "keywords")
 SOURCE_FIELDS = ("document", "section", "url")
 MAX_URL = 2_000
+_SPACE = re.compile(r"\s")
 THRESHOLD_FIELDS = ("answer", "suggest", "margin")
 
 
@@ -243,7 +244,7 @@ class _Checker:
             return None
         parts = urlsplit(value)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc \
-                or any(c.isspace() for c in value):
+                or _SPACE.search(value):
             self.problem(fields["url"].location,
                          f"'url' must be an http:// or https:// address, not {value!r}")
             return None
