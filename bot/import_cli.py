@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -43,6 +44,7 @@ PARSERS: dict[str, Callable[[str, str, str | None], Page]] = {"rst": parse_rst,
                                                               "html": parse_html}
 PARALLEL_CHARACTERS = 2_000_000  # below this, starting processes costs more than it saves
 MAX_WORKERS = 4
+LISTED_PAGES = 10  # the summary names each page's level up to this many pages, then counts
 PART_BYTES = MAX_FILE_BYTES - 64 * 1024  # room left for curators' additions
 
 
@@ -256,9 +258,14 @@ def _print_summary(files: list[tuple[Path, Merge]], result: ImportResult, out: T
     if len(files) > 1:
         print(f"  (in {len(files)} files: a knowledge file holds at most "
               f"{MAX_FILE_BYTES // 1024:,} KiB)", file=out)
-    for name, level in result.levels.items():
-        how = f"heading level {level}" if level is not None else "one entry for the page"
-        print(f"  {name}: {how}", file=out)
+    hows = {name: f"heading level {level}" if level is not None else "one entry for the page"
+            for name, level in result.levels.items()}
+    if len(hows) <= LISTED_PAGES:
+        for name, how in hows.items():
+            print(f"  {name}: {how}", file=out)
+    else:
+        for how, count in sorted(Counter(hows.values()).items()):
+            print(f"  {how}: {count} pages", file=out)
     for note in result.notes:
         print(f"  note: {note}", file=out)
     if cut:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -29,6 +30,8 @@ from bot.core.importing.page import (
 )
 
 _SLUG_DROP = re.compile(r"[^\w\- ]")
+_SOFT = "\x00"  # a source line break inside a paragraph, until `_line_breaks` decides
+WRAPPED = 50  # characters: a line at least this long before a break was wrapped to width
 
 
 def markdown_parser() -> MarkdownIt:
@@ -110,7 +113,7 @@ class _Converter:
     def render(self, node: SyntaxTreeNode) -> Block | str:
         kind = node.type
         if kind == "paragraph":
-            return tidy(self.inline(node))
+            return tidy(_line_breaks(self.inline(node)))
         if kind in ("fence", "code_block"):
             info = node.info.split()[0] if node.info.strip() else ""
             return code_block(node.content, info)
@@ -124,7 +127,7 @@ class _Converter:
                                  for row in _rows(node)])
             return table or ""
         if kind == "heading":  # inside a list or quote: bold, on its own line
-            return f"**{plain(self.inline(node))}**"
+            return f"**{plain(self.inline(node).replace(_SOFT, ' '))}**"
         if kind == "html_block":
             blocks = [p.text for p in html_parts(node.content, self.base) if isinstance(p, Block)]
             return "\n\n".join(blocks)
@@ -157,7 +160,7 @@ class _Converter:
         if kind == "text":
             return escape(node.content)
         if kind == "softbreak":
-            return " "
+            return _SOFT
         if kind == "hardbreak":
             return "\n"
         if kind == "code_inline":
@@ -176,6 +179,17 @@ class _Converter:
     def plain_text(self, node: SyntaxTreeNode) -> str:
         return "".join(child.content for child in _walk(node)
                        if child.type in ("text", "code_inline"))
+
+
+def _line_breaks(text: str) -> str:
+    """A paragraph's source line breaks: a space where the text was wrapped to a width (the
+    line before is long), a line break where the writer broke a short line on purpose, as
+    Markdown written for Discord does (Discord shows every line break)."""
+    lines = text.split(_SOFT)
+    out = [lines[0]]
+    for before, line in itertools.pairwise(lines):
+        out.append((" " if len(before.rsplit("\n", 1)[-1]) >= WRAPPED else "\n") + line)
+    return "".join(out)
 
 
 def _inline_children(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:

@@ -28,6 +28,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 from bot.core.importing.build import ImportedEntry, unique_id
 
 _WIDTH = 1_000_000_000  # never wrap a line
+NAMED_SOURCES = 3  # the header names this many sources, then counts the rest
 HEADER = (
     "# Made by `faqbot kb import` from {sources}.\n"
     "# Curate freely: `faqbot kb import --update` keeps each entry's questions, keywords,\n"
@@ -71,7 +72,10 @@ def new_files(entries: Sequence[ImportedEntry], sources: Sequence[str],
               limit: int | None = None) -> list[Merge]:
     """Knowledge files holding `entries` in order, each at most `limit` bytes (UTF-8), and
     the ids each holds (as made)."""
-    head = HEADER.format(sources=", ".join(sources) or "documents") + "entries:\n"
+    named = ", ".join(sources[:NAMED_SOURCES]) or "documents"
+    if len(sources) > NAMED_SOURCES:
+        named += f" and {len(sources) - NAMED_SOURCES} more"
+    head = HEADER.format(sources=named) + "entries:\n"
     files: list[Merge] = []
     items: list[str] = []
     ids: list[str] = []

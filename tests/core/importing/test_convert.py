@@ -193,3 +193,12 @@ def test_code_fences_inside_code_cannot_close_the_block() -> None:
     page = parse_markdown("~~~\nx = '```'\n~~~\n", "a.md")
     (code,) = blocks(page)
     assert code.count("```") == 2
+
+
+def test_markdown_keeps_short_lines_apart_and_joins_wrapped_ones() -> None:
+    wrapped = ("This paragraph was wrapped at a fixed width by its writer, so that the\n"
+               "next line simply goes on.\n\n**Heading-like line**\nBelow it, on its own line.")
+    assert blocks(parse_markdown(wrapped, "a.md")) == [
+        "This paragraph was wrapped at a fixed width by its writer, so that the next line "
+        "simply goes on.",
+        "**Heading-like line**\nBelow it, on its own line."]
