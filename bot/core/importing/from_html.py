@@ -55,6 +55,8 @@ def parse_html(text: str, name: str, url: str | None = None) -> Page:
         url = absolute(str(base_tag["href"]), url) or url
     root = _main(soup)
     parts = _Converter(url).blocks(root) if root is not None else []
+    if any(isinstance(part, Heading) and part.level == 1 for part in parts):
+        title = None  # the page's own heading names it better than `<title>` and its suffix
     return Page(name=name, parts=tuple(parts), title=title or None, url=url)
 
 
