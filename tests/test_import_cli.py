@@ -3,7 +3,9 @@ file that `faqbot kb check` accepts; --update, --dry-run and bad input."""
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,18 @@ from test_doc_sources import server  # noqa: F401  (the fixture)
 from bot.cli import main
 
 FAQ = Path(__file__).parent / "fixtures" / "import" / "python-faq" / "source"
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """`main` sets up logging to the (captured) stderr; leave the root logger as it was."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers[:]:
+        if handler not in handlers:
+            root.removeHandler(handler)
+    root.setLevel(level)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
