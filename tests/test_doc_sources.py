@@ -135,3 +135,16 @@ def test_bad_files_each_get_one_line_naming_them(tmp_path: Path,
         f"{loop}/again: a symbolic link loop; not followed",
     ]
     assert [d.name for d in got.documents] == ["loop/ok.md"]
+
+
+def test_a_50_mb_file_and_a_self_loop_are_refused(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: no disk used, nothing read
+    loop = tmp_path / "loop.md"
+    loop.symlink_to(loop)
+    got = gather([str(huge), str(loop)])
+    assert got.documents == []
+    assert got.problems == [
+        "huge.md: 50.0 MB is over the 5.0 MB a document may be; skipped",
+        f"{loop}: Too many levels of symbolic links"]

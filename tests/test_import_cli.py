@@ -173,3 +173,28 @@ def test_a_large_import_is_split_into_files_and_updated_across_them(
     assert len(sorted(out.parent.iterdir())) == len(parts)
     code, _, err = run(capsys, "kb", "import", source, "--out", str(out))
     assert code == 2 and "--update" in err
+
+
+def test_usage_mistakes_get_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = str(FAQ / "library.rst")
+    code, _, err = run(capsys, "kb", "import", source, "--out", str(tmp_path / "faq.txt"))
+    assert code == 2 and err == f"faqbot: --out must name a .yaml file (not hidden): " \
+                                f"{tmp_path / 'faq.txt'}\n"
+    code, _, err = run(capsys, "kb", "import", source, "--out", str(tmp_path / "f.yaml"),
+                       "--url", "javascript:alert(1)")
+    assert code == 2 and "--url must be an http:// or https:// address" in err
+    with pytest.raises(SystemExit):
+        main(["kb", "import", source, "--out", str(tmp_path / "f.yaml"), "--level", "9"])
+    assert "the level is a heading level from 1 to 6" in capsys.readouterr().err
+
+
+def test_level_forces_where_sections_are_cut(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "faq.yaml"
+    code, said, _ = run(capsys, "kb", "import", str(FAQ / "library.rst"), "--out", str(out),
+                        "--level", "2")
+    assert code == 0
+    assert "library.rst: heading level 2" in said
+    titles = [e["title"] for e in yaml.safe_load(out.read_text())["entries"]]
+    assert "General Library Questions" in titles
+    assert "How do I make a Python script executable on Unix?" not in titles
