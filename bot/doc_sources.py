@@ -75,9 +75,10 @@ def _read_path(gathered: Gathered, path: Path, base_url: str | None) -> None:
         return
     if stat.S_ISDIR(info.st_mode):
         folder_url = base_url if base_url is None or base_url.endswith("/") else base_url + "/"
+        prefix = path.name or path.resolve().name
         for file, relative in _walk(path, gathered):
             url = urljoin(folder_url, _published(relative)) if folder_url else None
-            _read_file(gathered, file, f"{path.name}/{relative}", url)
+            _read_file(gathered, file, f"{prefix}/{relative}" if prefix else str(relative), url)
         return
     kind = KINDS.get(path.suffix.lower())
     if kind is None:

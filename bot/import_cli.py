@@ -149,6 +149,8 @@ def _parse_batch(documents: list[Document]) -> list[tuple[Page | None, str | Non
             else:
                 page = PARSERS[document.kind](document.text, document.name, document.url)
             results.append((page, None))
+        except RecursionError:
+            results.append((None, f"{document.name}: nested too deeply to read; skipped"))
         except Exception as exc:  # a parser's failure on one document must not stop the rest
             log.debug("parsing %s failed", document.name, exc_info=True)
             results.append((None, f"{document.name}: cannot be read as {document.kind} "
@@ -242,7 +244,9 @@ def check(folder: Path, files: list[tuple[Path, Merge]]) -> list[Problem]:
     if folder.is_dir():
         mine = {path.resolve() for path, _ in files}
         others = [f for f in load_folder(folder).files if Path(f.path).resolve() not in mine]
-    return validate([*others, *parsed_files])[1]
+    # Problems the other files have on their own are theirs, not the import's.
+    before = set(validate(others)[1]) if others else set()
+    return [p for p in validate([*others, *parsed_files])[1] if p not in before]
 
 
 def _print_summary(files: list[tuple[Path, Merge]], result: ImportResult, out: TextIO, *,

@@ -198,3 +198,18 @@ def test_level_forces_where_sections_are_cut(tmp_path: Path,
     titles = [e["title"] for e in yaml.safe_load(out.read_text())["entries"]]
     assert "General Library Questions" in titles
     assert "How do I make a Python script executable on Unix?" not in titles
+
+
+def test_other_files_own_problems_do_not_block_and_deep_nesting_is_skipped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("entries: [\n")
+    (tmp_path / "deep.html").write_text("<h1>T</h1>" + "<div>" * 20000 + "x")
+    (tmp_path / "ok.md").write_text("# Fine\n\nText.\n")
+    code, said, err = run(capsys, "kb", "import", str(tmp_path / "deep.html"),
+                          str(tmp_path / "ok.md"), "--out", str(folder / "docs.yaml"))
+    assert code == 0, err
+    assert "  deep.html: nested too deeply to read; skipped" in said
+    assert [e["title"] for e in yaml.safe_load((folder / "docs.yaml").read_text())["entries"]] \
+        == ["Fine"]
