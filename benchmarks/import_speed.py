@@ -34,7 +34,7 @@ from docutils.core import publish_string  # noqa: E402
 from bot.core.importing.build import import_pages  # noqa: E402
 from bot.core.importing.from_rst import parse_rst  # noqa: E402
 from bot.doc_sources import gather  # noqa: E402
-from bot.import_cli import MAX_WORKERS, check, compose, parse_documents  # noqa: E402
+from bot.import_work import MAX_WORKERS, check, compose, parse_documents  # noqa: E402
 from bot.knowledge_edit import atomic_write  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
@@ -106,7 +106,8 @@ def run(docs: Path, workers: int) -> None:
                      lambda: parse_documents(gathered.documents, workers))
     result = timed("sections, ids, keywords, answers", lambda: import_pages(pages))
     files = timed("YAML", lambda: compose(out, [], result, ["docs"]))
-    problems = timed("check (as kb check)", lambda: check(out.parent, files))
+    problems = timed("check (as kb check)",
+                     lambda: check(out.parent, files, new=True, workers=workers))
     assert problems == [], problems[:3]
 
     def write() -> None:

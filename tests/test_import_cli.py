@@ -146,9 +146,9 @@ def test_import_a_page_by_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_a_large_import_is_split_into_files_and_updated_across_them(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import import_cli
+    from bot import import_work
 
-    monkeypatch.setattr(import_cli, "PART_BYTES", 6_000)
+    monkeypatch.setattr(import_work, "PART_BYTES", 6_000)
     out = tmp_path / "kb" / "faq.yaml"
     out.parent.mkdir()
     source = str(FAQ / "library.rst")
