@@ -30,14 +30,14 @@ LISTED_PAGES = 10  # the summary names each page's level up to this many pages, 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", nargs="+", metavar="SOURCE",
                         help="a .md, .rst or .html file, a folder of them, or an http(s) URL")
-    parser.add_argument("--out", type=Path, required=True,
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE",
                         help="the knowledge file to write, e.g. knowledge/NAME.yaml")
-    parser.add_argument("--url", help="where the docs are published: links and sources are "
+    parser.add_argument("--url", metavar="BASE", help="where the docs are published: links and sources are "
                                       "made absolute against it")
     parser.add_argument("--update", action="store_true",
                         help="re-import into an existing file, keeping its curation")
     parser.add_argument("--dry-run", action="store_true", help="print the summary only")
-    parser.add_argument("--level", type=_level, default=None,
+    parser.add_argument("--level", type=_level, default=None, metavar="N",
                         help="cut at this heading level (1-6) instead of choosing per page")
 
 
