@@ -45,8 +45,13 @@ DROPPED_DIRECTIVES = frozenset({
     "toctree", "index", "testsetup", "testcleanup", "literalinclude", "currentmodule",
     "module", "moduleauthor", "sectionauthor", "codeauthor", "tabularcolumns", "autosummary",
     "include", "raw", "image", "figure", "highlight", "default-role", "role", "meta",
-    "contents", "sectnum", "program", "option", "envvar", "describe", "glossary-terms",
+    "contents", "sectnum", "program",
 })
+# Sphinx's object descriptions (`.. function:: name(args)`, `.. py:class:: Name`): the
+# signature in code, then the description.
+DESCRIPTIONS = frozenset({"function", "class", "method", "attribute", "data", "exception",
+                          "decorator", "describe", "object", "option", "envvar",
+                          "staticmethod", "classmethod", "property", "coroutinefunction"})
 VERSION_LABELS = {"versionadded": "New in version", "versionchanged": "Changed in version",
                   "deprecated": "Deprecated since version", "versionremoved": "Removed in version"}
 ADMONITIONS = {"note": "Note", "warning": "Warning", "tip": "Tip", "hint": "Hint",
@@ -269,6 +274,9 @@ class _Converter:
             language = argument.split()[0] if argument else CODE_DIRECTIVES[name]
             return [code_block(content, language or self.highlight)] if content.strip() else []
         inner = self.fragment(content)
+        if (name in DESCRIPTIONS or ":" in name) and argument:
+            signature = inline_code(" ".join(argument.split()))
+            return [Block(f"{signature}\n{inner}".strip())]
         if name in VERSION_LABELS:
             head = f"*{VERSION_LABELS[name]} {escape(argument)}:*"
             return [Block(f"{head} {inner}".strip())]

@@ -90,8 +90,8 @@ def choose_level(page: Page) -> int | None:
         asked = sum(is_question(h.text) for h in at)
         if len(at) >= 2 and asked >= QUESTION_SHARE * len(at):
             return level  # a FAQ: one entry a question
-    if title is not None and sum(len(p.text) + 2 for p in page.parts
-                                 if isinstance(p, Block)) <= ANSWER_LIMIT:
+    if (title is not None or page.title) and sum(len(p.text) + 2 for p in page.parts
+                                                 if isinstance(p, Block)) <= ANSWER_LIMIT:
         return None  # a short page under one title, such as a tag: one entry
     for level in levels:
         sections = _cut(page, document_name(page), level)

@@ -130,3 +130,12 @@ def test_keywords_are_distinctive_words_not_in_the_title() -> None:
     assert threads.keywords[0] == "threading"
     assert "threads" not in threads.keywords
     assert files.keywords[0] == "shutil"
+
+
+def test_a_short_tag_with_a_front_matter_title_is_one_entry_despite_sub_headings() -> None:
+    tag = ("---\ntitle: Virtual environments\n---\n## Making one\n\n`python -m venv .venv`\n\n"
+           "## Using it\n\nActivate it first.\n")
+    (entry,) = import_pages([parse_markdown(tag, "tags/venv.md")]).entries
+    assert entry.title == "Virtual environments"
+    assert entry.answer == ("**Making one**\n\n`python -m venv .venv`\n\n**Using it**\n\n"
+                            "Activate it first.")

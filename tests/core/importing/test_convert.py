@@ -202,3 +202,13 @@ def test_markdown_keeps_short_lines_apart_and_joins_wrapped_ones() -> None:
         "This paragraph was wrapped at a fixed width by its writer, so that the next line "
         "simply goes on.",
         "**Heading-like line**\nBelow it, on its own line."]
+
+
+def test_rst_object_descriptions_keep_their_signature() -> None:
+    text = ("API\n===\n\n.. function:: send(content, *, tts=False)\n\n   Sends a message.\n\n"
+            ".. py:class:: Client(intents)\n\n   The connection.\n\n.. only:: html\n\n"
+            "   Shown.\n")
+    assert blocks(parse_rst(text, "api.rst")) == [
+        "`send(content, *, tts=False)`\nSends a message.",
+        "`Client(intents)`\nThe connection.",
+        "Shown."]
