@@ -32,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a .md, .rst or .html file, a folder of them, or an http(s) URL")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE",
                         help="the knowledge file to write, e.g. knowledge/NAME.yaml")
-    parser.add_argument("--url", metavar="BASE", help="where the docs are published: links and sources are "
-                                      "made absolute against it")
+    parser.add_argument("--url", metavar="BASE",
+                        help="where the docs are published: links and sources are made "
+                             "absolute against it")
     parser.add_argument("--update", action="store_true",
                         help="re-import into an existing file, keeping its curation")
     parser.add_argument("--dry-run", action="store_true", help="print the summary only")
