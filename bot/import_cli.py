@@ -65,6 +65,17 @@ def import_command(args: argparse.Namespace, out: TextIO | None = None,
         print(f"faqbot: --url must be an http:// or https:// address, not {args.url!r}",
               file=err)
         return EXIT_USAGE
+    try:
+        return _import(args, target, existing, out, err)
+    except Exception as exc:  # a bug must not end in a traceback, nor half a file
+        log.debug("kb import failed", exc_info=True)
+        print(f"faqbot: the import failed unexpectedly ({type(exc).__name__}: {exc}); nothing "
+              "written. LOG_LEVEL=DEBUG shows the details.", file=err)
+        return EXIT_FAILED
+
+
+def _import(args: argparse.Namespace, target: Path, existing: list[Path], out: TextIO,
+            err: TextIO) -> int:
     gathered = gather(args.sources, args.url)
     pages, skipped = parse_documents(gathered.documents)
     result = import_pages(pages, args.level)

@@ -213,3 +213,21 @@ def test_other_files_own_problems_do_not_block_and_deep_nesting_is_skipped(
     assert "  deep.html: nested too deeply to read; skipped" in said
     assert [e["title"] for e in yaml.safe_load((folder / "docs.yaml").read_text())["entries"]] \
         == ["Fine"]
+
+
+def test_an_unexpected_failure_is_one_line_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import import_cli
+
+    def broken(*_: object, **__: object) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(import_cli, "import_pages", broken)
+    out = tmp_path / "faq.yaml"
+    code, said, err = run(capsys, "kb", "import", str(FAQ / "library.rst"), "--out", str(out))
+    assert code == 1
+    assert err == ("faqbot: the import failed unexpectedly (ValueError: a bug); nothing "
+                   "written. LOG_LEVEL=DEBUG shows the details.\n")
+    assert "Traceback" not in said + err
+    assert not out.exists()

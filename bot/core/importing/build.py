@@ -23,6 +23,7 @@ MAX_ID = 64  # the schema's limits
 MAX_TITLE = 200
 MAX_KEYWORD = 300
 FALLBACK_ID = "section"
+_QUESTION_LABEL = re.compile(r"^\s*(?:Q|Question)\s*[:.)]\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,7 @@ def _body(section: Section) -> str:
 
 def _entry(page: Page, section: Section, words: list[str],
            ids: set[str]) -> ImportedEntry | None:
-    title = truncate(clean(section.title), MAX_TITLE)
+    title = truncate(clean(_unprefixed(section.title)), MAX_TITLE)
     if section.url:
         more = f"Full section: <{section.url}>"
     else:
@@ -155,6 +156,12 @@ def _entry(page: Page, section: Section, words: list[str],
         section=None if section.whole_page else title, url=section.url, cut=cut,
         origin=_origin(page, section),
     )
+
+
+def _unprefixed(title: str) -> str:
+    """A FAQ's question without its "Q:" label."""
+    bare = _QUESTION_LABEL.sub("", title, count=1)
+    return bare if bare != title and is_question(bare) else title
 
 
 def _origin(page: Page, section: Section) -> str:

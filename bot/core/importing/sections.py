@@ -6,6 +6,7 @@ the shallowest level whose sections mostly fit one answer. `level` forces the de
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -135,16 +136,18 @@ def _cut(page: Page, document: str, level: int) -> list[Section]:
         if current is None:
             title, url, line, group = document, page.url, None, _folder(page)
             intro = True
-        else:
-            intro = current.level < level
-            parents = [h for h in stack if h.level < current.level]
+        else:  # a heading above the level cut at, with headings under it, introduces them
+            intro = current.level < level and id(current) in has_children
+            above = [h for h in stack if h.level < current.level]
             title, line = current.text, current.line
-            group = parents[-1].text if parents else document
+            group = above[-1].text if above else document
             url = f"{page.url.split('#')[0]}#{current.anchor}" if page.url and current.anchor \
                 else page.url
         sections.append(Section(title=title, document=document, blocks=tuple(blocks),
                                 group=group, url=url, line=line, intro=intro))
 
+    headings = [part for part in page.parts if isinstance(part, Heading)]
+    has_children = {id(h) for h, after in itertools.pairwise(headings) if after.level > h.level}
     for part in page.parts:
         if isinstance(part, Heading) and part.level <= level:
             close()

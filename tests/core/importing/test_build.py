@@ -139,3 +139,13 @@ def test_a_short_tag_with_a_front_matter_title_is_one_entry_despite_sub_headings
     assert entry.title == "Virtual environments"
     assert entry.answer == ("**Making one**\n\n`python -m venv .venv`\n\n**Using it**\n\n"
                             "Activate it first.")
+
+
+def test_a_heading_above_the_level_without_sub_headings_is_an_entry() -> None:
+    roles = ("# Roles\n\n## Staff\n\n### Helpers\n\nThey help.\n\n### Moderators\n\nThey "
+             "moderate.\n\n## Announcements\n\nPinged for news.\n\n## Q: Can I get a role?\n\n"
+             "Ask in the help channel.\n")
+    entries = import_pages([parse_markdown(roles, "roles.md")], level=3).entries
+    assert [e.title for e in entries] == ["Helpers", "Moderators", "Announcements",
+                                          "Can I get a role?"]
+    assert entries[-1].questions == ("Can I get a role?",)
