@@ -177,8 +177,9 @@ class _Converter:
         return self.inline(node)
 
     def plain_text(self, node: SyntaxTreeNode) -> str:
-        return "".join(child.content for child in _walk(node)
-                       if child.type in ("text", "code_inline"))
+        return "".join(child.content if child.type in ("text", "code_inline") else " "
+                       for child in _walk(node)
+                       if child.type in ("text", "code_inline", "softbreak", "hardbreak"))
 
 
 def _line_breaks(text: str) -> str:

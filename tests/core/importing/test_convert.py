@@ -212,3 +212,8 @@ def test_rst_object_descriptions_keep_their_signature() -> None:
         "`send(content, *, tts=False)`\nSends a message.",
         "`Client(intents)`\nThe connection.",
         "Shown."]
+
+
+def test_a_heading_on_two_lines_keeps_a_space_between_them() -> None:
+    page = parse_markdown("First line.\nSecond line\n---\n\nText.\n", "a.md")
+    assert headings(page) == [(2, "First line. Second line", "first-line-second-line")]
