@@ -8,7 +8,7 @@ from enum import StrEnum
 from urllib.parse import urljoin, urlsplit
 
 from bot.core.models import TableView
-from bot.core.text import format_table
+from bot.core.text import format_table, table_width
 
 TABLE_WIDTH = 56  # a phone's width in a code block
 _ESCAPED = re.compile(r"([\\*_~|`])")
@@ -99,6 +99,9 @@ def table_block(rows: list[list[str]]) -> Block | None:
         return Block("\n".join(f"- {escape(row[0])}" for row in rows))
     padded = [tuple(row + [""] * (width - len(row))) for row in rows]
     view = TableView(columns=padded[0], rows=tuple(padded[1:]))
+    if table_width(view) > TABLE_WIDTH:  # one block a row, every cell under its header
+        view = TableView(columns=("#", *padded[0]),
+                         rows=tuple((str(n), *row) for n, row in enumerate(padded[1:], 1)))
     return code_block(format_table(view, TABLE_WIDTH))
 
 

@@ -217,3 +217,13 @@ def test_rst_object_descriptions_keep_their_signature() -> None:
 def test_a_heading_on_two_lines_keeps_a_space_between_them() -> None:
     page = parse_markdown("First line.\nSecond line\n---\n\nText.\n", "a.md")
     assert headings(page) == [(2, "First line. Second line", "first-line-second-line")]
+
+
+def test_a_wide_table_becomes_one_block_a_row_with_every_header() -> None:
+    text = "| Bad | Good |\n| --- | --- |\n| short | " + "word " * 30 + "|\n"
+    (table,) = blocks(parse_markdown(text, "a.md"))
+    lines = table.split("\n")
+    assert lines[0] == "```" and lines[-1] == "```"
+    assert lines[1:3] == ["1", "  Bad:  short"]
+    assert lines[3].startswith("  Good: word word")
+    assert all(len(line) <= 56 for line in lines)
