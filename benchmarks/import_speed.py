@@ -39,6 +39,7 @@ from bot.knowledge_edit import atomic_write  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 T = TypeVar("T")
+PARALLEL_PHASES = (1, 4)  # parse and check run in `workers` processes
 
 
 def seed_pages() -> dict[str, bytes]:
@@ -121,10 +122,16 @@ def run(docs: Path, workers: int) -> None:
     wall = sum(p[1] for p in phases)
     cpu = sum(p[2] for p in phases)
     size = sum(len(d.text.encode()) for d in gathered.documents)
+    # On an otherwise idle machine a phase takes its CPU time, shared by its processes.
+    idle = sum(c / (workers if n in PARALLEL_PHASES else 1)
+               for n, (_, _, c) in enumerate(phases))
     print(f"  total {wall:.2f} s wall, {cpu:.2f} s CPU for {size / 1e6:.1f} MB "
           f"({size / 1e6 / wall:.2f} MB/s): {len(result.entries)} entries, "
-          f"{len(text) / 1e6:.1f} MB of YAML in {len(files)} files; target <= 10 s wall: "
-          f"{'met' if wall <= 10 else 'NOT met'}")
+          f"{len(text) / 1e6:.1f} MB of YAML in {len(files)} files")
+    print(f"  target <= 10 s: {'met' if wall <= 10 else 'NOT met'} as measured "
+          f"(load average {os.getloadavg()[0]:.1f}); {idle:.2f} s on an idle machine "
+          f"(CPU time, parallel phases shared by {workers} process"
+          f"{'es' if workers > 1 else ''}): {'met' if idle <= 10 else 'NOT met'}")
 
 
 def main() -> int:
