@@ -14,7 +14,7 @@ from collections import Counter
 
 from bot.core.normalize import is_stop
 
-KEYWORDS = 10
+KEYWORDS = 12
 CODE_WEIGHT = 2
 _WORD = re.compile(r"[a-z][a-z0-9]*")  # words as the matcher splits them
 _ADDRESS = re.compile(r"https?://[^\s)>]+")
