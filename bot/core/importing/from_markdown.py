@@ -30,6 +30,7 @@ from bot.core.importing.page import (
 )
 
 _SLUG_DROP = re.compile(r"[^\w\- ]")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _SOFT = "\x00"  # a source line break inside a paragraph, until `_line_breaks` decides
 WRAPPED = 50  # characters: a line at least this long before a break was wrapped to width
 
@@ -172,6 +173,8 @@ class _Converter:
         if kind == "link":
             href = str(node.attrs.get("href", ""))
             return link(self.inline(node), absolute(href, self.base))
+        if kind == "html_inline" and _BREAK.fullmatch(node.content):
+            return "\n"
         if kind in ("image", "html_inline"):
             return ""  # pictures and HTML-only markup are dropped; text between tags stays
         return self.inline(node)

@@ -12,6 +12,7 @@ from bot.core.text import format_table, table_width
 
 TABLE_WIDTH = 56  # a phone's width in a code block
 _ESCAPED = re.compile(r"([\\*_~|`])")
+_ADDRESS = re.compile(r"(https?://[^\s<>()\[\]]+)")
 _FENCE = "```"
 _BROKEN_TICKS = "`\u200b`"  # two backticks a zero-width space apart close no code span
 _LANGUAGE = re.compile(r"[A-Za-z0-9_+#.-]{1,20}")
@@ -56,8 +57,11 @@ class Page:
 
 
 def escape(text: str) -> str:
-    """Plain text made safe for Discord Markdown: its markup characters escaped."""
-    return _ESCAPED.sub(r"\\\1", text)
+    """Plain text made safe for Discord Markdown: its markup characters escaped, except in
+    the web addresses it names (Discord links them as they are written)."""
+    parts = _ADDRESS.split(text)
+    return "".join(part if n % 2 else _ESCAPED.sub(r"\\\1", part)
+                   for n, part in enumerate(parts))
 
 
 def inline_code(text: str) -> str:

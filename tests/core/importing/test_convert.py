@@ -227,3 +227,8 @@ def test_a_wide_table_becomes_one_block_a_row_with_every_header() -> None:
     assert lines[1:3] == ["1", "  Bad:  short"]
     assert lines[3].startswith("  Good: word word")
     assert all(len(line) <= 56 for line in lines)
+
+
+def test_bare_addresses_are_not_escaped_and_br_breaks_a_line() -> None:
+    page = parse_markdown("See https://example.org/a_b for snake_case.<br>Next line.", "a.md")
+    assert blocks(page) == [r"See https://example.org/a_b for snake\_case." + "\nNext line."]
