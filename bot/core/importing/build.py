@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.core.importing.answer import clean, fit
 from bot.core.importing.keywords import distinctive
-from bot.core.importing.page import Heading, Page
+from bot.core.importing.page import Heading, Page, plain
 from bot.core.importing.sections import (
     ANSWER_LIMIT,
     INTRO_MIN,
@@ -137,7 +137,8 @@ def _body(section: Section) -> str:
 
 def _entry(page: Page, section: Section, words: list[str],
            ids: set[str]) -> ImportedEntry | None:
-    title = truncate(clean(_unprefixed(section.title)), MAX_TITLE)
+    title = truncate(plain(clean(_unprefixed(section.title))), MAX_TITLE) or \
+        truncate(plain(clean(page.name)), MAX_TITLE)
     if section.url:
         more = f"Full section: <{section.url}>"
     else:
@@ -149,10 +150,11 @@ def _entry(page: Page, section: Section, words: list[str],
     questions = (title,) if is_question(title) else ()
     extra = [a for a in section.aliases if a.casefold() != title.casefold()]
     keywords = tuple(dict.fromkeys(truncate(k, MAX_KEYWORD) for k in [*extra, *words]))
-    group = truncate(clean(section.group), MAX_TITLE) if section.group else None
+    group = truncate(plain(clean(section.group)), MAX_TITLE) if section.group else None
     return ImportedEntry(
         id=unique_id(section.title, ids), title=title, answer=answer, questions=questions,
-        keywords=keywords, group=group, document=truncate(clean(section.document), MAX_TITLE),
+        keywords=keywords, group=group or None,
+        document=truncate(plain(clean(section.document)), MAX_TITLE) or title,
         section=None if section.whole_page else title, url=section.url, cut=cut,
         origin=_origin(page, section),
     )

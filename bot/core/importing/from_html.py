@@ -8,6 +8,7 @@ import re
 
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
+from bs4.exceptions import ParserRejectedMarkup
 
 from bot.core.importing.page import (
     Block,
@@ -47,7 +48,7 @@ _SYMBOLS = "¶§#🔗 \t\n"
 def parse_html(text: str, name: str, url: str | None = None) -> Page:
     """The HTML page `text` (called `name`) as a Page; links resolve against `url` (or the
     page's own `<base href>` when it is http(s))."""
-    soup = BeautifulSoup(text, "html.parser")
+    soup = _soup(text)
     title_tag = soup.find("title")
     title = plain(title_tag.get_text()) if isinstance(title_tag, Tag) else None
     base_tag = soup.find("base")
@@ -62,8 +63,16 @@ def parse_html(text: str, name: str, url: str | None = None) -> Page:
 
 def html_parts(text: str, base: str | None) -> list[Part]:
     """An HTML fragment (embedded in Markdown) as parts."""
-    soup = BeautifulSoup(text, "html.parser")
-    return _Converter(base).blocks(soup)
+    return _Converter(base).blocks(_soup(text))
+
+
+def _soup(text: str) -> BeautifulSoup:
+    """The parsed page; markup the standard library's parser gives up on (a malformed
+    `<![...` section) is read again with every `<!` taken as text."""
+    try:
+        return BeautifulSoup(text, "html.parser")
+    except ParserRejectedMarkup:
+        return BeautifulSoup(text.replace("<!", "&lt;!"), "html.parser")
 
 
 def _main(soup: BeautifulSoup) -> Tag | None:

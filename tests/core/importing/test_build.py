@@ -149,3 +149,10 @@ def test_a_heading_above_the_level_without_sub_headings_is_an_entry() -> None:
     assert [e.title for e in entries] == ["Helpers", "Moderators", "Announcements",
                                           "Can I get a role?"]
     assert entries[-1].questions == ("Can I get a role?",)
+
+
+def test_a_heading_of_nothing_writable_is_titled_from_the_file() -> None:
+    page = parse_markdown("# \x01\x02\n\nText.\n", "docs/odd.md")
+    (entry,) = import_pages([page]).entries
+    assert entry.title == "docs/odd.md"
+    assert entry.document == "docs/odd.md"

@@ -232,3 +232,9 @@ def test_a_wide_table_becomes_one_block_a_row_with_every_header() -> None:
 def test_bare_addresses_are_not_escaped_and_br_breaks_a_line() -> None:
     page = parse_markdown("See https://example.org/a_b for snake_case.<br>Next line.", "a.md")
     assert blocks(page) == [r"See https://example.org/a_b for snake\_case." + "\nNext line."]
+
+
+def test_html_the_standard_parser_rejects_is_read_as_text() -> None:
+    page = parse_html("<h1>T</h1><p>a <![i](p.png) b</p>", "a.html")
+    assert headings(page) == [(1, "T", None)]
+    assert blocks(page) == ["a <![i](p.png) b"]
