@@ -22,6 +22,8 @@ from bot.core.problems import KnowledgeError
 from bot.core.render import render_match
 from bot.core.text import reply_to_text
 from bot.curation_cli import export_command, gaps_command, stats_command
+from bot.import_cli import add_arguments as add_import_arguments
+from bot.import_cli import import_command
 from bot.logs import configure_logging
 from bot.recorder import Recorder
 from bot.services import open_store
@@ -82,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     kb_command("check", "validate the knowledge files")
     kb_list = kb_command("list", "every entry and table row")
     kb_list.add_argument("--json", action="store_true")
+    kb_import = kb_commands.add_parser(
+        "import", help="make a knowledge file from Markdown, reStructuredText, HTML or a URL",
+        description="make (or --update) a knowledge file from Markdown, reStructuredText, "
+                    "HTML files, folders of them, or http(s) pages")
+    kb_import.add_argument("--token", nargs="?", action=TokenOnCommandLine,
+                           help=argparse.SUPPRESS)
+    add_import_arguments(kb_import)
 
     gaps = with_dir(command("gaps", "unanswered and low-confidence questions, grouped"))
     gaps.add_argument("--days", type=_days, default=30, help="how far back (default 30)")
@@ -169,6 +178,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         case "eval":
             return _eval(settings, args.file, args.min_overall)
+        case "kb" if args.kb_command == "import":
+            return import_command(args)
         case "kb":
             return _kb(settings, args.kb_command, as_json=getattr(args, "json", False))
         case "sync":

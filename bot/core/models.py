@@ -23,10 +23,11 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """The document and section an entry was drawn from."""
+    """The document and section an entry was drawn from, and where it can be read (http(s))."""
 
     document: str
     section: str | None = None
+    url: str | None = None
 
     def __str__(self) -> str:
         return f"{self.document} — {self.section}" if self.section else self.document
@@ -267,3 +268,4 @@ class Reply:
     see_also: tuple[Choice, ...] = ()
     footer: str | None = None
     item_id: str | None = None
+    link: str | None = None  # where to read more: the source's http(s) address

@@ -96,6 +96,7 @@ def render_table(kb: KnowledgeBase) -> Reply:
         see_also=_see_also(kb, table.related, exclude=table.id),
         footer=str(table.source) if table.source else None,
         item_id=table.id,
+        link=table.source.url if table.source else None,
     )
 
 
@@ -120,6 +121,7 @@ def _render_entry(kb: KnowledgeBase, entry: Entry) -> Reply:
         see_also=_see_also(kb, entry.related, exclude=entry.id),
         footer=str(entry.source) if entry.source else None,
         item_id=entry.id,
+        link=entry.source.url if entry.source else None,
     )
 
 

@@ -84,4 +84,6 @@ def reply_to_text(reply: Reply, width: int = 80) -> str:
         parts.append("See also: " + ", ".join(c.title for c in reply.see_also))
     if reply.footer:
         parts.append(f"Source: {reply.footer}")
+    if reply.link:
+        parts.append(f"Read more: {reply.link}")
     return "\n\n".join(parts)

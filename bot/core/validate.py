@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.core.loader import Node, ParsedFile
 from bot.core.models import (
@@ -52,7 +53,9 @@ TABLE_FIELDS = (
 )
 ROW_FIELDS = ("id", "factor", "cells", "aliases", "questions", "keywords", "related", "matcher")
 OUT_OF_SCOPE_FIELDS = ("topic", "questions", "keywords")
-SOURCE_FIELDS = ("document", "section")
+SOURCE_FIELDS = ("document", "section", "url")
+MAX_URL = 2_000
+_SPACE = re.compile(r"\s")
 THRESHOLD_FIELDS = ("answer", "suggest", "margin")
 
 
@@ -236,8 +239,22 @@ class _Checker:
         written = self.text(values, "document", node, required=document is None,
                             limit=MAX_TITLE)
         part = self.text(values, "section", node, required=False, limit=MAX_TITLE)
+        url = self.url(values, node)
         doc = written or document
-        return Source(doc, part) if doc else None
+        return Source(doc, part, url) if doc else None
+
+    def url(self, fields: dict[str, Node], owner: Node) -> str | None:
+        """A source's `url`: an absolute http(s) address, nothing else (no javascript:)."""
+        value = self.text(fields, "url", owner, required=False, limit=MAX_URL)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc \
+                or _SPACE.search(value):
+            self.problem(fields["url"].location,
+                         f"'url' must be an http:// or https:// address, not {value!r}")
+            return None
+        return value
 
     def reviewed(self, fields: dict[str, Node]) -> dt.date | None:
         node = fields.get("reviewed")

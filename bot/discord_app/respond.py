@@ -15,7 +15,9 @@ def view_for(reply: Reply, pages: list[discord.Embed], owner_id: int, render: It
     """Did-you-mean buttons for a suggestion; page buttons for a long reply; votes on answers."""
     if reply.kind is ReplyKind.SUGGEST and reply.choices:
         return SuggestView(owner_id, reply.choices, render, on_pick, question_id=question_id)
-    return answer_view(pages, owner_id, question_id if reply.kind is ReplyKind.ANSWER else None)
+    answer = reply.kind is ReplyKind.ANSWER
+    return answer_view(pages, owner_id, question_id if answer else None,
+                       link=reply.link if answer else None)
 
 
 def _attach(view: discord.ui.View | None, *, message: discord.Message | None = None,

@@ -16,6 +16,8 @@ from bot.discord_app.votes import add_vote_buttons
 log = logging.getLogger(__name__)
 
 VIEW_TIMEOUT = 180.0
+READ_MORE = "Read more"
+URL_LIMIT = 512  # Discord's limit on a link button's address
 NOT_YOURS = "Only the person who asked can use these buttons. Ask your own question with `/ask`."
 
 ItemRenderer = Callable[[str], Reply | None]
@@ -46,6 +48,8 @@ class OwnedView(discord.ui.View):
 
     async def on_timeout(self) -> None:
         for item in self.children:
+            if isinstance(item, discord.ui.Button) and item.url:
+                continue  # a link keeps working: it needs no bot to answer it
             if isinstance(item, discord.ui.Button | discord.ui.Select):
                 item.disabled = True
         try:
@@ -90,7 +94,7 @@ class SuggestView(OwnedView):
                 return
             self.stop()
             pages = build_pages(reply)
-            view = answer_view(pages, self.owner_id, self.question_id)
+            view = answer_view(pages, self.owner_id, self.question_id, link=reply.link)
             await interaction.response.edit_message(embeds=[pages[0]], view=view,
                                                     allowed_mentions=NO_MENTIONS)
             if isinstance(view, OwnedView):
@@ -133,10 +137,15 @@ class PagerView(OwnedView):
         await self._show(interaction)
 
 
-def answer_view(pages: Sequence[discord.Embed], owner_id: int,
-                question_id: int | None) -> discord.ui.View | None:
-    """Page buttons when there is more than one page; votes when the question was recorded."""
+def answer_view(pages: Sequence[discord.Embed], owner_id: int, question_id: int | None, *,
+                link: str | None = None) -> discord.ui.View | None:
+    """Page buttons when there is more than one page; votes when the question was recorded;
+    a "Read more" link to the answer's source when it has an address."""
     view: discord.ui.View | None = PagerView(owner_id, pages) if len(pages) > 1 else None
     if question_id is not None:
         view = add_vote_buttons(view or discord.ui.View(timeout=None), question_id)
+    if link and len(link) <= URL_LIMIT and link.lower().startswith(("https://", "http://")):
+        view = view or discord.ui.View(timeout=None)
+        view.add_item(discord.ui.Button(label=READ_MORE, url=link,
+                                        style=discord.ButtonStyle.link))
     return view

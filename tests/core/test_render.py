@@ -203,3 +203,14 @@ def test_unknown_factor_lists_the_factors(kb: KnowledgeBase) -> None:
     assert reply.kind is ReplyKind.ERROR
     assert "Caffeine" in reply.body
     assert "Price per cup" in reply.body
+
+
+def test_an_entry_with_a_source_url_links_to_it() -> None:
+    entry = Entry(id="install", title="Install", answer="Run it.",
+                  source=Source("Docs", "Install", "https://docs.example.org/i.html#install"))
+    reply = render_item(KnowledgeBase(entries=(entry,)), "install")
+    assert reply is not None
+    assert reply.link == "https://docs.example.org/i.html#install"
+    assert reply.footer == "Docs — Install"
+    plain = render_item(KnowledgeBase(entries=(Entry(id="x", title="X", answer="Y"),)), "x")
+    assert plain is not None and plain.link is None

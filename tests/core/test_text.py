@@ -134,3 +134,11 @@ def test_reply_to_text_narrow_table_is_stacked() -> None:
     text = reply_to_text(reply, width=40)
     assert "─" not in text
     assert all(len(line) <= 40 for line in text.splitlines())
+
+
+def test_reply_to_text_ends_with_the_read_more_link() -> None:
+    reply = Reply(kind=ReplyKind.ANSWER, title="Install", body="Run it.",
+                  footer="Docs — Install", link="https://docs.example.org/install.html#top")
+    text = reply_to_text(reply)
+    assert text.endswith("Source: Docs — Install\n\n"
+                         "Read more: https://docs.example.org/install.html#top")

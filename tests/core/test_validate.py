@@ -442,3 +442,15 @@ lexicon:
         (12, "unknown field 'synonyms' in 'lexicon' (allowed: respellings, stop_words, "
              "weak_words)"),
     ]
+
+
+def test_source_url_must_be_an_http_address(make_kb: MakeKb) -> None:
+    good = ONE + "    source: {document: Docs, section: One, url: 'https://docs.example.org/a#b'}\n"
+    kb, problems = load(make_kb({"kb.yaml": good}))
+    assert problems == []
+    assert kb is not None and kb.entries[0].source is not None
+    assert kb.entries[0].source.url == "https://docs.example.org/a#b"
+    for bad in ("javascript:alert(1)", "file:///etc/passwd", "docs/a.html", "https://"):
+        text = ONE + f"    source: {{document: Docs, url: '{bad}'}}\n"
+        assert problems_of(make_kb, text) == [
+            (5, f"'url' must be an http:// or https:// address, not {bad!r}")]

@@ -1,0 +1,1 @@
+"""Import a community's documentation (Markdown, reStructuredText, HTML) as knowledge entries."""

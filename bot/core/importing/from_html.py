@@ -1,0 +1,243 @@
+"""HTML to a Page via BeautifulSoup (the standard library's parser underneath): headings and
+Discord-Markdown blocks. Scripts, styles, forms, embedded frames, pictures and the site's
+navigation are dropped; nothing in the page is ever run."""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
+from bs4.exceptions import ParserRejectedMarkup
+
+from bot.core.importing.page import (
+    Block,
+    Heading,
+    Page,
+    Part,
+    absolute,
+    code_block,
+    escape,
+    inline_code,
+    link,
+    list_item,
+    plain,
+    quote,
+    table_block,
+    tidy,
+)
+
+DROPPED = frozenset({
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
+    "applet", "svg", "math", "canvas", "video", "audio", "picture", "img", "map", "form", "input",
+    "button", "select", "textarea", "nav", "header", "footer", "aside", "head", "link", "meta",
+    "base", "dialog",
+})
+HEADINGS = {f"h{n}": n for n in range(1, 7)}
+CODE_INLINE = frozenset({"code", "kbd", "samp", "tt", "var"})
+EMPHASIS = {"em": "*", "i": "*", "cite": "*", "strong": "**", "b": "**", "del": "~~",
+            "s": "~~", "strike": "~~"}
+CONTAINERS = frozenset({
+    "div", "section", "article", "main", "body", "html", "center", "details", "summary",
+    "figure", "figcaption", "address", "fieldset", "hgroup", "span", "font",
+})
+_LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight)-([A-Za-z0-9_+#.-]+)$")
+_SYMBOLS = "¶§#🔗 \t\n"
+
+
+def parse_html(text: str, name: str, url: str | None = None) -> Page:
+    """The HTML page `text` (called `name`) as a Page; links resolve against `url` (or the
+    page's own `<base href>` when it is http(s))."""
+    soup = _soup(text)
+    title_tag = soup.find("title")
+    title = plain(title_tag.get_text()) if isinstance(title_tag, Tag) else None
+    base_tag = soup.find("base")
+    if isinstance(base_tag, Tag) and isinstance(base_tag.get("href"), str):
+        url = absolute(str(base_tag["href"]), url) or url
+    root = _main(soup)
+    parts = _Converter(url).blocks(root) if root is not None else []
+    if any(isinstance(part, Heading) and part.level == 1 for part in parts):
+        title = None  # the page's own heading names it better than `<title>` and its suffix
+    return Page(name=name, parts=tuple(parts), title=title or None, url=url)
+
+
+def html_parts(text: str, base: str | None) -> list[Part]:
+    """An HTML fragment (embedded in Markdown) as parts."""
+    return _Converter(base).blocks(_soup(text))
+
+
+def _soup(text: str) -> BeautifulSoup:
+    """The parsed page; markup the standard library's parser gives up on (a malformed
+    `<![...` section) is read again with every `<!` taken as text."""
+    try:
+        return BeautifulSoup(text, "html.parser")
+    except ParserRejectedMarkup:
+        return BeautifulSoup(text.replace("<!", "&lt;!"), "html.parser")
+
+
+def _main(soup: BeautifulSoup) -> Tag | None:
+    """The page's main content when it marks it (`<main>`, `role=main`, one `<article>`)."""
+    found = soup.find("main") or soup.find(True, attrs={"role": "main"})
+    if isinstance(found, Tag):
+        return found
+    articles = soup.find_all("article")
+    if len(articles) == 1 and isinstance(articles[0], Tag):
+        return articles[0]
+    body = soup.find("body")
+    return body if isinstance(body, Tag) else soup
+
+
+class _Converter:
+    def __init__(self, base: str | None) -> None:
+        self.base = base
+
+    def blocks(self, element: Tag) -> list[Part]:
+        parts: list[Part] = []
+        buffer: list[str] = []
+
+        def flush() -> None:
+            text = tidy("".join(buffer))
+            buffer.clear()
+            if text:
+                parts.append(Block(text))
+
+        for child in element.children:
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:
+                    buffer.append(escape(_spaces(str(child))))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name.lower()
+            if name in DROPPED or child.get("hidden") is not None:
+                continue
+            if name in HEADINGS:
+                flush()
+                text = plain(child.get_text(" ")).strip(_SYMBOLS)
+                if text:
+                    parts.append(Heading(HEADINGS[name], text, _anchor(child),
+                                         child.sourceline))
+            elif name in CONTAINERS:
+                flush()
+                parts.extend(self.blocks(child))
+            elif name == "br":
+                buffer.append("\n")
+            else:
+                block = self.block(child)
+                if block is None:
+                    buffer.append(self.inline_one(child))
+                else:
+                    flush()
+                    if block.text.strip():
+                        parts.append(block)
+        flush()
+        return parts
+
+    def block(self, element: Tag) -> Block | None:
+        """A block element as one Block; None for an inline element."""
+        name = element.name.lower()
+        if name == "p":
+            return Block(tidy(self.inline(element)))
+        if name == "pre":
+            return code_block(element.get_text(), _language(element))
+        if name in ("ul", "ol", "menu"):
+            return Block(self.listing(element))
+        if name == "blockquote":
+            return Block(quote(self.text(element)))
+        if name == "table":
+            rows = [[plain(cell.get_text(" ")) for cell in row.find_all(["th", "td"])]
+                    for row in element.find_all("tr")]
+            return table_block(rows) or Block("")
+        if name == "dl":
+            items = []
+            for item in element.find_all(["dt", "dd"], recursive=False):
+                text = tidy(self.inline(item))
+                items.append(f"**{text}**" if item.name == "dt" else text)
+            return Block("\n".join(i for i in items if i))
+        if name == "hr":
+            return Block("")
+        if name in ("dt", "dd", "li", "caption"):
+            return Block(tidy(self.inline(element)))
+        return None
+
+    def text(self, element: Tag) -> str:
+        return "\n\n".join(p.text for p in self.blocks(element) if isinstance(p, Block))
+
+    def listing(self, element: Tag) -> str:
+        ordered = element.name.lower() == "ol"
+        start = element.get("start")
+        number = int(start) if isinstance(start, str) and start.isdigit() else 1
+        items = []
+        for item in element.find_all("li", recursive=False):
+            marker = f"{number}." if ordered else "-"
+            items.append(list_item(marker, self.text(item).replace("\n\n", "\n")))
+            number += 1
+        return "\n".join(items)
+
+    def inline(self, element: Tag) -> str:
+        return "".join(self.inline_one(child) for child in element.children)
+
+    def inline_one(self, child: object) -> str:
+        if isinstance(child, NavigableString):
+            return escape(_spaces(str(child))) if type(child) is NavigableString else ""
+        if not isinstance(child, Tag):
+            return ""
+        name = child.name.lower()
+        if name in DROPPED:
+            return ""
+        if name == "br":
+            return "\n"
+        if name in CODE_INLINE:
+            return inline_code(child.get_text())
+        if name in EMPHASIS:
+            inner = self.inline(child).strip()
+            return f"{EMPHASIS[name]}{inner}{EMPHASIS[name]}" if inner else ""
+        if name == "a":
+            href = child.get("href")
+            target = absolute(href, self.base) if isinstance(href, str) else None
+            return link(self.inline(child), target)
+        if name in ("ul", "ol", "pre", "table", "blockquote", "p", "div"):
+            return " " + self.inline(child) + " "
+        return self.inline(child)
+
+
+def _spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _anchor(heading: Tag) -> str | None:
+    """The heading's own id, its section's id (it opens the section), or its anchor link's."""
+    own = heading.get("id")
+    if isinstance(own, str) and own:
+        return own
+    parent = heading.parent
+    if isinstance(parent, Tag) and parent.name in ("section", "div", "article"):
+        first = parent.find(True)
+        ident = parent.get("id")
+        if first is heading and isinstance(ident, str) and ident:
+            return ident
+    for anchor in heading.find_all("a"):
+        for key in ("id", "name"):
+            value = anchor.get(key)
+            if isinstance(value, str) and value:
+                return value
+        href = anchor.get("href")
+        if isinstance(href, str) and href.startswith("#") and len(href) > 1:
+            return href[1:]
+    return None
+
+
+def _language(pre: Tag) -> str:
+    """A code block's language from its class (`language-python`, `highlight-python3`)."""
+    candidates: list[Tag] = [pre]
+    code = pre.find("code")
+    if isinstance(code, Tag):
+        candidates.append(code)
+    candidates.extend(p for p in list(pre.parents)[:2] if isinstance(p, Tag))
+    for element in candidates:
+        classes: object = element.get("class") or []
+        for cls in classes if isinstance(classes, list) else [classes]:
+            found = _LANGUAGE_CLASS.match(str(cls))
+            if found:
+                return found.group(1)
+    return ""

@@ -1,0 +1,173 @@
+"""Cut a Page into sections, one a future entry, at a heading level chosen per page.
+
+A FAQ page gets one section a question, a short page (a tag) one section in all, a long guide
+the shallowest level whose sections mostly fit one answer. `level` forces the depth everywhere.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from bot.core.importing.page import Block, Heading, Page, escape
+
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
+ANSWER_LIMIT = 4000  # characters: one Discord embed description (4,096) with room to spare
+INTRO_MIN = 300  # characters: a shorter introduction to a group of sections is no entry
+FITTING_SHARE = 0.75
+QUESTION_SHARE = 0.5
+_QUESTION_WORDS = frozenset(_split("""
+how what why when where who whom whose which can could should would will do does did is are was
+were am may might must shall have has had isn't aren't don't doesn't didn't can't won't wouldn't
+shouldn't"""))
+_WORD = re.compile(r"[\w']+")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and its blocks (deeper headings among them, in bold), with where it is from."""
+
+    title: str
+    document: str
+    blocks: tuple[Block, ...]
+    group: str | None = None
+    url: str | None = None
+    line: int | None = None
+    aliases: tuple[str, ...] = ()
+    whole_page: bool = False
+    intro: bool = False  # text under a heading above the level cut at (or before any heading)
+
+    @property
+    def size(self) -> int:
+        return sum(len(block.text) + 2 for block in self.blocks)
+
+
+def is_question(text: str) -> bool:
+    """Whether a heading is phrased as a question: a question mark, or a question word first."""
+    if text.rstrip().endswith("?"):
+        return True
+    words = _WORD.findall(text.lower())
+    return bool(words) and words[0].removesuffix("'s") in _QUESTION_WORDS
+
+
+def document_name(page: Page) -> str:
+    """What a page is called: its title, its one top heading, or its file name."""
+    if page.title:
+        return page.title
+    title = _title_heading(page)
+    return title.text if title is not None else _from_file_name(page.name)
+
+
+def split_page(page: Page, level: int | None = None) -> tuple[list[Section], int | None]:
+    """The page's sections and the heading level they were cut at (None: the whole page)."""
+    headings = [part for part in page.parts if isinstance(part, Heading)]
+    document = document_name(page)
+    if not any(isinstance(part, Block) for part in page.parts):
+        return [], None
+    if level is None:
+        level = choose_level(page)
+    if level is None or not headings:
+        return [_whole(page, document)], None
+    return _cut(page, document, level), level
+
+
+def choose_level(page: Page) -> int | None:
+    """The heading level that makes sensible entries; None for one entry of the whole page."""
+    headings = [part for part in page.parts if isinstance(part, Heading)]
+    if not headings:
+        return None
+    title = _title_heading(page)
+    levels = sorted({h.level for h in headings if h is not title})
+    if not levels:
+        return None
+    for level in levels:
+        at = [h for h in headings if h.level == level]
+        asked = sum(is_question(h.text) for h in at)
+        if len(at) >= 2 and asked >= QUESTION_SHARE * len(at):
+            return level  # a FAQ: one entry a question
+    if (title is not None or page.title) and sum(len(p.text) + 2 for p in page.parts
+                                                 if isinstance(p, Block)) <= ANSWER_LIMIT:
+        return None  # a short page under one title, such as a tag: one entry
+    for level in levels:
+        sections = _cut(page, document_name(page), level)
+        fitting = sum(section.size <= ANSWER_LIMIT for section in sections)
+        if sections and fitting >= FITTING_SHARE * len(sections):
+            return level
+    return levels[-1]
+
+
+def _title_heading(page: Page) -> Heading | None:
+    """The page's title heading: the first heading, alone at the shallowest level."""
+    headings = [part for part in page.parts if isinstance(part, Heading)]
+    if not headings:
+        return None
+    top = min(h.level for h in headings)
+    at_top = [h for h in headings if h.level == top]
+    return at_top[0] if len(at_top) == 1 and headings[0] is at_top[0] else None
+
+
+def _whole(page: Page, document: str) -> Section:
+    blocks = [part if isinstance(part, Block) else Block(f"**{escape(part.text)}**")
+              for part in page.parts]
+    title_heading = _title_heading(page)
+    if title_heading is not None and page.parts and page.parts[0] is title_heading:
+        blocks = blocks[1:]
+    title = page.title or (title_heading.text if title_heading is not None
+                           else _from_file_name(page.name))
+    return Section(title=title, document=document, blocks=tuple(blocks),
+                   group=_folder(page), url=page.url, aliases=page.aliases, whole_page=True)
+
+
+def _cut(page: Page, document: str, level: int) -> list[Section]:
+    sections: list[Section] = []
+    stack: list[Heading] = []
+    current: Heading | None = None
+    blocks: list[Block] = []
+
+    def close() -> None:
+        if not any(block.text.strip() for block in blocks):
+            return
+        if current is None:
+            title, url, line, group = document, page.url, None, _folder(page)
+            intro = True
+        else:  # a heading above the level cut at, with headings under it, introduces them
+            intro = current.level < level and id(current) in has_children
+            above = [h for h in stack if h.level < current.level]
+            title, line = current.text, current.line
+            group = above[-1].text if above else document
+            url = f"{page.url.split('#')[0]}#{current.anchor}" if page.url and current.anchor \
+                else page.url
+        sections.append(Section(title=title, document=document, blocks=tuple(blocks),
+                                group=group, url=url, line=line, intro=intro))
+
+    headings = [part for part in page.parts if isinstance(part, Heading)]
+    has_children = {id(h) for h, after in itertools.pairwise(headings) if after.level > h.level}
+    for part in page.parts:
+        if isinstance(part, Heading) and part.level <= level:
+            close()
+            blocks = []
+            while stack and stack[-1].level >= part.level:
+                stack.pop()
+            current = part
+            stack.append(part)
+        elif isinstance(part, Heading):
+            blocks.append(Block(f"**{escape(part.text)}**"))
+        else:
+            blocks.append(part)
+    close()
+    return sections
+
+
+def _folder(page: Page) -> str | None:
+    return PurePosixPath(page.name).parent.name or None
+
+
+def _from_file_name(name: str) -> str:
+    stem = PurePosixPath(name).stem.replace("-", " ").replace("_", " ").strip()
+    return (stem[:1].upper() + stem[1:]) if stem else name

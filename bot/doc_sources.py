@@ -1,0 +1,264 @@
+"""Read the documents `faqbot kb import` is given: files, folders (walked in a stable order)
+and http(s) pages (bounded redirects, size and time). Every problem is one line naming the
+source; nothing here raises for anything a source holds."""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin, urlsplit
+
+log = logging.getLogger(__name__)
+
+KINDS = {".md": "markdown", ".markdown": "markdown", ".rst": "rst", ".html": "html",
+         ".htm": "html"}
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_REDIRECTS = 5
+TIMEOUT = 10.0  # seconds for the connection and each read
+DEADLINE = 30.0  # seconds for a whole page
+_CHUNK = 64 * 1024
+_PAGE_SUFFIX = {".rst": ".html"}  # Sphinx publishes a.rst as a.html; Markdown keeps its path
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document's text, its kind (markdown, rst, html), name and published address."""
+
+    name: str
+    text: str
+    kind: str
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Gathered:
+    documents: list[Document] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def gather(sources: list[str], base_url: str | None = None, *,
+           timeout: float = TIMEOUT) -> Gathered:
+    """Every document the sources name; problems as one line each."""
+    gathered = Gathered()
+    for source in sources:
+        if urlsplit(source).scheme.lower() in ("http", "https"):
+            _fetch_into(gathered, source, timeout)
+        elif "://" in source:
+            gathered.problems.append(f"{source}: only http:// and https:// addresses can be "
+                                     "imported")
+        else:
+            folder_base = base_url if base_url is None or base_url.endswith("/") or \
+                len(sources) == 1 else base_url + "/"
+            _read_path(gathered, Path(source), folder_base)
+    return gathered
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def _read_path(gathered: Gathered, path: Path, base_url: str | None) -> None:
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        gathered.problems.append(f"{path}: no such file or folder")
+        return
+    except OSError as exc:
+        gathered.problems.append(f"{path}: {_reason(exc)}")
+        return
+    if stat.S_ISDIR(info.st_mode):
+        folder_url = base_url if base_url is None or base_url.endswith("/") else base_url + "/"
+        prefix = path.name or path.resolve().name
+        for file, relative in _walk(path, gathered):
+            url = urljoin(folder_url, _published(relative)) if folder_url else None
+            _read_file(gathered, file, f"{prefix}/{relative}" if prefix else str(relative), url)
+        return
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        gathered.problems.append(f"{path}: not Markdown, reStructuredText or HTML "
+                                 "(.md, .rst, .html); skipped")
+        return
+    url = base_url
+    if base_url and base_url.endswith("/"):
+        url = urljoin(base_url, _published(PurePosixPath(path.name)))
+    _read_file(gathered, path, path.name, url)
+
+
+def _published(relative: PurePosixPath) -> str:
+    return str(relative.with_suffix(_PAGE_SUFFIX.get(relative.suffix.lower(),
+                                                     relative.suffix)))
+
+
+def _walk(root: Path, gathered: Gathered) -> Iterator[tuple[Path, PurePosixPath]]:
+    """Documents under `root`, depth first in name order; hidden names skipped; a folder met
+    again through a symbolic link (a loop) is reported once and not entered."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Path, PurePosixPath]] = [(root, PurePosixPath())]
+    while stack:
+        folder, relative = stack.pop()
+        try:
+            info = folder.stat()
+            children = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            gathered.problems.append(f"{folder}: {_reason(exc)}; skipped")
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            gathered.problems.append(f"{folder}: a symbolic link loop; not followed")
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        folders = []
+        for child in children:
+            if child.name.startswith("."):
+                continue
+            try:
+                is_dir = child.is_dir()
+            except OSError as exc:
+                gathered.problems.append(f"{child}: {_reason(exc)}; skipped")
+                continue
+            if is_dir:
+                folders.append((child, relative / child.name))
+            elif child.suffix.lower() in KINDS:
+                yield child, relative / child.name
+        stack.extend(reversed(folders))
+
+
+def _read_file(gathered: Gathered, path: Path, name: str, url: str | None) -> None:
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_DOCUMENT_BYTES:
+                gathered.problems.append(f"{name}: {_megabytes(size)} is over the "
+                                         f"{_megabytes(MAX_DOCUMENT_BYTES)} a document may be; "
+                                         "skipped")
+                return
+            data = handle.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as exc:
+        gathered.problems.append(f"{name}: {_reason(exc)}; skipped")
+        return
+    text = _decode(gathered, name, data)
+    if text is not None:
+        gathered.documents.append(Document(name, text, KINDS[path.suffix.lower()], url))
+
+
+def _decode(gathered: Gathered, name: str, data: bytes, charset: str = "utf-8") -> str | None:
+    if len(data) > MAX_DOCUMENT_BYTES:
+        gathered.problems.append(f"{name}: over {_megabytes(MAX_DOCUMENT_BYTES)}; skipped")
+        return None
+    if b"\x00" in data[:8192]:
+        gathered.problems.append(f"{name}: a binary file, not text; skipped")
+        return None
+    try:
+        text = data.decode("utf-8-sig" if charset.lower() in ("utf-8", "utf8") else charset)
+    except (UnicodeDecodeError, LookupError) as exc:
+        where = ""
+        if isinstance(exc, UnicodeDecodeError):
+            line = data[: exc.start].count(b"\n") + 1
+            where = f":{line}"
+        gathered.problems.append(f"{name}{where}: not UTF-8 text; save it as UTF-8; skipped")
+        return None
+    if not text.strip():
+        gathered.problems.append(f"{name}: empty; skipped")
+        return None
+    return text
+
+
+# -- web pages ---------------------------------------------------------------------------------
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follows at most MAX_REDIRECTS redirects, and only to http(s)."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req: urllib.request.Request, fp: object, code: int,  # noqa: PLR0917
+                         msg: str, headers: Message, newurl: str) -> urllib.request.Request | None:
+        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise urllib.error.HTTPError(newurl, code, "redirected to a non-web address",
+                                         headers, None)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    # No proxies from the environment, no file:// or ftp:// handlers: http(s) only.
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler({}), urllib.request.HTTPHandler(),
+                    urllib.request.HTTPSHandler(), _Redirects(),
+                    urllib.request.HTTPErrorProcessor(), urllib.request.HTTPDefaultErrorHandler()):
+        opener.add_handler(handler)
+    return opener
+
+
+def _fetch_into(gathered: Gathered, url: str, timeout: float) -> None:
+    request = urllib.request.Request(url, headers={"User-Agent": "faqbot-import/1",
+                                                   "Accept": "text/html, text/markdown, "
+                                                             "text/x-rst, text/plain"})
+    started = time.monotonic()
+    try:
+        with _opener().open(request, timeout=timeout) as response:
+            final = response.geturl()
+            kind = _kind_of(final, response.headers.get_content_type())
+            if kind is None:
+                gathered.problems.append(f"{url}: not a page of text "
+                                         f"({response.headers.get_content_type()}); skipped")
+                return
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > MAX_DOCUMENT_BYTES:
+                gathered.problems.append(f"{url}: {_megabytes(int(declared))} is over the "
+                                         f"{_megabytes(MAX_DOCUMENT_BYTES)} a page may be; "
+                                         "skipped")
+                return
+            chunks: list[bytes] = []
+            size = 0
+            while size <= MAX_DOCUMENT_BYTES:
+                if time.monotonic() - started > DEADLINE:
+                    raise TimeoutError
+                chunk = response.read(_CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            charset = response.headers.get_content_charset() or "utf-8"
+    except urllib.error.HTTPError as exc:
+        said = " ".join(str(exc.reason).split())
+        gathered.problems.append(f"{url}: the server answered {exc.code} {said}; skipped")
+        return
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        log.debug("fetching %s failed", url, exc_info=True)
+        cause: object = getattr(exc, "reason", None) or exc
+        if isinstance(exc, TimeoutError) or isinstance(cause, TimeoutError):
+            gathered.problems.append(f"{url}: no answer within {timeout:g} s; skipped")
+        else:
+            said = " ".join(str(cause).split())
+            gathered.problems.append(f"{url}: cannot be fetched ({said}); skipped")
+        return
+    text = _decode(gathered, url, b"".join(chunks), charset)
+    if text is not None:
+        gathered.documents.append(Document(url, text, kind, final))
+
+
+def _kind_of(url: str, content_type: str) -> str | None:
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    if content_type in ("text/markdown", "text/x-markdown"):
+        return "markdown"
+    if content_type in ("text/x-rst", "text/prs.fallenstein.rst"):
+        return "rst"
+    if content_type in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if content_type == "text/plain":
+        return KINDS.get(suffix, "markdown")
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
