@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 
+from bot.core.english import is_english, is_everyday
 from bot.core.normalize import STOP_WORDS
 
 KEYWORDS = 12
@@ -20,6 +21,16 @@ _WORD = re.compile(r"[a-z][a-z0-9]*")  # words as the matcher splits them
 _ADDRESS = re.compile(r"https?://[^\s)>]+")
 _CODE = re.compile(r"```[^\n]*\n(.*?)```|`([^`\n]+)`", re.DOTALL)
 _MIN_LENGTH = 3
+# How much an English word says about a section, against a term of the trade ("matrix",
+# "asyncio"): an everyday word ("show", "certainly") nothing, another common one little.
+EVERYDAY_WORTH = 0.0
+ENGLISH_WORTH = 0.5
+
+
+def _telling(word: str) -> float:
+    if is_everyday(word):
+        return EVERYDAY_WORTH
+    return ENGLISH_WORTH if is_english(word) else 1.0
 
 
 def words(text: str) -> list[str]:
@@ -60,6 +71,7 @@ def distinctive(documents: list[tuple[str, str]], count: int = KEYWORDS) -> list
         bags.append(bag)
     frequency: Counter[str] = Counter(word for bag in bags for word in bag)
     total = len(bags)
-    rarity = {word: math.log((1 + total) / seen) ** 2 for word, seen in frequency.items()}
+    rarity = {word: math.log((1 + total) / seen) ** 2 * _telling(word)
+              for word, seen in frequency.items()}
     return [heapq.nsmallest(count, bag, key=lambda word: -(1 + math.log(bag[word])) * rarity[word])
             for bag in bags]
