@@ -37,6 +37,8 @@ class Settings:
     cooldown_rate: int = 5
     cooldown_seconds: float = 30.0
     user_id_salt: str | None = field(default=None, repr=False)
+    health_port: int | None = None  # None: no health and metrics server
+    health_host: str = "127.0.0.1"
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None,
@@ -77,6 +79,8 @@ class Settings:
             cooldown_rate=_int(get("COOLDOWN_RATE"), "COOLDOWN_RATE", minimum=1) or 5,
             cooldown_seconds=_seconds(get("COOLDOWN_SECONDS"), "COOLDOWN_SECONDS") or 30.0,
             user_id_salt=get("USER_ID_SALT"),
+            health_port=_port(get("HEALTH_PORT"), "HEALTH_PORT"),
+            health_host=get("HEALTH_HOST") or "127.0.0.1",
         )
 
 
@@ -98,6 +102,13 @@ def _int(value: str | None, name: str, minimum: int = 0) -> int | None:
         raise SettingsError(f"{name} must be a whole number, not {_shown(value)}") from None
     if number < minimum:
         raise SettingsError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def _port(value: str | None, name: str) -> int | None:
+    number = _int(value, name, minimum=1)
+    if number is not None and number > 65535:
+        raise SettingsError(f"{name} must be a port from 1 to 65535, not {number}")
     return number
 
 

@@ -48,6 +48,7 @@ class Store:
         self._salt = salt
         self._store_user_ids = store_user_ids
         self._failing = False
+        self.write_failures = 0  # recording calls that failed (for metrics)
 
     # -- life cycle ---------------------------------------------------------------------
 
@@ -188,6 +189,7 @@ class Store:
         try:
             result = await self._run(functools.partial(queries.write, work=work))
         except (sqlite3.Error, StoreError, OSError) as exc:
+            self.write_failures += 1
             if self._failing:
                 logger.debug("could not %s: %s", what, exc)
             else:
@@ -197,6 +199,7 @@ class Store:
                                what, self.path, exc, _error_name(exc))
             return None
         except Exception:
+            self.write_failures += 1
             logger.exception("could not %s in %s", what, self.path)
             return None
         if self._failing:
