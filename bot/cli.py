@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--days", type=_days, default=None, help="only the last N days")
     export.add_argument("--output", type=Path, help="write to this file (default: stdout)")
 
+    with_dir(command("doctor", "check settings, knowledge base, data folder, token, intents, "
+                               "servers and permissions; each line ✓ or ✗ with the fix"))
     sync = with_dir(command("sync", "sync the slash commands with Discord"))
     where = sync.add_mutually_exclusive_group()
     where.add_argument("--guild", type=int, help="sync to this server only (instant)")
@@ -118,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load()
     except SettingsError as exc:
+        if args.command == "doctor":
+            print(f"✗ settings: {exc}\n    fix: correct it in .env or the environment (see "
+                  ".env.example)")
+            return EXIT_PROBLEMS
         print(f"faqbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if getattr(args, "dir", None) is not None:
@@ -171,6 +177,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _eval(settings, args.file, args.min_overall)
         case "kb":
             return _kb(settings, args.kb_command, as_json=getattr(args, "json", False))
+        case "doctor":
+            return _doctor(settings)
         case "sync":
             return _sync(settings, guild=args.guild, globally=args.global_)
         case "gaps":
@@ -291,6 +299,18 @@ def _run_discord(settings: Settings) -> int:
     from bot.discord_app.runner import run_bot
 
     return run_bot(settings)
+
+
+def _doctor(settings: Settings) -> int:
+    from bot.doctor import run_doctor
+
+    checks = run_doctor(settings)
+    for check in checks:
+        print(check, flush=True)
+    failed = sum(not check.ok for check in checks)
+    print(f"\n{failed} problem{'s' if failed != 1 else ''} found." if failed else
+          "\nEverything checked is fine.")
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def _sync(settings: Settings, *, guild: int | None, globally: bool) -> int:
