@@ -63,7 +63,7 @@ async def test_doctor_names_each_channel_it_cannot_answer_in(tmp_path: Path) -> 
 async def test_doctor_all_clear_after_a_global_sync(tmp_path: Path) -> None:
     from bot.discord_app.runner import _sync
 
-    async with FakeDiscord() as fake:
+    async with FakeDiscord():
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
                                  knowledge_dir=SHIPPED_KNOWLEDGE)
         await _sync(settings, None)
