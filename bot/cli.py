@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
+from bot.core.evaluate import FORMAT as EVAL_FORMAT
 from bot.core.evaluate import evaluate, format_report, format_why, load_questions
 from bot.core.knowledge import load_knowledge
 from bot.core.library import Library
@@ -48,8 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token", nargs="?", action=TokenOnCommandLine, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+    def command(name: str, help_text: str, epilog: str | None = None) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=epilog,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.add_argument("--token", nargs="?", action=TokenOnCommandLine, help=argparse.SUPPRESS)
         return sub
 
@@ -66,8 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*")
     why = with_dir(command("why", "show the top candidates for a question and what matched"))
     why.add_argument("question", nargs="+")
-    ev = with_dir(command("eval", "measure the matcher on a question set"))
-    ev.add_argument("file", type=Path)
+    ev = with_dir(command("eval", "measure the matcher on a question set", epilog=EVAL_FORMAT))
+    ev.add_argument("file", type=Path, help="a YAML question set (its format is below)")
     ev.add_argument("--min-overall", type=float, default=None,
                     help="exit 1 when the overall score is below this")
 
@@ -238,7 +240,8 @@ def _eval(settings: Settings, path: Path, min_overall: float | None) -> int:
     try:
         questions = load_questions(path)
     except (OSError, ValueError) as exc:
-        print(f"faqbot: cannot read {path}: {exc}", file=sys.stderr)
+        print(f"faqbot: cannot read {path}: {exc}\n(`faqbot eval --help` shows the format)",
+              file=sys.stderr)
         return EXIT_USAGE
     library = Library.open(settings.knowledge_dir)
     report = evaluate(library.current.matcher, questions)
