@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
@@ -18,14 +19,13 @@ from bot.core.evaluate import FORMAT as EVAL_FORMAT
 from bot.core.evaluate import evaluate, format_report, format_why, load_questions
 from bot.core.knowledge import load_knowledge
 from bot.core.library import Library
-from bot.core.models import Match
+from bot.core.models import Match, Reply
 from bot.core.problems import KnowledgeError
 from bot.core.render import render_match
-from bot.core.text import reply_to_text
 from bot.curation_cli import export_command, gaps_command, stats_command
 from bot.logs import configure_logging
 from bot.recorder import Recorder
-from bot.services import open_store
+from bot.services import knowledge_base_key, open_store
 from bot.settings import Settings, SettingsError
 from bot.store import TERMINAL_CHANNEL
 
@@ -85,12 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
     kb_list = kb_command("list", "every entry and table row")
     kb_list.add_argument("--json", action="store_true")
 
-    gaps = with_dir(command("gaps", "unanswered and low-confidence questions, grouped"))
+    def with_all(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument("--all", dest="every", action="store_true",
+                         help="questions to every knowledge base (default: only those to the "
+                              "one --dir / KNOWLEDGE_DIR names)")
+        return sub
+
+    gaps = with_all(with_dir(command("gaps", "unanswered and low-confidence questions, "
+                                             "grouped")))
     gaps.add_argument("--days", type=_days, default=30, help="how far back (default 30)")
-    stats = with_dir(command("stats", "questions asked, answered shares, votes, top gaps"))
+    stats = with_all(with_dir(command("stats", "questions asked, answered shares, votes, "
+                                               "top gaps")))
     stats.add_argument("--days", type=_days, default=30, help="how far back (default 30)")
     stats.add_argument("--chart", type=Path, help="also write a PNG chart of questions per day")
-    export = command("export", "every recorded question, as CSV or JSON Lines")
+    export = with_all(with_dir(command("export", "every recorded question, as CSV or JSON "
+                                                 "Lines")))
     export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     export.add_argument("--days", type=_days, default=None, help="only the last N days")
     export.add_argument("--output", type=Path, help="write to this file (default: stdout)")
@@ -184,11 +193,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "sync":
             return _sync(settings, guild=args.guild, globally=args.global_)
         case "gaps":
-            return gaps_command(settings, args.days)
+            return gaps_command(settings, args.days, args.every)
         case "stats":
-            return stats_command(settings, args.days, args.chart)
+            return stats_command(settings, args.days, args.chart, args.every)
         case "export":
-            return export_command(settings, args.format, args.days, args.output)
+            return export_command(settings, args.format, args.days, args.output, args.every)
     return EXIT_USAGE
 
 
@@ -197,18 +206,31 @@ def _chat(settings: Settings) -> int:
     interactive = sys.stdin.isatty()
     lines = prompted_lines() if interactive else sys.stdin
     with asyncio.Runner() as runner:  # the question log is async; the chat is not
-        recorder = Recorder(runner.run(open_store(settings)))
+        recorder = Recorder(runner.run(open_store(settings)),
+                            knowledge_base=knowledge_base_key(settings))
 
-        def record(question: str, match: Match) -> None:
-            runner.run(recorder.question(guild_id=None, channel_id=TERMINAL_CHANNEL,
-                                         user_id=TERMINAL_CHANNEL, text=question, match=match))
+        def record(question: str, match: Match) -> int | None:
+            return runner.run(recorder.question(guild_id=None, channel_id=TERMINAL_CHANNEL,
+                                                user_id=TERMINAL_CHANNEL, text=question,
+                                                match=match))
 
-        session = ChatSession(library, width=terminal_width(), on_question=record)
+        def picked(question_id: int | None, item_id: str) -> None:
+            runner.run(recorder.click(question_id, item_id))
+
+        session = ChatSession(library, width=terminal_width(), on_question=record,
+                              on_pick=picked, render=_renderer())
         try:
             run_chat(session, lines, sys.stdout, interactive=interactive)
         finally:
             runner.run(recorder.close())
     return EXIT_OK
+
+
+def _renderer() -> Callable[[Reply, int], str]:
+    """Markdown rendered for the terminal: in colour on a TTY, plain text when piped."""
+    from bot.terminal import render_reply
+
+    return functools.partial(render_reply, color=sys.stdout.isatty())
 
 
 def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
@@ -217,6 +239,7 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
     questions = [" ".join(words)] if words else (line.rstrip("\n") for line in sys.stdin)
     snapshot = library.current
     width = terminal_width()
+    render = _renderer()
     for question in questions:
         if not question.strip():
             continue
@@ -231,8 +254,7 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
                 "suggestions": list(match.suggestions),
             }, ensure_ascii=False), flush=True)
         else:
-            print(reply_to_text(render_match(snapshot.kb, match), width), end="\n\n",
-                  flush=True)
+            print(render(render_match(snapshot.kb, match), width), end="\n\n", flush=True)
     return EXIT_OK
 
 

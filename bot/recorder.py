@@ -23,9 +23,11 @@ RECORD_WAIT = 1.5
 class Recorder:
     """Writes to the store when there is one; a failure is logged and the bot goes on."""
 
-    def __init__(self, store: Store | None = None, *, wait: float = RECORD_WAIT) -> None:
+    def __init__(self, store: Store | None = None, *, wait: float = RECORD_WAIT,
+                 knowledge_base: str | None = None) -> None:
         self.store = store
         self.wait = wait
+        self.knowledge_base = knowledge_base  # recorded with every question
         self._pending: set[asyncio.Future[Any]] = set()
 
     async def _bounded(self, what: str, write: Awaitable[T]) -> T | None:
@@ -67,6 +69,7 @@ class Recorder:
             verdict=match.verdict.value,
             item_id=match.best.id if match.best else None,
             score=match.score,
+            knowledge_base=self.knowledge_base,
         )
         try:
             return await self._bounded("record a question", self.store.record_question(record))

@@ -60,3 +60,25 @@ def test_gaps_stats_and_export_after_a_chat(tmp_path: Path) -> None:
     assert len(table) == 3 and table[0]["text"] == UNANSWERED
 
     assert faqbot(tmp_path, "gaps", "--days", "0").returncode == 2  # refused by argparse
+
+
+def test_each_knowledge_base_has_its_own_questions_and_all_shows_every_one(
+        tmp_path: Path) -> None:
+    tiny = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
+    assert faqbot(tmp_path, "chat", "--dir", str(tiny), stdin=f"{UNANSWERED} tiny\n"
+                  "coffee beans or tea leaves\n1\n").returncode == 0
+    assert faqbot(tmp_path, "chat", stdin=f"{UNANSWERED}\n").returncode == 0
+
+    shipped = faqbot(tmp_path, "gaps").stdout
+    assert f'"{UNANSWERED}"' in shipped and "tiny" not in shipped
+    other = faqbot(tmp_path, "gaps", "--dir", str(tiny)).stdout
+    assert f"{UNANSWERED} tiny" in other and f'"{UNANSWERED}"' not in other
+    every = faqbot(tmp_path, "gaps", "--all").stdout
+    assert f"{UNANSWERED} tiny" in every and f'"{UNANSWERED}"' in every
+
+    stats = faqbot(tmp_path, "stats", "--dir", str(tiny)).stdout
+    assert "suggestions clicked 1" in stats, stats
+    rows = faqbot(tmp_path, "export", "--format", "jsonl", "--all").stdout.splitlines()
+    assert [json.loads(row)["knowledge_base"] for row in rows] == [str(tiny)] * 2 + [
+        str(SHIPPED_KNOWLEDGE)]
+    assert len(faqbot(tmp_path, "export", "--format", "jsonl").stdout.splitlines()) == 1

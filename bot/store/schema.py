@@ -52,6 +52,10 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (question_id, voter_hash)
         ) WITHOUT ROWID;
     """),
+    Migration(3, "the knowledge base each question went to", """
+        ALTER TABLE questions ADD COLUMN knowledge_base TEXT;  -- its folder; NULL: before v3
+        CREATE INDEX questions_knowledge_base ON questions (knowledge_base, asked_at);
+    """),
 )
 
 LATEST = MIGRATIONS[-1].version

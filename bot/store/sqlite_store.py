@@ -151,26 +151,33 @@ class Store:
     # -- reports: raise StoreError -----------------------------------------------------------
 
     async def gaps(self, days: int, *, now: dt.datetime | None = None,
-                   threshold: float = LOW_CONFIDENCE) -> list[GapGroup]:
-        """Unanswered and low-confidence questions of the last `days` days, grouped."""
+                   threshold: float = LOW_CONFIDENCE,
+                   knowledge_base: str | None = None) -> list[GapGroup]:
+        """Unanswered and low-confidence questions of the last `days` days, grouped; of one
+        knowledge base (as the Recorder names it), or of every one when None."""
         return await self._read(functools.partial(queries.gaps, days=days, now=now,
-                                                  threshold=threshold))
+                                                  threshold=threshold,
+                                                  knowledge_base=knowledge_base))
 
     async def stats(self, days: int, *, now: dt.datetime | None = None,
-                    threshold: float = LOW_CONFIDENCE) -> Stats:
-        """Usage figures of the last `days` days."""
+                    threshold: float = LOW_CONFIDENCE,
+                    knowledge_base: str | None = None) -> Stats:
+        """Usage figures of the last `days` days (of one knowledge base, or every one)."""
         return await self._read(functools.partial(queries.stats, days=days, now=now,
-                                                  threshold=threshold))
+                                                  threshold=threshold,
+                                                  knowledge_base=knowledge_base))
 
     async def export(self, fmt: Literal["csv", "jsonl"], out: TextIO, *,
-                     days: int | None = None, now: dt.datetime | None = None) -> int:
-        """Write the questions of the last `days` UTC days (all when None) to `out`; rows
-        written, oldest first.
+                     days: int | None = None, now: dt.datetime | None = None,
+                     knowledge_base: str | None = None) -> int:
+        """Write the questions of the last `days` UTC days (all when None) to `out`, of one
+        knowledge base (every one when None); rows written, oldest first.
 
         Writing happens on the worker thread: leave `out` alone until this returns.
         """
         since = None if days is None else window(days, now)[0]
-        return await self._read(functools.partial(export_rows, fmt=fmt, out=out, since=since))
+        return await self._read(functools.partial(export_rows, fmt=fmt, out=out, since=since,
+                                                  knowledge_base=knowledge_base))
 
     # -- the worker -------------------------------------------------------------------------
 
