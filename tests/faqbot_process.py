@@ -7,21 +7,32 @@ addresses (as FakeDiscord does in-process) and calls the command line with ARGS.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
 
 
 def free_port() -> int:
-    """A loopback port nothing listens on right now."""
+    """A loopback port nothing listens on right now (for a process to listen on)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port held (bound, never listening) while inside: connections to it are
+    refused, and no other test running in parallel can take it meanwhile."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 def start_faqbot(api_base: str, gateway_url: str, args: list[str], *, cwd: Path,

@@ -12,7 +12,7 @@ import discord
 import pytest
 from fakediscord import DEFAULT_TOKEN, FakeDiscord
 from faqbot_harness import Harness, make_settings
-from faqbot_process import free_port, start_faqbot
+from faqbot_process import refusing_port, start_faqbot
 
 from bot.discord_app import client, runner
 from bot.settings import SHIPPED_KNOWLEDGE
@@ -26,10 +26,11 @@ def _run_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def _faqbot_run(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    closed = free_port()  # Discord "unreachable": nothing listens there
-    process = start_faqbot(f"http://127.0.0.1:{closed}/api/v10", f"ws://127.0.0.1:{closed}/",
-                           ["run"], cwd=tmp_path, env=_run_env(tmp_path, **extra))
-    out, err = process.communicate(timeout=60)
+    with refusing_port() as closed:  # Discord "unreachable": nothing listens there
+        process = start_faqbot(f"http://127.0.0.1:{closed}/api/v10",
+                               f"ws://127.0.0.1:{closed}/", ["run"], cwd=tmp_path,
+                               env=_run_env(tmp_path, **extra))
+        out, err = process.communicate(timeout=60)
     return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
@@ -67,10 +68,11 @@ def test_unreachable_discord_is_one_line(tmp_path: Path, monkeypatch: pytest.Mon
                                          caplog: pytest.LogCaptureFixture, base: str,
                                          expected: str) -> None:
     caplog.set_level(logging.DEBUG, logger="bot")
-    closed = free_port()
-    monkeypatch.setattr(discord.http.Route, "BASE", base.format(closed=closed))
-    settings = make_settings(tmp_path, discord_token="bogus", knowledge_dir=SHIPPED_KNOWLEDGE)
-    assert runner.run_bot(settings) == runner.EXIT_FAILED
+    with refusing_port() as closed:
+        monkeypatch.setattr(discord.http.Route, "BASE", base.format(closed=closed))
+        settings = make_settings(tmp_path, discord_token="bogus",
+                                 knowledge_dir=SHIPPED_KNOWLEDGE)
+        assert runner.run_bot(settings) == runner.EXIT_FAILED
     line = _one_error(caplog)
     assert line.startswith("cannot reach Discord: ")
     assert expected.format(closed=closed) in line
