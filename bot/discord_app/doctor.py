@@ -47,23 +47,31 @@ async def discord_checks(settings: Settings) -> list[Check]:
             await client.login(token)
         except Exception as exc:
             return [_failure("token", exc)]
-        app = await client.application_info()
-        checks.append(Check(True, f"token accepted: the bot is {client.user} (application "
-                                  f"{app.id})"))
-        checks.append(_intents(app, intents))
-        connection = asyncio.create_task(client.connect(reconnect=False))
         try:
-            failure = await _ready(client, connection)
-            if failure is not None:
-                checks.append(failure)
-                return checks
-            checks.extend(await _commands(client, app, settings))
-            checks.extend(_servers(client, app, settings))
-        finally:
-            await client.close()
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await connection
+            await _check_logged_in(client, settings, intents, checks)
+        except Exception as exc:  # Discord or the network failed half-way: say so and stop
+            checks.append(_failure("a Discord check", exc))
     return checks
+
+
+async def _check_logged_in(client: discord.Client, settings: Settings,
+                           intents: discord.Intents, checks: list[Check]) -> None:
+    app = await client.application_info()
+    checks.append(Check(True, f"token accepted: the bot is {client.user} (application "
+                              f"{app.id})"))
+    checks.append(_intents(app, intents))
+    connection = asyncio.create_task(client.connect(reconnect=False))
+    try:
+        failure = await _ready(client, connection)
+        if failure is not None:
+            checks.append(failure)
+            return
+        checks.extend(await _commands(client, app, settings))
+        checks.extend(_servers(client, app, settings))
+    finally:
+        await client.close()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await connection
 
 
 def _failure(what: str, exc: Exception) -> Check:

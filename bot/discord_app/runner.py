@@ -7,7 +7,7 @@ import contextlib
 import dataclasses
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import discord
 
@@ -103,13 +103,13 @@ async def drain(bot: AnyFaqBot, seconds: float = DRAIN_SECONDS) -> None:
 
 
 @contextlib.contextmanager
-def _on_signals(callback: object) -> Iterator[None]:
+def _on_signals(callback: Callable[[], None]) -> Iterator[None]:
     """Call `callback` at SIGTERM and SIGINT while inside (where the loop supports it)."""
     loop = asyncio.get_running_loop()
     installed = []
     for sig in STOP_SIGNALS:
         try:
-            loop.add_signal_handler(sig, callback)  # type: ignore[arg-type]
+            loop.add_signal_handler(sig, callback)
         except (NotImplementedError, RuntimeError, ValueError):
             continue  # not the main thread, or Windows: Ctrl-C raises KeyboardInterrupt
         installed.append(sig)

@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import discord
+import pytest
 from fakediscord import DEFAULT_TOKEN, FakeDiscord
 from faqbot_harness import make_settings
 
@@ -90,3 +91,15 @@ async def test_doctor_without_servers_gives_the_invite_link(tmp_path: Path) -> N
     assert f"fix: invite it: https://discord.com/oauth2/authorize?client_id={fake.application_id}"\
         in text
     assert f"{BAD_MARK} DEV_GUILD_ID 42: the bot is not in that server" in text
+
+
+async def test_doctor_says_when_discord_is_unreachable(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from faqbot_process import refusing_port
+
+    with refusing_port() as closed:
+        monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{closed}/api/v10")
+        checks = await discord_checks(make_settings(tmp_path, discord_token="bogus"))
+    assert [check.ok for check in checks] == [False]
+    assert str(checks[0]).startswith(f"{BAD_MARK} cannot reach Discord: the connection to "
+                                     f"127.0.0.1:{closed} failed")
