@@ -80,9 +80,11 @@ async def _run_until_stopped(bot: AnyFaqBot, token: str) -> None:
     with _on_signals(stop.set):
         running = asyncio.create_task(bot.start(token), name="faqbot-discord")
         stopped = asyncio.create_task(stop.wait(), name="faqbot-stop")
-        await asyncio.wait({running, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            await asyncio.wait({running, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()  # (`async with bot` closes the bot if this was cancelled)
         if not stop.is_set():
-            stopped.cancel()
             running.result()  # the bot ended by itself: re-raise why
             return
         await drain(bot)
