@@ -36,11 +36,12 @@ def _names(permissions: discord.Permissions, needed: tuple[str, ...]) -> list[st
             if not getattr(permissions, name)]
 
 
-async def discord_checks(settings: Settings) -> list[Check]:
-    """Log in, read the application, connect to the gateway once, and look at every server."""
+async def discord_checks(settings: Settings, *, guild_wait: float = 2.0) -> list[Check]:
+    """Log in, read the application, connect to the gateway once, and look at every server
+    (discord.py waits `guild_wait` seconds after the last server arrives before it is ready)."""
     token = settings.discord_token or ""
     intents = default_intents()
-    client = discord.Client(intents=intents)
+    client = discord.Client(intents=intents, guild_ready_timeout=guild_wait)
     checks: list[Check] = []
     async with client:
         try:

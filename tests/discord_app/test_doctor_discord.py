@@ -43,7 +43,7 @@ async def test_doctor_names_each_channel_it_cannot_answer_in(tmp_path: Path) -> 
         _deny(_forum(fake, "showcase"), guild_id, send_messages_in_threads=True)
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
                                  knowledge_dir=SHIPPED_KNOWLEDGE, dev_guild_id=guild_id)
-        text = _lines(await discord_checks(settings))
+        text = _lines(await discord_checks(settings, guild_wait=0.05))
     name = fake.guild.name
     assert f"{OK_MARK} token accepted: the bot is FakeBot" in text
     assert f"{OK_MARK} intents: the bot needs no privileged intent" in text
@@ -77,7 +77,7 @@ async def test_doctor_all_clear_after_a_global_sync(tmp_path: Path) -> None:
 async def test_doctor_says_when_the_token_is_refused(tmp_path: Path) -> None:
     async with FakeDiscord(token="the-right-token-0123456789"):
         settings = make_settings(tmp_path, discord_token="bogus-token-0123")
-        checks = await discord_checks(settings)
+        checks = await discord_checks(settings, guild_wait=0.05)
     assert len(checks) == 1 and not checks[0].ok
     assert str(checks[0]).startswith(f"{BAD_MARK} Discord refused the token (401 Unauthorized)")
 
@@ -86,7 +86,7 @@ async def test_doctor_without_servers_gives_the_invite_link(tmp_path: Path) -> N
     async with FakeDiscord() as fake:
         fake.state.guilds.clear()
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN, dev_guild_id=42)
-        text = _lines(await discord_checks(settings))
+        text = _lines(await discord_checks(settings, guild_wait=0.05))
     assert f"{BAD_MARK} the bot is in no server" in text
     assert f"fix: invite it: https://discord.com/oauth2/authorize?client_id={fake.application_id}"\
         in text
@@ -99,7 +99,8 @@ async def test_doctor_says_when_discord_is_unreachable(tmp_path: Path,
 
     with refusing_port() as closed:
         monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{closed}/api/v10")
-        checks = await discord_checks(make_settings(tmp_path, discord_token="bogus"))
+        checks = await discord_checks(make_settings(tmp_path, discord_token="bogus"),
+                                      guild_wait=0.05)
     assert [check.ok for check in checks] == [False]
     assert str(checks[0]).startswith(f"{BAD_MARK} cannot reach Discord: the connection to "
                                      f"127.0.0.1:{closed} failed")
