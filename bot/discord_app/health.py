@@ -27,18 +27,20 @@ def gateway_connected(bot: AnyFaqBot) -> bool:
 
 
 def health(bot: AnyFaqBot) -> tuple[int, dict[str, Any]]:
-    """The /healthz status code and body: 200 when connected with a live knowledge base."""
+    """The /healthz status code and body: 200 when connected with a live knowledge base and
+    taking questions (not stopping)."""
     connected = gateway_connected(bot)
     snapshot = bot.library.current
     live = bool(snapshot.kb.ids)
+    healthy = connected and live and not bot.stopping
     body: dict[str, Any] = {
-        "status": "ok" if connected and live else "unavailable",
+        "status": "ok" if healthy else "unavailable",
         "gateway": "connected" if connected else "disconnected",
         "knowledge_base": {"live": live, "topics": len(snapshot.kb.ids),
                            "version": snapshot.version},
         "stopping": bot.stopping,
     }
-    return (200 if connected and live else 503), body
+    return (200 if healthy else 503), body
 
 
 class HealthServer:

@@ -17,6 +17,7 @@ from faqbot_harness import Harness
 from faqbot_process import free_port, start_faqbot
 
 from bot.discord_app.cogs.ask import STOPPING
+from bot.discord_app.health import health
 from bot.discord_app.runner import drain
 from bot.settings import SHIPPED_KNOWLEDGE
 
@@ -73,10 +74,13 @@ async def test_a_signal_stops_the_running_bot_cleanly(tmp_path: Path, sig: signa
 async def test_stopping_finishes_answers_in_progress_and_turns_new_ones_away(
         harness: Harness) -> None:
     bot = harness.bot
+    assert health(bot)[0] == 200
     with bot.in_flight.track():  # an answer in progress
         draining = asyncio.create_task(drain(bot, seconds=10))
         await asyncio.sleep(0.05)
         assert bot.stopping and not draining.done()  # waits for the answer in progress
+        status, body = health(bot)
+        assert (status, body["status"], body["stopping"]) == (503, "unavailable", True)
         info = await harness.fake.send_slash("ask", {"question": "is llama open source?"})
         record = await harness.fake.wait_for_callback(info)
         assert record.json["data"]["content"] == STOPPING
