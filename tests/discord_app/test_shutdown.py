@@ -66,7 +66,10 @@ async def test_a_signal_stops_the_running_bot_cleanly(tmp_path: Path, sig: signa
     assert "stopping: no new questions" in err
     assert "Traceback" not in err and "Traceback" not in out
     assert "voice will NOT be supported" not in err  # the bot has no voice: no warning
-    with sqlite3.connect(database) as conn:  # the log was closed with the question in it
+    # The question log was closed (SQLite removes its write-ahead log with the last
+    # connection) with the question in it.
+    assert not await asyncio.to_thread(Path(f"{database}-wal").exists)
+    with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 1
     assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 0  # the health server is gone
 
