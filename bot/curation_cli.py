@@ -34,8 +34,14 @@ async def _open(settings: Settings) -> Store:
 
 
 def _which(settings: Settings, every: bool) -> str | None:
-    """The knowledge base whose questions to report: the live one, or every one (None)."""
-    return None if every else knowledge_base_key(settings)
+    """The knowledge base whose questions to report: the live one, or every one (None);
+    said on stderr, so that a reader of the report knows which it is."""
+    if every:
+        print("Questions to every knowledge base.", file=sys.stderr)
+        return None
+    key = knowledge_base_key(settings)
+    print(f"Questions to the knowledge base in {key} (--all: every one).", file=sys.stderr)
+    return key
 
 
 def gaps_command(settings: Settings, days: int, every: bool = False) -> int:

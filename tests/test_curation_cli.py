@@ -69,8 +69,10 @@ def test_each_knowledge_base_has_its_own_questions_and_all_shows_every_one(
                   "coffee beans or tea leaves\n1\n").returncode == 0
     assert faqbot(tmp_path, "chat", stdin=f"{UNANSWERED}\n").returncode == 0
 
-    shipped = faqbot(tmp_path, "gaps").stdout
+    done = faqbot(tmp_path, "gaps")
+    shipped = done.stdout
     assert f'"{UNANSWERED}"' in shipped and "tiny" not in shipped
+    assert f"Questions to the knowledge base in {SHIPPED_KNOWLEDGE} (--all" in done.stderr
     other = faqbot(tmp_path, "gaps", "--dir", str(tiny)).stdout
     assert f"{UNANSWERED} tiny" in other and f'"{UNANSWERED}"' not in other
     every = faqbot(tmp_path, "gaps", "--all").stdout
