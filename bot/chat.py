@@ -35,7 +35,13 @@ HELP = """Ask a question in plain words, or use a command:
   /quit             leave (Ctrl-D works too)
 After "Did you mean…", type the number of your choice."""
 
-QuestionHook = Callable[[str, Match], None]
+# Records a question; returns its id in the question log (None when it was not recorded).
+QuestionHook = Callable[[str, Match], int | None]
+# Records that the suggestion `item_id` was picked for the question with that id.
+PickHook = Callable[[int | None, str], None]
+Renderer = Callable[[Reply, int], str]
+NOTHING_TO_PICK = ("There is no choice to pick right now: ask a question in words "
+                   "(/help lists the commands).")
 
 
 def reload_text(result: ReloadResult) -> str:
@@ -55,7 +61,10 @@ class ChatSession:
     library: Library
     width: int = 80
     on_question: QuestionHook | None = None
+    on_pick: PickHook | None = None
+    render: Renderer = reply_to_text
     pending: tuple[str, ...] = field(default=())
+    pending_question: int | None = None  # the log id of the question the choices are for
     finished: bool = False
 
     def handle(self, line: str) -> str:
@@ -64,21 +73,26 @@ class ChatSession:
             return ""
         if text.startswith("/"):
             return self._command(text)
-        if self.pending and text.isdecimal():
+        if text.isdecimal():
             # isdecimal, not isdigit: int() rejects "²"; and no int() of thousands of digits.
+            # A number alone is a pick, never a question (it would only pollute the gaps).
+            if not self.pending:
+                return NOTHING_TO_PICK
             return self._pick(int(text) if len(text) <= 6 else 0)
         return self._ask(text)
 
     def _show(self, reply: Reply) -> str:
         self.pending = tuple(c.id for c in reply.choices) if reply.kind is ReplyKind.SUGGEST else ()
-        return reply_to_text(reply, self.width)
+        return self.render(reply, self.width)
 
     def _ask(self, question: str) -> str:
         snapshot = self.library.current
         match = snapshot.matcher.match(question)
+        question_id = None
         if self.on_question is not None:
-            self.on_question(question, match)
+            question_id = self.on_question(question, match)
         reply = self._show(render_match(snapshot.kb, match))
+        self.pending_question = question_id
         if self.pending:
             reply += "\n\nType a number to choose."
         return reply
@@ -87,6 +101,8 @@ class ChatSession:
         if not 1 <= number <= len(self.pending):
             return f"Choose a number from 1 to {len(self.pending)}, or ask something else."
         item_id = self.pending[number - 1]
+        if self.on_pick is not None:
+            self.on_pick(self.pending_question, item_id)
         reply = render_item(self.library.current.kb, item_id)
         return self._show(reply) if reply else self._show(render_unknown_topic(
             self.library.current.kb))

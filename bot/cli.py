@@ -5,28 +5,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import io
 import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
+from bot.core.evaluate import FORMAT as EVAL_FORMAT
 from bot.core.evaluate import evaluate, format_report, format_why, load_questions
 from bot.core.knowledge import load_knowledge
 from bot.core.library import Library
-from bot.core.models import Match
+from bot.core.models import Match, Reply
 from bot.core.problems import KnowledgeError
 from bot.core.render import render_match
-from bot.core.text import reply_to_text
 from bot.curation_cli import export_command, gaps_command, stats_command
 from bot.import_cli import add_arguments as add_import_arguments
 from bot.import_cli import import_command
 from bot.logs import configure_logging
 from bot.recorder import Recorder
-from bot.services import open_store
+from bot.services import knowledge_base_key, open_store
 from bot.settings import Settings, SettingsError
 from bot.store import TERMINAL_CHANNEL
 
@@ -50,8 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token", nargs="?", action=TokenOnCommandLine, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+    def command(name: str, help_text: str, epilog: str | None = None) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=epilog,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
         sub.add_argument("--token", nargs="?", action=TokenOnCommandLine, help=argparse.SUPPRESS)
         return sub
 
@@ -68,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*")
     why = with_dir(command("why", "show the top candidates for a question and what matched"))
     why.add_argument("question", nargs="+")
-    ev = with_dir(command("eval", "measure the matcher on a question set"))
-    ev.add_argument("file", type=Path)
+    ev = with_dir(command("eval", "measure the matcher on a question set", epilog=EVAL_FORMAT))
+    ev.add_argument("file", type=Path, help="a YAML question set (its format is below)")
     ev.add_argument("--min-overall", type=float, default=None,
                     help="exit 1 when the overall score is below this")
 
@@ -92,16 +94,27 @@ def build_parser() -> argparse.ArgumentParser:
                            help=argparse.SUPPRESS)
     add_import_arguments(kb_import)
 
-    gaps = with_dir(command("gaps", "unanswered and low-confidence questions, grouped"))
+    def with_all(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument("--all", dest="every", action="store_true",
+                         help="questions to every knowledge base (default: only those to the "
+                              "one --dir / KNOWLEDGE_DIR names)")
+        return sub
+
+    gaps = with_all(with_dir(command("gaps", "unanswered and low-confidence questions, "
+                                             "grouped")))
     gaps.add_argument("--days", type=_days, default=30, help="how far back (default 30)")
-    stats = with_dir(command("stats", "questions asked, answered shares, votes, top gaps"))
+    stats = with_all(with_dir(command("stats", "questions asked, answered shares, votes, "
+                                               "top gaps")))
     stats.add_argument("--days", type=_days, default=30, help="how far back (default 30)")
     stats.add_argument("--chart", type=Path, help="also write a PNG chart of questions per day")
-    export = command("export", "every recorded question, as CSV or JSON Lines")
+    export = with_all(with_dir(command("export", "every recorded question, as CSV or JSON "
+                                                 "Lines")))
     export.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     export.add_argument("--days", type=_days, default=None, help="only the last N days")
     export.add_argument("--output", type=Path, help="write to this file (default: stdout)")
 
+    with_dir(command("doctor", "check settings, knowledge base, data folder, token, intents, "
+                               "servers and permissions; each line ✓ or ✗ with the fix"))
     sync = with_dir(command("sync", "sync the slash commands with Discord"))
     where = sync.add_mutually_exclusive_group()
     where.add_argument("--guild", type=int, help="sync to this server only (instant)")
@@ -127,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load()
     except SettingsError as exc:
+        if args.command == "doctor":
+            print(f"✗ settings: {exc}\n    fix: correct it in .env or the environment (see "
+                  ".env.example)")
+            return EXIT_PROBLEMS
         print(f"faqbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if getattr(args, "dir", None) is not None:
@@ -182,14 +199,16 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return import_command(args)
         case "kb":
             return _kb(settings, args.kb_command, as_json=getattr(args, "json", False))
+        case "doctor":
+            return _doctor(settings)
         case "sync":
             return _sync(settings, guild=args.guild, globally=args.global_)
         case "gaps":
-            return gaps_command(settings, args.days)
+            return gaps_command(settings, args.days, args.every)
         case "stats":
-            return stats_command(settings, args.days, args.chart)
+            return stats_command(settings, args.days, args.chart, args.every)
         case "export":
-            return export_command(settings, args.format, args.days, args.output)
+            return export_command(settings, args.format, args.days, args.output, args.every)
     return EXIT_USAGE
 
 
@@ -198,18 +217,31 @@ def _chat(settings: Settings) -> int:
     interactive = sys.stdin.isatty()
     lines = prompted_lines() if interactive else sys.stdin
     with asyncio.Runner() as runner:  # the question log is async; the chat is not
-        recorder = Recorder(runner.run(open_store(settings)))
+        recorder = Recorder(runner.run(open_store(settings)),
+                            knowledge_base=knowledge_base_key(settings))
 
-        def record(question: str, match: Match) -> None:
-            runner.run(recorder.question(guild_id=None, channel_id=TERMINAL_CHANNEL,
-                                         user_id=TERMINAL_CHANNEL, text=question, match=match))
+        def record(question: str, match: Match) -> int | None:
+            return runner.run(recorder.question(guild_id=None, channel_id=TERMINAL_CHANNEL,
+                                                user_id=TERMINAL_CHANNEL, text=question,
+                                                match=match))
 
-        session = ChatSession(library, width=terminal_width(), on_question=record)
+        def picked(question_id: int | None, item_id: str) -> None:
+            runner.run(recorder.click(question_id, item_id))
+
+        session = ChatSession(library, width=terminal_width(), on_question=record,
+                              on_pick=picked, render=_renderer())
         try:
             run_chat(session, lines, sys.stdout, interactive=interactive)
         finally:
             runner.run(recorder.close())
     return EXIT_OK
+
+
+def _renderer() -> Callable[[Reply, int], str]:
+    """Markdown rendered for the terminal: in colour on a TTY, plain text when piped."""
+    from bot.terminal import render_reply
+
+    return functools.partial(render_reply, color=sys.stdout.isatty())
 
 
 def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
@@ -218,6 +250,7 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
     questions = [" ".join(words)] if words else (line.rstrip("\n") for line in sys.stdin)
     snapshot = library.current
     width = terminal_width()
+    render = _renderer()
     for question in questions:
         if not question.strip():
             continue
@@ -232,8 +265,7 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
                 "suggestions": list(match.suggestions),
             }, ensure_ascii=False), flush=True)
         else:
-            print(reply_to_text(render_match(snapshot.kb, match), width), end="\n\n",
-                  flush=True)
+            print(render(render_match(snapshot.kb, match), width), end="\n\n", flush=True)
     return EXIT_OK
 
 
@@ -241,7 +273,8 @@ def _eval(settings: Settings, path: Path, min_overall: float | None) -> int:
     try:
         questions = load_questions(path)
     except (OSError, ValueError) as exc:
-        print(f"faqbot: cannot read {path}: {exc}", file=sys.stderr)
+        print(f"faqbot: cannot read {path}: {exc}\n(`faqbot eval --help` shows the format)",
+              file=sys.stderr)
         return EXIT_USAGE
     library = Library.open(settings.knowledge_dir)
     report = evaluate(library.current.matcher, questions)
@@ -302,6 +335,18 @@ def _run_discord(settings: Settings) -> int:
     from bot.discord_app.runner import run_bot
 
     return run_bot(settings)
+
+
+def _doctor(settings: Settings) -> int:
+    from bot.doctor import run_doctor
+
+    checks = run_doctor(settings)
+    for check in checks:
+        print(check, flush=True)
+    failed = sum(not check.ok for check in checks)
+    print(f"\n{failed} problem{'s' if failed != 1 else ''} found." if failed else
+          "\nEverything checked is fine.")
+    return EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def _sync(settings: Settings, *, guild: int | None, globally: bool) -> int:

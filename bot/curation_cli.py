@@ -11,7 +11,7 @@ from typing import Any, Literal, TextIO
 from bot.core.curation import still_open, titles_of
 from bot.core.knowledge import load_knowledge
 from bot.core.library import Library
-from bot.services import user_id_salt
+from bot.services import knowledge_base_key, user_id_salt
 from bot.settings import Settings
 from bot.store import Store, StoreError
 from bot.store.chart import render_stats_chart
@@ -33,7 +33,18 @@ async def _open(settings: Settings) -> Store:
                             store_user_ids=settings.store_user_ids)
 
 
-def gaps_command(settings: Settings, days: int) -> int:
+def _which(settings: Settings, every: bool) -> str | None:
+    """The knowledge base whose questions to report: the live one, or every one (None);
+    said on stderr, so that a reader of the report knows which it is."""
+    if every:
+        print("Questions to every knowledge base.", file=sys.stderr)
+        return None
+    key = knowledge_base_key(settings)
+    print(f"Questions to the knowledge base in {key} (--all: every one).", file=sys.stderr)
+    return key
+
+
+def gaps_command(settings: Settings, days: int, every: bool = False) -> int:
     if _no_log(settings):
         return EXIT_OK
     library = Library.open(settings.knowledge_dir)
@@ -41,7 +52,8 @@ def gaps_command(settings: Settings, days: int) -> int:
     async def run() -> str:
         store = await _open(settings)
         try:
-            groups = still_open(await store.gaps(days), library.current.matcher)
+            groups = still_open(await store.gaps(days, knowledge_base=_which(settings, every)),
+                                library.current.matcher)
         finally:
             await store.close()
         return format_gaps(groups, titles=titles_of(library.current.kb), limit=100_000)
@@ -49,7 +61,8 @@ def gaps_command(settings: Settings, days: int) -> int:
     return _report(run)
 
 
-def stats_command(settings: Settings, days: int, chart: Path | None) -> int:
+def stats_command(settings: Settings, days: int, chart: Path | None,
+                  every: bool = False) -> int:
     if _no_log(settings):
         return EXIT_OK
     kb, _ = load_knowledge(settings.knowledge_dir)
@@ -58,7 +71,7 @@ def stats_command(settings: Settings, days: int, chart: Path | None) -> int:
     async def run() -> str:
         store = await _open(settings)
         try:
-            stats = await store.stats(days)
+            stats = await store.stats(days, knowledge_base=_which(settings, every))
         finally:
             await store.close()
         text = format_stats(stats, titles, limit=100_000)
@@ -72,14 +85,15 @@ def stats_command(settings: Settings, days: int, chart: Path | None) -> int:
 
 
 def export_command(settings: Settings, fmt: Literal["csv", "jsonl"], days: int | None,
-                   output: Path | None) -> int:
+                   output: Path | None, every: bool = False) -> int:
     if _no_log(settings):
         return EXIT_OK
 
     async def run(out: TextIO) -> int:
         store = await _open(settings)
         try:
-            return await store.export(fmt, out, days=days)
+            return await store.export(fmt, out, days=days,
+                                      knowledge_base=_which(settings, every))
         finally:
             await store.close()
 

@@ -40,13 +40,45 @@ class RedactSecrets(logging.Filter):
         return text
 
 
+class OneLineFormatter(logging.Formatter):
+    """Every record on one line: an exception is named after the message, its traceback is
+    printed only when `tracebacks` (LOG_LEVEL=DEBUG)."""
+
+    def __init__(self, *, tracebacks: bool) -> None:
+        super().__init__("%(asctime)s %(levelname)-8s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
+        self.tracebacks = tracebacks
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.tracebacks or not record.exc_info:
+            return super().format(record)
+        # The traceback's last line ("ValueError: ..."), from the text RedactSecrets cleaned.
+        text = record.exc_text or self.formatException(record.exc_info)
+        last = text.strip().splitlines()[-1] if text.strip() else ""
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            line = super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+        if last:
+            line += f" [{' '.join(last.split())[:300]}]"
+        return line
+
+
+class NoVoiceWarnings(logging.Filter):
+    """Drops discord.py's "PyNaCl / davey is not installed" warnings: faqbot has no voice."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in str(record.msg)
+
+
 def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> logging.Handler:
-    """Log to stderr at `level`; returns the handler (tests and the CLI may remove it)."""
+    """Log to stderr at `level`, one line a record (tracebacks only at DEBUG); returns the
+    handler (tests and the CLI may remove it)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)-8s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S")
-    )
+    handler.setFormatter(OneLineFormatter(tracebacks=level == "DEBUG"))
     handler.addFilter(RedactSecrets(secrets))
+    handler.addFilter(NoVoiceWarnings())
     root = logging.getLogger()
     root.setLevel(level)
     root.addHandler(handler)

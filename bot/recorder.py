@@ -23,9 +23,11 @@ RECORD_WAIT = 1.5
 class Recorder:
     """Writes to the store when there is one; a failure is logged and the bot goes on."""
 
-    def __init__(self, store: Store | None = None, *, wait: float = RECORD_WAIT) -> None:
+    def __init__(self, store: Store | None = None, *, wait: float = RECORD_WAIT,
+                 knowledge_base: str | None = None) -> None:
         self.store = store
         self.wait = wait
+        self.knowledge_base = knowledge_base  # recorded with every question
         self._pending: set[asyncio.Future[Any]] = set()
 
     async def _bounded(self, what: str, write: Awaitable[T]) -> T | None:
@@ -59,7 +61,7 @@ class Recorder:
         if self.store is None:
             return None
         record = _record(guild_id=guild_id, channel_id=channel_id, user_id=user_id, text=text,
-                         match=match)
+                         match=match, knowledge_base=self.knowledge_base)
         try:
             return await self._bounded("record a question", self.store.record_question(record))
         except Exception:
@@ -74,7 +76,7 @@ class Recorder:
         if self.store is None:
             return unknown
         record = _record(guild_id=guild_id, channel_id=FORUM_CHANNEL, user_id=user_id,
-                         text=text, match=match)
+                         text=text, match=match, knowledge_base=self.knowledge_base)
         try:
             claim = await self._bounded("record a forum post",
                                         self.store.record_forum_post(thread_id, record,
@@ -147,7 +149,7 @@ class Recorder:
 
 
 def _record(*, guild_id: int | None, channel_id: int | str, user_id: int | str, text: str,
-            match: Match) -> QuestionRecord:
+            match: Match, knowledge_base: str | None) -> QuestionRecord:
     return QuestionRecord(
         asked_at=dt.datetime.now(dt.UTC),
         guild_id=str(guild_id) if guild_id is not None else None,
@@ -157,4 +159,5 @@ def _record(*, guild_id: int | None, channel_id: int | str, user_id: int | str, 
         verdict=match.verdict.value,
         item_id=match.best.id if match.best else None,
         score=match.score,
+        knowledge_base=knowledge_base,
     )

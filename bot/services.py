@@ -49,6 +49,11 @@ def _create_salt(path: Path) -> str:
     return salt
 
 
+def knowledge_base_key(settings: Settings) -> str:
+    """How the question log names the knowledge base in use: its folder, resolved."""
+    return str(settings.knowledge_dir.expanduser().resolve())
+
+
 async def open_store(settings: Settings) -> Store | None:
     """The store, or None (logged) when it cannot be opened: the bot answers without it."""
     try:
@@ -63,7 +68,7 @@ async def open_store(settings: Settings) -> Store | None:
 @asynccontextmanager
 async def open_recorder(settings: Settings) -> AsyncIterator[Recorder]:
     """A Recorder on the store (or on none); closed, pending writes first, on the way out."""
-    recorder = Recorder(await open_store(settings))
+    recorder = Recorder(await open_store(settings), knowledge_base=knowledge_base_key(settings))
     try:
         yield recorder
     finally:

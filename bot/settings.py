@@ -41,6 +41,8 @@ class Settings:
     helper_role_id: int | None = None
     solved_tag: str = "Solved"
     forum_read_body: bool = False
+    health_port: int | None = None  # None: no health and metrics server
+    health_host: str = "127.0.0.1"
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None,
@@ -81,6 +83,8 @@ class Settings:
             helper_role_id=_int(get("HELPER_ROLE_ID"), "HELPER_ROLE_ID", minimum=1),
             solved_tag=get("SOLVED_TAG") or "Solved",
             forum_read_body=_flag(get("FORUM_READ_BODY"), "FORUM_READ_BODY"),
+            health_port=_port(get("HEALTH_PORT"), "HEALTH_PORT"),
+            health_host=get("HEALTH_HOST") or "127.0.0.1",
         )
 
 
@@ -109,6 +113,11 @@ def _ids(value: str | None, name: str) -> frozenset[int]:
     """Comma- (or semicolon-) separated ids."""
     return frozenset(_int(part, name) or 0 for part in (value or "").replace(";", ",").split(",")
                      if part.strip())
+def _port(value: str | None, name: str) -> int | None:
+    number = _int(value, name, minimum=1)
+    if number is not None and number > 65535:
+        raise SettingsError(f"{name} must be a port from 1 to 65535, not {number}")
+    return number
 
 
 def _seconds(value: str | None, name: str, minimum: float = 1.0) -> float | None:

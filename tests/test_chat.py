@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import HELP, ChatSession, reload_text, run_chat
+from bot.chat import HELP, NOTHING_TO_PICK, ChatSession, reload_text, run_chat
 from bot.core.library import Library
 from bot.core.models import Match, Verdict
 
@@ -65,8 +65,50 @@ def test_did_you_mean_then_pick_by_number(session: ChatSession) -> None:
     picked = session.handle(" 2 ")
     assert picked.startswith(titles[1])
     assert session.pending == ()
-    # With nothing pending, a number is just a question.
-    assert "No answer" in session.handle("2")
+    # With nothing pending, a number is no question: it is said so, and not recorded.
+    assert session.handle("2") == NOTHING_TO_PICK
+
+
+def test_questions_and_picks_are_recorded_and_lone_numbers_are_not(folder: Path) -> None:
+    asked: list[str] = []
+    picks: list[tuple[int | None, str]] = []
+
+    def record(question: str, match: Match) -> int:
+        asked.append(question)
+        return 100 + len(asked)
+
+    session = ChatSession(Library.open(folder), on_question=record,
+                          on_pick=lambda qid, item: picks.append((qid, item)))
+    session.handle("7")
+    session.handle(SUGGEST_Q)
+    session.handle("how do i brew tea")  # answered: its choices are gone
+    session.handle("1")
+    session.handle(SUGGEST_Q)
+    session.handle("4")  # out of range: not a pick
+    session.handle("2")
+    assert asked == [SUGGEST_Q, "how do i brew tea", SUGGEST_Q]
+    assert picks == [(103, session.library.current.matcher.match(SUGGEST_Q).suggestions[1])]
+
+
+def test_the_chat_renders_markdown_for_a_terminal_and_plain_when_piped(folder: Path) -> None:
+    from functools import partial
+
+    from bot.terminal import render_reply
+
+    (folder / "more.yaml").write_text(
+        "entries:\n  - id: styled\n    title: Styled answer\n    questions: [show the "
+        "styled answer]\n    answer: |\n      A **bold** claim and `code`.\n      A second "
+        "line.\n      - one\n      - two\n", encoding="utf-8")
+    library = Library.open(folder)
+    plain = ChatSession(library, render=partial(render_reply, color=False))
+    text = plain.handle("show the styled answer")
+    assert "A bold claim and code.\nA second line.\n" in text
+    assert "• one" in text and "• two" in text
+    assert "**" not in text and "`" not in text and "\x1b[" not in text
+    coloured = ChatSession(library, render=partial(render_reply, color=True))
+    text = coloured.handle("show the styled answer")
+    assert "\x1b[1mbold\x1b[0m" in text
+    assert "**" not in text
 
 
 @pytest.mark.parametrize("odd", ["²", "٣", "9" * 5000])

@@ -32,7 +32,8 @@ TOKEN = "MTIzNDU2Nzg5.secret-token-value.abcdef"
 SETTINGS_NAMES = (
     "DISCORD_TOKEN", "DEV_GUILD_ID", "ADMIN_USER_IDS", "KNOWLEDGE_DIR", "LOG_LEVEL",
     "SHARD_COUNT", "DATABASE_PATH", "STORE_USER_IDS", "RETENTION_DAYS", "KB_WATCH",
-    "COOLDOWN_RATE", "COOLDOWN_SECONDS", "USER_ID_SALT", "PYTHONIOENCODING",
+    "COOLDOWN_RATE", "COOLDOWN_SECONDS", "USER_ID_SALT", "PYTHONIOENCODING", "HEALTH_PORT",
+    "HEALTH_HOST",
 )
 PROBLEM_LINE = re.compile(r"^.+:\d+:\d+: \S.*$")
 ANSWER_Q = "what is the open vs closed ai debate"  # one of the overview entry's own questions

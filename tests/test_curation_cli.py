@@ -71,7 +71,8 @@ def test_stats_and_gaps_show_the_help_forum(tmp_path: Path) -> None:
     def post(text: str, verdict: str, item_id: str | None) -> QuestionRecord:
         return QuestionRecord(asked_at=dt.datetime.now(dt.UTC), guild_id="1",
                               channel_id=FORUM_CHANNEL, user_id=5, text=text, verdict=verdict,
-                              item_id=item_id, score=0.9 if item_id else 0.0)
+                              item_id=item_id, score=0.9 if item_id else 0.0,
+                              knowledge_base=str(SHIPPED_KNOWLEDGE))
 
     async def record() -> None:
         store = await Store.open(tmp_path / "log.sqlite3", salt="salt")
@@ -95,3 +96,27 @@ def test_stats_and_gaps_show_the_help_forum(tmp_path: Path) -> None:
     assert "(factor-cost): solved 1 of 2" in stats.stdout
     gaps = faqbot(tmp_path, "gaps")
     assert UNANSWERED in gaps.stdout
+
+
+def test_each_knowledge_base_has_its_own_questions_and_all_shows_every_one(
+        tmp_path: Path) -> None:
+    tiny = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
+    assert faqbot(tmp_path, "chat", "--dir", str(tiny), stdin=f"{UNANSWERED} tiny\n"
+                  "coffee beans or tea leaves\n1\n").returncode == 0
+    assert faqbot(tmp_path, "chat", stdin=f"{UNANSWERED}\n").returncode == 0
+
+    done = faqbot(tmp_path, "gaps")
+    shipped = done.stdout
+    assert f'"{UNANSWERED}"' in shipped and "tiny" not in shipped
+    assert f"Questions to the knowledge base in {SHIPPED_KNOWLEDGE} (--all" in done.stderr
+    other = faqbot(tmp_path, "gaps", "--dir", str(tiny)).stdout
+    assert f"{UNANSWERED} tiny" in other and f'"{UNANSWERED}"' not in other
+    every = faqbot(tmp_path, "gaps", "--all").stdout
+    assert f"{UNANSWERED} tiny" in every and f'"{UNANSWERED}"' in every
+
+    stats = faqbot(tmp_path, "stats", "--dir", str(tiny)).stdout
+    assert "suggestions clicked 1" in stats, stats
+    rows = faqbot(tmp_path, "export", "--format", "jsonl", "--all").stdout.splitlines()
+    assert [json.loads(row)["knowledge_base"] for row in rows] == [str(tiny)] * 2 + [
+        str(SHIPPED_KNOWLEDGE)]
+    assert len(faqbot(tmp_path, "export", "--format", "jsonl").stdout.splitlines()) == 1

@@ -296,7 +296,7 @@ def test_find_item_file(folder: Path) -> None:
     assert find_item_file(folder / "nowhere", "join") is None
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(question=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
                         min_size=1, max_size=80),
        item_id=st.sampled_from(["join", "rules", "events", "price", "storage"]))

@@ -32,6 +32,12 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.retention_days == 90
     assert settings.kb_watch is False
     assert settings.store_user_ids is False
+    assert (settings.health_port, settings.health_host) == (None, "127.0.0.1")
+
+
+def test_the_health_server_setting(tmp_path: Path) -> None:
+    settings = load(tmp_path, {"HEALTH_PORT": " 8080 ", "HEALTH_HOST": "0.0.0.0"})
+    assert (settings.health_port, settings.health_host) == (8080, "0.0.0.0")
 
 
 def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
@@ -116,6 +122,9 @@ def test_help_forum_settings(tmp_path: Path) -> None:
     ("HELPER_ROLE_ID", "helpers"),
     ("HELPER_ROLE_ID", "0"),
     ("FORUM_READ_BODY", "please"),
+    ("HEALTH_PORT", "http"),
+    ("HEALTH_PORT", "0"),
+    ("HEALTH_PORT", "70000"),
 ])
 def test_bad_values_are_clear_errors(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(SettingsError) as caught:

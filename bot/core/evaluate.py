@@ -21,13 +21,33 @@ class EvalQuestion:
     ids: tuple[str, ...]
 
 
+FORMAT = """\
+A question set is a YAML file with a `questions` list; each question has its text (`q`) and
+the ids of the entries or table rows that answer it right (`ids`). No ids (or an empty list)
+means the bot should decline it: the knowledge base does not answer it.
+
+  questions:
+    - q: how do I get started?
+      ids: [getting-started]
+    - q: which option is cheaper?
+      ids: [pricing, comparison-table]       # either is right
+    - q: what's the weather in Berlin?       # out of scope: should be declined
+      ids: []
+
+Figures: overall (right answers and right declines), in-scope top-1 (answered with a wanted
+id), top-3 (a wanted id answered or among the did-you-mean choices), out-of-scope declined,
+and each miss with what the bot did instead."""
+
+
 @dataclass(frozen=True, slots=True)
 class Miss:
     question: str
     wanted: tuple[str, ...]
-    got: str | None
+    got: str | None  # the answer given, else the best candidate
     verdict: str
     score: float
+    suggestions: tuple[str, ...] = ()
+    declined_by: str | None = None  # the out-of-scope topic that declined the question
 
     def __iter__(self) -> Any:
         return iter((self.question, self.wanted, self.got, self.verdict, self.score))
@@ -46,6 +66,7 @@ class EvalReport:
     in_scope: int
     out_of_scope: int
     right: int
+    declined_by_topic: int = 0  # out-of-scope questions an out-of-scope topic declined
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -79,7 +100,7 @@ def load_questions(path: Path) -> list[EvalQuestion]:
 
 def evaluate(matcher: Matcher, questions: list[EvalQuestion]) -> EvalReport:
     """Run every question once and score the verdicts."""
-    right = top1 = top3 = declined = 0
+    right = top1 = top3 = declined = by_topic = 0
     misses: list[Miss] = []
     times: list[float] = []
     for question in questions:
@@ -96,11 +117,13 @@ def evaluate(matcher: Matcher, questions: list[EvalQuestion]) -> EvalReport:
         else:
             ok = match.verdict is Verdict.NONE
             declined += ok
+        topic = declining_topic(matcher, question.text) if match.verdict is Verdict.NONE else None
+        by_topic += bool(topic) and not question.ids
         right += ok
         if not ok:
             best = match.best
             misses.append(Miss(question.text, question.ids, got or (best.id if best else None),
-                               match.verdict.value, match.score))
+                               match.verdict.value, match.score, match.suggestions, topic))
     in_scope = sum(1 for q in questions if q.ids)
     out_scope = len(questions) - in_scope
     times.sort()
@@ -113,25 +136,61 @@ def evaluate(matcher: Matcher, questions: list[EvalQuestion]) -> EvalReport:
         p50_ms=_percentile(times, 0.50),
         p99_ms=_percentile(times, 0.99),
         total=len(questions), in_scope=in_scope, out_of_scope=out_scope, right=right,
+        declined_by_topic=by_topic,
     )
 
 
+def declining_topic(matcher: Matcher, question: str) -> str | None:
+    """The out-of-scope topic that declined a question: the one ranked above every item."""
+    candidates = matcher.explain(question, limit=1)
+    if not candidates:
+        return None
+    topic = matcher.kb.out_of_scope_topic(candidates[0].id)
+    return topic.topic if topic is not None else None
+
+
 def format_report(report: EvalReport) -> str:
+    if report.out_of_scope:
+        topics = (f"; {report.declined_by_topic} by an out-of-scope topic"
+                  if report.declined_by_topic else "")
+        declined = (f"{report.out_of_scope_declined:6.1%}  ("
+                    f"{round(report.out_of_scope_declined * report.out_of_scope)}/"
+                    f"{report.out_of_scope}{topics})")
+    else:
+        declined = "     -  (the set has no out-of-scope questions: ids: [])"
+    if report.in_scope:
+        top1 = f"{report.in_scope_top1:6.1%}  ({report.in_scope} questions)"
+        top3 = f"{report.in_scope_top3:6.1%}"
+    else:
+        top1 = top3 = "     -  (the set has no in-scope questions)"
     lines = [
-        f"overall              {report.overall:6.1%}  ({report.right}/{report.total})",
-        f"in-scope top-1       {report.in_scope_top1:6.1%}  ({report.in_scope} questions)",
-        f"in-scope top-3       {report.in_scope_top3:6.1%}",
-        f"out-of-scope declined {report.out_of_scope_declined:5.1%}  "
-        f"({report.out_of_scope} questions)",
+        f"overall               {report.overall:6.1%}  ({report.right}/{report.total})",
+        f"in-scope top-1        {top1}",
+        f"in-scope top-3        {top3}",
+        f"out-of-scope declined {declined}",
         f"latency p50 {report.p50_ms:.3f} ms, p99 {report.p99_ms:.3f} ms",
     ]
     if report.misses:
         lines.append(f"misses ({len(report.misses)}):")
         for miss in report.misses:
-            wanted = ", ".join(miss.wanted) if miss.wanted else "(no answer)"
-            lines.append(f"  - {miss.question!r}\n      wanted {wanted}; got "
-                         f"{miss.got or '-'} ({miss.verdict}, {miss.score:.2f})")
+            wanted = ", ".join(miss.wanted) if miss.wanted else "no answer (out of scope)"
+            lines.append(f"  - {miss.question!r}\n      wanted {wanted}; {_what_it_did(miss)}")
     return "\n".join(lines)
+
+
+def _what_it_did(miss: Miss) -> str:
+    """What the bot did with a missed question, in words that cannot be read as a hit."""
+    if miss.verdict == Verdict.ANSWER.value:
+        return f"got the answer {miss.got} (score {miss.score:.2f})"
+    if miss.verdict == Verdict.SUGGEST.value:
+        among = "; a wanted id is among them" if set(miss.wanted) & set(miss.suggestions) else ""
+        return (f"got did-you-mean {', '.join(miss.suggestions)} and no answer (best score "
+                f"{miss.score:.2f}{among})")
+    if miss.declined_by is not None:
+        return f"declined by the out-of-scope topic {miss.declined_by!r}"
+    if miss.got is None:
+        return "declined: no candidate matched"
+    return f"declined: no answer (best candidate {miss.got}, score {miss.score:.2f}, too low)"
 
 
 def format_why(matcher: Matcher, question: str) -> str:

@@ -115,6 +115,8 @@ class Library:
         self._snapshot = snapshot
         self._clock = clock
         self._reload_lock = threading.Lock()
+        self.reloads = 0  # reloads that swapped in a new version (for metrics)
+        self.reload_failures = 0  # reloads refused: the files did not validate
 
     @classmethod
     def open(cls, folder: Path, clock: Callable[[], dt.datetime] = utc_now) -> Library:
@@ -140,7 +142,9 @@ class Library:
             old = self._snapshot
             kb, problems = load_knowledge(self.folder)
             if kb is None:
+                self.reload_failures += 1
                 return ReloadResult(ok=False, snapshot=old, problems=tuple(problems))
             snapshot = Snapshot(kb, Matcher.build(kb), old.version + 1, self._clock())
             self._snapshot = snapshot  # one reference assignment: readers see old or new
+            self.reloads += 1
             return ReloadResult(ok=True, snapshot=snapshot, diff=diff_knowledge(old.kb, kb))

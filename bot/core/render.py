@@ -23,7 +23,7 @@ from bot.core.models import (
 from bot.core.names import factor_names, name_key
 
 FACTOR_HEADER = "Factor"
-NONE_TOPICS_SHOWN = 4
+NONE_TOPICS_SHOWN = 5
 
 
 def render_match(kb: KnowledgeBase, match: Match) -> Reply:
@@ -70,16 +70,17 @@ def render_none(kb: KnowledgeBase) -> Reply:
 
 
 def covered_topics(kb: KnowledgeBase) -> list[Choice]:
-    """One representative per group (its first entry), then the table: a short tour."""
+    """A short tour: one representative per group (its first entry) with the table third,
+    then the other entries, so that a knowledge base of one group still names several."""
     seen_groups: set[str | None] = set()
-    topics: list[Choice] = []
+    firsts: list[Choice] = []
+    others: list[Choice] = []
     for entry in kb.entries:
-        if entry.group not in seen_groups:
-            seen_groups.add(entry.group)
-            topics.append(Choice(entry.id, entry.title))
+        (others if entry.group in seen_groups else firsts).append(Choice(entry.id, entry.title))
+        seen_groups.add(entry.group)
     if kb.table is not None:
-        topics.insert(min(2, len(topics)), Choice(kb.table.id, kb.table.title))
-    return topics
+        firsts.insert(min(2, len(firsts)), Choice(kb.table.id, kb.table.title))
+    return firsts + others
 
 
 def render_table(kb: KnowledgeBase) -> Reply:

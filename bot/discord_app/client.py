@@ -14,6 +14,8 @@ from bot.core.library import Library
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.forum_buttons import ForumHelp, ForumPick, ForumSolved
 from bot.discord_app.handover import Handovers, HelperButton
+from bot.discord_app.in_flight import InFlight
+from bot.discord_app.metrics import Metrics
 from bot.discord_app.notice import tell
 from bot.discord_app.retention import RetentionTask
 from bot.discord_app.votes import VoteButton
@@ -47,6 +49,10 @@ class FaqBotMixin:
     watcher: KnowledgeWatcher | None
     retention: RetentionTask
     tree: app_commands.CommandTree[Any]
+    metrics: Metrics
+    in_flight: InFlight
+    stopping: bool
+    latency: float
 
     def _init_faqbot(self, settings: Settings, library: Library, recorder: Recorder) -> None:
         self.settings = settings
@@ -56,6 +62,9 @@ class FaqBotMixin:
         self.handovers = Handovers()
         self.watcher = None
         self.retention = RetentionTask(recorder, settings.retention_days)
+        self.metrics = Metrics(library, recorder, lambda: self.latency)
+        self.in_flight = InFlight()  # answers in progress, which a shutdown lets finish
+        self.stopping = False  # set at SIGTERM/SIGINT: no new questions are taken
 
     async def setup_hook(self) -> None:
         from bot.discord_app.cogs import load_cogs

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
+import signal
+from collections.abc import Callable, Iterator
 
 import discord
 
 from bot.core.library import Library
 from bot.discord_app.client import AnyFaqBot, FaqBot, ShardedFaqBot
+from bot.discord_app.failures import HealthPortError, describe
+from bot.discord_app.health import HealthServer
 from bot.recorder import Recorder
 from bot.services import open_recorder
 from bot.settings import Settings
@@ -40,40 +45,102 @@ def make_bot(settings: Settings, library: Library, recorder: Recorder, *,
     return FaqBot(settings, library, recorder)
 
 
+# At SIGTERM or SIGINT, answers in progress get this long to finish before the bot closes.
+DRAIN_SECONDS = 10.0
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
 async def serve(settings: Settings) -> None:
-    """Run the bot until it is closed."""
+    """Run the bot until it is closed, or until SIGTERM / SIGINT stops it cleanly."""
     token = settings.discord_token
     if not token:
         raise ValueError("DISCORD_TOKEN is not set")
     library = Library.open(settings.knowledge_dir)
     recommended = 1 if settings.shard_count else await recommended_shards(token)
-    async with open_recorder(settings) as recorder:
+    async with open_recorder(settings) as recorder:  # closed (pending writes first) last
         bot = make_bot(settings, library, recorder, recommended=recommended)
-        async with bot:
-            await bot.start(token)
+        health = None
+        if settings.health_port is not None:
+            health = HealthServer(bot, settings.health_host, settings.health_port)
+            try:
+                await health.start()
+            except OSError as exc:
+                raise HealthPortError(f"{settings.health_host}:{settings.health_port}: "
+                                      f"{exc.strerror or exc}") from exc
+        try:
+            async with bot:
+                await _run_until_stopped(bot, token)
+        finally:
+            if health is not None:
+                await health.stop()
+
+
+async def _run_until_stopped(bot: AnyFaqBot, token: str) -> None:
+    stop = asyncio.Event()
+    with _on_signals(stop.set):
+        running = asyncio.create_task(bot.start(token), name="faqbot-discord")
+        stopped = asyncio.create_task(stop.wait(), name="faqbot-stop")
+        try:
+            await asyncio.wait({running, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()  # (`async with bot` closes the bot if this was cancelled)
+        if not stop.is_set():
+            running.result()  # the bot ended by itself: re-raise why
+            return
+        await drain(bot)
+        await bot.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+
+
+async def drain(bot: AnyFaqBot, seconds: float = DRAIN_SECONDS) -> None:
+    """Stop taking questions and let those in progress finish, for `seconds` at most."""
+    bot.stopping = True
+    busy = bot.in_flight.count
+    log.info("stopping: no new questions; %d answer%s in progress", busy,
+             "" if busy == 1 else "s")
+    if not await bot.in_flight.wait_idle(seconds):
+        log.warning("stopping with %d answers unfinished after %.0f s", bot.in_flight.count,
+                    seconds)
+
+
+@contextlib.contextmanager
+def _on_signals(callback: Callable[[], None]) -> Iterator[None]:
+    """Call `callback` at SIGTERM and SIGINT while inside (where the loop supports it)."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in STOP_SIGNALS:
+        try:
+            loop.add_signal_handler(sig, callback)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue  # not the main thread, or Windows: Ctrl-C raises KeyboardInterrupt
+        installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
 
 
 def run_bot(settings: Settings) -> int:
+    """`faqbot run`: 0 after a clean stop; 1 with one line saying what outside failed."""
     try:
         asyncio.run(serve(settings))
-    except discord.LoginFailure:
-        log.error("Discord refused the token: check DISCORD_TOKEN")
-        return EXIT_FAILED
-    except discord.PrivilegedIntentsRequired:
-        log.debug("the gateway refused an intent", exc_info=True)
-        if settings.forum_read_body:
-            log.error("FORUM_READ_BODY=1 needs the Message Content intent: switch it on in the "
-                      "developer portal (your app → Bot → Privileged Gateway Intents), or set "
-                      "FORUM_READ_BODY=0")
-        else:
-            log.error("Discord refused an intent the bot asked for: check the privileged "
-                      "intents in the developer portal")
-        return EXIT_FAILED
-    except (discord.HTTPException, discord.GatewayNotFound, discord.ConnectionClosed) as exc:
-        log.error("could not connect to Discord: %s", exc)
-        return EXIT_FAILED
     except KeyboardInterrupt:
         log.info("stopped")
+        return EXIT_OK
+    except Exception as exc:
+        line = describe(exc)
+        if line is None:
+            raise
+        if isinstance(exc, discord.PrivilegedIntentsRequired) and settings.forum_read_body:
+            line = ("FORUM_READ_BODY=1 needs the Message Content intent: switch it on in the "
+                    "developer portal (your app → Bot → Privileged Gateway Intents), or set "
+                    "FORUM_READ_BODY=0.")
+        log.error("%s", line)
+        log.debug("the failure in full", exc_info=exc)
+        return EXIT_FAILED
+    log.info("stopped")
     return EXIT_OK
 
 
@@ -101,9 +168,10 @@ async def _sync(settings: Settings, guild_id: int | None) -> int:
 def sync_commands(settings: Settings, guild_id: int | None) -> int:
     try:
         return asyncio.run(_sync(settings, guild_id))
-    except discord.LoginFailure:
-        log.error("Discord refused the token: check DISCORD_TOKEN")
-        return EXIT_FAILED
-    except discord.HTTPException as exc:
-        log.error("syncing failed: %s", exc)
+    except Exception as exc:
+        line = describe(exc)
+        if line is None:
+            raise
+        log.error("syncing failed: %s", line)
+        log.debug("the failure in full", exc_info=exc)
         return EXIT_FAILED

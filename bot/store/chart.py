@@ -79,7 +79,7 @@ def render_stats_chart(stats: Stats) -> bytes:
             height = max((bottom - top) * count / ceiling, 1.0)
             draw.rectangle((x0, base - height, x0 + bar, base), fill=colour)
             base -= height
-        if index % label_every == 0:
+        if (len(days) - 1 - index) % label_every == 0:  # counted from the last day: dated
             label = day.day.strftime("%m-%d")
             width = draw.textlength(label, font=font)
             draw.text((x0 + bar / 2 - width / 2, bottom + 8), label, fill=INK, font=font)

@@ -9,33 +9,38 @@ import sqlite3
 from typing import Literal, TextIO
 
 from bot.store.clock import to_db
+from bot.store.queries import of_knowledge_base
 
 ExportFormat = Literal["csv", "jsonl"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl")
 
 COLUMNS = (
     "id", "asked_at", "guild_id", "channel_id", "user_hash", "user_id", "text", "verdict",
-    "item_id", "score", "clicked_id", "up", "down",
+    "item_id", "score", "clicked_id", "up", "down", "knowledge_base",
 )
-_TEXT_COLUMNS = frozenset({"text", "item_id", "clicked_id", "guild_id", "channel_id"})
+_TEXT_COLUMNS = frozenset({"text", "item_id", "clicked_id", "guild_id", "channel_id",
+                           "knowledge_base"})
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _QUERY = """
     SELECT q.id, q.asked_at, q.guild_id, q.channel_id, q.user_hash, q.user_id, q.text,
            q.verdict, q.item_id, q.score, q.clicked_id,
            (SELECT COUNT(*) FROM feedback f WHERE f.question_id = q.id AND f.vote = 1),
-           (SELECT COUNT(*) FROM feedback f WHERE f.question_id = q.id AND f.vote = -1)
-    FROM questions q WHERE q.asked_at >= ? ORDER BY q.asked_at, q.id
+           (SELECT COUNT(*) FROM feedback f WHERE f.question_id = q.id AND f.vote = -1),
+           q.knowledge_base
+    FROM questions q WHERE q.asked_at >= ? AND {knowledge_base} ORDER BY q.asked_at, q.id
 """
 
 
 def export_rows(conn: sqlite3.Connection, *, fmt: ExportFormat, out: TextIO,
-                since: dt.datetime | None) -> int:
-    """Stream every question asked since `since` (all when None) to `out`; rows written."""
+                since: dt.datetime | None, knowledge_base: str | None = None) -> int:
+    """Stream every question asked since `since` (all when None) to `out`, of one knowledge
+    base (every one when None); rows written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     bound = to_db(since) if since is not None else ""
-    cursor = conn.execute(_QUERY, (bound,))
+    kb_is, kb_params = of_knowledge_base(knowledge_base, "q.knowledge_base")
+    cursor = conn.execute(_QUERY.format(knowledge_base=kb_is), (bound, *kb_params))
     written = 0
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")

@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 
 from bot.store.clock import to_db
-from bot.store.queries import insert_question
+from bot.store.queries import insert_question, of_knowledge_base
 from bot.store.records import ForumClaim, ForumFigures, ForumItem, QuestionRecord
 
 FORUM_CHANNEL = "forum"  # the channel_id of questions asked by opening a help-forum post
@@ -70,15 +70,19 @@ def delete_posts_before(conn: sqlite3.Connection, *, cutoff: dt.datetime) -> int
     return conn.execute("DELETE FROM forum_posts WHERE opened_at < ?", (to_db(cutoff),)).rowcount
 
 
-def figures(conn: sqlite3.Connection, since: dt.datetime, until: dt.datetime) -> ForumFigures:
-    """Posts opened in the window: answered by the bot, then solved or handed over; and per
-    entry, the posts its answer was given in and how many of them it solved."""
-    bounds = (to_db(since), to_db(until))
+def figures(conn: sqlite3.Connection, since: dt.datetime, until: dt.datetime, *,
+            knowledge_base: str | None = None) -> ForumFigures:
+    """Posts opened in the window (whose question went to `knowledge_base`, when given):
+    answered by the bot, then solved or handed over; and per entry, the posts its answer was
+    given in and how many of them it solved."""
+    kb_is, kb_params = of_knowledge_base(knowledge_base, "q.knowledge_base")
+    bounds = (to_db(since), to_db(until), *kb_params)
     posts, answered, solved, handed_over = conn.execute(
-        "SELECT COUNT(*), COALESCE(SUM(replied), 0), "
-        "COALESCE(SUM(replied = 1 AND solved_at IS NOT NULL), 0), "
-        "COALESCE(SUM(handed_over_at IS NOT NULL), 0) "
-        "FROM forum_posts WHERE opened_at >= ? AND opened_at <= ?", bounds,
+        "SELECT COUNT(*), COALESCE(SUM(p.replied), 0), "
+        "COALESCE(SUM(p.replied = 1 AND p.solved_at IS NOT NULL), 0), "
+        "COALESCE(SUM(p.handed_over_at IS NOT NULL), 0) "
+        "FROM forum_posts p LEFT JOIN questions q ON q.id = p.question_id "
+        f"WHERE p.opened_at >= ? AND p.opened_at <= ? AND {kb_is}", bounds,
     ).fetchone()
     items = [
         ForumItem(item_id, int(given), int(solved_by))
@@ -87,7 +91,7 @@ def figures(conn: sqlite3.Connection, since: dt.datetime, until: dt.datetime) ->
             "CASE WHEN q.verdict = 'answer' THEN q.item_id END) AS entry, COUNT(*), "
             "SUM(p.solved_at IS NOT NULL) FROM forum_posts p JOIN questions q "
             "ON q.id = p.question_id WHERE p.replied = 1 AND p.opened_at >= ? "
-            "AND p.opened_at <= ? AND entry IS NOT NULL GROUP BY entry "
+            f"AND p.opened_at <= ? AND {kb_is} AND entry IS NOT NULL GROUP BY entry "
             "ORDER BY 3 DESC, 2 DESC, entry", bounds,
         )
     ]

@@ -41,9 +41,10 @@ def insert_question(conn: sqlite3.Connection, *, record: QuestionRecord, user_ha
                     raw_user_id: str | None) -> int:
     cursor = conn.execute(
         "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash, user_id, text, "
-        "verdict, item_id, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "verdict, item_id, score, knowledge_base) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (to_db(record.asked_at), record.guild_id, record.channel_id, user_hash, raw_user_id,
-         record.text, str(record.verdict), record.item_id, float(record.score)),
+         record.text, str(record.verdict), record.item_id, float(record.score),
+         record.knowledge_base),
     )
     row_id = cursor.lastrowid
     assert row_id is not None
@@ -94,14 +95,25 @@ def delete_before(conn: sqlite3.Connection, *, cutoff: dt.datetime) -> tuple[int
     return questions, votes
 
 
+def of_knowledge_base(knowledge_base: str | None, column: str = "knowledge_base"
+                      ) -> tuple[str, tuple[str, ...]]:
+    """A WHERE condition (and its parameters) for one knowledge base's questions; every
+    question's when `knowledge_base` is None."""
+    if knowledge_base is None:
+        return "1", ()
+    return f"{column} = ?", (knowledge_base,)
+
+
 def gap_rows(conn: sqlite3.Connection, since: dt.datetime, until: dt.datetime,
-             threshold: float) -> list[GapQuestion]:
+             threshold: float, knowledge_base: str | None = None) -> list[GapQuestion]:
     """Unanswered and low-confidence questions, newest first, at most MAX_GAP_ROWS."""
+    kb_is, kb_params = of_knowledge_base(knowledge_base)
     rows = conn.execute(
         "SELECT text, asked_at, clicked_id, item_id FROM questions "
-        "WHERE asked_at >= ? AND asked_at <= ? AND (verdict IN ('none', 'suggest') "
-        "OR (verdict = 'answer' AND score < ?)) ORDER BY asked_at DESC, id DESC LIMIT ?",
-        (to_db(since), to_db(until), threshold, MAX_GAP_ROWS),
+        f"WHERE asked_at >= ? AND asked_at <= ? AND {kb_is} AND (verdict IN ('none', "
+        "'suggest') OR (verdict = 'answer' AND score < ?)) ORDER BY asked_at DESC, id DESC "
+        "LIMIT ?",
+        (to_db(since), to_db(until), *kb_params, threshold, MAX_GAP_ROWS),
     ).fetchall()
     questions: list[GapQuestion] = []
     for text, asked_at, clicked_id, item_id in rows:
@@ -112,16 +124,18 @@ def gap_rows(conn: sqlite3.Connection, since: dt.datetime, until: dt.datetime,
 
 
 def gaps(conn: sqlite3.Connection, *, days: int, now: dt.datetime | None,
-         threshold: float) -> list[GapGroup]:
+         threshold: float, knowledge_base: str | None = None) -> list[GapGroup]:
     since, until = window(days, now)
-    return group_questions(gap_rows(conn, since, until, threshold))
+    return group_questions(gap_rows(conn, since, until, threshold, knowledge_base))
 
 
 def stats(conn: sqlite3.Connection, *, days: int, now: dt.datetime | None,
-          threshold: float) -> Stats:
+          threshold: float, knowledge_base: str | None = None) -> Stats:
     since, until = window(days, now)
-    bounds = (to_db(since), to_db(until))
-    where = "asked_at >= ? AND asked_at <= ?"
+    kb_is, kb_params = of_knowledge_base(knowledge_base)
+    bounds = (to_db(since), to_db(until), *kb_params)
+    where = f"asked_at >= ? AND asked_at <= ? AND {kb_is}"
+    q_kb_is = of_knowledge_base(knowledge_base, "q.knowledge_base")[0]
     counts = dict.fromkeys(VERDICTS, 0)
     for verdict, count in conn.execute(
         f"SELECT verdict, COUNT(*) FROM questions WHERE {where} GROUP BY verdict", bounds
@@ -144,8 +158,8 @@ def stats(conn: sqlite3.Connection, *, days: int, now: dt.datetime | None,
     for item_id, up, down in conn.execute(
         "SELECT COALESCE(q.clicked_id, q.item_id), SUM(f.vote = 1), SUM(f.vote = -1) "
         "FROM feedback f JOIN questions q ON q.id = f.question_id "
-        "WHERE q.asked_at >= ? AND q.asked_at <= ? AND COALESCE(q.clicked_id, q.item_id) "
-        "IS NOT NULL GROUP BY 1", bounds
+        f"WHERE q.asked_at >= ? AND q.asked_at <= ? AND {q_kb_is} "
+        "AND COALESCE(q.clicked_id, q.item_id) IS NOT NULL GROUP BY 1", bounds
     ):
         numbers = items.setdefault(item_id, [0, 0, 0, 0])
         numbers[2], numbers[3] = int(up or 0), int(down or 0)
@@ -169,5 +183,6 @@ def stats(conn: sqlite3.Connection, *, days: int, now: dt.datetime | None,
         clicks=int(clicks),
         items=tuple(ItemStats(item_id, *numbers) for item_id, numbers in ranked),
         per_day=tuple(DayCount(day, **buckets) for day, buckets in sorted(per_day.items())),
-        top_gaps=tuple(group_questions(gap_rows(conn, since, until, threshold))[:TOP_GAPS]),
+        top_gaps=tuple(group_questions(gap_rows(conn, since, until, threshold,
+                                                knowledge_base))[:TOP_GAPS]),
     )

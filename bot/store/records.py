@@ -27,6 +27,7 @@ class QuestionRecord:
     verdict: str
     item_id: str | None
     score: float
+    knowledge_base: str | None = None  # which knowledge base answered (its folder)
 
 
 @dataclass(frozen=True)

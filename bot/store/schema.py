@@ -64,6 +64,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WITHOUT ROWID;
         CREATE INDEX forum_posts_opened_at ON forum_posts (opened_at);
     """),
+    Migration(4, "the knowledge base each question went to", """
+        ALTER TABLE questions ADD COLUMN knowledge_base TEXT;  -- its folder; NULL: before v4
+        CREATE INDEX questions_knowledge_base ON questions (knowledge_base, asked_at);
+    """),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -50,6 +50,7 @@ class Store:
         self._salt = salt
         self._store_user_ids = store_user_ids
         self._failing = False
+        self.write_failures = 0  # recording calls that failed (for metrics)
 
     # -- life cycle ---------------------------------------------------------------------
 
@@ -194,26 +195,33 @@ class Store:
     # -- reports: raise StoreError -----------------------------------------------------------
 
     async def gaps(self, days: int, *, now: dt.datetime | None = None,
-                   threshold: float = LOW_CONFIDENCE) -> list[GapGroup]:
-        """Unanswered and low-confidence questions of the last `days` days, grouped."""
+                   threshold: float = LOW_CONFIDENCE,
+                   knowledge_base: str | None = None) -> list[GapGroup]:
+        """Unanswered and low-confidence questions of the last `days` days, grouped; of one
+        knowledge base (as the Recorder names it), or of every one when None."""
         return await self._read(functools.partial(queries.gaps, days=days, now=now,
-                                                  threshold=threshold))
+                                                  threshold=threshold,
+                                                  knowledge_base=knowledge_base))
 
     async def stats(self, days: int, *, now: dt.datetime | None = None,
-                    threshold: float = LOW_CONFIDENCE) -> Stats:
-        """Usage figures of the last `days` days."""
+                    threshold: float = LOW_CONFIDENCE,
+                    knowledge_base: str | None = None) -> Stats:
+        """Usage figures of the last `days` days (of one knowledge base, or every one)."""
         return await self._read(functools.partial(_stats, days=days, now=now,
-                                                  threshold=threshold))
+                                                  threshold=threshold,
+                                                  knowledge_base=knowledge_base))
 
     async def export(self, fmt: Literal["csv", "jsonl"], out: TextIO, *,
-                     days: int | None = None, now: dt.datetime | None = None) -> int:
-        """Write the questions of the last `days` UTC days (all when None) to `out`; rows
-        written, oldest first.
+                     days: int | None = None, now: dt.datetime | None = None,
+                     knowledge_base: str | None = None) -> int:
+        """Write the questions of the last `days` UTC days (all when None) to `out`, of one
+        knowledge base (every one when None); rows written, oldest first.
 
         Writing happens on the worker thread: leave `out` alone until this returns.
         """
         since = None if days is None else window(days, now)[0]
-        return await self._read(functools.partial(export_rows, fmt=fmt, out=out, since=since))
+        return await self._read(functools.partial(export_rows, fmt=fmt, out=out, since=since,
+                                                  knowledge_base=knowledge_base))
 
     # -- the worker -------------------------------------------------------------------------
 
@@ -232,6 +240,7 @@ class Store:
         try:
             result = await self._run(functools.partial(queries.write, work=work))
         except (sqlite3.Error, StoreError, OSError) as exc:
+            self.write_failures += 1
             if self._failing:
                 logger.debug("could not %s: %s", what, exc)
             else:
@@ -241,6 +250,7 @@ class Store:
                                what, self.path, exc, _error_name(exc))
             return None
         except Exception:
+            self.write_failures += 1
             logger.exception("could not %s in %s", what, self.path)
             return None
         if self._failing:
@@ -257,10 +267,11 @@ class Store:
 
 
 def _stats(conn: sqlite3.Connection, *, days: int, now: dt.datetime | None,
-           threshold: float) -> Stats:
-    stats = queries.stats(conn, days=days, now=now, threshold=threshold)
-    return dataclasses.replace(stats, forum=forum_queries.figures(conn, stats.since,
-                                                                  stats.until))
+           threshold: float, knowledge_base: str | None) -> Stats:
+    stats = queries.stats(conn, days=days, now=now, threshold=threshold,
+                          knowledge_base=knowledge_base)
+    return dataclasses.replace(stats, forum=forum_queries.figures(
+        conn, stats.since, stats.until, knowledge_base=knowledge_base))
 
 
 def _delete_before(conn: sqlite3.Connection, *, cutoff: dt.datetime) -> tuple[int, int]:

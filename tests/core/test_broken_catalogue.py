@@ -305,8 +305,9 @@ def test_broken_folder(case: Case, tmp_path: Path, live: tuple[KnowledgeBase, st
     kb, problems = load_knowledge(folder)
     elapsed = time.perf_counter() - started
 
-    if case.within_a_second:
-        assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    if case.within_a_second:  # refused up front: unrefused, it would take hours (or memory)
+        # ~0.1 s alone; the bound leaves room for a loaded machine running tests in parallel.
+        assert elapsed < 5.0, f"took {elapsed:.2f} s"
     shown = "\n".join(str(p) for p in problems)
     if case.loads:
         assert kb is not None and problems == [], shown

@@ -8,6 +8,8 @@ import pytest
 
 from bot.core.evaluate import (
     EvalQuestion,
+    EvalReport,
+    Miss,
     evaluate,
     format_report,
     format_why,
@@ -97,8 +99,46 @@ def test_format_report_lists_figures_and_misses(matcher: Matcher) -> None:
     text = format_report(report)
     for label in ("overall", "in-scope top-1", "in-scope top-3", "out-of-scope declined",
                   "p50", "p99", "misses (1)", "'are closed models safer'", "wanted cost",
-                  "got safety"):
+                  "got the answer safety (score"):
         assert label in text
+
+
+def test_the_report_never_reads_a_miss_as_a_hit() -> None:
+    misses = [Miss("how to join", ("how-to-join",), "how-to-join", "none", 0.18),
+              Miss("weather", ("cost",), None, "none", 0.0),
+              Miss("price privacy", ("safety",), "privacy", "suggest", 0.41, ("privacy", "cost")),
+              Miss("cost or privacy", ("cost",), "privacy", "suggest", 0.43, ("privacy", "cost")),
+              Miss("gpu prices", ("cost",), None, "none", 0.0, (), "Provider prices"),
+              Miss("hello", (), "cost", "answer", 0.7)]
+    report = EvalReport(overall=0.0, in_scope_top1=0.0, in_scope_top3=0.25,
+                        out_of_scope_declined=0.0, misses=misses, p50_ms=0.1, p99_ms=0.2,
+                        total=6, in_scope=5, out_of_scope=1, right=0)
+    text = format_report(report)
+    assert ("wanted how-to-join; declined: no answer (best candidate how-to-join, score 0.18, "
+            "too low)") in text
+    assert "wanted cost; declined: no candidate matched" in text
+    assert "wanted safety; got did-you-mean privacy, cost and no answer (best score 0.41)" in text
+    assert "and no answer (best score 0.43; a wanted id is among them)" in text
+    assert "wanted cost; declined by the out-of-scope topic 'Provider prices'" in text
+    assert "wanted no answer (out of scope); got the answer cost (score 0.70)" in text
+    assert "out-of-scope declined   0.0%  (0/1)" in text
+
+
+def test_a_set_without_out_of_scope_questions_says_so(matcher: Matcher) -> None:
+    text = format_report(evaluate(matcher, [EvalQuestion("how much does it cost", ("cost",))]))
+    assert "out-of-scope declined      -  (the set has no out-of-scope questions" in text
+    assert "100.0% (0 questions)" not in text
+
+
+def test_the_report_says_when_an_out_of_scope_topic_declined(shipped_matcher: Matcher) -> None:
+    priced = "what does openai charge per million tokens"
+    report = evaluate(shipped_matcher, [EvalQuestion(priced, ()),
+                                        EvalQuestion(priced, ("factor-cost",))])
+    assert report.declined_by_topic == 1
+    text = format_report(report)
+    assert "out-of-scope declined 100.0%  (1/1; 1 by an out-of-scope topic)" in text
+    assert ("wanted factor-cost; declined by the out-of-scope topic 'The exact price a given "
+            "provider charges'") in text
 
 
 def test_format_why_shows_candidates_scores_and_reasons(matcher: Matcher) -> None:

@@ -130,9 +130,18 @@ def test_none_reply_for_an_empty_match(kb: KnowledgeBase) -> None:
     assert render_match(kb, Match("q", Verdict.ANSWER, ())).kind is ReplyKind.NONE
 
 
-def test_covered_topics_one_per_group_and_the_table(kb: KnowledgeBase) -> None:
+def test_covered_topics_one_per_group_and_the_table_then_the_rest(kb: KnowledgeBase) -> None:
     ids = [c.id for c in covered_topics(kb)]
-    assert ids == ["tea-brewing", "flat-tyre", "drinks-table"]
+    assert ids == ["tea-brewing", "flat-tyre", "drinks-table", "coffee-grinding"]
+
+
+def test_the_none_reply_names_up_to_five_even_in_one_group() -> None:
+    entries = tuple(Entry(id=f"e{n}", title=f"Entry {n}", answer="A.", group="Only group")
+                    for n in range(1, 8))
+    body = render_none(KnowledgeBase(entries=entries)).body
+    assert [f"Entry {n}" in body for n in range(1, 8)] == [True] * 5 + [False] * 2
+    two = render_none(KnowledgeBase(entries=entries[:2])).body
+    assert "• Entry 1\n• Entry 2\n" in two
 
 
 def test_render_item_for_unknown_id_is_none(kb: KnowledgeBase) -> None:

@@ -83,3 +83,23 @@ def test_format_gaps_lists_phrasings_and_candidates() -> None:
         "   closest entries: Your account (account), login",
     ]
     assert format_gaps([]).startswith("No unanswered")
+
+
+def _dark_pixels(image: Image.Image, box: tuple[int, int, int, int]) -> int:
+    return sum(image.crop(box).convert("L").histogram()[:128])
+
+
+def test_the_last_day_always_has_a_date_label() -> None:
+    from bot.store.chart import HEIGHT, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, WIDTH
+
+    for days in (7, 30, 31, 90):
+        image = Image.open(io.BytesIO(render_stats_chart(make_stats(days)))).convert("RGB")
+        slot = (WIDTH - MARGIN_RIGHT - MARGIN_LEFT) / days
+        bottom = HEIGHT - MARGIN_BOTTOM
+        for index in (days - 1, days - 2):
+            centre = int(MARGIN_LEFT + index * slot + slot / 2)
+            labelled = _dark_pixels(image, (centre - 2, bottom + 8, centre + 3, bottom + 22))
+            if index == days - 1:
+                assert labelled, f"{days} days: the last bar has no date"
+            elif days in (30, 31):  # labels are spread out: the one before the last has none
+                assert not labelled, f"{days} days: labels too close together"

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 EMPTY_QUESTION = ("Ask me a question about the knowledge base, for example with `/ask`, "
                   "or mention me followed by your question.")
 NO_TEXT = "That message has no text I can answer (attachments and embeds are not read)."
+STOPPING = "I'm restarting and not taking questions right now: please ask again in a minute."
 AUTOCOMPLETE_LIMIT = 25
 # Answers in progress beyond which a new interaction is acknowledged ("thinking…") first:
 # Discord drops an interaction not acknowledged within 3 s, and a burst queues the answers.
@@ -45,6 +47,7 @@ class AskCog(commands.Cog):
     def __init__(self, bot: AnyFaqBot) -> None:
         self.bot = bot
         self.answering = 0
+        self._forbidden: set[int] = set()  # channels where a missing permission was logged
         self._slots = asyncio.Semaphore(BUSY_ANSWERS)
         self.find_answer_menu = app_commands.ContextMenu(name="Find answer",
                                                          callback=self.find_answer)
@@ -103,11 +106,20 @@ class AskCog(commands.Cog):
             await interaction.response.send_message(EMPTY_QUESTION, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
-        async with self._in_flight(interaction, ephemeral=ephemeral):
-            match, reply = self.answer(question)
-            question_id = await self._record(interaction, asker, question, match)
-            await respond(interaction, reply, render=self.render, ephemeral=ephemeral,
-                          on_pick=self._click_recorder(question_id), question_id=question_id)
+        if self.bot.stopping:
+            await interaction.response.send_message(STOPPING, ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+            return
+        started = time.perf_counter()
+        with self.bot.in_flight.track():
+            async with self._in_flight(interaction, ephemeral=ephemeral):
+                match, reply = self.answer(question)
+                question_id = await self._record(interaction, asker, question, match)
+                await respond(interaction, reply, render=self.render, ephemeral=ephemeral,
+                              on_pick=self._click_recorder(question_id),
+                              question_id=question_id)
+        channel = interaction.channel_id if interaction.guild is not None else None
+        self.bot.metrics.answered(match.verdict.value, channel, time.perf_counter() - started)
 
     def _click_recorder(self, question_id: int | None) -> PickHook:
         async def picked(_: discord.Interaction, item_id: str) -> None:
@@ -165,6 +177,8 @@ class AskCog(commands.Cog):
         mentioned = me in message.mentions or _mention_pattern(me.id).search(message.content)
         if not in_dm and not mentioned:
             return
+        if self.bot.stopping:
+            return  # shutting down: the question is not taken (an interaction is told so)
         question = _mention_pattern(me.id).sub(" ", message.content).strip()
         retry_after = self.bot.cooldown.hit(message.author.id)
         try:
@@ -176,12 +190,34 @@ class AskCog(commands.Cog):
                 await message.reply(EMPTY_QUESTION, mention_author=False,
                                     allowed_mentions=NO_MENTIONS)
                 return
-            match, reply = self.answer(question)
-            question_id = await self._record(message, message.author, question, match)
-            await reply_to(message, reply, owner_id=message.author.id, render=self.render,
-                           on_pick=self._click_recorder(question_id), question_id=question_id)
-        except discord.HTTPException:
-            log.exception("could not reply to message %s", message.id)
+            started = time.perf_counter()
+            with self.bot.in_flight.track():
+                match, reply = self.answer(question)
+                question_id = await self._record(message, message.author, question, match)
+                await reply_to(message, reply, owner_id=message.author.id, render=self.render,
+                               on_pick=self._click_recorder(question_id),
+                               question_id=question_id)
+            self.bot.metrics.answered(match.verdict.value, None if in_dm else message.channel.id,
+                                      time.perf_counter() - started)
+        except discord.Forbidden as exc:
+            self._missing_permission(message, exc)
+        except discord.HTTPException as exc:
+            log.error("could not reply to message %s: %s", message.id, exc)
+            log.debug("reply to message %s failed", message.id, exc_info=True)
+
+    def _missing_permission(self, message: discord.Message, exc: discord.Forbidden) -> None:
+        """Log once per channel that the bot may not reply there; the bot carries on."""
+        channel = message.channel
+        log.debug("reply in channel %s refused", channel.id, exc_info=True)
+        if channel.id in self._forbidden:
+            return
+        self._forbidden.add(channel.id)
+        name = getattr(channel, "name", None) or channel.id
+        guild = message.guild.name if message.guild else "a DM"
+        log.warning("cannot reply in #%s (%s, %s): %s. Mentions there go unanswered until the "
+                    "bot has View Channel, Send Messages, Embed Links and Read Message "
+                    "History in it; `faqbot doctor` checks every channel.",
+                    name, channel.id, guild, exc.text or "Missing Permissions")
 
 
 def _mention_pattern(user_id: int) -> re.Pattern[str]:

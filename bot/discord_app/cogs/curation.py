@@ -58,7 +58,9 @@ async def _read_log(interaction: discord.Interaction, what: str,
 @app_commands.describe(days="How many days back to look (default 30)")
 async def kb_gaps(interaction: discord.Interaction, days: Days = 30) -> None:
     """Unanswered and low-confidence questions, grouped, with one-click fixes."""
-    groups = await _read_log(interaction, "gaps", lambda store: store.gaps(days))
+    live = _bot(interaction).recorder.knowledge_base  # the live knowledge base's questions
+    groups = await _read_log(interaction, "gaps",
+                             lambda store: store.gaps(days, knowledge_base=live))
     if groups is None:
         return
     bot = _bot(interaction)
@@ -77,7 +79,9 @@ async def kb_gaps(interaction: discord.Interaction, days: Days = 30) -> None:
 @app_commands.describe(days="How many days back to look (default 30)")
 async def kb_stats(interaction: discord.Interaction, days: Days = 30) -> None:
     """Questions asked, answered shares, votes per entry, top gaps, and a chart."""
-    stats = await _read_log(interaction, "stats", lambda store: store.stats(days))
+    live = _bot(interaction).recorder.knowledge_base
+    stats = await _read_log(interaction, "stats",
+                            lambda store: store.stats(days, knowledge_base=live))
     if stats is None:
         return
     page = build_pages(stats_reply(stats, _bot(interaction).library.current.kb))[0]

@@ -1,0 +1,75 @@
+"""`faqbot doctor`: a checklist a self-hoster runs first, each line ✓ or ✗ with the fix."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.knowledge import load_knowledge
+from bot.settings import Settings
+
+OK_MARK, BAD_MARK = "✓", "✗"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One line of the checklist: passed or not, what was found, and the fix when not."""
+
+    ok: bool
+    text: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        line = f"{OK_MARK if self.ok else BAD_MARK} {self.text}"
+        return line if self.ok or not self.fix else f"{line}\n    fix: {self.fix}"
+
+
+def settings_check(settings: Settings) -> Check:
+    health = (f"; health on {settings.health_host}:{settings.health_port}"
+              if settings.health_port else "")
+    return Check(True, f"settings parsed (log level {settings.log_level}{health})")
+
+
+def knowledge_check(folder: Path) -> Check:
+    kb, problems = load_knowledge(folder)
+    if kb is None:
+        first = str(problems[0]) if problems else "no knowledge files"
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        return Check(False, f"knowledge base in {folder}: {count}, the first: {first}",
+                     f"run `faqbot kb check --dir {folder}` for every problem and fix the files")
+    rows = len(kb.table.rows) if kb.table else 0
+    return Check(True, f"knowledge base valid: {len(kb.entries)} entries and {rows} table rows "
+                       f"in {folder}")
+
+
+def data_folder_check(database: Path) -> Check:
+    folder = database.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".faqbot-doctor-"):
+            pass
+        if database.exists() and not os.access(database, os.W_OK):
+            raise PermissionError(f"{database} is read-only")
+    except OSError as exc:
+        return Check(False, f"data folder {folder} is not writable ({exc.strerror or exc})",
+                     "create it and give the bot's user write access to it, or point "
+                     "DATABASE_PATH elsewhere; the bot answers without a question log meanwhile")
+    return Check(True, f"data folder {folder} is writable")
+
+
+def run_doctor(settings: Settings) -> list[Check]:
+    """Every check, local ones first; Discord's only when a token is set."""
+    checks = [settings_check(settings), knowledge_check(settings.knowledge_dir),
+              data_folder_check(settings.database_path)]
+    if not settings.discord_token:
+        checks.append(Check(False, "DISCORD_TOKEN is not set: Discord was not checked",
+                            "put DISCORD_TOKEN=... in .env (see .env.example); `faqbot chat` "
+                            "works without it"))
+        return checks
+    from bot.discord_app.doctor import discord_checks
+
+    checks.extend(asyncio.run(discord_checks(settings)))
+    return checks

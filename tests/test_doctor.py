@@ -1,0 +1,70 @@
+"""`faqbot doctor`'s local checks: settings, knowledge base, data folder, token presence."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from faqbot_harness import make_settings
+
+from bot.cli import main
+from bot.doctor import BAD_MARK, OK_MARK, run_doctor
+from bot.settings import SHIPPED_KNOWLEDGE
+
+SETTINGS_NAMES = ("DISCORD_TOKEN", "DEV_GUILD_ID", "KNOWLEDGE_DIR", "DATABASE_PATH",
+                  "LOG_LEVEL", "HEALTH_PORT", "RETENTION_DAYS")
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.chdir(tmp_path)  # no .env but the test's own
+    for name in SETTINGS_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield tmp_path
+    root.handlers[:] = handlers  # main() configures logging each time
+    root.setLevel(level)
+
+
+def test_doctor_without_a_token_checks_what_it_can(folder: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (folder / ".env").write_text(f"DATABASE_PATH={folder / 'data' / 'faq.sqlite3'}\n",
+                                 encoding="utf-8")
+    assert main(["doctor"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{OK_MARK} settings parsed")
+    assert lines[1].startswith(f"{OK_MARK} knowledge base valid: ")
+    assert lines[2] == f"{OK_MARK} data folder {folder / 'data'} is writable"
+    assert lines[3] == f"{BAD_MARK} DISCORD_TOKEN is not set: Discord was not checked"
+    assert lines[4].startswith("    fix: put DISCORD_TOKEN=... in .env")
+    assert lines[-1] == "1 problem found."
+
+
+def test_doctor_reports_a_bad_setting_as_a_check(folder: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (folder / ".env").write_text("HEALTH_PORT=99999\n", encoding="utf-8")
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{BAD_MARK} settings: HEALTH_PORT must be a port from 1 to 65535")
+    assert "fix: correct it in .env" in out
+
+
+def test_doctor_names_a_broken_knowledge_base_and_an_unwritable_data_folder(
+        tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(SHIPPED_KNOWLEDGE, knowledge)
+    (knowledge / "broken.yaml").write_text("entries:\n  - id: x\n", encoding="utf-8")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    settings = make_settings(tmp_path, knowledge_dir=knowledge,
+                             database_path=blocker / "faq.sqlite3")
+    checks = [str(check) for check in run_doctor(settings)]
+    assert checks[1].startswith(f"{BAD_MARK} knowledge base in {knowledge}: ")
+    assert "broken.yaml:" in checks[1]
+    assert f"fix: run `faqbot kb check --dir {knowledge}`" in checks[1]
+    assert checks[2].startswith(f"{BAD_MARK} data folder {blocker} is not writable")
+    assert "fix: create it and give the bot's user write access" in checks[2]
