@@ -61,5 +61,9 @@ def render_reply(reply: Reply, width: int = 80, *, color: bool) -> str:
     if reply.footer:
         gap()
         console.print(Text(f"Source: {reply.footer}", style="dim italic"))
+    if reply.link:
+        gap()
+        console.print(Text(f"Read more: {reply.link}", style="dim"), overflow="ignore",
+                      crop=False)
     text = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in str(text).rstrip("\n").split("\n"))

@@ -107,7 +107,7 @@ async def test_a_refused_intent_is_one_line(tmp_path: Path, monkeypatch: pytest.
                                             caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="bot")
 
-    def with_message_content() -> discord.Intents:
+    def with_message_content(*, message_content: bool = False) -> discord.Intents:
         intents = discord.Intents.default()
         intents.message_content = True
         return intents
