@@ -10,7 +10,7 @@ from typing import Any, Literal, TextIO
 
 from bot.core.curation import still_open, titles_of
 from bot.core.knowledge import load_knowledge
-from bot.core.library import Library
+from bot.semantic.setup import open_library
 from bot.services import user_id_salt
 from bot.settings import Settings
 from bot.store import Store, StoreError
@@ -36,7 +36,7 @@ async def _open(settings: Settings) -> Store:
 def gaps_command(settings: Settings, days: int) -> int:
     if _no_log(settings):
         return EXIT_OK
-    library = Library.open(settings.knowledge_dir)
+    library = open_library(settings)
 
     async def run() -> str:
         store = await _open(settings)

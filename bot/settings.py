@@ -13,6 +13,7 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 DEFAULT_DATABASE = PROJECT_ROOT / "data" / "faqbot.sqlite3"
+DEFAULT_SEMANTIC_MODEL = "all-MiniLM-L6-v2"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -37,6 +38,10 @@ class Settings:
     cooldown_rate: int = 5
     cooldown_seconds: float = 30.0
     user_id_salt: str | None = field(default=None, repr=False)
+    semantic: bool = False
+    semantic_model: str = DEFAULT_SEMANTIC_MODEL
+    semantic_model_path: Path | None = None
+    semantic_model_url: str | None = None
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None,
@@ -77,6 +82,10 @@ class Settings:
             cooldown_rate=_int(get("COOLDOWN_RATE"), "COOLDOWN_RATE", minimum=1) or 5,
             cooldown_seconds=_seconds(get("COOLDOWN_SECONDS"), "COOLDOWN_SECONDS") or 30.0,
             user_id_salt=get("USER_ID_SALT"),
+            semantic=_flag(get("SEMANTIC"), "SEMANTIC"),
+            semantic_model=get("SEMANTIC_MODEL") or DEFAULT_SEMANTIC_MODEL,
+            semantic_model_path=_path(get("SEMANTIC_MODEL_PATH")),
+            semantic_model_url=_url(get("SEMANTIC_MODEL_URL"), "SEMANTIC_MODEL_URL"),
         )
 
 
@@ -111,6 +120,18 @@ def _seconds(value: str | None, name: str, minimum: float = 1.0) -> float | None
     if not math.isfinite(number) or number < minimum:
         raise SettingsError(f"{name} must be at least {minimum:g} seconds, not {_shown(value)}")
     return number
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser() if value is not None else None
+
+
+def _url(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(("https://", "http://")):
+        raise SettingsError(f"{name} must start with https:// or http://, not {_shown(value)}")
+    return value
 
 
 TRUE_WORDS = ("1", "true", "yes", "on")

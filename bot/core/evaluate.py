@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from bot.core.matcher import Matcher
 from bot.core.models import Verdict
+from bot.core.semantic import AnyMatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     return out
 
 
-def evaluate(matcher: Matcher, questions: list[EvalQuestion]) -> EvalReport:
+def evaluate(matcher: AnyMatcher, questions: list[EvalQuestion]) -> EvalReport:
     """Run every question once and score the verdicts."""
     right = top1 = top3 = declined = 0
     misses: list[Miss] = []
@@ -134,7 +134,7 @@ def format_report(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
-def format_why(matcher: Matcher, question: str) -> str:
+def format_why(matcher: AnyMatcher, question: str) -> str:
     """The top 5 candidates with their scores and what matched."""
     match = matcher.match(question)
     candidates = matcher.explain(question, limit=5)

@@ -1,0 +1,73 @@
+"""One knowledge base's item vectors in a NumPy matrix, searched with one matrix product."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from bot.core.models import KnowledgeBase
+from bot.core.semantic import Similar, item_texts
+from bot.semantic.cache import VectorCache
+
+
+class Encoder(Protocol):
+    key: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class VectorIndex:
+    """Rows are texts, grouped by item (`starts[n]` is item n's first row); an item's
+    similarity to a question is that of its closest text."""
+
+    def __init__(self, encoder: Encoder, ids: list[str], texts: list[str],
+                 starts: np.ndarray, matrix: np.ndarray) -> None:
+        self.encoder = encoder
+        self.ids = ids
+        self.texts = texts
+        self.starts = starts
+        self.matrix = matrix
+        self.position = {item_id: n for n, item_id in enumerate(ids)}
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase, encoder: Encoder, cache: VectorCache | None) -> VectorIndex:
+        """Encode every item's texts, taking those already encoded from `cache` and storing
+        the new ones there."""
+        ids: list[str] = []
+        texts: list[str] = []
+        starts: list[int] = []
+        for item_id, own in item_texts(kb):
+            ids.append(item_id)
+            starts.append(len(texts))
+            texts.extend(own)
+        unique = list(dict.fromkeys(texts))
+        known = cache.lookup(encoder.key, unique) if cache is not None else {}
+        missing = [t for t in unique if t not in known]
+        if missing:
+            fresh = encoder.encode(missing)
+            known.update(zip(missing, fresh, strict=True))
+            if cache is not None:
+                cache.store(encoder.key, missing, fresh)
+        matrix = (np.stack([known[t] for t in texts]).astype(np.float32) if texts
+                  else np.zeros((0, 1), dtype=np.float32))
+        return cls(encoder, ids, texts, np.array(starts, dtype=np.int64), matrix)
+
+    def similar(self, question: str, ids: Collection[str], top: int) -> dict[str, Similar]:
+        if not self.ids:
+            return {}
+        vector = self.encoder.encode([question])[0]
+        cosines = self.matrix @ vector
+        best = np.maximum.reduceat(cosines, self.starts)
+        wanted = {self.position[i] for i in ids if i in self.position}
+        if top > 0:
+            count = min(top, len(best))
+            wanted.update(int(n) for n in np.argpartition(-best, count - 1)[:count])
+        out: dict[str, Similar] = {}
+        ends = [*self.starts[1:].tolist(), len(cosines)]
+        for n in wanted:
+            start = int(self.starts[n])
+            row = start + int(np.argmax(cosines[start:ends[n]]))
+            out[self.ids[n]] = Similar(float(best[n]), self.texts[row])
+        return out
