@@ -77,9 +77,11 @@ def semantic_build(settings: Settings, out: TextIO | None) -> SemanticBuild:
     try:
         from bot.semantic.cache import VectorCache
         from bot.semantic.encoder import OnnxEncoder
+        from bot.semantic.index import one_blas_thread
         from bot.semantic.model import locate
     except ImportError as exc:
         raise ImportError(f"the 'semantic' extra is not installed ({EXTRA})") from exc
+    one_blas_thread()
     folder = data_dir(settings)
     files = locate(settings.semantic_model, settings.semantic_model_path, folder / "models",
                    settings.semantic_model_url, out)
