@@ -32,6 +32,10 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.retention_days == 90
     assert settings.kb_watch is False
     assert settings.store_user_ids is False
+    assert settings.semantic is False
+    assert settings.semantic_model == "all-MiniLM-L6-v2"
+    assert settings.semantic_model_path is None
+    assert settings.semantic_model_url is None
 
 
 def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
@@ -84,6 +88,16 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     assert load(tmp_path, {"KB_WATCH": "off", "STORE_USER_IDS": "0"}).kb_watch is False
 
 
+def test_semantic_settings_are_parsed(tmp_path: Path) -> None:
+    settings = load(tmp_path, {"SEMANTIC": "1", "SEMANTIC_MODEL": "all-MiniLM-L12-v2",
+                               "SEMANTIC_MODEL_PATH": "~/models/minilm",
+                               "SEMANTIC_MODEL_URL": "http://127.0.0.1:8000/mirror/"})
+    assert settings.semantic is True
+    assert settings.semantic_model == "all-MiniLM-L12-v2"
+    assert settings.semantic_model_path == Path("~/models/minilm").expanduser()
+    assert settings.semantic_model_url == "http://127.0.0.1:8000/mirror/"
+
+
 @pytest.mark.parametrize(("name", "value"), [
     ("DEV_GUILD_ID", "abc"),
     ("DEV_GUILD_ID", "-5"),
@@ -98,6 +112,8 @@ def test_values_are_parsed(tmp_path: Path) -> None:
     ("LOG_LEVEL", "LOUD"),
     ("KB_WATCH", "maybe"),
     ("STORE_USER_IDS", "sure"),
+    ("SEMANTIC", "please"),
+    ("SEMANTIC_MODEL_URL", "ftp://mirror.example/models"),
 ])
 def test_bad_values_are_clear_errors(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(SettingsError) as caught:

@@ -126,7 +126,7 @@ class FusedMatcher:
 
     def match(self, question: str) -> Match:
         scored = self._score(self.lexical.lexical(question, self.fusion.pool), question)
-        items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
+        items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX) and s.score > 0]
         candidates = tuple(Candidate(s.id, _unit(s.score)) for s in items[:self.fusion.choices])
         return Match(question, self._verdict(scored), candidates)
 
@@ -137,7 +137,8 @@ class FusedMatcher:
         lexical = None if asked is None else {**asked, **{i: c.score for i, c in explained.items()}}
         out: list[Candidate] = []
         fusion = self.fusion
-        for s in self._score(lexical, question)[:max(0, limit)]:
+        scored = [s for s in self._score(lexical, question) if s.score > 0]
+        for s in scored[:max(0, limit)]:
             cosine = s.similar.cosine if s.similar else 0.0
             reasons = [f"score {s.score:.2f} = {fusion.lexical:.2f} × lexical {s.lexical:.2f} + "
                        f"{1 - fusion.lexical:.2f} × semantic {fusion.calibrated(cosine):.2f} "
