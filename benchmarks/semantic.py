@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from matcher_speed import generate_kb  # noqa: E402
 
 from bot.core.evaluate import EvalQuestion, evaluate, load_questions  # noqa: E402
 from bot.core.knowledge import load_knowledge  # noqa: E402
@@ -47,7 +49,6 @@ from bot.semantic.cache import VectorCache  # noqa: E402
 from bot.semantic.encoder import OnnxEncoder  # noqa: E402
 from bot.semantic.index import VectorIndex, one_blas_thread  # noqa: E402
 from bot.semantic.model import locate  # noqa: E402
-from matcher_speed import generate_kb  # noqa: E402
 
 WORD = re.compile(r"[a-z0-9]+")
 
@@ -146,7 +147,7 @@ def tuned(ids: list[str], scores: list[list[float]], questions: list[EvalQuestio
         order = sorted(range(len(ids)), key=lambda i: -row[i])
         tops.append((row[order[0]], ids[order[0]] in q.ids,
                      any(ids[i] in q.ids for i in order[:3]), bool(q.ids)))
-    candidates = sorted({t[0] for t in tops}) + [math.inf]
+    candidates = [*sorted({t[0] for t in tops}), math.inf]
     best = None
     for threshold in candidates:
         right = sum((s >= threshold and ok) if scoped else s < threshold
@@ -165,14 +166,15 @@ def tuned(ids: list[str], scores: list[list[float]], questions: list[EvalQuestio
 
 # -- the run --------------------------------------------------------------------------
 
-def line(name: str, overall: float, top1: float, top3: float, declined: float,
-         extra: str = "") -> str:
+def line(name: str, figures: tuple[float, float, float, float], extra: str = "") -> str:
+    overall, top1, top3, declined = figures
     return (f"  {name:<26} overall {overall:6.1%}  top-1 {top1:6.1%}  top-3 {top3:6.1%}  "
             f"declined {declined:6.1%}  {extra}")
 
 
 def quality(name: str, kb: KnowledgeBase, sets: list[tuple[str, list[EvalQuestion]]],
-            encoder: OnnxEncoder, cache: VectorCache, baselines: bool) -> None:
+            runtime: tuple[OnnxEncoder, VectorCache], *, baselines: bool) -> None:
+    encoder, cache = runtime
     lexical = Matcher.build(kb)
     index = VectorIndex.build(kb, encoder, cache)
     fused = FusedMatcher(lexical, index)
@@ -184,23 +186,23 @@ def quality(name: str, kb: KnowledgeBase, sets: list[tuple[str, list[EvalQuestio
         print(f"{name} / {set_name} ({len(questions)} questions)")
         for label, matcher in (("faqbot lexical", lexical), ("faqbot + semantic", fused)):
             r = evaluate(matcher, questions)
-            print(line(label, r.overall, r.in_scope_top1, r.in_scope_top3,
-                       r.out_of_scope_declined, f"p99 {r.p99_ms:.2f} ms"))
+            print(line(label, (r.overall, r.in_scope_top1, r.in_scope_top3,
+                               r.out_of_scope_declined), f"p99 {r.p99_ms:.2f} ms"))
         if not baselines:
             continue
         vectors = encoder.encode([q.text for q in questions])
         cosines = index.matrix @ vectors.T
         item_cos = np.maximum.reduceat(cosines, index.starts, axis=0)[rows].T
         tf = [tfidf.scores(q.text) for q in questions]
-        table: list[tuple[str, Callable[[], list[list[float]]]]] = [
-            ("BM25", lambda: [bm25.scores(q.text) for q in questions]),
-            ("TF-IDF word+char", lambda: tf),
-            ("embedding alone", lambda: item_cos.tolist()),
-            ("embedding + TF-IDF", lambda: (0.5 * item_cos + 0.5 * np.array(tf)).tolist()),
+        table: list[tuple[str, list[list[float]]]] = [
+            ("BM25", [bm25.scores(q.text) for q in questions]),
+            ("TF-IDF word+char", tf),
+            ("embedding alone", item_cos.tolist()),
+            ("embedding + TF-IDF", (0.5 * item_cos + 0.5 * np.array(tf)).tolist()),
         ]
         for label, scores in table:
-            overall, top1, top3, declined, threshold = tuned(ids, scores(), questions)
-            print(line(label + " (tuned)", overall, top1, top3, declined,
+            overall, top1, top3, declined, threshold = tuned(ids, scores, questions)
+            print(line(label + " (tuned)", (overall, top1, top3, declined),
                        f"threshold {threshold:.3f}"))
 
 
@@ -265,7 +267,7 @@ def main() -> None:
             kb, problems = load_knowledge(folder / "knowledge")
             assert kb is not None, problems
             quality(name, kb, [("questions", load_questions(folder / "questions.yaml"))],
-                    encoder, cache, not args.no_baselines)
+                    (encoder, cache), baselines=not args.no_baselines)
     shipped, problems = load_knowledge(ROOT / "knowledge")
     assert shipped is not None, problems
     sets = [(p.name, load_questions(p))
@@ -273,7 +275,7 @@ def main() -> None:
     if shared is not None and (shared / "eval" / "dev-questions.yaml").is_file():
         sets.append(("shared dev-questions", load_questions(shared / "eval" /
                                                             "dev-questions.yaml")))
-    quality("shipped", shipped, sets, encoder, cache, not args.no_baselines)
+    quality("shipped", shipped, sets, (encoder, cache), baselines=not args.no_baselines)
 
     print("\n== speed (single thread, the same run; each question 3 times)")
     speed(shipped, [q.text for _, qs in sets for q in qs], encoder, cache, "shipped")
@@ -322,7 +324,8 @@ def main() -> None:
             print(f"  10,000 entries ({texts} texts, matrix {index.matrix.shape}, "
                   f"{index.matrix.nbytes / 2**20:.0f} MiB): first build with vectors "
                   f"{first:.1f} s (lexical {lexical_s:.1f} s); rebuilt with every vector "
-                  f"cached {again:.1f} s; p99 per question {times[int(.99 * len(times))] / 1e6:.2f} ms")
+                  f"cached {again:.1f} s; p99 per question "
+                  f"{times[int(.99 * len(times))] / 1e6:.2f} ms")
     print(f"  resident memory at the end {resident_mib():.0f} MiB")
 
 

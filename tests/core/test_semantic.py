@@ -10,7 +10,7 @@ from bot.core.evaluate import format_why
 from bot.core.knowledge import load_knowledge
 from bot.core.matcher import Matcher
 from bot.core.models import KnowledgeBase, Verdict
-from bot.core.semantic import Fusion, FusedMatcher, item_texts, opening_of
+from bot.core.semantic import FusedMatcher, Fusion, item_texts, opening_of
 from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.index import VectorIndex
 

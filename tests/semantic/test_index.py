@@ -54,7 +54,8 @@ def test_similar_gives_the_asked_ids_and_the_closest_items(community: KnowledgeB
     assert set(found) == {"bedrock-edition", "copying-lists"}
     assert found["copying-lists"].cosine > found["bedrock-edition"].cosine
     question = encoder.encode(["how do i duplicate an array"])[0]
-    rows = [n for n, t in enumerate(index.texts) if t in dict(item_texts(community))["copying-lists"]]
+    own = dict(item_texts(community))["copying-lists"]
+    rows = [n for n, t in enumerate(index.texts) if t in own]
     closest = max(rows, key=lambda n: float(index.matrix[n] @ question))
     assert found["copying-lists"].text == index.texts[closest]
     assert found["copying-lists"].cosine == pytest.approx(float(index.matrix[closest] @ question))
