@@ -2,16 +2,22 @@
 
 A sentence-embedding model (run by `bot.semantic`) gives the cosine similarity of the question
 to each item's texts (title, questions, keywords, the answer's opening; an item's similarity is
-that of its closest text). The cosine is calibrated to [0, 1] for the model (FLOOR: what
-unrelated sentences score; CEILING: what a paraphrase scores) and fused with the lexical
-confidence by a convex combination, so the fused confidence stays a calibrated [0, 1] read by
-the same verdict policy and thresholds as the lexical one:
+that of its closest text). The cosine is calibrated to [0, 1] for the model (`Fusion.floor`:
+what unrelated sentences score; `Fusion.ceiling`: what a close paraphrase scores) and fused with
+the lexical confidence by a convex combination, so the fused confidence stays a calibrated
+[0, 1] read by the same verdict policy and thresholds as the lexical one:
 
-    fused = LEXICAL × lexical + (1 − LEXICAL) × clip((cosine − FLOOR) / (CEILING − FLOOR))
+    fused = w × lexical + (1 − w) × clip((cosine − floor) / (ceiling − floor)),  w = `lexical`
+
+The defaults (an even mean; 0.2 and 0.8 for all-MiniLM-L6-v2) were set from what the model
+scores on unrelated sentences and on paraphrases, not fitted to a question set.
 
 Candidates are the lexical matcher's best and the semantic best together, so a question that
 shares no word with the right entry ("pm" for "DM") can still find it. Out-of-scope topics are
-fused the same way and decline a question they match better than every item.
+fused the same way and decline a question they match better than every item. A question that
+asks nothing (empty, small talk, numbers alone: the lexical matcher's call) gets no candidates.
+The lexical matcher's rule for a question spanning two items ("grind or steep") is not applied
+to fused scores.
 """
 
 from __future__ import annotations
