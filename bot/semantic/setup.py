@@ -41,13 +41,15 @@ class SemanticBuild:
         try:
             try:
                 index = VectorIndex.build(kb, self.encoder, self.cache)
-            except (sqlite3.Error, OSError):
-                log.warning("the vector cache %s is unusable; encoding without it",
-                            self.cache.path if self.cache else "-", exc_info=True)
+            except (sqlite3.Error, OSError) as exc:
+                log.warning("the vector cache %s is unusable (%s); encoding without it",
+                            self.cache.path if self.cache else "-", exc)
+                log.debug("vector cache failure", exc_info=True)
                 index = VectorIndex.build(kb, self.encoder, None)
-        except Exception:
-            log.warning("the semantic vectors could not be computed; answering lexically",
-                        exc_info=True)
+        except Exception as exc:
+            log.warning("the semantic vectors could not be computed (%s); answering lexically",
+                        _reason(exc))
+            log.debug("semantic vectors failure", exc_info=True)
             return lexical
         return FusedMatcher(lexical, index)
 
@@ -90,8 +92,8 @@ def semantic_build(settings: Settings, out: TextIO | None) -> SemanticBuild:
 
 
 def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if isinstance(exc, ImportError) or "extra" in text else text[:300]
+    """An exception as one short line."""
+    return (" ".join(str(exc).split()) or type(exc).__name__)[:300]
 
 
 def open_library(settings: Settings, out: TextIO | None = None) -> Library:
