@@ -69,6 +69,11 @@ class Similar:
 class Similarities(Protocol):
     """The semantic index of one knowledge base (see `bot.semantic.index`)."""
 
+    @property
+    def model(self) -> str:
+        """Names the model (and its weights' digest)."""
+        ...
+
     def similar(self, question: str, ids: Collection[str], top: int) -> dict[str, Similar]:
         """The question's similarity to each of `ids` and to the `top` most similar items
         and out-of-scope topics (`out-of-scope:<n>`), by id; the question is encoded once."""

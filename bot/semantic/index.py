@@ -64,6 +64,10 @@ class VectorIndex:
                   else np.zeros((0, 1), dtype=np.float32))
         return cls(encoder, ids, texts, np.array(starts, dtype=np.int64), matrix)
 
+    @property
+    def model(self) -> str:
+        return self.encoder.key
+
     def similar(self, question: str, ids: Collection[str], top: int) -> dict[str, Similar]:
         if not self.ids:
             return {}

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from faqbot_harness import Harness
+from test_admin import MANAGE_GUILD
 from test_ask import buttons_of, embed_of
 
 from bot.core.semantic import FusedMatcher
@@ -39,4 +40,11 @@ async def test_a_question_sharing_no_word_gets_did_you_mean(harness: Harness) ->
     assert embed_of(record)["title"] == "Did you mean…"
     labels = [b.get("label") for b in buttons_of(record)]
     assert labels[0] == "1. Sending direct messages"
+    harness.assert_valid()
+
+
+async def test_status_names_the_semantic_layer(harness: Harness) -> None:
+    record = await harness.slash("kb status", permissions=MANAGE_GUILD)
+    key = harness.library.current.matcher.semantic.model  # type: ignore[union-attr]
+    assert f"**Matching:** lexical + semantic (`{key}`)" in embed_of(record)["description"]
     harness.assert_valid()
