@@ -548,3 +548,15 @@ def test_why_and_eval_with_the_semantic_layer(cwd: Path, model_folder: Path) -> 
     assert json.loads(missing.out)["id"] == "direct-messages"
     assert missing.err.startswith("Semantic layer off: SEMANTIC_MODEL_PATH ")
     assert len(missing.err.splitlines()) == 1
+
+
+def test_without_the_semantic_extra_one_line_says_how_to_install_it(cwd: Path) -> None:
+    # onnxruntime made unimportable, as in an install without the `semantic` extra.
+    program = (sys.executable, "-c", "import sys; sys.modules['onnxruntime'] = None; "
+               "from bot.cli import main; sys.exit(main())")
+    run = faqbot(cwd, "ask", "--json", "--dir", str(SEMANTIC_KB), "how do i DM someone",
+                 program=program, SEMANTIC="1")
+    assert run.code == 0
+    assert json.loads(run.out)["id"] == "direct-messages"
+    assert run.err == ("Semantic layer off: the 'semantic' extra is not installed (pip install "
+                       "'faqbot[semantic]'); answering with the lexical matcher.\n")

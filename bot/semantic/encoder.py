@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import onnxruntime
+from tokenizers import Tokenizer
 
 BATCH = 32
 MAX_TOKENS = 128  # a question, a title or an answer's opening: longer text says no more
@@ -15,9 +17,6 @@ class OnnxEncoder:
     """Mean-pooled, L2-normalised token embeddings of a BERT-style ONNX model, one thread."""
 
     def __init__(self, model: Path, tokenizer: Path, key: str, threads: int = 1) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
-
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
