@@ -134,6 +134,8 @@ class FusedMatcher:
         self.fusion = fusion or Fusion()
         self.kb = lexical.kb
         self._links = _links(lexical.kb)
+        self._order = {item_id: n for n, item_id in enumerate(lexical.kb.ids)}
+        self._limits = _limits(lexical.kb)
 
     def match(self, question: str) -> Match:
         scored = self._score(self.lexical.lexical(question, self.fusion.pool), question)
@@ -170,7 +172,7 @@ class FusedMatcher:
         if lexical is None:
             return []
         similar = self.semantic.similar(question, lexical.keys(), self.fusion.pool)
-        order = {item_id: n for n, item_id in enumerate(self.kb.ids)}
+        order = self._order
         scored = [Scored(i, self.fusion.fused(lexical.get(i, 0.0),
                                               similar[i].cosine if i in similar else 0.0),
                          lexical.get(i, 0.0), similar.get(i))
@@ -186,7 +188,7 @@ class FusedMatcher:
         if not items:
             return Verdict.NONE
         top = items[0]
-        limits: Thresholds = self.kb.thresholds_for(top.id)
+        limits = self._limits.get(top.id, self.kb.thresholds)
         outside = max((s.score for s in scored if s.id.startswith(OUT_OF_SCOPE_PREFIX)),
                       default=0.0)
         if outside - top.score >= self.fusion.outscored * limits.margin:
@@ -198,6 +200,15 @@ class FusedMatcher:
         if top.score >= limits.suggest:
             return Verdict.SUGGEST
         return Verdict.NONE
+
+
+def _limits(kb: KnowledgeBase) -> dict[str, Thresholds]:
+    """Every item's effective thresholds (as kb.thresholds_for gives them), in one pass."""
+    out = {entry.id: entry.thresholds or kb.thresholds for entry in kb.entries}
+    if kb.table is not None:
+        out[kb.table.id] = kb.table.thresholds or kb.thresholds
+        out.update((row.id, row.thresholds or kb.thresholds) for row in kb.table.rows)
+    return out
 
 
 def _links(kb: KnowledgeBase) -> dict[str, frozenset[str]]:

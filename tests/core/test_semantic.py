@@ -151,3 +151,17 @@ def test_a_runner_up_linked_by_related_does_not_make_it_ambiguous(fused: FusedMa
 
 def test_completion_is_the_lexical_matchers(fused: FusedMatcher) -> None:
     assert fused.complete("how do i bl") == fused.lexical.complete("how do i bl")
+
+
+def test_an_items_own_thresholds_are_its_verdicts(tmp_path: Path,
+                                                  encoder: OnnxEncoder) -> None:
+    text = (FIXTURES / "semantic" / "kb" / "community.yaml").read_text(encoding="utf-8")
+    strict = text.replace("      - what are server boosts\n",
+                          "      - what are server boosts\n    matcher: {answer: 0.99}\n")
+    assert strict != text
+    (tmp_path / "community.yaml").write_text(strict, encoding="utf-8")
+    kb, problems = load_knowledge(tmp_path)
+    assert kb is not None, problems
+    fused = FusedMatcher(Matcher.build(kb), VectorIndex.build(kb, encoder, None))
+    match = fused.match("whats a boost, is it like a retweet")
+    assert (match.verdict, match.suggestions[0]) == (Verdict.SUGGEST, "server-boosts")
