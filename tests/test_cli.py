@@ -558,5 +558,6 @@ def test_without_the_semantic_extra_one_line_says_how_to_install_it(cwd: Path) -
                  program=program, SEMANTIC="1")
     assert run.code == 0
     assert json.loads(run.out)["id"] == "direct-messages"
-    assert run.err == ("Semantic layer off: the 'semantic' extra is not installed (pip install "
-                       "'faqbot[semantic]'); answering with the lexical matcher.\n")
+    assert run.err == ("Semantic layer off: the 'semantic' extra is not installed (make run "
+                       "SEMANTIC=1 installs it, or pip install 'faqbot[semantic]'); answering "
+                       "with the lexical matcher.\n")

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EXTRA = "pip install 'faqbot[semantic]'"
+EXTRA = "make run SEMANTIC=1 installs it, or pip install 'faqbot[semantic]'"
 
 
 class SemanticBuild:
