@@ -48,8 +48,8 @@ class VectorCache:
         with closing(self._connect()) as connection, connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO vectors (model, text, vector) VALUES (?, ?, ?)",
-                [(model, _digest(text), vector.astype(np.float32).tobytes())
-                 for text, vector in zip(texts, vectors, strict=True)])
+                ((model, _digest(text), vector.astype(np.float32).tobytes())
+                 for text, vector in zip(texts, vectors, strict=True)))
 
 
 def _digest(text: str) -> bytes:

@@ -28,29 +28,29 @@ class OnnxEncoder:
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.no_padding()
         self.key = key  # names the model in the vector cache
-        self.dimension = int(self.encode(["dimension"]).shape[1])
+        self.dimension = int(self._pooled(["dimension"]).shape[1])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """A (len(texts), dimension) float32 matrix of unit rows."""
-        encodings = self._tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda n: len(encodings[n].ids))
-        out: list[np.ndarray] = [np.empty(0)] * len(texts)
+        """A (len(texts), dimension) float32 matrix of unit rows. Texts of similar length are
+        batched together (less padding), and tokenized a batch at a time (bounded memory)."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda n: len(texts[n]))
         for start in range(0, len(order), BATCH):
             chunk = order[start:start + BATCH]
-            width = max(len(encodings[n].ids) for n in chunk)
-            ids = np.zeros((len(chunk), width), dtype=np.int64)
-            mask = np.zeros((len(chunk), width), dtype=np.int64)
-            for row, n in enumerate(chunk):
-                tokens = encodings[n].ids
-                ids[row, :len(tokens)] = tokens
-                mask[row, :len(tokens)] = 1
-            feed = {"input_ids": ids, "attention_mask": mask,
-                    "token_type_ids": np.zeros_like(ids)}
-            hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._names})[0]
-            pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            for row, n in enumerate(chunk):
-                out[n] = pooled[row]
-        if not texts:
-            return np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
-        return np.stack(out).astype(np.float32)
+            out[chunk] = self._pooled([texts[n] for n in chunk])
+        return out
+
+    def _pooled(self, texts: list[str]) -> np.ndarray:
+        """One batch: the mean of each text's token vectors, normalised."""
+        encodings = self._tokenizer.encode_batch(texts)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(texts), width), dtype=np.int64)
+        mask = np.zeros((len(texts), width), dtype=np.int64)
+        for row, encoding in enumerate(encodings):
+            ids[row, :len(encoding.ids)] = encoding.ids
+            mask[row, :len(encoding.ids)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._names})[0]
+        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return np.asarray(pooled, dtype=np.float32)
