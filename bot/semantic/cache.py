@@ -28,21 +28,25 @@ class VectorCache:
                            "PRIMARY KEY (model, text)) WITHOUT ROWID")
         return connection
 
-    def lookup(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """The cached vectors of those texts that have one."""
-        digests = {_digest(text): text for text in texts}
-        found: dict[str, np.ndarray] = {}
-        keys = list(digests)
+    def fill(self, model: str, texts: Sequence[str], into: np.ndarray) -> list[int]:
+        """Copy the cached vector of each text into its row of `into`; the positions of the
+        texts that have none, in order."""
+        rows: dict[bytes, int] = {_digest(text): n for n, text in enumerate(texts)}
+        found = np.zeros(len(texts), dtype=bool)
+        keys = list(rows)
         with closing(self._connect()) as connection:
             for start in range(0, len(keys), CHUNK):
                 chunk = keys[start:start + CHUNK]
                 marks = ",".join("?" * len(chunk))
-                rows = connection.execute(
-                    f"SELECT text, vector FROM vectors WHERE model = ? AND text IN ({marks})",
-                    (model, *chunk))
-                for digest, blob in rows:
-                    found[digests[digest]] = np.frombuffer(blob, dtype=np.float32)
-        return found
+                for digest, blob in connection.execute(
+                        f"SELECT text, vector FROM vectors WHERE model = ? AND text IN ({marks})",
+                        (model, *chunk)):
+                    vector = np.frombuffer(blob, dtype=np.float32)
+                    if vector.shape[0] == into.shape[1]:
+                        row = rows[digest]
+                        into[row] = vector
+                        found[row] = True
+        return [int(n) for n in np.flatnonzero(~found)]
 
     def store(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
         with closing(self._connect()) as connection, connection:

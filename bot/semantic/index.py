@@ -23,6 +23,7 @@ def one_blas_thread() -> None:
 
 class Encoder(Protocol):
     key: str
+    dimension: int
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -53,15 +54,21 @@ class VectorIndex:
             starts.append(len(texts))
             texts.extend(own)
         unique = list(dict.fromkeys(texts))
-        known = cache.lookup(encoder.key, unique) if cache is not None else {}
-        missing = [t for t in unique if t not in known]
+        vectors = np.zeros((len(unique), encoder.dimension), dtype=np.float32)
+        missing = (cache.fill(encoder.key, unique, vectors) if cache is not None
+                   else list(range(len(unique))))
         if missing:
-            fresh = encoder.encode(missing)
-            known.update(zip(missing, fresh, strict=True))
+            new = [unique[n] for n in missing]
+            fresh = encoder.encode(new)
+            vectors[missing] = fresh
             if cache is not None:
-                cache.store(encoder.key, missing, fresh)
-        matrix = (np.stack([known[t] for t in texts]).astype(np.float32) if texts
-                  else np.zeros((0, 1), dtype=np.float32))
+                cache.store(encoder.key, new, fresh)
+            del fresh
+        if len(unique) == len(texts):
+            matrix = vectors  # no text repeated: the rows are already in order
+        else:
+            row = {text: n for n, text in enumerate(unique)}
+            matrix = vectors[[row[t] for t in texts]]
         return cls(encoder, ids, texts, np.array(starts, dtype=np.int64), matrix)
 
     @property

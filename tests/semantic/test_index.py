@@ -24,6 +24,7 @@ class Counting:
     def __init__(self, encoder: OnnxEncoder) -> None:
         self.encoder = encoder
         self.key = encoder.key
+        self.dimension = encoder.dimension
         self.encoded: list[str] = []
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -72,6 +73,7 @@ def test_a_restart_encodes_nothing_and_an_edit_only_what_changed(
     again = VectorIndex.build(community, restart, cache)
     assert restart.encoded == []
     assert np.array_equal(again.matrix, built.matrix)
+    assert np.allclose(np.linalg.norm(again.matrix, axis=1), 1.0, atol=1e-5)
     entry = community.entries[0]
     edited = KnowledgeBase(entries=(Entry(id=entry.id, title=entry.title, answer=entry.answer,
                                           questions=(*entry.questions, "can i pm people"),
@@ -90,3 +92,18 @@ def test_another_model_does_not_reuse_the_vectors(community: KnowledgeBase,
     other.key = "another-model"
     VectorIndex.build(community, other, cache)
     assert other.encoded
+
+
+def test_a_text_two_items_share_is_encoded_once(encoder: OnnxEncoder) -> None:
+    kb = KnowledgeBase(entries=(
+        Entry(id="a", title="Tea", answer="Steep it.", questions=("how do i make a drink",)),
+        Entry(id="b", title="Coffee", answer="Grind it.", questions=("how do i make a drink",)),
+    ))
+    counting = Counting(encoder)
+    index = VectorIndex.build(kb, counting, None)
+    assert counting.encoded.count("how do i make a drink") == 1
+    rows = [n for n, t in enumerate(index.texts) if t == "how do i make a drink"]
+    assert len(rows) == 2
+    assert np.array_equal(index.matrix[rows[0]], index.matrix[rows[1]])
+    assert index.texts[int(index.starts[1])] == "Coffee"
+    assert float(index.matrix[int(index.starts[1])] @ encoder.encode(["Coffee"])[0]) > 0.99
