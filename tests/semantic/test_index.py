@@ -106,4 +106,5 @@ def test_a_text_two_items_share_is_encoded_once(encoder: OnnxEncoder) -> None:
     assert len(rows) == 2
     assert np.array_equal(index.matrix[rows[0]], index.matrix[rows[1]])
     assert index.texts[int(index.starts[1])] == "Coffee"
-    assert float(index.matrix[int(index.starts[1])] @ encoder.encode(["Coffee"])[0]) > 0.99
+    # (int8 activations are scaled per batch: close to the vector it gets alone, not equal)
+    assert float(index.matrix[int(index.starts[1])] @ encoder.encode(["Coffee"])[0]) > 0.98
