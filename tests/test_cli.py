@@ -33,7 +33,7 @@ SETTINGS_NAMES = (
     "DISCORD_TOKEN", "DEV_GUILD_ID", "ADMIN_USER_IDS", "KNOWLEDGE_DIR", "LOG_LEVEL",
     "SHARD_COUNT", "DATABASE_PATH", "STORE_USER_IDS", "RETENTION_DAYS", "KB_WATCH",
     "COOLDOWN_RATE", "COOLDOWN_SECONDS", "USER_ID_SALT", "PYTHONIOENCODING", "HEALTH_PORT",
-    "HEALTH_HOST",
+    "HEALTH_HOST", "SEMANTIC", "SEMANTIC_MODEL", "SEMANTIC_MODEL_PATH", "SEMANTIC_MODEL_URL",
 )
 PROBLEM_LINE = re.compile(r"^.+:\d+:\d+: \S.*$")
 ANSWER_Q = "what is the open vs closed ai debate"  # one of the overview entry's own questions
@@ -516,3 +516,48 @@ def test_why_prints_the_top_candidates(cwd: Path) -> None:
     assert lines[1].startswith("1. open-weight-models — Notable open-weight models  score ")
     numbered = [line for line in lines if re.match(r"^\d\. ", line)]
     assert 2 <= len(numbered) <= 5
+
+
+SEMANTIC_KB = TESTS / "fixtures" / "semantic" / "kb"
+
+
+def test_why_and_eval_with_the_semantic_layer(cwd: Path, model_folder: Path) -> None:
+    (cwd / "community-eval.yaml").write_text(
+        "questions:\n  - {q: \"whats a boost, is it like a retweet\", ids: [server-boosts]}\n"
+        "  - {q: will it rain tomorrow, ids: []}\n", encoding="utf-8")
+    semantic = {"SEMANTIC": "1", "SEMANTIC_MODEL_PATH": str(model_folder)}
+    why, lexical, fused, missing = parallel(
+        partial(faqbot, cwd, "why", "--dir", str(SEMANTIC_KB), "how can i pm a user",
+                **semantic),
+        partial(faqbot, cwd, "eval", "community-eval.yaml", "--dir", str(SEMANTIC_KB)),
+        partial(faqbot, cwd, "eval", "community-eval.yaml", "--dir", str(SEMANTIC_KB),
+                **semantic),
+        partial(faqbot, cwd, "ask", "--json", "--dir", str(SEMANTIC_KB), "how do i DM someone",
+                SEMANTIC="1", SEMANTIC_MODEL_PATH=str(cwd / "no-model")),
+    )
+    assert why.code == 0, why.err
+    lines = why.out.splitlines()
+    assert lines[0].startswith("verdict: suggest → direct-messages")
+    assert lines[1].startswith("1. direct-messages — Sending direct messages  score ")
+    assert re.match(r"^ +score \d\.\d\d = 0\.50 × lexical 0\.00 \+ 0\.50 × semantic "
+                    r"\d\.\d\d \(cosine \d\.\d\d\)$", lines[2])
+    assert "(1/2)" in lexical.out
+    assert "(2/2)" in fused.out, fused.out
+    # No model: one line says so, and the bot answers lexically.
+    assert missing.code == 0
+    assert json.loads(missing.out)["id"] == "direct-messages"
+    assert missing.err.startswith("Semantic layer off: SEMANTIC_MODEL_PATH ")
+    assert len(missing.err.splitlines()) == 1
+
+
+def test_without_the_semantic_extra_one_line_says_how_to_install_it(cwd: Path) -> None:
+    # onnxruntime made unimportable, as in an install without the `semantic` extra.
+    program = (sys.executable, "-c", "import sys; sys.modules['onnxruntime'] = None; "
+               "from bot.cli import main; sys.exit(main())")
+    run = faqbot(cwd, "ask", "--json", "--dir", str(SEMANTIC_KB), "how do i DM someone",
+                 program=program, SEMANTIC="1")
+    assert run.code == 0
+    assert json.loads(run.out)["id"] == "direct-messages"
+    assert run.err == ("Semantic layer off: the 'semantic' extra is not installed (make run "
+                       "SEMANTIC=1 installs it, or pip install 'faqbot[semantic]'); answering "
+                       "with the lexical matcher.\n")

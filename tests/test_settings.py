@@ -33,6 +33,10 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.kb_watch is False
     assert settings.store_user_ids is False
     assert (settings.health_port, settings.health_host) == (None, "127.0.0.1")
+    assert settings.semantic is False
+    assert settings.semantic_model == "all-MiniLM-L6-v2"
+    assert settings.semantic_model_path is None
+    assert settings.semantic_model_url is None
 
 
 def test_the_health_server_setting(tmp_path: Path) -> None:
@@ -104,6 +108,16 @@ def test_help_forum_settings(tmp_path: Path) -> None:
     assert settings.forum_read_body is True
 
 
+def test_semantic_settings_are_parsed(tmp_path: Path) -> None:
+    settings = load(tmp_path, {"SEMANTIC": "1", "SEMANTIC_MODEL": "all-MiniLM-L12-v2",
+                               "SEMANTIC_MODEL_PATH": "~/models/minilm",
+                               "SEMANTIC_MODEL_URL": "http://127.0.0.1:8000/mirror/"})
+    assert settings.semantic is True
+    assert settings.semantic_model == "all-MiniLM-L12-v2"
+    assert settings.semantic_model_path == Path("~/models/minilm").expanduser()
+    assert settings.semantic_model_url == "http://127.0.0.1:8000/mirror/"
+
+
 @pytest.mark.parametrize(("name", "value"), [
     ("DEV_GUILD_ID", "abc"),
     ("DEV_GUILD_ID", "-5"),
@@ -125,6 +139,8 @@ def test_help_forum_settings(tmp_path: Path) -> None:
     ("HEALTH_PORT", "http"),
     ("HEALTH_PORT", "0"),
     ("HEALTH_PORT", "70000"),
+    ("SEMANTIC", "please"),
+    ("SEMANTIC_MODEL_URL", "ftp://mirror.example/models"),
 ])
 def test_bad_values_are_clear_errors(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(SettingsError) as caught:

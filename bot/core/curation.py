@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.gaps import GapGroup
-from bot.core.matcher import Matcher
 from bot.core.models import KnowledgeBase, Verdict
+from bot.core.semantic import AnyMatcher
 
 
 def titles_of(kb: KnowledgeBase) -> dict[str, str]:
@@ -14,6 +14,6 @@ def titles_of(kb: KnowledgeBase) -> dict[str, str]:
     return {item_id: kb.title_of(item_id) for item_id in kb.ids}
 
 
-def still_open(groups: Sequence[GapGroup], matcher: Matcher) -> list[GapGroup]:
+def still_open(groups: Sequence[GapGroup], matcher: AnyMatcher) -> list[GapGroup]:
     """The groups the knowledge base still does not answer: fixed gaps drop off the list."""
     return [g for g in groups if matcher.match(g.example).verdict is not Verdict.ANSWER]

@@ -9,8 +9,8 @@ from typing import Any
 
 import yaml
 
-from bot.core.matcher import Matcher
 from bot.core.models import Verdict
+from bot.core.semantic import AnyMatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     return out
 
 
-def evaluate(matcher: Matcher, questions: list[EvalQuestion]) -> EvalReport:
+def evaluate(matcher: AnyMatcher, questions: list[EvalQuestion]) -> EvalReport:
     """Run every question once and score the verdicts."""
     right = top1 = top3 = declined = by_topic = 0
     misses: list[Miss] = []
@@ -140,7 +140,7 @@ def evaluate(matcher: Matcher, questions: list[EvalQuestion]) -> EvalReport:
     )
 
 
-def declining_topic(matcher: Matcher, question: str) -> str | None:
+def declining_topic(matcher: AnyMatcher, question: str) -> str | None:
     """The out-of-scope topic that declined a question: the one ranked above every item."""
     candidates = matcher.explain(question, limit=1)
     if not candidates:
@@ -193,7 +193,7 @@ def _what_it_did(miss: Miss) -> str:
     return f"declined: no answer (best candidate {miss.got}, score {miss.score:.2f}, too low)"
 
 
-def format_why(matcher: Matcher, question: str) -> str:
+def format_why(matcher: AnyMatcher, question: str) -> str:
     """The top 5 candidates with their scores and what matched."""
     match = matcher.match(question)
     candidates = matcher.explain(question, limit=5)

@@ -12,6 +12,9 @@ from bot.core.knowledge import load_knowledge
 from bot.core.matcher import Matcher
 from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow
 from bot.core.problems import KnowledgeError, Problem
+from bot.core.semantic import AnyMatcher
+
+Build = Callable[[KnowledgeBase], AnyMatcher]
 
 
 def utc_now() -> dt.datetime:
@@ -23,7 +26,7 @@ class Snapshot:
     """One consistent version of the knowledge base and its index: answer from one of these."""
 
     kb: KnowledgeBase
-    matcher: Matcher
+    matcher: AnyMatcher
     version: int
     loaded_at: dt.datetime
 
@@ -110,22 +113,25 @@ class Library:
     """Holds the current Snapshot; a reload that fails leaves it untouched."""
 
     def __init__(self, folder: Path, snapshot: Snapshot,
-                 clock: Callable[[], dt.datetime] = utc_now) -> None:
+                 clock: Callable[[], dt.datetime] = utc_now,
+                 build: Build = Matcher.build) -> None:
         self.folder = folder
         self._snapshot = snapshot
         self._clock = clock
+        self._build = build  # the matcher of a knowledge base: lexical, or semantic too
         self._reload_lock = threading.Lock()
         self.reloads = 0  # reloads that swapped in a new version (for metrics)
         self.reload_failures = 0  # reloads refused: the files did not validate
 
     @classmethod
-    def open(cls, folder: Path, clock: Callable[[], dt.datetime] = utc_now) -> Library:
+    def open(cls, folder: Path, clock: Callable[[], dt.datetime] = utc_now,
+             build: Build = Matcher.build) -> Library:
         """Load a folder; raise KnowledgeError with every problem when it does not validate."""
         kb, problems = load_knowledge(folder)
         if kb is None:
             raise KnowledgeError(problems)
         now = clock()
-        return cls(folder, Snapshot(kb, Matcher.build(kb), 1, now), clock)
+        return cls(folder, Snapshot(kb, build(kb), 1, now), clock, build)
 
     @property
     def current(self) -> Snapshot:
@@ -144,7 +150,7 @@ class Library:
             if kb is None:
                 self.reload_failures += 1
                 return ReloadResult(ok=False, snapshot=old, problems=tuple(problems))
-            snapshot = Snapshot(kb, Matcher.build(kb), old.version + 1, self._clock())
+            snapshot = Snapshot(kb, self._build(kb), old.version + 1, self._clock())
             self._snapshot = snapshot  # one reference assignment: readers see old or new
             self.reloads += 1
             return ReloadResult(ok=True, snapshot=snapshot, diff=diff_knowledge(old.kb, kb))

@@ -163,6 +163,16 @@ class Matcher:
         return tuple(Candidate(s.item.id, _unit(s.score), self._reasons(query, s))
                      for s in scored[: max(0, limit)])
 
+    def lexical(self, question: str, limit: int) -> dict[str, float] | None:
+        """For a layer that fuses another score in (`bot.core.semantic`): the confidences of
+        the `limit` best items and of every out-of-scope topic that scores (`out-of-scope:<n>`),
+        by id; None when the question asks nothing (empty, small talk, numbers alone)."""
+        query = self._query(question)
+        if not query.words:
+            return None
+        scored = self._rank(query, keep=max(1, limit)) + self._outside(query, 0.0)
+        return {s.item.id: _unit(s.score) for s in scored}
+
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete choices (label, item id) for what the member has typed so far."""
         def candidates(typed: str) -> list[int]:

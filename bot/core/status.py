@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.library import Snapshot
 from bot.core.models import Reply, ReplyKind
+from bot.core.semantic import FusedMatcher
 
 MAX_FILES_SHOWN = 20
 
@@ -26,8 +27,16 @@ def render_status(snapshot: Snapshot) -> Reply:
         f"**Loaded:** <t:{stamp}:R> (<t:{stamp}:f>)",
         f"**Thresholds:** answer {limits.answer:.2f} · suggest {limits.suggest:.2f} · "
         f"margin {limits.margin:.2f}",
+        f"**Matching:** {_matching(snapshot)}",
         "",
         f"**Source files ({len(kb.files)}):**",
         listed,
     ])
     return Reply(kind=ReplyKind.INFO, title="Knowledge base status", body=body)
+
+
+def _matching(snapshot: Snapshot) -> str:
+    matcher = snapshot.matcher
+    if isinstance(matcher, FusedMatcher):
+        return f"lexical + semantic (`{matcher.semantic.model}`)"
+    return "lexical"

@@ -16,6 +16,7 @@ from bot.discord_app.client import AnyFaqBot, FaqBot, ShardedFaqBot
 from bot.discord_app.failures import HealthPortError, describe
 from bot.discord_app.health import HealthServer
 from bot.recorder import Recorder
+from bot.semantic.setup import open_library
 from bot.services import open_recorder
 from bot.settings import Settings
 
@@ -55,7 +56,8 @@ async def serve(settings: Settings) -> None:
     token = settings.discord_token
     if not token:
         raise ValueError("DISCORD_TOKEN is not set")
-    library = Library.open(settings.knowledge_dir)
+    # Off the event loop: the semantic layer may download its model and encode the items.
+    library = await asyncio.to_thread(open_library, settings)
     recommended = 1 if settings.shard_count else await recommended_shards(token)
     async with open_recorder(settings) as recorder:  # closed (pending writes first) last
         bot = make_bot(settings, library, recorder, recommended=recommended)

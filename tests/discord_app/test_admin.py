@@ -203,6 +203,7 @@ async def test_status_shows_what_is_loaded(harness: Harness) -> None:
     limits = snapshot.kb.thresholds
     assert f"answer {limits.answer:.2f} · suggest {limits.suggest:.2f}" in text
     assert f"margin {limits.margin:.2f}" in text
+    assert "**Matching:** lexical\n" in text
     assert KB_FILE in text
     no_pings(record)
     harness.assert_valid()

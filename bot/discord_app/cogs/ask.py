@@ -65,6 +65,8 @@ class AskCog(commands.Cog):
         return render_item(self.bot.library.current.kb, item_id)
 
     def answer(self, question: str) -> tuple[Match, Reply]:
+        """Match and render; called in a thread: with the semantic layer, encoding the question
+        takes milliseconds, which the event loop spends on other members meanwhile."""
         snapshot = self.bot.library.current  # one snapshot for the whole answer
         match = snapshot.matcher.match(question)
         return match, render_match(snapshot.kb, match)
@@ -113,7 +115,7 @@ class AskCog(commands.Cog):
         started = time.perf_counter()
         with self.bot.in_flight.track():
             async with self._in_flight(interaction, ephemeral=ephemeral):
-                match, reply = self.answer(question)
+                match, reply = await asyncio.to_thread(self.answer, question)
                 question_id = await self._record(interaction, asker, question, match)
                 await respond(interaction, reply, render=self.render, ephemeral=ephemeral,
                               on_pick=self._click_recorder(question_id),
@@ -192,7 +194,7 @@ class AskCog(commands.Cog):
                 return
             started = time.perf_counter()
             with self.bot.in_flight.track():
-                match, reply = self.answer(question)
+                match, reply = await asyncio.to_thread(self.answer, question)
                 question_id = await self._record(message, message.author, question, match)
                 await reply_to(message, reply, owner_id=message.author.id, render=self.render,
                                on_pick=self._click_recorder(question_id),

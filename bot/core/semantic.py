@@ -1,0 +1,238 @@
+"""The semantic layer's pure side: what is encoded, and lexical + semantic → one Match.
+
+A sentence-embedding model (run by `bot.semantic`) gives the cosine similarity of the question
+to each item's texts (title, questions, keywords, the answer's opening; an item's similarity is
+that of its closest text). The cosine is calibrated to [0, 1] for the model (`Fusion.floor`:
+what unrelated sentences score; `Fusion.ceiling`: what a close paraphrase scores) and fused with
+the lexical confidence by a convex combination, so the fused confidence stays a calibrated
+[0, 1] read by the same verdict policy and thresholds as the lexical one:
+
+    fused = w × lexical + (1 − w) × clip((cosine − floor) / (ceiling − floor)),  w = `lexical`
+
+The defaults (an even mean; 0.2 and 0.8 for all-MiniLM-L6-v2) were set from what the model
+scores on unrelated sentences and on paraphrases, not fitted to a question set.
+
+Candidates are the lexical matcher's best and the semantic best together, so a question that
+shares no word with the right entry ("pm" for "DM") can still find it. Out-of-scope topics are
+fused the same way and decline a question they match better than every item. A question that
+asks nothing (empty, small talk, numbers alone: the lexical matcher's call) gets no candidates.
+The lexical matcher's rule for a question spanning two items ("grind or steep") is not applied
+to fused scores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.core.matcher import Matcher
+from bot.core.models import (
+    OUT_OF_SCOPE_PREFIX,
+    Candidate,
+    KnowledgeBase,
+    Match,
+    Thresholds,
+    Verdict,
+)
+
+OPENING_CHARS = 300  # of an answer: what its first sentences say is what it is about
+
+
+@dataclass(frozen=True, slots=True)
+class Fusion:
+    """Every knob of the fusion, with what it multiplies or bounds."""
+
+    lexical: float = 0.5  # weight of the lexical confidence; the semantic part gets the rest
+    floor: float = 0.2  # cosine of unrelated sentences: calibrates to 0 (all-MiniLM-L6-v2)
+    ceiling: float = 0.8  # cosine of a close paraphrase: calibrates to 1
+    pool: int = 10  # candidates taken from each side
+    outscored: float = 0.25  # of `margin`: an out-of-scope topic this far above the best declines
+    choices: int = 4  # candidates of a Match: three did-you-mean choices and the runner-up
+
+    def calibrated(self, cosine: float) -> float:
+        return min(1.0, max(0.0, (cosine - self.floor) / (self.ceiling - self.floor)))
+
+    def fused(self, lexical: float, cosine: float) -> float:
+        return self.lexical * lexical + (1 - self.lexical) * self.calibrated(cosine)
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    """An item's (or out-of-scope topic's) cosine similarity and its closest text."""
+
+    cosine: float
+    text: str
+
+
+class Similarities(Protocol):
+    """The semantic index of one knowledge base (see `bot.semantic.index`)."""
+
+    @property
+    def model(self) -> str:
+        """Names the model (and its weights' digest)."""
+        ...
+
+    def similar(self, question: str, ids: Collection[str], top: int) -> dict[str, Similar]:
+        """The question's similarity to each of `ids` and to the `top` most similar items
+        and out-of-scope topics (`out-of-scope:<n>`), by id; the question is encoded once."""
+        ...
+
+
+def item_texts(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
+    """Every item's and out-of-scope topic's texts to encode, by id."""
+    for entry in kb.entries:
+        yield entry.id, _texts(entry.title, entry.questions, entry.keywords, entry.answer)
+    if kb.table is not None:
+        table = kb.table
+        yield table.id, _texts(table.title, table.questions, table.keywords, table.answer)
+        for row in table.rows:
+            cells = "; ".join(f"{c}: {v}" for c, v in zip(table.columns, row.cells, strict=False))
+            yield row.id, _texts(row.factor, (*row.questions, *row.aliases), row.keywords,
+                                 f"{row.factor}. {cells}")
+    for n, topic in enumerate(kb.out_of_scope, start=1):
+        yield f"{OUT_OF_SCOPE_PREFIX}{n}", _texts(topic.topic, topic.questions, topic.keywords,
+                                                  "")
+
+
+def _texts(title: str, questions: Collection[str], keywords: Collection[str],
+           answer: str) -> list[str]:
+    texts = [title, *questions]
+    if keywords:
+        texts.append(", ".join(keywords))
+    opening = opening_of(answer)
+    if opening:
+        texts.append(opening)
+    return list(dict.fromkeys(t for t in texts if t.strip()))
+
+
+def opening_of(answer: str) -> str:
+    """An answer's first OPENING_CHARS characters as plain text, cut at a word."""
+    plain = " ".join(re.sub(r"[*_`#>|~]+", " ", answer).split())
+    if len(plain) <= OPENING_CHARS:
+        return plain
+    return plain[:OPENING_CHARS].rsplit(" ", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    id: str
+    score: float
+    lexical: float
+    similar: Similar | None
+
+
+class FusedMatcher:
+    """The lexical matcher with the semantic similarity fused in; the same public interface
+    (`match`, `explain`, `complete`, `kb`), the same verdict policy and thresholds."""
+
+    def __init__(self, lexical: Matcher, semantic: Similarities,
+                 fusion: Fusion | None = None) -> None:
+        self.lexical = lexical
+        self.semantic = semantic
+        self.fusion = fusion or Fusion()
+        self.kb = lexical.kb
+        self._links = _links(lexical.kb)
+        self._order = {item_id: n for n, item_id in enumerate(lexical.kb.ids)}
+        self._limits = _limits(lexical.kb)
+
+    def match(self, question: str) -> Match:
+        scored = self._score(self.lexical.lexical(question, self.fusion.pool), question)
+        items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX) and s.score > 0]
+        candidates = tuple(Candidate(s.id, _unit(s.score)) for s in items[:self.fusion.choices])
+        return Match(question, self._verdict(scored), candidates)
+
+    def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
+        """The best candidates, each with both parts of its score and the lexical reasons."""
+        explained = {c.id: c for c in self.lexical.explain(question, max(limit, self.fusion.pool))}
+        asked = self.lexical.lexical(question, self.fusion.pool)
+        lexical = None if asked is None else {**asked, **{i: c.score for i, c in explained.items()}}
+        out: list[Candidate] = []
+        fusion = self.fusion
+        scored = [s for s in self._score(lexical, question) if s.score > 0]
+        for s in scored[:max(0, limit)]:
+            cosine = s.similar.cosine if s.similar else 0.0
+            reasons = [f"score {s.score:.2f} = {fusion.lexical:.2f} × lexical {s.lexical:.2f} + "
+                       f"{1 - fusion.lexical:.2f} × semantic {fusion.calibrated(cosine):.2f} "
+                       f"(cosine {cosine:.2f})"]
+            if s.similar is not None:
+                reasons.append(f'closest text: "{_short(s.similar.text)}"')
+            found = explained.get(s.id)
+            reasons.extend(found.reasons if found else ("lexical: no word matched",))
+            out.append(Candidate(s.id, _unit(s.score), tuple(reasons)))
+        return tuple(out)
+
+    def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        return self.lexical.complete(text, limit)
+
+    def _score(self, lexical: Mapping[str, float] | None, question: str) -> list[Scored]:
+        """Items and out-of-scope topics by fused score, best first (items first among
+        equals); none when the question asks nothing (small talk, empty)."""
+        if lexical is None:
+            return []
+        similar = self.semantic.similar(question, lexical.keys(), self.fusion.pool)
+        order = self._order
+        scored = [Scored(i, self.fusion.fused(lexical.get(i, 0.0),
+                                              similar[i].cosine if i in similar else 0.0),
+                         lexical.get(i, 0.0), similar.get(i))
+                  for i in {*lexical, *similar}]
+        scored.sort(key=lambda s: (-s.score, order.get(s.id, len(order)), s.id))
+        return scored
+
+    def _verdict(self, scored: list[Scored]) -> Verdict:
+        """The lexical matcher's policy on fused scores: `answer` at the best item's `answer`
+        threshold with a lead of `margin` over the best item not linked to it, `suggest` at
+        `suggest`, and declined when an out-of-scope topic beats the best item."""
+        items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
+        if not items:
+            return Verdict.NONE
+        top = items[0]
+        limits = self._limits.get(top.id, self.kb.thresholds)
+        outside = max((s.score for s in scored if s.id.startswith(OUT_OF_SCOPE_PREFIX)),
+                      default=0.0)
+        if outside - top.score >= self.fusion.outscored * limits.margin:
+            return Verdict.NONE
+        linked = self._links.get(top.id, frozenset())
+        rival = next((s.score for s in items[1:] if s.id not in linked), 0.0)
+        if top.score >= limits.answer and top.score - rival >= limits.margin:
+            return Verdict.ANSWER
+        if top.score >= limits.suggest:
+            return Verdict.SUGGEST
+        return Verdict.NONE
+
+
+def _limits(kb: KnowledgeBase) -> dict[str, Thresholds]:
+    """Every item's effective thresholds (as kb.thresholds_for gives them), in one pass."""
+    out = {entry.id: entry.thresholds or kb.thresholds for entry in kb.entries}
+    if kb.table is not None:
+        out[kb.table.id] = kb.table.thresholds or kb.thresholds
+        out.update((row.id, row.thresholds or kb.thresholds) for row in kb.table.rows)
+    return out
+
+
+def _links(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """For each item, the items whose closeness does not make a question ambiguous: those
+    related to it either way, and a table with its rows."""
+    links: dict[str, set[str]] = {item_id: set() for item_id in kb.ids}
+    pairs: list[tuple[str, str]] = [(e.id, r) for e in kb.entries for r in e.related]
+    if kb.table is not None:
+        pairs += [(kb.table.id, r) for r in kb.table.related]
+        for row in kb.table.rows:
+            pairs += [(row.id, r) for r in row.related]
+            pairs.append((row.id, kb.table.id))
+    for a, b in pairs:
+        links.setdefault(a, set()).add(b)
+        links.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in links.items()}
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _unit(score: float) -> float:
+    return round(min(1.0, max(0.0, score)), 4)
+
+
+AnyMatcher = Matcher | FusedMatcher  # what a Snapshot answers with

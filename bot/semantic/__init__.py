@@ -1,0 +1,1 @@
+"""The semantic layer's runtime: the model (download, conversion), the encoder, the vectors."""

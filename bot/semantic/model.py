@@ -1,0 +1,124 @@
+"""Which model to run and where its files are: a local folder, or downloaded on first use."""
+
+from __future__ import annotations
+
+import hashlib
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from bot.semantic.progress import Progress
+
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+CHUNK = 1 << 18
+
+
+class ModelUnavailable(Exception):
+    """The model cannot be had; the message says why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    """A known model: the base URL of its public host and the files to fetch from it."""
+
+    name: str
+    base_url: str
+    files: Mapping[str, str]  # local file name → path under base_url
+
+
+# Mean-pooled English sentence-embedding models, int8 ONNX exports (what the fusion's cosine
+# calibration in bot.core.semantic.Fusion was set for: all-MiniLM-L6-v2).
+MODELS = {
+    spec.name: spec for spec in (
+        ModelSpec("all-MiniLM-L6-v2", "https://huggingface.co/Xenova/all-MiniLM-L6-v2/resolve/main/",
+                  {MODEL_FILE: "onnx/model_quantized.onnx", TOKENIZER_FILE: "tokenizer.json"}),
+        ModelSpec("all-MiniLM-L12-v2",
+                  "https://huggingface.co/Xenova/all-MiniLM-L12-v2/resolve/main/",
+                  {MODEL_FILE: "onnx/model_quantized.onnx", TOKENIZER_FILE: "tokenizer.json"}),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFiles:
+    model: Path
+    tokenizer: Path
+    key: str  # names the model in the vector cache: its name and a digest of its weights
+
+
+def locate(name: str, path: Path | None, models_dir: Path, base_url: str | None = None,
+           out: TextIO | None = None) -> ModelFiles:
+    """The model's files: from `path` when given (an ONNX folder, or a sentence-transformers
+    folder with model.safetensors, converted once into `models_dir`), else from `models_dir`,
+    downloaded there first when missing (a progress bar on `out`)."""
+    if path is not None:
+        return _local(path, models_dir)
+    spec = MODELS.get(name)
+    if spec is None:
+        raise ModelUnavailable(f"unknown SEMANTIC_MODEL {name!r} (known: {', '.join(MODELS)}); "
+                               "or set SEMANTIC_MODEL_PATH to a model folder")
+    folder = models_dir / spec.name
+    for local, remote in spec.files.items():
+        target = folder / local
+        if not target.is_file():
+            download((base_url or spec.base_url).rstrip("/") + "/" + remote, target, out)
+    return _files(folder / MODEL_FILE, folder / TOKENIZER_FILE, spec.name)
+
+
+def _local(path: Path, models_dir: Path) -> ModelFiles:
+    tokenizer = path / TOKENIZER_FILE
+    if not tokenizer.is_file():
+        raise ModelUnavailable(f"SEMANTIC_MODEL_PATH {path} has no {TOKENIZER_FILE}")
+    if (path / MODEL_FILE).is_file():
+        return _files(path / MODEL_FILE, tokenizer, path.name)
+    weights = path / "model.safetensors"
+    if not weights.is_file():
+        raise ModelUnavailable(f"SEMANTIC_MODEL_PATH {path} has neither {MODEL_FILE} nor "
+                               "model.safetensors")
+    stat = weights.stat()
+    tag = hashlib.sha256(f"{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    target = models_dir / f"converted-{tag.hexdigest()[:12]}" / MODEL_FILE
+    if not target.is_file():
+        from bot.semantic.convert import convert
+        try:
+            convert(path, target)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelUnavailable(f"cannot convert the model in {path}: {exc}") from exc
+    return _files(target, tokenizer, path.name)
+
+
+def _files(model: Path, tokenizer: Path, name: str) -> ModelFiles:
+    digest = hashlib.sha256()
+    with model.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return ModelFiles(model, tokenizer, f"{name}:{digest.hexdigest()[:16]}")
+
+
+def download(url: str, target: Path, out: TextIO | None) -> None:
+    """Fetch `url` into `target` with a progress bar, whole or not at all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            size = int(response.headers.get("Content-Length") or 0)
+            bar = Progress(f"Downloading {target.name}", size, out)
+            with partial.open("wb") as handle:
+                while chunk := response.read(CHUNK):
+                    handle.write(chunk)
+                    bar.advance(len(chunk))
+            bar.done()
+        if size and partial.stat().st_size != size:
+            raise ModelUnavailable(f"download of {url} stopped short")
+        partial.replace(target)
+    except urllib.error.HTTPError as exc:
+        raise ModelUnavailable(f"cannot download {url}: HTTP {exc.code}") from exc
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise ModelUnavailable(f"cannot download {url}: {reason}") from exc
+    finally:
+        partial.unlink(missing_ok=True)

@@ -1,0 +1,101 @@
+"""The matcher Settings ask for: lexical, or with the semantic layer when it is on and can be had.
+
+Nothing heavy is imported unless SEMANTIC is on, so the bot runs without the `semantic` extra.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from bot.core.library import Build, Library
+from bot.core.matcher import Matcher
+from bot.core.models import KnowledgeBase
+from bot.core.semantic import FusedMatcher
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.semantic.cache import VectorCache
+    from bot.semantic.index import Encoder
+
+log = logging.getLogger(__name__)
+
+EXTRA = "make run SEMANTIC=1 installs it, or pip install 'faqbot[semantic]'"
+
+
+class SemanticBuild:
+    """Builds the fused matcher of a knowledge base; the encoder and the vector cache are
+    shared by every reload. Vectors that cannot be computed leave the lexical matcher."""
+
+    def __init__(self, encoder: Encoder, cache: VectorCache | None) -> None:
+        self.encoder = encoder
+        self.cache = cache
+
+    def __call__(self, kb: KnowledgeBase) -> Matcher | FusedMatcher:
+        from bot.semantic.index import VectorIndex
+
+        lexical = Matcher.build(kb)
+        try:
+            try:
+                index = VectorIndex.build(kb, self.encoder, self.cache)
+            except (sqlite3.Error, OSError) as exc:
+                log.warning("the vector cache %s is unusable (%s); encoding without it",
+                            self.cache.path if self.cache else "-", exc)
+                log.debug("vector cache failure", exc_info=True)
+                index = VectorIndex.build(kb, self.encoder, None)
+        except Exception as exc:
+            log.warning("the semantic vectors could not be computed (%s); answering lexically",
+                        _reason(exc))
+            log.debug("semantic vectors failure", exc_info=True)
+            return lexical
+        return FusedMatcher(lexical, index)
+
+
+def data_dir(settings: Settings) -> Path:
+    """The data folder: where the question log is (DATABASE_PATH's folder)."""
+    return settings.database_path.parent
+
+
+def matcher_builder(settings: Settings, out: TextIO | None = None) -> Build:
+    """Matcher.build, or a SemanticBuild when SEMANTIC is on and its model can be had; when it
+    cannot, one line on `out` (default stderr) says why and the bot answers lexically."""
+    if not settings.semantic:
+        return Matcher.build
+    out = sys.stderr if out is None else out
+    try:
+        return semantic_build(settings, out)
+    except Exception as exc:
+        log.debug("semantic layer unavailable", exc_info=True)
+        print(f"Semantic layer off: {_reason(exc)}; answering with the lexical matcher.",
+              file=out, flush=True)
+        return Matcher.build
+
+
+def semantic_build(settings: Settings, out: TextIO | None) -> SemanticBuild:
+    """Locate (or download) the model and load it; raises when it cannot be had."""
+    try:
+        from bot.semantic.cache import VectorCache
+        from bot.semantic.encoder import OnnxEncoder
+        from bot.semantic.index import one_blas_thread
+        from bot.semantic.model import locate
+    except ImportError as exc:
+        raise ImportError(f"the 'semantic' extra is not installed ({EXTRA})") from exc
+    one_blas_thread()
+    folder = data_dir(settings)
+    files = locate(settings.semantic_model, settings.semantic_model_path, folder / "models",
+                   settings.semantic_model_url, out)
+    encoder = OnnxEncoder(files.model, files.tokenizer, files.key)
+    return SemanticBuild(encoder, VectorCache(folder / "vectors.sqlite3"))
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception as one short line."""
+    return (" ".join(str(exc).split()) or type(exc).__name__)[:300]
+
+
+def open_library(settings: Settings, out: TextIO | None = None) -> Library:
+    """The knowledge folder of `settings`, matched as `settings` ask."""
+    return Library.open(settings.knowledge_dir, build=matcher_builder(settings, out))

@@ -1,0 +1,167 @@
+"""The semantic layer's fusion: lexical and semantic scores → one calibrated Match."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.evaluate import format_why
+from bot.core.knowledge import load_knowledge
+from bot.core.matcher import Matcher
+from bot.core.models import KnowledgeBase, Verdict
+from bot.core.semantic import FusedMatcher, Fusion, item_texts, opening_of
+from bot.semantic.encoder import OnnxEncoder
+from bot.semantic.index import VectorIndex
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def community() -> KnowledgeBase:
+    kb, problems = load_knowledge(FIXTURES / "semantic" / "kb")
+    assert kb is not None, problems
+    return kb
+
+
+@pytest.fixture(scope="module")
+def fused(community: KnowledgeBase, encoder: OnnxEncoder) -> FusedMatcher:
+    return FusedMatcher(Matcher.build(community), VectorIndex.build(community, encoder, None))
+
+
+def test_calibrated_cosine_maps_floor_to_0_and_ceiling_to_1() -> None:
+    fusion = Fusion(floor=0.2, ceiling=0.8)
+    assert fusion.calibrated(-1.0) == 0.0
+    assert fusion.calibrated(0.2) == 0.0
+    assert fusion.calibrated(0.5) == pytest.approx(0.5)
+    assert fusion.calibrated(0.8) == 1.0
+    assert fusion.calibrated(1.0) == 1.0
+    values = [fusion.calibrated(c / 100) for c in range(-100, 101)]
+    assert values == sorted(values)
+
+
+def test_fused_score_is_a_convex_combination_in_the_unit_interval() -> None:
+    fusion = Fusion(lexical=0.5, floor=0.2, ceiling=0.8)
+    assert fusion.fused(1.0, 1.0) == 1.0
+    assert fusion.fused(0.0, 0.0) == 0.0
+    assert fusion.fused(0.6, 0.5) == pytest.approx(0.5 * 0.6 + 0.5 * 0.5)
+    for lexical in (0.0, 0.3, 1.0):
+        for cosine in (-0.5, 0.1, 0.45, 0.9):
+            assert 0.0 <= fusion.fused(lexical, cosine) <= 1.0
+
+
+def test_item_texts_are_title_questions_keywords_and_the_answers_opening(
+        community: KnowledgeBase) -> None:
+    texts = dict(item_texts(community))
+    assert texts["direct-messages"] == [
+        "Sending direct messages", "how do i DM someone", "dm, direct message",
+        "Right-click the member's name and choose Message to start a private conversation."]
+    assert texts["out-of-scope:1"] == ["Weather forecasts",
+                                       "what will the weather be like tomorrow"]
+    assert set(texts) == {*community.ids, "out-of-scope:1"}
+
+
+def test_item_texts_of_a_table_and_its_rows() -> None:
+    tiny, problems = load_knowledge(FIXTURES / "tiny" / "kb")
+    assert tiny is not None, problems
+    texts = dict(item_texts(tiny))
+    assert texts["drinks-table"][0] == "Tea and coffee compared"
+    assert any("Tea:" in t and "Coffee:" in t for t in texts["row-caffeine"])
+
+
+def test_the_opening_of_an_answer_is_plain_text_cut_at_a_word() -> None:
+    assert opening_of("**Bold** and `code`\n\n> quoted") == "Bold and code quoted"
+    long = "word " * 200
+    opening = opening_of(long)
+    assert len(opening) <= 300
+    assert opening.endswith("word")
+
+
+def test_a_question_sharing_no_word_with_its_entry_is_found(community: KnowledgeBase,
+                                                             fused: FusedMatcher) -> None:
+    question = "how can i pm a user"
+    lexical = Matcher.build(community).match(question)
+    assert lexical.verdict is Verdict.NONE and not lexical.candidates
+    match = fused.match(question)
+    assert match.verdict is Verdict.SUGGEST
+    assert match.suggestions[0] == "direct-messages"
+
+
+def test_meaning_lifts_a_weak_lexical_match_to_an_answer(community: KnowledgeBase,
+                                                         fused: FusedMatcher) -> None:
+    question = "whats a boost, is it like a retweet"
+    assert Matcher.build(community).match(question).verdict is not Verdict.ANSWER
+    match = fused.match(question)
+    assert (match.verdict, match.answer_id) == (Verdict.ANSWER, "server-boosts")
+
+
+def test_an_exact_question_still_gets_its_answer(fused: FusedMatcher) -> None:
+    match = fused.match("how do i DM someone?")
+    assert match.answer_id == "direct-messages"
+    assert match.score == pytest.approx(1.0, abs=0.05)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "hi", "thanks!", "123"])
+def test_small_talk_and_empty_questions_get_no_candidates(fused: FusedMatcher,
+                                                          question: str) -> None:
+    match = fused.match(question)
+    assert (match.verdict, match.candidates) == (Verdict.NONE, ())
+    assert fused.explain(question) == ()
+
+
+@pytest.mark.parametrize("question", ["what will the weather be like tomorrow?",
+                                      "what is the capital of france", "best pizza topping"])
+def test_out_of_scope_and_unrelated_questions_are_declined(fused: FusedMatcher,
+                                                           question: str) -> None:
+    assert fused.match(question).verdict is Verdict.NONE
+
+
+def test_an_out_of_scope_topic_is_named_in_explanations(fused: FusedMatcher) -> None:
+    ids = [c.id for c in fused.explain("what will the weather be like tomorrow?")]
+    assert ids[0] == "out-of-scope:1"
+
+
+def test_candidates_are_items_with_scores_in_the_unit_interval(fused: FusedMatcher,
+                                                               community: KnowledgeBase) -> None:
+    for question in ("block a spammer", "copy an array", "bedrock on my phone", "dm", "boost"):
+        match = fused.match(question)
+        scores = [c.score for c in match.candidates]
+        assert scores == sorted(scores, reverse=True)
+        assert all(0.0 < s <= 1.0 for s in scores)
+        assert {c.id for c in match.candidates} <= set(community.ids)
+
+
+def test_why_shows_both_parts_of_every_candidates_score(fused: FusedMatcher) -> None:
+    text = format_why(fused, "how can i pm a user")
+    candidates = fused.explain("how can i pm a user")
+    assert candidates
+    for candidate in candidates:
+        head = candidate.reasons[0]
+        assert "lexical" in head and "semantic" in head and "cosine" in head
+        assert candidate.reasons[1].startswith("closest text: ")
+    assert 'closest text: "how do i DM someone"' in text
+    assert "verdict: suggest → direct-messages" in text
+
+
+def test_a_runner_up_linked_by_related_does_not_make_it_ambiguous(fused: FusedMatcher) -> None:
+    # "blocking" is related to "direct-messages": close behind, it is no rival.
+    match = fused.match("how do i message someone privately")
+    assert match.answer_id == "direct-messages"
+
+
+def test_completion_is_the_lexical_matchers(fused: FusedMatcher) -> None:
+    assert fused.complete("how do i bl") == fused.lexical.complete("how do i bl")
+
+
+def test_an_items_own_thresholds_are_its_verdicts(tmp_path: Path,
+                                                  encoder: OnnxEncoder) -> None:
+    text = (FIXTURES / "semantic" / "kb" / "community.yaml").read_text(encoding="utf-8")
+    strict = text.replace("      - what are server boosts\n",
+                          "      - what are server boosts\n    matcher: {answer: 0.99}\n")
+    assert strict != text
+    (tmp_path / "community.yaml").write_text(strict, encoding="utf-8")
+    kb, problems = load_knowledge(tmp_path)
+    assert kb is not None, problems
+    fused = FusedMatcher(Matcher.build(kb), VectorIndex.build(kb, encoder, None))
+    match = fused.match("whats a boost, is it like a retweet")
+    assert (match.verdict, match.suggestions[0]) == (Verdict.SUGGEST, "server-boosts")

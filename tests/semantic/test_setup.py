@@ -1,0 +1,86 @@
+"""Choosing the matcher from Settings: lexical, semantic, or lexical after one line saying why."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import sqlite3
+from pathlib import Path
+
+from bot.core.matcher import Matcher
+from bot.core.semantic import FusedMatcher
+from bot.semantic.encoder import OnnxEncoder
+from bot.semantic.setup import SemanticBuild, matcher_builder, open_library
+from bot.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def settings_for(tmp_path: Path, **changes: object) -> Settings:
+    folder = tmp_path / "kb"
+    if not folder.exists():
+        shutil.copytree(FIXTURES / "semantic" / "kb", folder)
+    base = Settings(knowledge_dir=folder, database_path=tmp_path / "data" / "faqbot.sqlite3")
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_without_semantic_the_matcher_is_lexical(tmp_path: Path) -> None:
+    out = io.StringIO()
+    assert matcher_builder(settings_for(tmp_path), out) == Matcher.build
+    assert out.getvalue() == ""
+
+
+def test_a_model_that_cannot_be_had_is_one_line_and_the_bot_runs_lexically(
+        tmp_path: Path) -> None:
+    out = io.StringIO()
+    settings = settings_for(tmp_path, semantic=True, semantic_model_path=tmp_path / "nowhere")
+    library = open_library(settings, out)
+    assert isinstance(library.current.matcher, Matcher)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Semantic layer off: SEMANTIC_MODEL_PATH")
+    assert lines[0].endswith("; answering with the lexical matcher.")
+    unknown = io.StringIO()
+    matcher_builder(settings_for(tmp_path, semantic=True, semantic_model="nope"), unknown)
+    assert "unknown SEMANTIC_MODEL 'nope'" in unknown.getvalue()
+
+
+def test_with_the_model_a_reload_encodes_only_what_changed(tmp_path: Path,
+                                                           model_folder: Path) -> None:
+    settings = settings_for(tmp_path, semantic=True, semantic_model_path=model_folder)
+    out = io.StringIO()
+    library = open_library(settings, out)
+    assert out.getvalue() == ""
+    matcher = library.current.matcher
+    assert isinstance(matcher, FusedMatcher)
+    assert matcher.match("how can i pm a user").suggestions[0] == "direct-messages"
+    cache = tmp_path / "data" / "vectors.sqlite3"
+
+    def rows() -> int:
+        with sqlite3.connect(cache) as connection:
+            return int(connection.execute("SELECT count(*) FROM vectors").fetchone()[0])
+
+    before = rows()
+    path = settings.knowledge_dir / "community.yaml"
+    path.write_text(path.read_text().replace("      - how do i block someone\n",
+                                             "      - how do i block someone\n"
+                                             "      - how can i stop a spammer\n"))
+    result = library.reload()
+    assert result.ok and result.diff.edited == ("blocking",)
+    assert isinstance(result.snapshot.matcher, FusedMatcher)
+    assert rows() == before + 1
+
+
+def test_an_unusable_vector_cache_leaves_the_layer_on(tmp_path: Path,
+                                                      encoder: OnnxEncoder) -> None:
+    settings = settings_for(tmp_path)
+    broken = tmp_path / "cache-is-a-folder"
+    broken.mkdir()
+    from bot.semantic.cache import VectorCache
+
+    library = open_library(settings)  # lexical; then the same folder with a broken cache
+    kb = library.current.kb
+    built = SemanticBuild(encoder, VectorCache(broken))(kb)
+    assert isinstance(built, FusedMatcher)
+    assert built.match("how do i DM someone").answer_id == "direct-messages"
