@@ -33,7 +33,7 @@ def makefile_install_steps() -> list[list[str]]:
     """The commands of the rule that `make run` depends on, as argument lists."""
     text = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     variables = _makefile_variables(text)
-    run_rule = re.search(r"^run: (\S+)$", text, flags=re.MULTILINE)
+    run_rule = re.search(r"^run: (\S+)", text, flags=re.MULTILINE)  # its first prerequisite
     assert run_rule is not None
     target = re.escape(run_rule[1])
     recipe = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", text, flags=re.MULTILINE)

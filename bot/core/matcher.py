@@ -73,6 +73,7 @@ from bot.core.normalize import (
     STOP_MARK,
     stem,
 )
+from bot.core.policy import OUTSCORED, decide, links_by_id, thresholds_by_id
 
 BASE = 0.45
 CORRECTED = 0.85
@@ -101,10 +102,6 @@ OPPOSED = 0.85
 # SPREAD: the asides of a long chat question dilute its coverage less (`_basis`).
 BASIS = 4.0
 SPREAD = 0.2
-# An out-of-scope topic scoring above the best item by this many of its `margin`s declines
-# the question (see `_verdict`): a quarter of a margin, since a topic that scores higher
-# ("when was gemma released" over the open-weight models) is what the question asks.
-OUTSCORED = 0.25
 # A word the knowledge base has never seen weighs like its rarest word, except an everyday
 # or familiar English word ("seem", "ago"): it says little about what is asked.
 UNSEEN_EVERYDAY = COMMON
@@ -130,7 +127,8 @@ class Matcher:
         self.index = index
         self._corrections: dict[str, str | None] = {}
         self._completer = Completer(index)
-        self._limits = _thresholds(kb)
+        self._limits = thresholds_by_id(kb)
+        self._links = links_by_id(kb)
         self._own = _own_thresholds(kb)
         self._fitter = PhraseFitter((*index.finished, *index.outside), index.remember)
 
@@ -394,13 +392,13 @@ class Matcher:
                 floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
         order = self.index.position
         scored.sort(key=lambda s: (-s.score, order[s.item.id]))
-        if scored and all(_linked(scored[0].item, s.item) for s in scored[1:]):
+        if scored and all(self._linked(scored[0].item, s.item) for s in scored[1:]):
             # Every exact item is linked to the best: go on down for the best unlinked one.
             top, rival = scored[0].item, 0.0
             for coverage, i in covered[len(scored):]:
                 if coverage < rival:
                     break
-                if not _linked(top, item(i)):
+                if not self._linked(top, item(i)):
                     found = scored_item(coverage, i)
                     scored.append(found)
                     rival = max(rival, found.score)
@@ -473,18 +471,14 @@ class Matcher:
             limits = self._limits.get(top.item.id, self.kb.thresholds)
         else:
             limits = self._own.get(top.item.id) or default
-        if top.outscored and top.outscored - top.score >= OUTSCORED * limits.margin:
-            return Verdict.NONE  # an out-of-scope topic matches it better: declined
-        rival = next((s for s in scored[1:]
-                      if not _linked(top.item, s.item) or _other_half(top, s)), None)
-        lead = top.score - (rival.score if rival else 0.0)
-        if top.score >= limits.answer and lead >= limits.margin:
-            return Verdict.ANSWER
-        if top.score >= limits.suggest:
-            return Verdict.SUGGEST
-        if self._joint(scored, limits.suggest):
-            return Verdict.SUGGEST
-        return Verdict.NONE
+        rival = next((s.score for s in scored[1:]
+                      if not self._linked(top.item, s.item) or _other_half(top, s)), 0.0)
+        return decide(top.score, rival, limits, outside=top.outscored,
+                      joint=self._joint(scored, limits.suggest))
+
+    def _linked(self, top: Item, other: Item) -> bool:
+        """Whether answering `top` is also fine when `other` is close behind."""
+        return other.id in self._links.get(top.id, ())
 
     @staticmethod
     def _joint(scored: list[Scored], suggest: float) -> bool:
@@ -568,12 +562,6 @@ def _other_half(top: Scored, other: Scored) -> bool:
     return sum(map(max, top.parts, other.parts)) >= JOINT_COVERAGE
 
 
-def _linked(top: Item, other: Item) -> bool:
-    """Whether answering `top` is also fine when `other` is close behind."""
-    return (other.id in top.related or top.id in other.related
-            or other.parent == top.id or top.parent == other.id)
-
-
 def _topical(query: Query, best: dict[str, float]) -> bool:
     """Whether the item matches a word of the question that is not an everyday word."""
     return any(not word.everyday and any(f in best for f, _ in word.credit)
@@ -623,10 +611,3 @@ def _own_thresholds(kb: KnowledgeBase) -> dict[str, Thresholds]:
     return out
 
 
-def _thresholds(kb: KnowledgeBase) -> dict[str, Thresholds]:
-    """Every item's effective thresholds (as kb.thresholds_for gives them), in one pass."""
-    out = {entry.id: entry.thresholds or kb.thresholds for entry in kb.entries}
-    if kb.table is not None:
-        out[kb.table.id] = kb.table.thresholds or kb.thresholds
-        out.update((row.id, row.thresholds or kb.thresholds) for row in kb.table.rows)
-    return out

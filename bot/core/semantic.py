@@ -33,9 +33,9 @@ from bot.core.models import (
     Candidate,
     KnowledgeBase,
     Match,
-    Thresholds,
     Verdict,
 )
+from bot.core.policy import decide, links_by_id, thresholds_by_id
 
 OPENING_CHARS = 300  # of an answer: what its first sentences say is what it is about
 
@@ -48,7 +48,6 @@ class Fusion:
     floor: float = 0.2  # cosine of unrelated sentences: calibrates to 0 (all-MiniLM-L6-v2)
     ceiling: float = 0.8  # cosine of a close paraphrase: calibrates to 1
     pool: int = 10  # candidates taken from each side
-    outscored: float = 0.25  # of `margin`: an out-of-scope topic this far above the best declines
     choices: int = 4  # candidates of a Match: three did-you-mean choices and the runner-up
 
     def calibrated(self, cosine: float) -> float:
@@ -133,9 +132,9 @@ class FusedMatcher:
         self.semantic = semantic
         self.fusion = fusion or Fusion()
         self.kb = lexical.kb
-        self._links = _links(lexical.kb)
+        self._links = links_by_id(lexical.kb)
         self._order = {item_id: n for n, item_id in enumerate(lexical.kb.ids)}
-        self._limits = _limits(lexical.kb)
+        self._limits = thresholds_by_id(lexical.kb)
 
     def match(self, question: str) -> Match:
         scored = self._score(self.lexical.lexical(question, self.fusion.pool), question)
@@ -181,9 +180,7 @@ class FusedMatcher:
         return scored
 
     def _verdict(self, scored: list[Scored]) -> Verdict:
-        """The lexical matcher's policy on fused scores: `answer` at the best item's `answer`
-        threshold with a lead of `margin` over the best item not linked to it, `suggest` at
-        `suggest`, and declined when an out-of-scope topic beats the best item."""
+        """The verdict policy (`bot.core.policy`) on fused scores."""
         items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
         if not items:
             return Verdict.NONE
@@ -191,40 +188,9 @@ class FusedMatcher:
         limits = self._limits.get(top.id, self.kb.thresholds)
         outside = max((s.score for s in scored if s.id.startswith(OUT_OF_SCOPE_PREFIX)),
                       default=0.0)
-        if outside - top.score >= self.fusion.outscored * limits.margin:
-            return Verdict.NONE
         linked = self._links.get(top.id, frozenset())
         rival = next((s.score for s in items[1:] if s.id not in linked), 0.0)
-        if top.score >= limits.answer and top.score - rival >= limits.margin:
-            return Verdict.ANSWER
-        if top.score >= limits.suggest:
-            return Verdict.SUGGEST
-        return Verdict.NONE
-
-
-def _limits(kb: KnowledgeBase) -> dict[str, Thresholds]:
-    """Every item's effective thresholds (as kb.thresholds_for gives them), in one pass."""
-    out = {entry.id: entry.thresholds or kb.thresholds for entry in kb.entries}
-    if kb.table is not None:
-        out[kb.table.id] = kb.table.thresholds or kb.thresholds
-        out.update((row.id, row.thresholds or kb.thresholds) for row in kb.table.rows)
-    return out
-
-
-def _links(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
-    """For each item, the items whose closeness does not make a question ambiguous: those
-    related to it either way, and a table with its rows."""
-    links: dict[str, set[str]] = {item_id: set() for item_id in kb.ids}
-    pairs: list[tuple[str, str]] = [(e.id, r) for e in kb.entries for r in e.related]
-    if kb.table is not None:
-        pairs += [(kb.table.id, r) for r in kb.table.related]
-        for row in kb.table.rows:
-            pairs += [(row.id, r) for r in row.related]
-            pairs.append((row.id, kb.table.id))
-    for a, b in pairs:
-        links.setdefault(a, set()).add(b)
-        links.setdefault(b, set()).add(a)
-    return {k: frozenset(v) for k, v in links.items()}
+        return decide(top.score, rival, limits, outside=outside)
 
 
 def _short(text: str, limit: int = 80) -> str:

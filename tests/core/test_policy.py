@@ -1,0 +1,55 @@
+"""The verdict policy, on plain scores: what every matcher's confidence is read by."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow, Thresholds, Verdict
+from bot.core.policy import OUTSCORED, decide, links_by_id, thresholds_by_id
+
+LIMITS = Thresholds(answer=0.5, suggest=0.25, margin=0.125)  # exact in binary
+
+
+@pytest.mark.parametrize(("best", "rival", "verdict"), [
+    (0.9, 0.0, Verdict.ANSWER),
+    (0.5, 0.375, Verdict.ANSWER),  # exactly the threshold and the margin
+    (0.9, 0.85, Verdict.SUGGEST),  # no clear lead: ambiguous
+    (0.25, 0.0, Verdict.SUGGEST),  # under `answer`, at `suggest`
+    (0.2, 0.0, Verdict.NONE),
+])
+def test_thresholds_and_margin(best: float, rival: float, verdict: Verdict) -> None:
+    assert decide(best, rival, LIMITS) is verdict
+
+
+def test_two_items_answering_together_are_suggested_even_under_the_threshold() -> None:
+    assert decide(0.2, 0.2, LIMITS, joint=True) is Verdict.SUGGEST
+
+
+def test_an_out_of_scope_topic_above_the_best_declines() -> None:
+    above = 0.9 + OUTSCORED * LIMITS.margin
+    assert decide(0.9, 0.0, LIMITS, outside=above) is Verdict.NONE
+    assert decide(0.9, 0.0, LIMITS, outside=above - 0.01) is Verdict.ANSWER
+
+
+def kb() -> KnowledgeBase:
+    return KnowledgeBase(
+        entries=(Entry(id="a", title="A", answer="a", related=("b",),
+                       thresholds=Thresholds(0.9, 0.8, 0.0)),
+                 Entry(id="b", title="B", answer="b"), Entry(id="c", title="C", answer="c")),
+        table=ComparisonTable(id="t", title="T", columns=("x", "y"),
+                              rows=(TableRow(id="r", factor="R", cells=("1", "2")),)),
+        thresholds=Thresholds(0.4, 0.3, 0.05),
+    )
+
+
+def test_thresholds_are_an_items_own_else_the_knowledge_bases() -> None:
+    limits = thresholds_by_id(kb())
+    assert limits["a"] == Thresholds(0.9, 0.8, 0.0)
+    assert {limits[i] for i in ("b", "c", "t", "r")} == {Thresholds(0.4, 0.3, 0.05)}
+
+
+def test_links_go_both_ways_and_join_a_table_to_its_rows() -> None:
+    links = links_by_id(kb())
+    assert links["a"] == {"b"} and links["b"] == {"a"}
+    assert links["c"] == frozenset()
+    assert links["t"] == {"r"} and links["r"] == {"t"}
