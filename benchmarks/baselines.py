@@ -32,7 +32,7 @@ from benchmarks.quality_sets import MANIFEST, QuestionSet, load_manifest  # noqa
 from benchmarks.rankers import BASELINES, Ranked  # noqa: E402
 from bot.core.evaluate import EvalQuestion, evaluate, load_questions  # noqa: E402
 from bot.core.knowledge import load_knowledge  # noqa: E402
-from bot.core.matcher import Matcher  # noqa: E402
+from bot.core.matching.matcher import Matcher  # noqa: E402
 from bot.core.models import KnowledgeBase  # noqa: E402
 
 

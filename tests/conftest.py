@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.knowledge import load_knowledge
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import KnowledgeBase
 from bot.settings import SHIPPED_KNOWLEDGE
 

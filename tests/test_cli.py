@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import KnowledgeBase
 from bot.settings import SHIPPED_KNOWLEDGE
 

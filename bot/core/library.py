@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.knowledge import load_knowledge
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow
 from bot.core.problems import KnowledgeError, Problem
 from bot.core.semantic import AnyMatcher

@@ -27,7 +27,8 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
+from bot.core.matching.policy import decide, links_by_id, thresholds_by_id
 from bot.core.models import (
     OUT_OF_SCOPE_PREFIX,
     Candidate,
@@ -35,7 +36,6 @@ from bot.core.models import (
     Match,
     Verdict,
 )
-from bot.core.policy import decide, links_by_id, thresholds_by_id
 
 OPENING_CHARS = 300  # of an answer: what its first sentences say is what it is about
 
@@ -180,7 +180,7 @@ class FusedMatcher:
         return scored
 
     def _verdict(self, scored: list[Scored]) -> Verdict:
-        """The verdict policy (`bot.core.policy`) on fused scores."""
+        """The verdict policy (`bot.core.matching.policy`) on fused scores."""
         items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
         if not items:
             return Verdict.NONE

@@ -34,7 +34,7 @@ from bot.core.models import (
 from bot.core.problems import Problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_WORD = re.compile(r"[a-z0-9]+")  # a word as the matcher splits text (normalize)
+_WORD = re.compile(r"[a-z0-9]+")  # a word as the matcher splits text (matching.text)
 MAX_ID = 64
 MAX_TITLE = 200
 MAX_ANSWER = 16_000

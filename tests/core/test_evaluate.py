@@ -15,7 +15,7 @@ from bot.core.evaluate import (
     format_why,
     load_questions,
 )
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import Entry, KnowledgeBase
 
 

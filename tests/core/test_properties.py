@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from bot.core.knowledge import load_knowledge
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import KnowledgeBase, Match, Reply, ReplyKind, Verdict
 from bot.core.render import render_item, render_match, render_topics
 from bot.core.text import reply_to_text

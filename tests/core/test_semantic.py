@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.evaluate import format_why
 from bot.core.knowledge import load_knowledge
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import KnowledgeBase, Verdict
 from bot.core.semantic import FusedMatcher, Fusion, item_texts, opening_of
 from bot.semantic.encoder import OnnxEncoder

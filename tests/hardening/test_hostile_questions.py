@@ -19,7 +19,7 @@ from hardening.helpers import (
     wait_reply,
 )
 
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import KnowledgeBase
 from bot.core.render import render_match
 from bot.discord_app.embeds import (

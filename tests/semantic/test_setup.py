@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.semantic import FusedMatcher
 from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.setup import SemanticBuild, matcher_builder, open_library

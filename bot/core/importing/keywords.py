@@ -12,8 +12,8 @@ import math
 import re
 from collections import Counter
 
-from bot.core.english import is_english, is_everyday
-from bot.core.normalize import STOP_WORDS
+from bot.core.matching.english import is_english, is_everyday
+from bot.core.matching.text import STOP_WORDS
 
 KEYWORDS = 12
 CODE_WEIGHT = 2

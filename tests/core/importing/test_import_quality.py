@@ -17,7 +17,7 @@ from bot.core.importing.from_rst import parse_rst
 from bot.core.importing.knowledge_file import new_file
 from bot.core.knowledge import load_knowledge
 from bot.core.loader import parse_text
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import KnowledgeBase
 from bot.core.validate import validate
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import Verdict
-
-ROOT = Path(__file__).resolve().parents[2]
 
 chat_words = st.sampled_from([
     "open", "closed", "cost", "llama", "gpt-4o", "vs", "?", "<@123>", "@faqbot", "🤖", "é",

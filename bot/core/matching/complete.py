@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
-from bot.core.match_index import Index
-from bot.core.normalize import MAX_QUESTION_CHARS
+from bot.core.matching.index import Index
+from bot.core.matching.text import MAX_QUESTION_CHARS
 
 MAX_LABEL = 100
 MAX_CHOICES = 25

@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bot.core.matching.text import STOP_MARK, Tokenizer, stem
 from bot.core.memo import Memo
 from bot.core.models import (
     OUT_OF_SCOPE_PREFIX,
@@ -40,7 +41,6 @@ from bot.core.models import (
     Lexicon,
     TableRow,
 )
-from bot.core.normalize import STOP_MARK, Tokenizer, stem
 
 # How much a feature counts, by the field it was found in.
 PHRASE = 1.0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.matching.text import Tokenizer, clean, stem, tokens, tokens_many
 from bot.core.models import Lexicon
-from bot.core.normalize import Tokenizer, clean, stem, tokens, tokens_many
 
 
 @pytest.mark.parametrize(("raw", "cleaned"), [
@@ -90,7 +90,7 @@ def test_long_text_is_cleaned_in_bounded_time() -> None:
 
 
 def test_common_english_words_are_known_through_their_stems() -> None:
-    from bot.core.english import EVERYDAY, FAMILIAR, is_english, is_everyday
+    from bot.core.matching.english import EVERYDAY, FAMILIAR, is_english, is_everyday
     assert len(EVERYDAY) + len(FAMILIAR) >= 2000
     assert is_everyday("the") and is_everyday("founded") and is_everyday("friends")
     assert is_english("reaction") and not is_everyday("reaction")

@@ -1,14 +1,14 @@
 """Question → ranked knowledge-base items with a confidence in [0, 1] and a verdict.
 
-How a question is scored (see match_index for the precomputed side):
+How a question is scored (see `index` for the precomputed side):
 
-1. The question is cleaned and split (`normalize`); stop words are dropped, a message made only
+1. The question is cleaned and split (`text`); stop words are dropped, a message made only
    of greetings and stop words is small talk and gets no answer, and so does one made only of
    numbers or interrogatives ("1", "who are you"). Each remaining word that the
    knowledge base does not know is corrected word by word against its vocabulary (a typo of a
    stop word is then dropped), or split into two known words ("selfhosting").
 2. Synonym groups declared in the knowledge base mark runs of words with a concept feature, so
-   "self-hosting" can meet "local deployment" (symmetric; phrase-aware, see match_index).
+   "self-hosting" can meet "local deployment" (symmetric; phrase-aware, see `index`).
 3. Each word weighs its IDF (words the knowledge base has never seen weigh like a rare word, so
    a question mostly about something else scores low, unless they are everyday English: "seem"
    or "ago" say little about what is asked). *Coverage* is the share of that weight
@@ -18,7 +18,7 @@ How a question is scored (see match_index for the precomputed side):
    than nearly any short question has — and beyond that at SPREAD, so an item that explains
    what it asks is not drowned by the asides. A question whose subject the knowledge base does
    not know still leaves that subject unexplained, and scores low.
-4. The closest phrasing of the item adds *fit* (`match_fit`): the better of the IDF-weighted
+4. The closest phrasing of the item adds *fit* (`fit`): the better of the IDF-weighted
    share of that phrasing the question covers, and a rapidfuzz token-sort similarity of the
    two. Only the few phrasings sharing the most question weight are compared, and only items
    whose coverage (an upper bound of their confidence) can still reach the top few that the
@@ -53,10 +53,10 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.english import is_english, is_everyday
-from bot.core.match_complete import Completer
-from bot.core.match_fit import PhraseFitter
-from bot.core.match_index import (
+from bot.core.matching.complete import Completer
+from bot.core.matching.english import is_english, is_everyday
+from bot.core.matching.fit import PhraseFitter
+from bot.core.matching.index import (
     BIGRAM,
     CONCEPT_PREFIX,
     Index,
@@ -64,16 +64,16 @@ from bot.core.match_index import (
     Phrase,
     texts_of,
 )
-from bot.core.match_query import Query, Word
-from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
-from bot.core.normalize import (
+from bot.core.matching.policy import OUTSCORED, decide, links_by_id, thresholds_by_id
+from bot.core.matching.query import Query, Word
+from bot.core.matching.text import (
     ASKING_WORDS,
     COMMON_WORDS,
     MAX_QUESTION_CHARS,
     STOP_MARK,
     stem,
 )
-from bot.core.policy import OUTSCORED, decide, links_by_id, thresholds_by_id
+from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
 
 BASE = 0.45
 CORRECTED = 0.85

@@ -10,7 +10,7 @@ weigh the words a knowledge base has never seen.
 
 from __future__ import annotations
 
-from bot.core.normalize import stem
+from bot.core.matching.text import stem
 
 
 def _split(text: str) -> list[str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.match_index import SynonymFinder
+from bot.core.matching.index import SynonymFinder
+from bot.core.matching.text import Tokenizer
 from bot.core.models import Lexicon
-from bot.core.normalize import Tokenizer
 
 TOKENIZER = Tokenizer()
 

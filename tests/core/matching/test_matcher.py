@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
-from bot.core.match_index import EAGER_ITEMS
-from bot.core.matcher import MAX_CANDIDATES, POOL, Matcher
+from bot.core.matching.index import EAGER_ITEMS
+from bot.core.matching.matcher import MAX_CANDIDATES, POOL, Matcher
 from bot.core.models import (
     ComparisonTable,
     Entry,
@@ -444,7 +444,7 @@ def _sides_kb() -> KnowledgeBase:
 
 def test_an_item_titled_for_the_other_side_of_a_contrast_counts_less(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.core.matcher as matcher_module
+    import bot.core.matching.matcher as matcher_module
     matcher = Matcher.build(_sides_kb())
     assert len(matcher.index.opposed) == 1  # "open vs closed", set against each other twice
     question = "give me reasons for open gizmo designs"

@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.evaluate import format_why
 from bot.core.knowledge import load_knowledge
-from bot.core.matcher import Matcher
+from bot.core.matching.matcher import Matcher
 from bot.core.models import KnowledgeBase, OutOfScope, Verdict
 
 MakeKb = Callable[[Mapping[str, str | bytes]], Path]
@@ -163,7 +163,7 @@ def test_why_labels_the_out_of_scope_candidate(declared: Matcher) -> None:
 
 
 def test_the_readme_example_loads_with_its_out_of_scope_topic(make_kb: MakeKb) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## The knowledge base", 1)[1]
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     # The example's see-also points at a row it leaves out for brevity.

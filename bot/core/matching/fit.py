@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.core.match_index import Item, Phrase
-from bot.core.match_query import Query
+from bot.core.matching.index import Item, Phrase
+from bot.core.matching.query import Query
 from bot.core.memo import Memo
 
 # Of an item's phrasings that share telling words with the question, only this many (those

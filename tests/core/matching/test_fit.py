@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.match_fit import PHRASINGS, Digest, PhraseFitter, bits_of
-from bot.core.match_index import Item
-from bot.core.matcher import Matcher
+from bot.core.matching.fit import PHRASINGS, Digest, PhraseFitter, bits_of
+from bot.core.matching.index import Item
+from bot.core.matching.matcher import Matcher
 from bot.core.models import Entry, KnowledgeBase
 
 

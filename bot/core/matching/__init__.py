@@ -1,0 +1,8 @@
+"""Question → ranked knowledge-base items, a confidence in [0, 1] and a verdict.
+
+The steps, one module each: `text` (clean, split, respell with the knowledge base's lexicon,
+stem; `english` knows general English), `index` (everything that does not depend on the
+question), `query` (a question as the matcher reads it), `fit` (a question's fit to an item's
+closest phrasing), `matcher` (scoring, ranking and `why`), `policy` (the verdict) and `complete`
+(autocomplete). `Matcher` is the entry point.
+"""
