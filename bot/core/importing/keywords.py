@@ -4,9 +4,10 @@ Candidates are the body's words, its two-word terms (adjacent content words of a
 "static analysis", "circular import") and the names its code uses (`importlib.reload`,
 `get_channel`). A candidate needs evidence: it occurs more than once, or the author marked it
 (inline code, emphasis, a link's text, a bold sub-heading). The title is already matched as a
-phrasing, so a term it says adds nothing. Names an example invents are left out by general
-rules: those its code binds itself (assigned, defined, looped over, parameters: `mydict`,
-`obj`), a numbered series (`arg1`, `arg2`) and digit-letter-digit strings (addresses, hashes).
+phrasing, so a term whose words it says, in any form (the matcher stems), adds nothing. Names
+an example invents are left out by general rules: those its code binds itself (assigned,
+defined, looped over, parameters: `mydict`, `obj`), a numbered series (`arg1`, `arg2`) and
+digit-letter-digit strings (addresses, hashes).
 
 Terms are scored by tf-idf with the rarity squared; an everyday English word tells nothing on
 its own and another common one little, a term the author marked counts more. A term several
@@ -48,15 +49,15 @@ _STRING = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
 _CUT = re.compile(r"[^\w\s'’-]+|\s-\s|\n")
 _NUMBERED = re.compile(r"([a-z]+)(\d+)")
 _CODED = re.compile(r"[a-z]*\d+[a-z]+\d")  # digits, letters, digits: an address or a hash
-# The names a code example binds: `def f`, `class C`, `let x`, `x = ...`, `a, b = ...`,
+# What a code example binds: `def f`, `class C`, `let x`, `x = ...`, `a, b = ...`,
 # `for x in`, `... as x`, and the parameters of a function it defines.
-_BINDING = re.compile(
-    r"\b(?:def|class|function|func|fn|let|var|const|struct|type)\s+([A-Za-z_]\w*)"
-    r"|\b([A-Za-z_]\w*)\s*(?:,\s*[A-Za-z_]\w*\s*)*(?<![=!<>])=(?!=)"
-    r"|\bfor\s+([A-Za-z_]\w*)"
-    r"|\bas\s+([A-Za-z_]\w*)")
+_DEFINED = re.compile(r"\b(?:def|class|function|func|fn|let|var|const|struct|type)\s+"
+                      r"([A-Za-z_]\w*)")
+_ASSIGNED = re.compile(r"^[ \t]*([A-Za-z_][\w \t,]*?)[ \t]*=(?!=)", re.MULTILINE)
+_LOOPED = re.compile(r"\bfor\s+\(?([A-Za-z_][\w \t,]*?)\)?\s+(?:in|of)\b")
+_ALIASED = re.compile(r"\bas\s+([A-Za-z_]\w*)")
 _PARAMETERS = re.compile(r"\b(?:def|function|func|fn)\s+\w+\s*\(([^)]*)\)")
-_PARAMETER = re.compile(r"([A-Za-z_]\w*)\s*(?:[:=,]|$)")
+_LAST_NAME = re.compile(r"([A-Za-z_]\w*)\W*$")
 _MIN_LENGTH = 3
 _MAX_NAME = 40
 
@@ -130,9 +131,14 @@ def _add_names(terms: _Terms, code: str, marked: bool,
 def bound_names(code: str) -> set[str]:
     """The names a code example binds itself (assigned, defined, looped over, parameters):
     its own inventions, not names of the library it shows."""
-    names = {name for found in _BINDING.finditer(code) for name in found.groups() if name}
-    for found in _PARAMETERS.finditer(code):
-        names.update(_PARAMETER.findall(found.group(1)))
+    names = set(_DEFINED.findall(code)) | set(_ALIASED.findall(code))
+    lists = [*_ASSIGNED.findall(code), *_LOOPED.findall(code), *_PARAMETERS.findall(code)]
+    for listed in lists:
+        for part in listed.split(","):
+            # `x: int = 0` and `int x` bind x
+            found = _LAST_NAME.search(part.split("=", 1)[0].split(":", 1)[0])
+            if found:
+                names.add(found.group(1))
     return names
 
 
@@ -182,10 +188,10 @@ def distinctive(documents: list[tuple[str, str]], count: int = KEYWORDS) -> list
     total = len(sections)
     candidates: list[tuple[_Terms, list[str], Scorer]] = []
     for (title, _), terms in zip(documents, sections, strict=True):
-        said = set(_WORD.findall(title.lower()))
+        said = {stem(word) for word in _WORD.findall(title.lower())}
         dropped = _placeholders(terms)
         eligible = [key for key in terms.count
-                    if key not in dropped and not set(terms.words[key]) <= said
+                    if key not in dropped and not set(key.split()) <= said
                     and (terms.count[key] > 1 or key in terms.marked)]
         candidates.append((terms, eligible, _scorer(terms, frequency, total)))
     home: dict[str, float] = {}  # a term's best score in any section
