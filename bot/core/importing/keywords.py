@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.core.english import is_english, is_everyday
@@ -37,7 +36,9 @@ EVERYDAY_WORTH = 0.0
 ENGLISH_WORTH = 0.5
 
 _WORD = re.compile(r"[a-z][a-z0-9]*")  # words as the matcher splits them
-_TOKEN = re.compile(r"[a-z0-9]+|[^a-z0-9\s]+")
+# Words, and what cuts a run of them: punctuation, a spaced dash, a line break.
+_PROSE_TOKEN = re.compile(r"[a-z0-9]+|\s-\s|\n|[^a-z0-9\s]")
+_JOINERS = frozenset({"'", "’", "-"})  # inside a term: "don't", "thread-safe"
 _ADDRESS = re.compile(r"https?://[^\s)>]+")
 _BLOCK = re.compile(r"```[^\n]*\n(.*?)```", re.DOTALL)
 _INLINE = re.compile(r"`([^`\n]+)`")
@@ -45,9 +46,8 @@ _INLINE = re.compile(r"`([^`\n]+)`")
 _MARKED = re.compile(r"\*\*([^*\n]+)\*\*|(?<![\w*])\*([^*\n]+)\*(?![\w*])|\[([^\]\n]+)\]\(")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _STRING = re.compile(r"\"[^\"\n]*\"|'[^'\n]*'")
-# Prose is cut into runs at punctuation; a two-word term never spans a cut.
-_CUT = re.compile(r"[^\w\s'’-]+|\s-\s|\n")
 _NUMBERED = re.compile(r"([a-z]+)(\d+)")
+_DIGIT = re.compile(r"\d")
 _CODED = re.compile(r"[a-z]*\d+[a-z]+\d")  # digits, letters, digits: an address or a hash
 # What a code example binds: `def f`, `class C`, `let x`, `x = ...`, `a, b = ...`,
 # `for x in`, `... as x`, and the parameters of a function it defines.
@@ -72,60 +72,97 @@ def _content(word: str) -> bool:
     return len(word) >= _MIN_LENGTH and word not in STOP_WORDS and not _CODED.match(word)
 
 
+class _Vocabulary:
+    """Each distinct word's stem, whether it is a content word and how telling it is,
+    decided once a call."""
+
+    def __init__(self) -> None:
+        self.stems: dict[str, str] = {}
+        self.contents: dict[str, bool] = {}
+        self.tellings: dict[str, float] = {}
+
+    def stem(self, word: str) -> str:
+        found = self.stems.get(word)
+        if found is None:
+            found = self.stems[word] = stem(word)
+        return found
+
+    def telling(self, word: str) -> float:
+        found = self.tellings.get(word)
+        if found is None:
+            found = self.tellings[word] = _telling(word)
+        return found
+
+    def content(self, word: str) -> bool:
+        found = self.contents.get(word)
+        if found is None:
+            found = self.contents[word] = _content(word)
+        return found
+
+
 @dataclass
 class _Terms:
     """One section's candidate terms, each under its key (its words' stems)."""
 
+    vocabulary: _Vocabulary
     count: Counter[str] = field(default_factory=Counter)
     marked: set[str] = field(default_factory=set)  # in inline code, emphasis or a link
-    shown: dict[str, Counter[str]] = field(default_factory=dict)  # key → written forms
+    shown: dict[str, dict[str, int]] = field(default_factory=dict)  # key → written forms
     words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key → its words
     seen: set[str] = field(default_factory=set)  # stems of every word, code included
 
-    def add(self, words: tuple[str, ...], shown: str, marked: bool) -> None:
-        key = " ".join(stem(word) for word in words)
-        self.count[key] += 1
-        self.shown.setdefault(key, Counter())[shown] += 1
-        self.words.setdefault(key, words)
+    def add(self, words: tuple[str, ...], shown: str, marked: bool, times: int = 1) -> None:
+        stem_of = self.vocabulary.stem
+        key = stem_of(words[0]) if len(words) == 1 else " ".join(map(stem_of, words))
+        self.count[key] += times
+        forms = self.shown.get(key)
+        if forms is None:
+            self.shown[key] = {shown: times}
+            self.words[key] = words
+        else:
+            forms[shown] = forms.get(shown, 0) + times
         if marked:
             self.marked.add(key)
 
     def form(self, key: str) -> str:
-        return self.shown[key].most_common(1)[0][0]
+        forms = self.shown[key]
+        return max(forms, key=lambda shown: forms[shown])  # the first of the commonest
 
+    def add_prose(self, text: str, marked: bool) -> None:
+        """Its words and two-word terms: adjacent content words, nothing between them but
+        spaces, an apostrophe or a hyphen ("thread-safe")."""
+        content = self.vocabulary.content
+        singles: list[str] = []
+        pairs: list[tuple[str, str]] = []
+        last = ""
+        for token in _PROSE_TOKEN.findall(_ADDRESS.sub(" . ", text.lower())):
+            if token in _JOINERS:
+                continue
+            if token[0].isalpha() and content(token):
+                singles.append(token)
+                if last:
+                    pairs.append((last, token))
+                last = token
+            else:
+                last = ""
+        for word, times in Counter(singles).items():
+            self.add((word,), word, marked, times)
+        stem_of = self.vocabulary.stem
+        for pair, times in Counter(pairs).items():
+            # A term said once, unmarked and not met before has no evidence, and its words
+            # are at least as common as it is (see `_score`): leaving it out changes nothing.
+            if times > 1 or marked or f"{stem_of(pair[0])} {stem_of(pair[1])}" in self.count:
+                self.add(pair, " ".join(pair), marked, times)
 
-def _runs(text: str) -> list[list[str]]:
-    """Runs of content words with nothing but spaces (or an apostrophe) between them."""
-    runs = []
-    for piece in _CUT.split(_ADDRESS.sub(" . ", text.lower())):
-        run: list[str] = []
-        for token in _TOKEN.findall(piece.replace("-", " ")):
-            if _WORD.fullmatch(token) and _content(token):
-                run.append(token)
-            elif run and token not in ("'", "’"):
-                runs.append(run)
-                run = []
-        if run:
-            runs.append(run)
-    return runs
-
-
-def _add_prose(terms: _Terms, text: str, marked: bool) -> None:
-    for run in _runs(text):
-        for i, word in enumerate(run):
-            terms.add((word,), word, marked)
-            if i:
-                terms.add((run[i - 1], word), f"{run[i - 1]} {word}", marked)
-
-
-def _add_names(terms: _Terms, code: str, marked: bool,
-               bound: frozenset[str] = frozenset()) -> None:
-    for name in _NAME.findall(code):
-        if name.split(".", 1)[0] in bound or len(name) > _MAX_NAME:
-            continue
-        words = tuple(word for word in _WORD.findall(name.lower()) if _content(word))
-        if words:
-            terms.add(words, words[0] if len(words) == 1 and name.isalnum() else name, marked)
+    def add_names(self, code: str, marked: bool, bound: frozenset[str] = frozenset()) -> None:
+        content = self.vocabulary.content
+        for name, times in Counter(_NAME.findall(code)).items():
+            if name.split(".", 1)[0] in bound or len(name) > _MAX_NAME:
+                continue
+            words = tuple(word for word in _WORD.findall(name.lower()) if content(word))
+            if words:
+                self.add(words, words[0] if len(words) == 1 and name.isalnum() else name,
+                         marked, times)
 
 
 def bound_names(code: str) -> set[str]:
@@ -146,73 +183,67 @@ def _marked_text(found: re.Match[str]) -> str:
     return found.group(1) or found.group(2) or found.group(3) or ""
 
 
-def _terms(body: str) -> _Terms:
-    terms = _Terms()
+def _terms(body: str, vocabulary: _Vocabulary) -> _Terms:
+    terms = _Terms(vocabulary)
     blocks = _BLOCK.findall(body)
     code = "\n".join(blocks)
-    terms.seen.update(stem(word) for word in _WORD.findall(code.lower()) if _content(word))
+    terms.seen.update(vocabulary.stem(word) for word in set(_WORD.findall(code.lower()))
+                      if vocabulary.content(word))
     bound = frozenset(name for block in blocks for name in bound_names(block))
-    _add_names(terms, _STRING.sub(" ", code), marked=False, bound=bound)
+    terms.add_names(_STRING.sub(" ", code), marked=False, bound=bound)
     prose = _BLOCK.sub("\n", body)
     for found in _INLINE.finditer(prose):
-        _add_names(terms, found.group(1), marked=True)
+        terms.add_names(found.group(1), marked=True)
     prose = _INLINE.sub("\n", prose)
     for found in _MARKED.finditer(prose):
-        _add_prose(terms, _marked_text(found), True)
-    _add_prose(terms, _MARKED.sub(lambda found: f"\n{_marked_text(found)}\n(", prose), False)
+        terms.add_prose(_marked_text(found), True)
+    terms.add_prose(_MARKED.sub(lambda found: f"\n{_marked_text(found)}\n(", prose), False)
     return terms
 
 
 def _placeholders(terms: _Terms) -> set[str]:
     """Terms with a numbered name of a series (`arg1` beside `arg2`): placeholders."""
-    series: Counter[str] = Counter()
-    for key in terms.count:
-        for part in key.split():
-            found = _NUMBERED.fullmatch(part)
-            if found:
-                series[found.group(1)] += 1
-    return {key for key in terms.count
-            if any((found := _NUMBERED.fullmatch(part)) and series[found.group(1)] > 1
-                   for part in key.split())}
-
-
-Scorer = Callable[[str], float]
+    numbered = {key: [found.group(1) for part in key.split()
+                      if (found := _NUMBERED.fullmatch(part))]
+                for key in terms.count if _DIGIT.search(key)}
+    series = Counter(name for names in numbered.values() for name in names)
+    return {key for key, names in numbered.items() if any(series[name] > 1 for name in names)}
 
 
 def distinctive(documents: list[tuple[str, str]], count: int = KEYWORDS) -> list[list[str]]:
     """For each (title, body) pair, up to `count` of the body's most distinctive terms that
-    the title does not already say; ties by first appearance."""
-    sections = [_terms(body) for _, body in documents]
+    the title does not already say; best first, ties by first appearance."""
+    vocabulary = _Vocabulary()
+    sections = [_terms(body, vocabulary) for _, body in documents]
     frequency: Counter[str] = Counter(key for terms in sections
                                       for key in terms.seen.union(terms.count))
-    total = len(sections)
-    candidates: list[tuple[_Terms, list[str], Scorer]] = []
+    scored: list[dict[str, float]] = []
     for (title, _), terms in zip(documents, sections, strict=True):
-        said = {stem(word) for word in _WORD.findall(title.lower())}
+        said = {vocabulary.stem(word) for word in _WORD.findall(title.lower())}
         dropped = _placeholders(terms)
-        eligible = [key for key in terms.count
-                    if key not in dropped and not set(key.split()) <= said
-                    and (terms.count[key] > 1 or key in terms.marked)]
-        candidates.append((terms, eligible, _scorer(terms, frequency, total)))
+        scored.append({key: _score(key, terms, frequency, len(sections), vocabulary)
+                       for key in terms.count
+                       if key not in dropped and not set(key.split()) <= said
+                       and (terms.count[key] > 1 or key in terms.marked)})
     home: dict[str, float] = {}  # a term's best score in any section
-    for _, eligible, score in candidates:
-        for key in eligible:
-            home[key] = max(home.get(key, 0.0), score(key))
+    for scores in scored:
+        for key, score in scores.items():
+            if score > home.get(key, 0.0):
+                home[key] = score
     picked = []
-    for terms, eligible, score in candidates:
-        kept = [key for key in eligible
-                if score(key) > 0 and score(key) >= SHARED_SHARE * home[key]]
-        kept.sort(key=lambda key: -score(key))
+    for terms, scores in zip(sections, scored, strict=True):
+        kept = [key for key, score in scores.items()
+                if score > 0 and score >= SHARED_SHARE * home[key]]
+        kept.sort(key=lambda key: -scores[key])
         picked.append([terms.form(key) for key in kept[:count]])
     return picked
 
 
-def _scorer(terms: _Terms, frequency: Counter[str], total: int) -> Scorer:
-    def score(key: str) -> float:
-        # A term is as common as its commonest word: the matcher matches words one by one.
-        seen = max(frequency[key], *(frequency[part] for part in key.split()))
-        rarity = math.log((1 + total) / seen) ** 2
-        telling = max(_telling(word) for word in terms.words[key])
-        marked = MARKED_WORTH if key in terms.marked else 1.0
-        return (1 + math.log(terms.count[key])) * rarity * telling * marked
-    return score
+def _score(key: str, terms: _Terms, frequency: Counter[str], total: int,
+           vocabulary: _Vocabulary) -> float:
+    # A term is as common as its commonest word: the matcher matches words one by one.
+    seen = max(frequency[key], *(frequency[part] for part in key.split()))
+    rarity = math.log((1 + total) / seen) ** 2
+    telling = max(vocabulary.telling(word) for word in terms.words[key])
+    marked = MARKED_WORTH if key in terms.marked else 1.0
+    return (1 + math.log(terms.count[key])) * rarity * telling * marked
