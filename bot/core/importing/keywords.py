@@ -69,7 +69,8 @@ def _telling(word: str) -> float:
 
 
 def _content(word: str) -> bool:
-    return len(word) >= _MIN_LENGTH and word not in STOP_WORDS and not _CODED.match(word)
+    return (len(word) >= _MIN_LENGTH and word[0].isalpha() and word not in STOP_WORDS
+            and not _CODED.match(word))
 
 
 class _Vocabulary:
@@ -131,14 +132,18 @@ class _Terms:
     def add_prose(self, text: str, marked: bool) -> None:
         """Its words and two-word terms: adjacent content words, nothing between them but
         spaces, an apostrophe or a hyphen ("thread-safe")."""
-        content = self.vocabulary.content
+        vocabulary = self.vocabulary
+        contents = vocabulary.contents
         singles: list[str] = []
         pairs: list[tuple[str, str]] = []
         last = ""
         for token in _PROSE_TOKEN.findall(_ADDRESS.sub(" . ", text.lower())):
             if token in _JOINERS:
                 continue
-            if token[0].isalpha() and content(token):
+            keep = contents.get(token)
+            if keep is None:
+                keep = vocabulary.content(token)
+            if keep:
                 singles.append(token)
                 if last:
                     pairs.append((last, token))
