@@ -60,8 +60,9 @@ class Metrics:
                                         buckets=LATENCY_BUCKETS, registry=self.registry)
         self.registry.register(_StateCollector(library, recorder, gateway_latency))
 
-    def answered(self, verdict: str, channel_id: int | None, seconds: float) -> None:
-        """One question answered (`channel_id` None in a DM) after `seconds`."""
+    def answered(self, verdict: str, channel_id: int | str | None, seconds: float) -> None:
+        """One question answered (`channel_id` None in a DM, "forum" for a help-forum post)
+        after `seconds`."""
         channel = DM_CHANNEL if channel_id is None else str(channel_id)
         self.questions.labels(verdict=verdict, channel=channel).inc()
         self.answer_seconds.observe(seconds)

@@ -61,9 +61,11 @@ async def forum_row(w: World, thread: JSON) -> tuple[object, ...] | None:
 
 async def test_a_new_post_gets_one_answer_with_two_buttons(tmp_path: Path) -> None:
     assert verdict_of(ANSWERED) is Verdict.ANSWER
-    async with world(tmp_path) as w, w.bot():
+    async with world(tmp_path) as w, w.bot() as bot:
         thread, _ = await w.fake.open_post(w.forum, ANSWERED.capitalize() + "?")
         message = await w.reply_in(thread)
+        assert bot.metrics.registry.get_sample_value(
+            "faqbot_questions_total", {"verdict": "answer", "channel": "forum"}) == 1
         assert message["embeds"][0]["title"] == "Brewing tea"
         assert "three minutes" in message["embeds"][0]["description"]
         labels = [c["label"] for row in message["components"] for c in row["components"]]

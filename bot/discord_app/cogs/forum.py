@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,7 @@ from bot.core.models import Verdict
 from bot.core.render import render_match
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.forum_buttons import forum_embed, forum_view
+from bot.store import FORUM_CHANNEL
 
 if TYPE_CHECKING:
     from bot.discord_app.client import AnyFaqBot
@@ -71,16 +74,21 @@ class ForumCog(commands.Cog):
         if not question:
             return
         snapshot = self.bot.library.current  # one snapshot for the whole answer
-        match = snapshot.matcher.match(question)
+        started = time.perf_counter()
+        match = await asyncio.to_thread(snapshot.matcher.match, question)  # as /ask does
         replies = match.verdict is not Verdict.NONE
         claim = await self.bot.recorder.forum_post(
             thread_id=thread.id, guild_id=thread.guild.id, user_id=thread.owner_id or 0,
             text=question, match=match, replied=replies)
-        if not claim.new or not replies:
-            return  # replied before a restart, or nothing to say: stay silent
-        reply = render_match(snapshot.kb, match)
-        await thread.send(embed=forum_embed(reply), view=forum_view(thread.id, reply.choices),
-                          allowed_mentions=NO_MENTIONS)
+        if not claim.new:
+            return  # replied before a restart
+        if replies:
+            reply = render_match(snapshot.kb, match)
+            await thread.send(embed=forum_embed(reply),
+                              view=forum_view(thread.id, reply.choices),
+                              allowed_mentions=NO_MENTIONS)
+        self.bot.metrics.answered(match.verdict.value, FORUM_CHANNEL,
+                                  time.perf_counter() - started)
 
     async def _starter_message(self, thread: discord.Thread) -> discord.Message | None:
         """The post's first message (its id is the post's): from the cache, as it arrives, or
