@@ -8,6 +8,7 @@ import logging
 
 import discord
 
+from bot.core.forum import find_tag
 from bot.discord_app.client import default_intents
 from bot.discord_app.failures import PORTAL, describe
 from bot.doctor import Check
@@ -19,6 +20,7 @@ READY_SECONDS = 30.0
 # What answering a mention in a channel (a reply with an embed) or in a forum post needs.
 TEXT_NEEDS = ("view_channel", "send_messages", "embed_links", "read_message_history")
 FORUM_NEEDS = ("view_channel", "send_messages_in_threads", "embed_links", "read_message_history")
+HELP_FORUM_NEEDS = (*FORUM_NEEDS, "manage_threads")  # a help forum: Solved applies a tag
 INVITE_PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, send_messages_in_threads=True, embed_links=True,
     attach_files=True, read_message_history=True)
@@ -159,6 +161,37 @@ def _servers(client: discord.Client, app: discord.AppInfo, settings: Settings) -
                                       "synced there at every start"))
     for guild in guilds:
         checks.extend(_channels(guild))
+    checks.extend(_help_forums(client, settings))
+    return checks
+
+
+def _help_forums(client: discord.Client, settings: Settings) -> list[Check]:
+    """Each forum of HELP_FORUM_IDS: seen, answerable, with the Solved tag and Manage Threads
+    (which applying the tag needs)."""
+    checks: list[Check] = []
+    for forum_id in sorted(settings.help_forum_ids):
+        forum = client.get_channel(forum_id)
+        if not isinstance(forum, discord.ForumChannel):
+            checks.append(Check(False, f"HELP_FORUM_IDS {forum_id}: the bot sees no forum "
+                                       "with that id",
+                                "correct HELP_FORUM_IDS (a forum channel's id), or give the "
+                                "bot's role View Channel in that forum"))
+            continue
+        where = f"help forum #{forum.name}"
+        missing = _names(forum.permissions_for(forum.guild.me), HELP_FORUM_NEEDS)
+        if missing:
+            checks.append(Check(False, f"{where}: the bot lacks {', '.join(missing)} there",
+                                f"give the bot's role {', '.join(missing)} in the forum's "
+                                "permissions"))
+        tags = [(tag.id, tag.name) for tag in forum.available_tags]
+        if find_tag(tags, settings.solved_tag) is None:
+            checks.append(Check(False, f"{where} has no tag named {settings.solved_tag!r}: "
+                                       "Solved cannot mark posts",
+                                f"add a tag {settings.solved_tag!r} to the forum, or set "
+                                "SOLVED_TAG to one of its tags"))
+        elif not missing:
+            checks.append(Check(True, f"{where}: new posts are answered, and Solved applies "
+                                      f"the tag {settings.solved_tag!r}"))
     return checks
 
 

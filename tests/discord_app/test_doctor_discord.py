@@ -104,3 +104,30 @@ async def test_doctor_says_when_discord_is_unreachable(tmp_path: Path,
     assert [check.ok for check in checks] == [False]
     assert str(checks[0]).startswith(f"{BAD_MARK} cannot reach Discord: the connection to "
                                      f"127.0.0.1:{closed} failed")
+
+
+async def test_doctor_checks_each_help_forum(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        ready = fake.add_forum("help", tags=["Question", "Solved"])
+        untagged = fake.add_forum("support", tags=["Question"])
+        fake.grant_bot(discord.Permissions(manage_threads=True).value)
+        settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
+                                 knowledge_dir=SHIPPED_KNOWLEDGE,
+                                 help_forum_ids=frozenset({int(ready["id"]), int(untagged["id"]),
+                                                           424242}))
+        text = _lines(await discord_checks(settings, guild_wait=0.05))
+    assert (f"{OK_MARK} help forum #help: new posts are answered, and Solved applies the tag "
+            "'Solved'") in text
+    assert f"{BAD_MARK} help forum #support has no tag named 'Solved'" in text
+    assert "fix: add a tag 'Solved' to the forum, or set SOLVED_TAG to one of its tags" in text
+    assert f"{BAD_MARK} HELP_FORUM_IDS 424242: the bot sees no forum with that id" in text
+
+
+async def test_doctor_names_a_help_forum_where_tags_cannot_be_applied(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        forum = fake.add_forum("help", tags=["Solved"])
+        settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
+                                 knowledge_dir=SHIPPED_KNOWLEDGE,
+                                 help_forum_ids=frozenset({int(forum["id"])}))
+        text = _lines(await discord_checks(settings, guild_wait=0.05))
+    assert f"{BAD_MARK} help forum #help: the bot lacks Manage Threads there" in text
