@@ -5,18 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.loader import load_folder
+from bot.core.memo import BuildMemory
 from bot.core.models import KnowledgeBase
 from bot.core.problems import Problem
 from bot.core.validate import validate
 
 
-def load_knowledge(folder: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
-    """Load and validate a folder: the KnowledgeBase, or None and every problem, sorted.
+def load_knowledge(folder: Path, memory: BuildMemory | None = None
+                   ) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load and validate a folder: the KnowledgeBase, or None and every problem, sorted (with a
+    library's `memory`, files parsed before are not parsed again).
 
     Loader problems (syntax, encoding, tags, duplicate keys...) and schema problems are
     reported together; any loader problem means no KnowledgeBase.
     """
-    loaded = load_folder(folder)
+    loaded = load_folder(folder, memory)
     kb, problems = validate(loaded.files) if loaded.files else (None, [])
     problems = sorted({*loaded.problems, *problems})
     if problems or kb is None:

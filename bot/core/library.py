@@ -10,11 +10,12 @@ from pathlib import Path
 
 from bot.core.knowledge import load_knowledge
 from bot.core.matching.matcher import Matcher
+from bot.core.memo import BuildMemory
 from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow
 from bot.core.problems import KnowledgeError, Problem
 from bot.core.semantic import AnyMatcher
 
-Build = Callable[[KnowledgeBase], AnyMatcher]
+Build = Callable[[KnowledgeBase, BuildMemory | None], AnyMatcher]
 
 
 def utc_now() -> dt.datetime:
@@ -114,8 +115,10 @@ class Library:
 
     def __init__(self, folder: Path, snapshot: Snapshot,
                  clock: Callable[[], dt.datetime] = utc_now,
-                 build: Build = Matcher.build) -> None:
+                 build: Build = Matcher.build, memory: BuildMemory | None = None) -> None:
         self.folder = folder
+        # What this library's loads and builds remember, so a reload redoes only what changed.
+        self._memory = memory or BuildMemory()
         self._snapshot = snapshot
         self._clock = clock
         self._build = build  # the matcher of a knowledge base: lexical, or semantic too
@@ -127,11 +130,12 @@ class Library:
     def open(cls, folder: Path, clock: Callable[[], dt.datetime] = utc_now,
              build: Build = Matcher.build) -> Library:
         """Load a folder; raise KnowledgeError with every problem when it does not validate."""
-        kb, problems = load_knowledge(folder)
+        memory = BuildMemory()
+        kb, problems = load_knowledge(folder, memory)
         if kb is None:
             raise KnowledgeError(problems)
         now = clock()
-        return cls(folder, Snapshot(kb, build(kb), 1, now), clock, build)
+        return cls(folder, Snapshot(kb, build(kb, memory), 1, now), clock, build, memory)
 
     @property
     def current(self) -> Snapshot:
@@ -139,18 +143,19 @@ class Library:
 
     def check(self) -> list[Problem]:
         """Validate the files on disk without swapping anything in."""
-        _, problems = load_knowledge(self.folder)
+        _, problems = load_knowledge(self.folder, self._memory)
         return problems
 
     def reload(self) -> ReloadResult:
         """Load, validate and index the folder, then swap it in; on failure keep the old one."""
         with self._reload_lock:
             old = self._snapshot
-            kb, problems = load_knowledge(self.folder)
+            kb, problems = load_knowledge(self.folder, self._memory)
             if kb is None:
                 self.reload_failures += 1
                 return ReloadResult(ok=False, snapshot=old, problems=tuple(problems))
-            snapshot = Snapshot(kb, self._build(kb), old.version + 1, self._clock())
+            snapshot = Snapshot(kb, self._build(kb, self._memory), old.version + 1,
+                                self._clock())
             self._snapshot = snapshot  # one reference assignment: readers see old or new
             self.reloads += 1
             return ReloadResult(ok=True, snapshot=snapshot, diff=diff_knowledge(old.kb, kb))

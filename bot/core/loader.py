@@ -42,7 +42,7 @@ from typing import Any
 
 import yaml
 
-from bot.core.memo import Memo
+from bot.core.memo import BuildMemory
 from bot.core.models import Location
 from bot.core.problems import Problem
 
@@ -120,8 +120,9 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def load_folder(folder: Path) -> LoadResult:
-    """Parse every knowledge file of a folder; never raises for anything the folder holds."""
+def load_folder(folder: Path, memory: BuildMemory | None = None) -> LoadResult:
+    """Parse every knowledge file of a folder; never raises for anything the folder holds.
+    With a library's `memory`, a file parsed before with the same bytes is not parsed again."""
     result = LoadResult()
     where = str(folder)
     try:
@@ -143,7 +144,7 @@ def load_folder(folder: Path) -> LoadResult:
         )
         return result
     for path in paths:
-        parsed, problems = _load_file(path, root)
+        parsed, problems = _load_file(path, root, memory)
         result.problems.extend(problems)
         if parsed is not None:
             result.files.append(parsed)
@@ -155,7 +156,8 @@ def is_knowledge_name(name: str) -> bool:
     return not name.startswith(".") and name.lower().endswith(KNOWLEDGE_SUFFIXES)
 
 
-def _load_file(path: Path, root: Path) -> tuple[ParsedFile | None, list[Problem]]:
+def _load_file(path: Path, root: Path, memory: BuildMemory | None
+               ) -> tuple[ParsedFile | None, list[Problem]]:
     name = str(path)
 
     def refuse(message: str) -> tuple[ParsedFile | None, list[Problem]]:
@@ -190,17 +192,15 @@ def _load_file(path: Path, root: Path) -> tuple[ParsedFile | None, list[Problem]
         return refuse(f"cannot read file: {_reason(exc)}")
     if len(data) > MAX_FILE_BYTES:
         return refuse(_too_big(len(data)))
+    if memory is None:
+        return parse_text(name, data)
     # A reload re-parses only the files whose bytes changed since one of the last few parses.
     key = (name, hashlib.blake2b(data, digest_size=16).digest())
-    known = _PARSED.get(key)
+    known = memory.parsed.get(key)
     if known is None:
         parsed, problems = parse_text(name, data)
-        known = _PARSED.put(key, (parsed, tuple(problems)))
+        known = memory.parsed.put(key, (parsed, tuple(problems)))
     return known[0], list(known[1])
-
-
-# Parsed files by name and content digest; the trees are never modified once parsed.
-_PARSED: Memo[tuple[str, bytes], tuple[ParsedFile | None, tuple[Problem, ...]]] = Memo(16)
 
 
 def _too_big(size: int) -> str:

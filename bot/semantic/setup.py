@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.core.library import Build, Library
 from bot.core.matching.matcher import Matcher
+from bot.core.memo import BuildMemory
 from bot.core.models import KnowledgeBase
 from bot.core.semantic import FusedMatcher
 from bot.settings import Settings
@@ -34,10 +35,11 @@ class SemanticBuild:
         self.encoder = encoder
         self.cache = cache
 
-    def __call__(self, kb: KnowledgeBase) -> Matcher | FusedMatcher:
+    def __call__(self, kb: KnowledgeBase,
+                 memory: BuildMemory | None = None) -> Matcher | FusedMatcher:
         from bot.semantic.index import VectorIndex
 
-        lexical = Matcher.build(kb)
+        lexical = Matcher.build(kb, memory)
         try:
             try:
                 index = VectorIndex.build(kb, self.encoder, self.cache)

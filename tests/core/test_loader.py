@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.core import loader
 from bot.core.loader import MAX_FILE_BYTES, load_folder, parse_text
+from bot.core.memo import BuildMemory
 from bot.core.problems import Problem
 
 PROBLEM_FORMAT = re.compile(r"^[^:]+:\d+:\d+: .+")
@@ -505,15 +506,17 @@ def test_any_bytes_give_problems_not_exceptions(data: bytes) -> None:
 def test_a_reload_reparses_only_files_whose_bytes_changed(tmp_path: Path) -> None:
     kb = tmp_path / "kb.yaml"
     kb.write_text("entries:\n  - id: a\n    title: A\n    answer: x\n", encoding="utf-8")
-    first = load_folder(tmp_path)
-    again = load_folder(tmp_path)
+    memory = BuildMemory()
+    first = load_folder(tmp_path, memory)
+    again = load_folder(tmp_path, memory)
     assert again.files[0] is first.files[0]  # the same bytes: the same tree
+    assert load_folder(tmp_path).files[0] is not first.files[0]  # no memory: parsed anew
     kb.write_text("entries:\n  - id: a\n    title: A\n    answer: x\n  bad: [\n",
                   encoding="utf-8")
-    changed = load_folder(tmp_path)
+    changed = load_folder(tmp_path, memory)
     assert changed.problems and changed.files[0] is not first.files[0]
     kb.write_text("entries:\n  - id: a\n    title: A\n    answer: x\n", encoding="utf-8")
-    back = load_folder(tmp_path)
+    back = load_folder(tmp_path, memory)
     assert back.files[0] is first.files[0] and not back.problems
     back.problems.append(Problem("x", 1, 1, "a caller's list is its own"))
-    assert not load_folder(tmp_path).problems
+    assert not load_folder(tmp_path, memory).problems

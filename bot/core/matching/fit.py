@@ -45,18 +45,16 @@ class Digest:
                    {i: tuple(c) for i, c in at.items()}, pairs)
 
 
-# Digests of equal phrasings are shared across builds that remember (see Index.remember), so a
-# reload redoes only the phrasings that changed.
-_DIGESTS: Memo[Phrase, Digest] = Memo(50_000)
-
-
 class PhraseFitter:
     """Fits questions to phrasings; one per matcher. The digests and bit sets of `items` are
     made at once (with the index, as everything that does not depend on the question); those
     of any other item on its first comparison (a large index finishes items on first use)."""
 
-    def __init__(self, items: Iterable[Item] = (), remember: bool = False) -> None:
-        self._remember = remember
+    def __init__(self, items: Iterable[Item] = (),
+                 shared: Memo[Phrase, Digest] | None = None) -> None:
+        # Digests of equal phrasings, kept by a library across its builds (BuildMemory), so
+        # that a reload makes only those of the phrasings that changed.
+        self._shared = shared
         self._digests: dict[int, Digest] = {}  # by id(phrase)
         self._bits: dict[int, dict[str, int]] = {}  # by id(item): feature → its phrasings
         for item in items:
@@ -65,14 +63,15 @@ class PhraseFitter:
                 self._digest(phrase)
 
     def _digest(self, phrase: Phrase) -> Digest:
-        """The phrasing's digest: made once, shared with earlier builds if they remember."""
+        """The phrasing's digest: made once, or taken from an earlier build's."""
         digest = self._digests.get(id(phrase))
         if digest is None:
-            digest = _DIGESTS.get(phrase) if self._remember else None
+            shared = self._shared
+            digest = shared.get(phrase) if shared is not None else None
             if digest is None:
                 digest = Digest.of(phrase)
-                if self._remember:
-                    _DIGESTS.put(phrase, digest)
+                if shared is not None:
+                    shared.put(phrase, digest)
             self._digests[id(phrase)] = digest
         return digest
 

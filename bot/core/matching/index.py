@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.core.matching.text import STOP_MARK, Tokenizer, stem
-from bot.core.memo import Memo
+from bot.core.memo import BuildMemory, Memo, Synonyms
 from bot.core.models import (
     OUT_OF_SCOPE_PREFIX,
     ComparisonTable,
@@ -160,18 +160,18 @@ class SynonymFinder:
                     instances[member[0]].add(group.concept)
         self.instances = {k: frozenset(v) for k, v in instances.items()}
         # What `find` found in knowledge-base texts; it goes with the finder.
-        self._found: Memo[tuple[str, ...], tuple[tuple[int, int, str], ...]] = Memo(
-            FOUND_MAX, registered=False)
+        self._found: Memo[tuple[str, ...], tuple[tuple[int, int, str], ...]] = Memo(FOUND_MAX)
 
     @classmethod
-    def of(cls, synonyms: Mapping[str, tuple[str, ...]], tokenizer: Tokenizer) -> SynonymFinder:
+    def of(cls, synonyms: Mapping[str, tuple[str, ...]], tokenizer: Tokenizer,
+           finders: Memo[tuple[Lexicon, Synonyms], SynonymFinder]) -> SynonymFinder:
         """The finder for these synonyms and lexicon: the last one made for equal ones (so a
         reload that left them alone finds again only in the phrasings that changed), or a new
         one."""
         key = (tokenizer.lexicon,
                tuple((term, tuple(variants)) for term, variants in synonyms.items()))
-        finder = _FINDERS.get(key)
-        return finder if finder is not None else _FINDERS.put(key, cls(dict(synonyms), tokenizer))
+        finder = finders.get(key)
+        return finder if finder is not None else finders.put(key, cls(dict(synonyms), tokenizer))
 
     def find(self, keys: list[str], remember: bool = True) -> Found:
         """(start, end, concept) for every member found, as positions among content words;
@@ -227,7 +227,6 @@ class SynonymFinder:
         return out
 
 
-_FINDERS: Memo[tuple[Lexicon, tuple[tuple[str, tuple[str, ...]], ...]], SynonymFinder] = Memo(4)
 
 
 def _content(keys: tuple[str, ...]) -> bool:
@@ -251,13 +250,16 @@ def _match_at(keys: list[str], start: int, member: tuple[str, ...], size: int) -
 class Index:
     """Items, IDF weights, postings and vocabulary, built once per knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
-        # A knowledge base a bot reloads often is small: its builds remember what they split
-        # and found, so the next reload redoes only what changed. A large one's first build
-        # would only pay for remembering.
-        self.remember = len(kb.entries) <= REMEMBER_ITEMS
-        self.tokenizer = tokenizer = Tokenizer(kb.lexicon)
-        self.synonyms = (SynonymFinder.of(kb.synonyms, tokenizer) if self.remember
+    def __init__(self, kb: KnowledgeBase, memory: BuildMemory | None = None) -> None:
+        # A knowledge base a bot reloads often is small: with its library's `memory`, a build
+        # remembers what it split and found, so the next reload redoes only what changed. A
+        # large one's first build would only pay for remembering.
+        self.remember = memory is not None and len(kb.entries) <= REMEMBER_ITEMS
+        self.memory = memory if self.remember else None
+        self.tokenizer = tokenizer = Tokenizer(
+            kb.lexicon, self.memory.split if self.memory is not None else None)
+        self.synonyms = (SynonymFinder.of(kb.synonyms, tokenizer, self.memory.finders)
+                         if self.memory is not None
                          else SynonymFinder(dict(kb.synonyms), tokenizer))
         # Every word seen and its key: its stem, or "~word" for a stop word.
         self.content: dict[str, str] = {w: STOP_MARK + w for w in tokenizer.stop_words}
@@ -366,7 +368,7 @@ class Index:
         remember = self.remember
         find = functools.partial(self.synonyms.find, remember=remember)
         tokens_many = self.tokenizer.tokens_many
-        tokenized = tokens_many([text for _, text in phrasings], remember=remember)
+        tokenized = tokens_many([text for _, text in phrasings])
         keyed = self._keys(tokenized)
         synonyms = not self.synonyms.firsts.isdisjoint(
             [k for keys in keyed for k in keys])
@@ -388,7 +390,7 @@ class Index:
         indexed = set(strong)
         # Strongest fields first, so that a feature keeps the strength it was first seen with.
         texts = sorted((t for t in texts if t[1]), key=lambda t: -t[2])
-        keyed = (self._keys(tokens_many([t for _, t, _ in texts], remember=remember)) if texts
+        keyed = (self._keys(tokens_many([t for _, t, _ in texts])) if texts
                  else [])
         for (_, _, strength), keys in zip(texts, keyed, strict=True):
             stems = [k for k in keys if k[0] != STOP_MARK]

@@ -45,7 +45,6 @@ rarer features; only those are scored in full.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import heapq
 import itertools
 from dataclasses import dataclass
@@ -73,6 +72,7 @@ from bot.core.matching.text import (
     STOP_MARK,
     stem,
 )
+from bot.core.memo import BuildMemory
 from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
 
 BASE = 0.45
@@ -130,20 +130,15 @@ class Matcher:
         self._limits = thresholds_by_id(kb)
         self._links = links_by_id(kb)
         self._own = _own_thresholds(kb)
-        self._fitter = PhraseFitter((*index.finished, *index.outside), index.remember)
+        memory = index.memory
+        self._fitter = PhraseFitter((*index.finished, *index.outside),
+                                    memory.digests if memory is not None else None)
 
     @classmethod
-    def build(cls, kb: KnowledgeBase) -> Matcher:
-        """Precompute the index. The cyclic garbage collector is paused meanwhile: the index
-        is hundreds of thousands of young objects, none of them garbage, and collecting them
-        over and over would cost a quarter of the build."""
-        paused = gc.isenabled()
-        gc.disable()
-        try:
-            return cls(kb, Index(kb))
-        finally:
-            if paused:
-                gc.enable()
+    def build(cls, kb: KnowledgeBase, memory: BuildMemory | None = None) -> Matcher:
+        """Precompute the index; with a library's `memory`, what earlier builds made of
+        unchanged texts is taken from there."""
+        return cls(kb, Index(kb, memory))
 
     # -- public ---------------------------------------------------------------------
 

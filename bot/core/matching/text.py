@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from bot.core.memo import Memo
 from bot.core.models import Lexicon
@@ -145,24 +144,20 @@ def _words_of(text: str, pattern: re.Pattern[str] | None = None) -> list[str]:
     return (pattern or _WORD).findall(text)
 
 
-# Texts already split (before respelling, which depends on the knowledge base), so that a
-# reload after an edit splits only what changed.
-_TOKENIZED: Memo[str, tuple[str, ...]] = Memo(200_000)
+def tokens_many(texts: list[str]) -> list[list[str]]:
+    """`tokens` of each text, in one pass over them all (to build an index quickly)."""
+    return [_respelled(words, _RESPELL, _RESPELLED) for words in _split_all(texts)]
 
 
-def tokens_many(texts: list[str], remember: bool = True) -> list[list[str]]:
-    """`tokens` of each text, in one pass over them all (to build an index quickly); with
-    `remember`, texts split before are not split again, and the new ones are remembered."""
-    return [_respelled(words, _RESPELL, _RESPELLED) for words in _split_many(texts, remember)]
-
-
-def _split_many(texts: list[str], remember: bool) -> list[list[str]]:
-    if not remember:
+def _split_many(texts: list[str], memo: Memo[str, tuple[str, ...]] | None) -> list[list[str]]:
+    """Each text split into words (not respelled); texts in `memo` are not split again, and
+    the new ones are put there."""
+    if memo is None:
         return _split_all(texts)
-    split = {text: _TOKENIZED.get(text) for text in texts}
+    split = {text: memo.get(text) for text in texts}
     fresh = [text for text, words in split.items() if words is None]
     for text, words in zip(fresh, _split_all(fresh) if fresh else (), strict=True):
-        split[text] = _TOKENIZED.put(text, tuple(words))
+        split[text] = memo.put(text, tuple(words))
     return [list(split[text] or ()) for text in texts]
 
 
@@ -196,9 +191,11 @@ class Tokenizer:
     """`tokens` with a knowledge base's lexicon: its respellings, stop words and weak words
     added to general English's."""
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None,
+                 split: Memo[str, tuple[str, ...]] | None = None) -> None:
         lexicon = lexicon or Lexicon()
         self.lexicon = lexicon
+        self._split = split  # a library's memory of split texts (see BuildMemory), or None
         self.respell = {**_RESPELL, **{typed: tuple(written.split())
                                        for typed, written in lexicon.respellings}}
         self._respelled = frozenset(self.respell)
@@ -209,10 +206,10 @@ class Tokenizer:
         """Words of `text` after cleaning and respelling."""
         return _respelled(_words_of(text), self.respell, self._respelled)
 
-    def tokens_many(self, texts: list[str], remember: bool = True) -> list[list[str]]:
-        """`tokens` of each text, in one pass (see the module's `tokens_many`)."""
+    def tokens_many(self, texts: list[str]) -> list[list[str]]:
+        """`tokens` of each text, in one pass; a text split before is taken from memory."""
         return [_respelled(words, self.respell, self._respelled)
-                for words in _split_many(texts, remember)]
+                for words in _split_many(texts, self._split)]
 
     def key_of(self, word: str) -> str:
         """The matching key of a word: its stem, or "~word" for a stop word."""
@@ -224,7 +221,6 @@ class Tokenizer:
         return bool(words) and all(w in SMALL_TALK or w in stop for w in words)
 
 
-@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
     """A conservative stem: plurals and common derivational suffixes stripped."""
     if len(word) <= 3 or not word.isalpha() or word in _UNSTEMMED:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core.matching.fit import PHRASINGS, Digest, PhraseFitter, bits_of
-from bot.core.matching.index import Item
+from bot.core.matching.index import Item, Phrase
 from bot.core.matching.matcher import Matcher
+from bot.core.memo import BuildMemory, Memo
 from bot.core.models import Entry, KnowledgeBase
 
 
@@ -53,14 +54,16 @@ def test_digest_and_bits_summarise_a_phrasing() -> None:
     assert all(bits[f] >> n & 1 for f, numbers in item.by_feature.items() for n in numbers)
 
 
-def test_fitters_that_remember_share_the_digests_of_equal_phrasings() -> None:
+def test_fitters_sharing_a_memory_share_the_digests_of_equal_phrasings() -> None:
     first, second = (gizmo_matcher().index.items[0] for _ in range(2))
     assert first is not second and first.phrases == second.phrases
+    shared = BuildMemory().digests
 
-    def digests(item: Item, remember: bool) -> list[Digest]:
-        fitter = PhraseFitter([item], remember=remember)
+    def digests(item: Item, memo: Memo[Phrase, Digest] | None) -> list[Digest]:
+        fitter = PhraseFitter([item], memo)
         return [fitter._digests[id(p)] for p in item.phrases]
 
-    assert all(a is b for a, b in zip(digests(first, True), digests(second, True), strict=True))
-    assert not any(a is b for a, b in zip(digests(first, False), digests(second, False),
+    assert all(a is b for a, b in zip(digests(first, shared), digests(second, shared),
+                                      strict=True))
+    assert not any(a is b for a, b in zip(digests(first, None), digests(second, None),
                                           strict=True))

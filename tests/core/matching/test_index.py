@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.matching.index import SynonymFinder
 from bot.core.matching.text import Tokenizer
+from bot.core.memo import BuildMemory
 from bot.core.models import Lexicon
 
 TOKENIZER = Tokenizer()
@@ -23,11 +24,12 @@ def test_one_word_and_phrase_members_are_found_in_order() -> None:
 
 
 def test_a_finder_is_shared_by_equal_synonyms_only() -> None:
-    one = SynonymFinder.of({"cost": ("price", "fees")}, TOKENIZER)
-    assert SynonymFinder.of({"cost": ("price", "fees")}, Tokenizer()) is one
-    assert SynonymFinder.of({"cost": ("price",)}, TOKENIZER) is not one
+    finders = BuildMemory().finders
+    one = SynonymFinder.of({"cost": ("price", "fees")}, TOKENIZER, finders)
+    assert SynonymFinder.of({"cost": ("price", "fees")}, Tokenizer(), finders) is one
+    assert SynonymFinder.of({"cost": ("price",)}, TOKENIZER, finders) is not one
     other_words = Tokenizer(Lexicon(stop_words=frozenset({"fees"})))
-    assert SynonymFinder.of({"cost": ("price", "fees")}, other_words) is not one
+    assert SynonymFinder.of({"cost": ("price", "fees")}, other_words, finders) is not one
 
 
 def test_a_remembered_result_is_a_fresh_list() -> None:

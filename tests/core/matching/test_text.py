@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.matching.text import Tokenizer, clean, stem, tokens, tokens_many
+from bot.core.memo import Memo
 from bot.core.models import Lexicon
 
 
@@ -44,7 +45,7 @@ def test_a_lexicon_adds_its_own_respellings_and_words() -> None:
                                                          "premises"]
     assert tokenizer.tokens_many(["opensource licence", "prem"]) == [
         ["open", "source", "license"], ["premises"]]
-    assert tokens_many(["opensource licence"]) == [["opensource", "license"]]  # shared split
+    assert tokens_many(["opensource licence"]) == [["opensource", "license"]]
     assert tokenizer.key_of("bot") == "~bot" and Tokenizer().key_of("bot") == "bot"
     assert tokenizer.weak_words == {"who", "why", "which", "model"}  # a stop word stays one
     assert tokenizer.is_small_talk(["hi", "bot"]) and not Tokenizer().is_small_talk(["hi", "bot"])
@@ -100,9 +101,11 @@ def test_common_english_words_are_known_through_their_stems() -> None:
 def test_tokens_many_equals_tokens_whether_split_before_or_not() -> None:
     texts = ["Is LLaMA open-source?", "u can self-host it tbh", "", "Is LLaMA open-source?",
              "line\nbreak inside"]
-    first = tokens_many(texts)
-    first[0].append("mutated")  # a caller's list is its own
     assert tokens_many(texts) == [tokens(text) for text in texts]
+    remembering = Tokenizer(split=Memo(100))
+    first = remembering.tokens_many(texts)
+    first[0].append("mutated")  # a caller's list is its own
+    assert remembering.tokens_many(texts) == [tokens(text) for text in texts]
 
 
 def test_marketing_is_not_the_market() -> None:
