@@ -12,10 +12,24 @@ import os
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
+
+
+def http_get(url: str) -> tuple[int, bytes]:
+    """GET `url` (a loopback health server): its status and body; (0, b"") when nothing
+    answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError:
+        return 0, b""
 
 
 def free_port() -> int:

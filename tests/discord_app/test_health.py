@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from faqbot_harness import Harness
+from faqbot_process import http_get
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.core.library import Library
@@ -18,14 +17,6 @@ from bot.discord_app.health import HealthServer
 from bot.discord_app.metrics import Metrics
 from bot.recorder import Recorder
 from bot.settings import SHIPPED_KNOWLEDGE
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 def _samples(text: bytes) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -41,12 +32,12 @@ async def test_health_answers_while_connected_and_not_after(harness: Harness) ->
     await server.start()
     url = f"http://127.0.0.1:{server.port}"
     try:
-        status, body = await asyncio.to_thread(_get, url + "/healthz")
+        status, body = await asyncio.to_thread(http_get, url + "/healthz")
         assert status == 200
         assert json.loads(body)["gateway"] == "connected"
         assert json.loads(body)["knowledge_base"]["live"] is True
         await harness.bot.close()
-        status, body = await asyncio.to_thread(_get, url + "/healthz")
+        status, body = await asyncio.to_thread(http_get, url + "/healthz")
         assert status == 503
         assert json.loads(body) | {"knowledge_base": None} == {
             "status": "unavailable", "gateway": "disconnected", "knowledge_base": None,
@@ -69,7 +60,7 @@ async def test_metrics_count_questions_reloads_and_store_failures(harness: Harne
         await harness.store.close()  # every write from now on fails
         await harness.bot.recorder.question(guild_id=None, channel_id=1, user_id=1, text="x",
                                             match=harness.library.current.matcher.match("x"))
-        status, text = await asyncio.to_thread(_get, f"http://127.0.0.1:{server.port}/metrics")
+        status, text = await asyncio.to_thread(http_get, f"http://127.0.0.1:{server.port}/metrics")
     finally:
         await server.stop()
     assert status == 200

@@ -7,14 +7,12 @@ import asyncio
 import signal
 import sqlite3
 import subprocess
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from fakediscord import DEFAULT_TOKEN, FakeDiscord
 from faqbot_harness import Harness
-from faqbot_process import free_port, start_faqbot
+from faqbot_process import free_port, http_get, start_faqbot
 
 from bot.discord_app.cogs.ask import STOPPING
 from bot.discord_app.health import health
@@ -22,19 +20,9 @@ from bot.discord_app.runner import drain
 from bot.settings import SHIPPED_KNOWLEDGE
 
 
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except OSError:
-        return 0, b""
-
-
 async def _healthy(url: str, process: subprocess.Popen[str]) -> None:
     async with asyncio.timeout(30):
-        while (await asyncio.to_thread(_get, url))[0] != 200:
+        while (await asyncio.to_thread(http_get, url))[0] != 200:
             assert process.poll() is None, process.communicate()
             await asyncio.sleep(0.2)
 
@@ -71,7 +59,7 @@ async def test_a_signal_stops_the_running_bot_cleanly(tmp_path: Path, sig: signa
     assert not await asyncio.to_thread(Path(f"{database}-wal").exists)
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == 1
-    assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 0  # the health server is gone
+    assert http_get(f"http://127.0.0.1:{port}/healthz")[0] == 0  # the health server is gone
 
 
 async def test_stopping_finishes_answers_in_progress_and_turns_new_ones_away(
