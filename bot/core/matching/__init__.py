@@ -4,5 +4,5 @@ The steps, one module each: `text` (clean, split, respell with the knowledge bas
 stem; `english` knows general English), `index` (everything that does not depend on the
 question), `query` (a question as the matcher reads it), `fit` (a question's fit to an item's
 closest phrasing), `matcher` (scoring, ranking and `why`), `policy` (the verdict) and `complete`
-(autocomplete). `Matcher` is the entry point.
+(autocomplete); `weights` holds every knob of the score. `Matcher` is the entry point.
 """

@@ -10,11 +10,11 @@ from rapidfuzz import fuzz
 
 from bot.core.matching.index import Item, Phrase
 from bot.core.matching.query import Query
+from bot.core.matching.weights import Weights
 from bot.core.memo import Memo
 
 # Of an item's phrasings that share telling words with the question, only this many (those
 # sharing the most question weight) are compared in full.
-PHRASINGS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,9 @@ class PhraseFitter:
     of any other item on its first comparison (a large index finishes items on first use)."""
 
     def __init__(self, items: Iterable[Item] = (),
-                 shared: Memo[Phrase, Digest] | None = None) -> None:
+                 shared: Memo[Phrase, Digest] | None = None, *,
+                 phrasings: int = Weights().phrasings) -> None:
+        self._phrasings = phrasings  # compared in full at most (Weights.phrasings)
         # Digests of equal phrasings, kept by a library across its builds (BuildMemory), so
         # that a reload makes only those of the phrasings that changed.
         self._shared = shared
@@ -83,7 +85,7 @@ class PhraseFitter:
 
     def sharing(self, query: Query, item: Item) -> list[int]:
         """The item's phrasings worth comparing in full, in order: those sharing the most
-        question weight, at most PHRASINGS, the earlier phrasing first among equals.
+        question weight, at most `phrasings`, the earlier phrasing first among equals.
 
         Phrasings that share only near-weightless words ("open", "model") cannot fit well, so
         only `telling` features count. Phrasings are grouped by the weight they share, each
@@ -118,11 +120,11 @@ class PhraseFitter:
         sharing: list[int] = []
         for shared in sorted(groups, reverse=True):
             group = groups[shared]
-            while group and len(sharing) < PHRASINGS:
+            while group and len(sharing) < self._phrasings:
                 low = group & -group
                 sharing.append(low.bit_length() - 1)
                 group ^= low
-            if len(sharing) >= PHRASINGS:
+            if len(sharing) >= self._phrasings:
                 break
         sharing.sort()
         return sharing

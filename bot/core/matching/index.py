@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.core.matching.text import STOP_MARK, Tokenizer, stem
+from bot.core.matching.weights import Weights
 from bot.core.memo import BuildMemory, Memo, Synonyms
 from bot.core.models import (
     OUT_OF_SCOPE_PREFIX,
@@ -42,25 +43,10 @@ from bot.core.models import (
     TableRow,
 )
 
-# How much a feature counts, by the field it was found in.
-PHRASE = 1.0
-CELL = 0.6
-ANSWER = 0.7
-CONTEXT = 0.4  # the table's own listing of its factors
-ROW_CONTEXT = 0.8  # a row's share of its table's title, columns and keywords
-# A word that only an item's example questions mention, while another item names it in its
-# title, keywords or aliases, is that other item's topic: here it is an example, worth less.
-EXAMPLE = 0.7
-NAMERS = 1  # at most this many items name it: a topic word, not a general one
-NAMING = frozenset({"title", "keyword", "alias", "factor", "factor in table"})
-# Two words set against each other ("X vs Y") in at least this many phrasings are the sides
-# of a contrast the knowledge base draws (see `Index.opposed`).
-CONTRAST = 2
-BIGRAM = 0.5  # weight of two adjacent words, relative to their mean weight
+NAMING = frozenset({"title", "keyword", "alias", "factor", "factor in table"})  # name a topic
 # Up to this many items, every item is finished while building; beyond, each is finished the
 # first time a question reaches it (most of a large knowledge base is never a candidate).
 EAGER_ITEMS = 2_000
-INDEXED = CELL  # fields at least this strong nominate candidates (see `postings`)
 
 CONCEPT_PREFIX = "≈"
 OUTSIDE = "out-of-scope"  # the kind of an out-of-scope topic's item (see `Index.outside`)
@@ -250,7 +236,9 @@ def _match_at(keys: list[str], start: int, member: tuple[str, ...], size: int) -
 class Index:
     """Items, IDF weights, postings and vocabulary, built once per knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, memory: BuildMemory | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, memory: BuildMemory | None = None,
+                 weights: Weights | None = None) -> None:
+        self.weights = w = weights or Weights()
         # A knowledge base a bot reloads often is small: with its library's `memory`, a build
         # remembers what it split and found, so the next reload redoes only what changed. A
         # large one's first build would only pay for remembering.
@@ -269,7 +257,7 @@ class Index:
                 entry.id, entry.title, "entry", None, related=entry.related,
                 phrasings=[("title", entry.title), *_tagged("question", entry.questions),
                            *_tagged("keyword", entry.keywords)],
-                texts=entry_texts(entry)))
+                texts=entry_texts(entry, w)))
         if kb.table is not None:
             drafts.extend(self._table(kb.table))
         # Out-of-scope topics are scored like items but are not items: kept apart from
@@ -286,7 +274,7 @@ class Index:
         self.vocabulary = {w: w if k.startswith(STOP_MARK) else k
                            for w, k in self.content.items()}
         self.n = len(drafts)
-        _demote_examples(drafts)
+        _demote_examples(drafts, w)
         counted = len(drafts) + len(outside)
         self.df: Counter[str] = Counter()
         for draft in itertools.chain(drafts, outside):
@@ -345,7 +333,7 @@ class Index:
             table.id, table.title, "table", None, related=table.related,
             phrasings=[("title", table.title), *_tagged("question", table.questions),
                        *_tagged("keyword", table.keywords)],
-            texts=table_texts(table))]
+            texts=table_texts(table, self.weights))]
         for row in table.rows:
             drafts.append(self._draft(
                 row.id, row.factor, "row", table.id, related=row.related,
@@ -354,7 +342,7 @@ class Index:
                            ("factor in table", f"{row.factor} — {table.title}"),
                            *_tagged("question", row.questions),
                            *_tagged("keyword", row.keywords)],
-                texts=row_texts(table, row)))
+                texts=row_texts(table, row, self.weights)))
         return drafts
 
     def _draft(self, item_id: str, label: str, kind: str, parent: str | None, *,
@@ -386,7 +374,7 @@ class Index:
                 mine = _pairs(stems)
                 pairs.update(mine)
                 phrases.append((text, field_kind, plain, stems, found, mine))
-        best = dict.fromkeys(strong, PHRASE)
+        best = dict.fromkeys(strong, self.weights.phrase)
         indexed = set(strong)
         # Strongest fields first, so that a feature keeps the strength it was first seen with.
         texts = sorted((t for t in texts if t[1]), key=lambda t: -t[2])
@@ -395,7 +383,7 @@ class Index:
         for (_, _, strength), keys in zip(texts, keyed, strict=True):
             stems = [k for k in keys if k[0] != STOP_MARK]
             concepts = [concept for _, _, concept in find(keys)]
-            if strength >= INDEXED:
+            if strength >= self.weights.cell:  # strong enough to nominate candidates
                 indexed.update(stems)
                 indexed.update(concepts)
             weaker = dict.fromkeys(stems, strength)
@@ -468,7 +456,8 @@ class Index:
             for word in tokenizer.tokens(group.names[0]):
                 by_stem[tokenizer.key_of(word)].add(group.concept)
         return tuple((frozenset({a, *by_stem[a]}), frozenset({b, *by_stem[b]}))
-                     for (a, b), count in sorted(seen.items()) if count >= CONTRAST)
+                     for (a, b), count in sorted(seen.items())
+                     if count >= self.weights.contrast)
 
     def _typo_buckets(self) -> dict[tuple[int, str], list[str]]:
         """Alphabetic words by (length, first letter), commonest first: a typo rarely
@@ -481,38 +470,39 @@ class Index:
         return dict(buckets)
 
 
-def entry_texts(entry: Entry) -> list[tuple[str, str, float]]:
+def entry_texts(entry: Entry, w: Weights) -> list[tuple[str, str, float]]:
     """(field, text, strength) of an entry's texts that are not phrasings."""
-    return [("answer", entry.answer, ANSWER)]
+    return [("answer", entry.answer, w.answer)]
 
 
-def table_texts(table: ComparisonTable) -> list[tuple[str, str, float]]:
+def table_texts(table: ComparisonTable, w: Weights) -> list[tuple[str, str, float]]:
     """(field, text, strength) of the table's own texts that are not phrasings."""
-    return [("answer", table.answer, ANSWER),
-            *(("the table's factors", row.factor, CONTEXT) for row in table.rows),
-            ("the table's columns", " ".join(table.columns), CONTEXT)]
+    return [("answer", table.answer, w.answer),
+            *(("the table's factors", row.factor, w.context) for row in table.rows),
+            ("the table's columns", " ".join(table.columns), w.context)]
 
 
-def row_texts(table: ComparisonTable, row: TableRow) -> list[tuple[str, str, float]]:
+def row_texts(table: ComparisonTable, row: TableRow, w: Weights
+              ) -> list[tuple[str, str, float]]:
     """(field, text, strength) of a row's cells and its share of its table's words."""
-    return [*(("table cells", f"{column}: {cell}", CELL)
+    return [*(("table cells", f"{column}: {cell}", w.cell)
               for column, cell in zip(table.columns, row.cells, strict=False)),
-            ("the table's title/keywords", table.title, ROW_CONTEXT),
-            *(("the table's title/keywords", k, ROW_CONTEXT) for k in table.keywords),
-            ("the table's columns", " ".join(table.columns), ROW_CONTEXT)]
+            ("the table's title/keywords", table.title, w.row_context),
+            *(("the table's title/keywords", k, w.row_context) for k in table.keywords),
+            ("the table's columns", " ".join(table.columns), w.row_context)]
 
 
-def texts_of(kb: KnowledgeBase, item_id: str) -> list[tuple[str, str, float]]:
+def texts_of(kb: KnowledgeBase, item_id: str, w: Weights) -> list[tuple[str, str, float]]:
     """The non-phrasing texts the index read for an item (see `entry_texts` and the rest)."""
     table = kb.table
     if table is not None:
         if item_id == table.id:
-            return table_texts(table)
+            return table_texts(table, w)
         row = next((r for r in table.rows if r.id == item_id), None)
         if row is not None:
-            return row_texts(table, row)
+            return row_texts(table, row, w)
     entry = kb.entry(item_id)
-    return entry_texts(entry) if entry is not None else []
+    return entry_texts(entry, w) if entry is not None else []
 
 
 def _titled(draft: Draft) -> frozenset[str]:
@@ -525,18 +515,18 @@ def _titled(draft: Draft) -> frozenset[str]:
     return frozenset(out)
 
 
-def _demote_examples(drafts: list[Draft]) -> None:
-    """Lower to EXAMPLE the words an item only mentions in its example questions while
+def _demote_examples(drafts: list[Draft], w: Weights) -> None:
+    """Lower to `example` the words an item only mentions in its example questions while
     another item names them ("llama" in a question about competitive pressure, while it is a
     keyword of the open-weight models)."""
     named: Counter[str] = Counter()
     for draft in drafts:
         named.update(draft.named)
-    few = {feature for feature, count in named.items() if count <= NAMERS}
+    few = {feature for feature, count in named.items() if count <= w.namers}
     for draft in drafts:
         best = draft.best
         for feature in (best.keys() & few) - draft.named:
-            best[feature] = min(best[feature], EXAMPLE)
+            best[feature] = min(best[feature], w.example)
 
 
 def _pairs(stems: list[str]) -> list[str]:

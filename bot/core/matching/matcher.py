@@ -14,8 +14,8 @@ How a question is scored (see `index` for the precomputed side):
    or "ago" say little about what is asked). *Coverage* is the share of that weight
    an item explains, each word counting by the strength of the field it was found in. A long
    question is mostly context and filler ("our law firm can't send client docs to openai for
-   obvious reasons, ..."): its weight counts in full only up to BASIS rare words' worth — more
-   than nearly any short question has — and beyond that at SPREAD, so an item that explains
+   obvious reasons, ..."): its weight counts in full only up to `basis` rare words' worth — more
+   than nearly any short question has — and beyond that at `spread`, so an item that explains
    what it asks is not drowned by the asides. A question whose subject the knowledge base does
    not know still leaves that subject unexplained, and scores low.
 4. The closest phrasing of the item adds *fit* (`fit`): the better of the IDF-weighted
@@ -23,7 +23,7 @@ How a question is scored (see `index` for the precomputed side):
    two. Only the few phrasings sharing the most question weight are compared, and only items
    whose coverage (an upper bound of their confidence) can still reach the top few that the
    verdict uses, plus the best item not linked to the first (the runner-up).
-5. confidence = coverage × (BASE + (1 − BASE) × fit), lowered (OPPOSED) for an item whose
+5. confidence = coverage × (base + (1 − base) × fit), lowered (`opposed`) for an item whose
    title takes the other side of a contrast the knowledge base draws again and again ("open
    vs closed") when the question names one side only. The verdict is `answer` when the best
    item reaches its `answer` threshold and leads the runner-up by its `margin` (a runner-up
@@ -56,7 +56,6 @@ from bot.core.matching.complete import Completer
 from bot.core.matching.english import is_english, is_everyday
 from bot.core.matching.fit import PhraseFitter
 from bot.core.matching.index import (
-    BIGRAM,
     CONCEPT_PREFIX,
     Index,
     Item,
@@ -72,40 +71,15 @@ from bot.core.matching.text import (
     STOP_MARK,
     stem,
 )
+from bot.core.matching.weights import Weights
 from bot.core.memo import BuildMemory
 from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
 
-BASE = 0.45
-CORRECTED = 0.85
-WEAK = 0.6
-TELLING = 0.2  # of the heaviest word's weight: words below it pick no phrasings
-JOINT_SHARE = 0.8  # of `suggest`: how close each of two items must come
-JOINT_COVERAGE = 0.9  # how much of the question the two must cover between them
-JOINT_ITEMS = 3  # the two are among the best this many
-# An item explaining at most this share of a question, with a linked one explaining the rest,
-# is one of two halves: the question is ambiguous between them (see `_other_half`).
-HALF = 0.5 + 1e-6
-SYNONYM = 0.5
-COMMON = 0.35
-NUMBER = 0.5
 MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
-POOL = 60
-COMMON_SHARE = 0.08
-MAX_WORDS = 40
-# An item that matches only everyday words of the question ("what time is it" → "over time")
-# keeps this share of its confidence: nothing it matched names a topic.
-EVERYDAY = 0.5
-# An item whose title takes the other side of a contrast the question takes one side of
-# ("arguments for open weights" → "The case for closed-source AI models") keeps this share.
-OPPOSED = 0.85
-# A question's weight counts in full up to this many rare (unseen) words' worth, the rest at
-# SPREAD: the asides of a long chat question dilute its coverage less (`_basis`).
-BASIS = 4.0
-SPREAD = 0.2
-# A word the knowledge base has never seen weighs like its rarest word, except an everyday
-# or familiar English word ("seem", "ago"): it says little about what is asked.
-UNSEEN_EVERYDAY = COMMON
-UNSEEN_FAMILIAR = 0.7
+JOINT_ITEMS = 3  # two items answering one question are among the best this many
+POOL = 60  # candidates scored in full in a large knowledge base
+COMMON_SHARE = 0.08  # of the items: a word listed by more nominates no candidates alone
+MAX_WORDS = 40  # of a question: words beyond are not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +99,7 @@ class Matcher:
     def __init__(self, kb: KnowledgeBase, index: Index) -> None:
         self.kb = kb
         self.index = index
+        self.weights = index.weights
         self._corrections: dict[str, str | None] = {}
         self._completer = Completer(index)
         self._limits = thresholds_by_id(kb)
@@ -132,13 +107,15 @@ class Matcher:
         self._own = _own_thresholds(kb)
         memory = index.memory
         self._fitter = PhraseFitter((*index.finished, *index.outside),
-                                    memory.digests if memory is not None else None)
+                                    memory.digests if memory is not None else None,
+                                    phrasings=index.weights.phrasings)
 
     @classmethod
-    def build(cls, kb: KnowledgeBase, memory: BuildMemory | None = None) -> Matcher:
+    def build(cls, kb: KnowledgeBase, memory: BuildMemory | None = None,
+              weights: Weights | None = None) -> Matcher:
         """Precompute the index; with a library's `memory`, what earlier builds made of
-        unchanged texts is taken from there."""
-        return cls(kb, Index(kb, memory))
+        unchanged texts is taken from there. `weights`: the knobs (default: `Weights()`)."""
+        return cls(kb, Index(kb, memory, weights))
 
     # -- public ---------------------------------------------------------------------
 
@@ -178,6 +155,7 @@ class Matcher:
     def _query(self, question: str) -> Query:
         text = question[:MAX_QUESTION_CHARS] if isinstance(question, str) else ""
         index = self.index
+        weights = self.weights
         tokenizer = index.tokenizer
         stop_words = tokenizer.stop_words
         words = tokenizer.tokens(text)[:MAX_WORDS]
@@ -221,32 +199,33 @@ class Matcher:
                 weight = max(known.values())
                 # A word found only through a commoner feature (its synonym group) earns that
                 # feature's share of the credit, but never less than SYNONYM.
-                credit = tuple((f, max(SYNONYM, idf / weight)) for f, idf in known.items())
+                credit = tuple((f, max(weights.synonym, idf / weight)) for f, idf in known.items())
             else:
-                weight = index.unknown_idf * (NUMBER if any(c.isdigit() for c in used) else 1.0)
+                weight = index.unknown_idf * (weights.number if any(c.isdigit() for c in used)
+                                              else 1.0)
                 if is_everyday(used):
-                    weight *= UNSEEN_EVERYDAY
+                    weight *= weights.unseen_everyday
                 elif is_english(used):
-                    weight *= UNSEEN_FAMILIAR
+                    weight *= weights.unseen_familiar
                 credit = ()
             everyday = False
             if used in tokenizer.weak_words:
-                weight *= WEAK
+                weight *= weights.weak
                 everyday = used in ASKING_WORDS
             elif used in COMMON_WORDS or typed in COMMON_WORDS:
-                weight *= COMMON
+                weight *= weights.common
                 everyday = True
             if corrected:
-                credit = tuple((f, share * CORRECTED) for f, share in credit)
+                credit = tuple((f, share * weights.corrected) for f, share in credit)
             query.words.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected,
                                     credit, everyday))
             query.features.update(feats)
         query.key = " ".join(sorted(stems))
-        query.basis = _basis(query.total, index.unknown_idf)
+        query.basis = _basis(query.total, index.unknown_idf, weights)
         if query.words:
             heaviest = max(w.weight for w in query.words)
             for w in query.words:
-                if w.weight >= heaviest * TELLING:
+                if w.weight >= heaviest * weights.telling:
                     query.telling.update(w.features)
             for bit, w in enumerate(query.words):
                 for feature in w.features:
@@ -255,7 +234,7 @@ class Matcher:
         pair_idf = index.pair_idf
         for a, b in itertools.pairwise(ws):
             pair = f"{a.stem} {b.stem}"
-            query.bigrams[pair] = BIGRAM * pair_idf.get(pair, index.unknown_idf)
+            query.bigrams[pair] = weights.bigram * pair_idf.get(pair, index.unknown_idf)
         return query
 
     def _correct(self, word: str) -> str | None:
@@ -323,7 +302,7 @@ class Matcher:
             floor = top.score
             if not thorough:
                 limits = self._limits.get(top.item.id, self.kb.thresholds)
-                if top.score < limits.suggest * JOINT_SHARE:
+                if top.score < limits.suggest * self.weights.joint_share:
                     return scored  # `none` whatever scores above it
                 floor += OUTSCORED * limits.margin - 1e-9  # what `_verdict` asks of one
             above = self._outside(query, floor)
@@ -342,9 +321,7 @@ class Matcher:
             if coverage <= floor:  # confidence <= coverage
                 continue
             fit, phrase = self._fitter.fit(query, found)
-            score = coverage * (BASE + (1 - BASE) * fit)
-            if not _topical(query, found.best):
-                score *= EVERYDAY
+            score = self._confidence(query, coverage, fit, found)
             if score > floor:
                 out.append(Scored(found, score, coverage, fit, phrase))
         out.sort(key=lambda s: -s.score)
@@ -369,11 +346,9 @@ class Matcher:
         def scored_item(coverage: float, i: int) -> Scored:
             found = item(i)
             fit, phrase = self._fitter.fit(query, found)
-            score = coverage * (BASE + (1 - BASE) * fit)
-            if not _topical(query, found.best):
-                score *= EVERYDAY
+            score = self._confidence(query, coverage, fit, found)
             if sides and _takes_the_other_side(sides, titled[i]):
-                score *= OPPOSED
+                score *= self.weights.opposed
             return Scored(found, score, coverage, fit, phrase)
 
         scored: list[Scored] = []
@@ -428,6 +403,13 @@ class Matcher:
                 acc[i] = 1.0
         return heapq.nlargest(pool, acc, key=acc.__getitem__)
 
+    def _confidence(self, query: Query, coverage: float, fit: float, item: Item) -> float:
+        """coverage × (base + (1 − base) × fit), less for an item matching everyday words
+        only."""
+        w = self.weights
+        score = coverage * (w.base + (1 - w.base) * fit)
+        return score if _topical(query, item.best) else score * w.everyday
+
     @staticmethod
     def _strength(word: Word, best: dict[str, float]) -> float:
         """How strongly an item (its `best` feature values) explains one word, 0 to 1."""
@@ -467,7 +449,8 @@ class Matcher:
         else:
             limits = self._own.get(top.item.id) or default
         rival = next((s.score for s in scored[1:]
-                      if not self._linked(top.item, s.item) or _other_half(top, s)), 0.0)
+                      if not self._linked(top.item, s.item)
+                      or _other_half(top, s, self.weights)), 0.0)
         return decide(top.score, rival, limits, outside=top.outscored,
                       joint=self._joint(scored, limits.suggest))
 
@@ -475,16 +458,16 @@ class Matcher:
         """Whether answering `top` is also fine when `other` is close behind."""
         return other.id in self._links.get(top.id, ())
 
-    @staticmethod
-    def _joint(scored: list[Scored], suggest: float) -> bool:
+    def _joint(self, scored: list[Scored], suggest: float) -> bool:
         """A question that spans two items ("grind or steep") — each close to suggesting on
         its own, together covering most of it — gets both as choices. Together means the
         union of the words they cover: two items covering the same words cover no more."""
-        close = [s for s in scored[:JOINT_ITEMS] if s.score >= suggest * JOINT_SHARE]
+        close = [s for s in scored[:JOINT_ITEMS]
+                 if s.score >= suggest * self.weights.joint_share]
         if len(close) < 2:
             return False
         a, b = close[0].parts, close[1].parts
-        return sum(map(max, a, b)) >= JOINT_COVERAGE
+        return sum(map(max, a, b)) >= self.weights.joint_coverage
 
     # -- explanations ---------------------------------------------------------------
 
@@ -495,7 +478,8 @@ class Matcher:
         if phrasings:
             return item.phrases[phrasings[0]].kind
         tokenizer, synonyms = self.index.tokenizer, self.index.synonyms
-        for field, text, _ in sorted(texts_of(self.kb, item.id), key=lambda t: -t[2]):
+        for field, text, _ in sorted(texts_of(self.kb, item.id, self.weights),
+                                    key=lambda t: -t[2]):
             keys = [tokenizer.key_of(word) for word in tokenizer.tokens(text)]
             if feature in keys or any(feature == concept for _, _, concept
                                       in synonyms.find(keys, remember=False)):
@@ -549,12 +533,12 @@ def _compared(features: list[set[str]], stems: list[str],
             features[i].discard(stems[i])
 
 
-def _other_half(top: Scored, other: Scored) -> bool:
+def _other_half(top: Scored, other: Scored, w: Weights) -> bool:
     """Whether `other` answers the half of the question `top` leaves out ("grind or steep"):
     a rival then, even when linked to `top`. Parts are known for the first JOINT_ITEMS."""
-    if not top.parts or not other.parts or sum(top.parts) > HALF:
+    if not top.parts or not other.parts or sum(top.parts) > w.half:
         return False
-    return sum(map(max, top.parts, other.parts)) >= JOINT_COVERAGE
+    return sum(map(max, top.parts, other.parts)) >= w.joint_coverage
 
 
 def _topical(query: Query, best: dict[str, float]) -> bool:
@@ -585,11 +569,11 @@ def _takes_the_other_side(sides: list[tuple[frozenset[str], frozenset[str]]],
                for mine, other in sides)
 
 
-def _basis(total: float, unknown: float) -> float:
-    """The weight a question's coverage is a share of: all of it up to BASIS rare words' worth,
-    beyond that only SPREAD of the rest."""
-    cap = BASIS * unknown
-    return total if total <= cap else cap + SPREAD * (total - cap)
+def _basis(total: float, unknown: float, w: Weights) -> float:
+    """The weight a question's coverage is a share of: all of it up to `basis` rare words'
+    worth, beyond that only `spread` of the rest."""
+    cap = w.basis * unknown
+    return total if total <= cap else cap + w.spread * (total - cap)
 
 
 def _unit(score: float) -> float:

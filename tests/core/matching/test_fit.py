@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.matching.fit import PHRASINGS, Digest, PhraseFitter, bits_of
+from bot.core.matching.fit import Digest, PhraseFitter, bits_of
 from bot.core.matching.index import Item, Phrase
 from bot.core.matching.matcher import Matcher
+from bot.core.matching.weights import Weights
 from bot.core.memo import BuildMemory, Memo
 from bot.core.models import Entry, KnowledgeBase
 
+PHRASINGS_COMPARED = Weights().phrasings
+
 
 def gizmo_matcher() -> Matcher:
-    fillers = tuple(f"gizmo filler number {n}" for n in range(PHRASINGS + 4))
+    fillers = tuple(f"gizmo filler number {n}" for n in range(PHRASINGS_COMPARED + 4))
     return Matcher.build(KnowledgeBase(entries=(
         Entry(id="gizmo", title="Gizmo", answer="All about the gizmo.",
               questions=(*fillers, "does the gizmo need a flux capacitor")),
@@ -27,12 +30,12 @@ def test_the_phrasings_sharing_the_most_weight_are_compared_earliest_first_among
     sharing = PhraseFitter().sharing(matcher._query("gizmo flux capacitor"), item)
     flux = next(n for n, p in enumerate(item.phrases) if "flux" in p.text)
     assert flux in sharing
-    assert len(sharing) == PHRASINGS
+    assert len(sharing) == PHRASINGS_COMPARED
     assert sharing == sorted(sharing)
     # The others tie on "gizmo": the earliest of them fill the remaining places.
     assert [n for n in sharing if n != flux] == sorted(
         n for n, p in enumerate(item.phrases) if "gizmo" in p.stems and n != flux
-    )[: PHRASINGS - 1]
+    )[: PHRASINGS_COMPARED - 1]
 
 
 def test_fit_finds_the_nearest_phrasing() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.matching.index import EAGER_ITEMS
 from bot.core.matching.matcher import MAX_CANDIDATES, POOL, Matcher
+from bot.core.matching.weights import Weights
 from bot.core.models import (
     ComparisonTable,
     Entry,
@@ -442,24 +443,20 @@ def _sides_kb() -> KnowledgeBase:
     ))
 
 
-def test_an_item_titled_for_the_other_side_of_a_contrast_counts_less(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.core.matching.matcher as matcher_module
+def test_an_item_titled_for_the_other_side_of_a_contrast_counts_less() -> None:
     matcher = Matcher.build(_sides_kb())
+    unopposed = Matcher.build(_sides_kb(), weights=Weights(opposed=1.0))
     assert len(matcher.index.opposed) == 1  # "open vs closed", set against each other twice
     question = "give me reasons for open gizmo designs"
     scores = {s.item.id: s.score for s in matcher._score(question)}
-    monkeypatch.setattr(matcher_module, "OPPOSED", 1.0)
-    plain = {s.item.id: s.score for s in matcher._score(question)}
+    plain = {s.item.id: s.score for s in unopposed._score(question)}
     assert scores["case-closed"] < plain["case-closed"]
     assert scores["case-open"] == plain["case-open"]  # its title is on the question's side
     assert scores["overview"] == plain["overview"]  # names both sides
     # A question naming both sides, or neither, or only a side, takes no side.
     for both in ("open or closed gizmo designs", "reasons for gizmo designs", "open"):
-        with_sides = {s.item.id: s.score for s in matcher._score(both)}
-        monkeypatch.setattr(matcher_module, "OPPOSED", 0.85)
-        assert with_sides == {s.item.id: s.score for s in matcher._score(both)}
-        monkeypatch.setattr(matcher_module, "OPPOSED", 1.0)
+        assert ({s.item.id: s.score for s in matcher._score(both)}
+                == {s.item.id: s.score for s in unopposed._score(both)})
 
 
 # -- the knowledge base's own words (lexicon) ---------------------------------------------------

@@ -1,0 +1,56 @@
+"""Every number a question's score is made of, each with what it multiplies: one frozen record,
+passed to `Matcher.build` (the defaults serve every knowledge base; a knowledge base's own
+`matcher:` thresholds are the override, read by `policy`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The matcher's knobs. Field strengths are shares of a phrasing's: a question word found
+    in that field explains that share of its weight."""
+
+    # -- how much a word counts, by the field of the item it is found in --------------------
+    phrase: float = 1.0  # a title, alternate question, keyword, alias or factor
+    answer: float = 0.7  # the answer's text
+    cell: float = 0.6  # a table row's cells; fields at least this strong nominate candidates
+    row_context: float = 0.8  # a row's share of its table's title, keywords and columns
+    context: float = 0.4  # the table's own listing of its factors and columns
+    # A word only an item's example questions mention, while at most `namers` other items name
+    # it in a title, keyword or alias, is theirs: here it counts `example`.
+    example: float = 0.7
+    namers: int = 1
+    # Two words set against each other ("X vs Y") in this many phrasings are a contrast the
+    # knowledge base draws; an item whose title takes the side the question does not is
+    # multiplied by `opposed`.
+    contrast: int = 2
+    opposed: float = 0.85
+
+    # -- how much a question word weighs (its IDF, times...) ---------------------------------
+    weak: float = 0.6  # a weak word: an interrogative, or the lexicon's `weak_words`
+    common: float = 0.35  # an everyday word that rarely names a topic ("good", "time")
+    number: float = 0.5  # an unseen word with a digit in it
+    unseen_everyday: float = 0.35  # an unseen everyday English word ("seem", "ago")
+    unseen_familiar: float = 0.7  # an unseen, but familiar, English word
+    corrected: float = 0.85  # the credit of a typo read as a known word
+    synonym: float = 0.5  # the least credit of a word matched through its synonym group
+    bigram: float = 0.5  # two adjacent words matched together, of their mean weight
+    telling: float = 0.2  # of the heaviest word's weight: lighter words pick no phrasings
+    # A question's weight counts in full up to `basis` rare words' worth, the rest at `spread`:
+    # the asides of a long chat question dilute its coverage less.
+    basis: float = 4.0
+    spread: float = 0.2
+
+    # -- confidence = coverage × (base + (1 − base) × fit) -----------------------------------
+    base: float = 0.45
+    everyday: float = 0.5  # an item that matches only everyday words of the question
+    phrasings: int = 6  # an item's phrasings compared in full with the question (`fit`)
+
+    # -- two items answering one question -----------------------------------------------------
+    joint_share: float = 0.8  # of `suggest`: how close each of two items must come
+    joint_coverage: float = 0.9  # how much of the question the two must cover between them
+    # An item explaining at most `half` of a question, with a linked one explaining the rest,
+    # is one of two halves: the question is ambiguous between them.
+    half: float = 0.5 + 1e-6
