@@ -100,6 +100,7 @@ def _import(args: argparse.Namespace, target: Path, existing: list[Path], out: T
     if not args.dry_run:
         for path, merged in files:
             try:
+                path.parent.mkdir(parents=True, exist_ok=True)  # a new community's folder
                 atomic_write(path, merged.text.encode("utf-8"))
             except OSError as exc:
                 print(f"faqbot: cannot write {path}: {exc.strerror or exc}", file=err)

@@ -53,6 +53,14 @@ def test_import_the_python_faq_then_check_and_ask(tmp_path: Path,
     assert "Read more: https://docs.python.org/3/faq/library.html#how-do-i-copy-a-file" in said
 
 
+def test_the_output_folder_of_a_new_community_is_made(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "new" / "knowledge" / "faq.yaml"
+    code, _, err = run(capsys, "kb", "import", str(FAQ / "library.rst"), "--out", str(out))
+    assert (code, err) == (0, "")
+    assert run(capsys, "kb", "check", "--dir", str(out.parent))[0] == 0
+
+
 def test_an_existing_file_needs_update_and_dry_run_writes_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "faq.yaml"
