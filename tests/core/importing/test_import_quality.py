@@ -28,9 +28,7 @@ MARGIN = 0.05
 
 
 def imported_kb(fixture: Path, base: str) -> KnowledgeBase:
-    # license.rst is the licence the pages are published under (see byo/README.md), not a
-    # page of the FAQ: an admin importing their FAQ leaves it out.
-    sources = sorted(p for p in (fixture / "source").glob("*.rst") if p.name != "license.rst")
+    sources = sorted((fixture / "source").glob("*.rst"))  # license.rst too, as the issue says
     pages = [parse_rst(path.read_text(encoding="utf-8"), path.name,
                        base + path.with_suffix(".html").name) for path in sources]
     result = import_pages(pages)
