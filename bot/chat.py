@@ -16,7 +16,6 @@ from bot.core.render import (
     compare_reply,
     explain_reply,
     render_item,
-    render_match,
     render_topics,
     render_unknown_topic,
 )
@@ -86,12 +85,11 @@ class ChatSession:
         return self.render(reply, self.width)
 
     def _ask(self, question: str) -> str:
-        snapshot = self.library.current
-        match = snapshot.matcher.match(question)
+        match, answer = self.library.current.answer(question)
         question_id = None
         if self.on_question is not None:
             question_id = self.on_question(question, match)
-        reply = self._show(render_match(snapshot.kb, match))
+        reply = self._show(answer)
         self.pending_question = question_id
         if self.pending:
             reply += "\n\nType a number to choose."

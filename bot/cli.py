@@ -20,7 +20,6 @@ from bot.core.evaluate import evaluate, format_report, format_why, load_question
 from bot.core.knowledge import load_knowledge
 from bot.core.models import Match, Reply
 from bot.core.problems import KnowledgeError
-from bot.core.render import render_match
 from bot.curation_cli import export_command, gaps_command, stats_command
 from bot.import_cli import add_arguments as add_import_arguments
 from bot.import_cli import import_command
@@ -255,7 +254,7 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
         if not question.strip():
             continue
         # Every line is a question on its own: no /commands, no picking a number.
-        match = snapshot.matcher.match(question)
+        match, reply = snapshot.answer(question)
         if as_json:
             print(json.dumps({
                 "question": question,
@@ -265,7 +264,7 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
                 "suggestions": list(match.suggestions),
             }, ensure_ascii=False), flush=True)
         else:
-            print(render(render_match(snapshot.kb, match), width), end="\n\n", flush=True)
+            print(render(reply, width), end="\n\n", flush=True)
     return EXIT_OK
 
 

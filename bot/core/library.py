@@ -11,8 +11,9 @@ from pathlib import Path
 from bot.core.knowledge import load_knowledge
 from bot.core.matching.matcher import Matcher
 from bot.core.memo import BuildMemory
-from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow
+from bot.core.models import ComparisonTable, Entry, KnowledgeBase, Match, Reply, TableRow
 from bot.core.problems import KnowledgeError, Problem
+from bot.core.render import render_match
 from bot.core.semantic import AnyMatcher
 
 Build = Callable[[KnowledgeBase, BuildMemory | None], AnyMatcher]
@@ -30,6 +31,11 @@ class Snapshot:
     matcher: AnyMatcher
     version: int
     loaded_at: dt.datetime
+
+    def answer(self, question: str) -> tuple[Match, Reply]:
+        """The one answer pipeline every adapter calls: match, then the reply to show."""
+        match = self.matcher.match(question)
+        return match, render_match(self.kb, match)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.library import KnowledgeDiff, Library, diff_knowledge
-from bot.core.models import Verdict
+from bot.core.models import ReplyKind, Verdict
 from bot.core.problems import KnowledgeError
 
 TINY = Path(__file__).resolve().parent.parent / "fixtures" / "tiny" / "kb"
@@ -59,6 +59,19 @@ def test_open_loads_and_indexes(folder: Path) -> None:
     assert snap.matcher.kb is snap.kb
     assert "tea-brewing" in snap.kb.ids
     assert snap.matcher.match("how do i brew tea").answer_id == "tea-brewing"
+
+
+def test_a_snapshot_answers_with_the_match_and_the_reply_to_show(folder: Path) -> None:
+    snapshot = Library.open(folder).current
+    match, reply = snapshot.answer("how do i brew tea")
+    assert match.answer_id == "tea-brewing"
+    assert (reply.kind, reply.item_id, reply.title) == (ReplyKind.ANSWER, "tea-brewing",
+                                                        "Brewing tea")
+    match, reply = snapshot.answer("coffee beans or tea leaves")
+    assert match.verdict is Verdict.SUGGEST
+    assert tuple(choice.id for choice in reply.choices) == match.suggestions
+    match, reply = snapshot.answer("how do i fix a broken violin")
+    assert (match.verdict, reply.kind) == (Verdict.NONE, ReplyKind.NONE)
 
 
 def test_open_a_broken_folder_raises_with_every_problem(tmp_path: Path) -> None:

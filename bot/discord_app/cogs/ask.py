@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.models import Match, Reply
-from bot.core.render import render_item, render_match
+from bot.core.render import render_item
 from bot.core.text import truncate
 from bot.discord_app.embeds import CHOICE_NAME_LIMIT, NO_MENTIONS
 from bot.discord_app.respond import reply_to, respond
@@ -67,9 +67,7 @@ class AskCog(commands.Cog):
     def answer(self, question: str) -> tuple[Match, Reply]:
         """Match and render; called in a thread: with the semantic layer, encoding the question
         takes milliseconds, which the event loop spends on other members meanwhile."""
-        snapshot = self.bot.library.current  # one snapshot for the whole answer
-        match = snapshot.matcher.match(question)
-        return match, render_match(snapshot.kb, match)
+        return self.bot.library.current.answer(question)
 
     async def _record(self, where: discord.Interaction | discord.Message, user: discord.abc.User,
                       question: str, match: Match) -> int | None:

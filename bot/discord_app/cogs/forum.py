@@ -14,7 +14,6 @@ from discord.ext import commands
 
 from bot.core.forum import post_question
 from bot.core.models import Verdict
-from bot.core.render import render_match
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.forum_buttons import forum_embed, forum_view
 from bot.store import FORUM_CHANNEL
@@ -75,7 +74,7 @@ class ForumCog(commands.Cog):
             return
         snapshot = self.bot.library.current  # one snapshot for the whole answer
         started = time.perf_counter()
-        match = await asyncio.to_thread(snapshot.matcher.match, question)  # as /ask does
+        match, reply = await asyncio.to_thread(snapshot.answer, question)  # as /ask does
         replies = match.verdict is not Verdict.NONE
         claim = await self.bot.recorder.forum_post(
             thread_id=thread.id, guild_id=thread.guild.id, user_id=thread.owner_id or 0,
@@ -83,7 +82,6 @@ class ForumCog(commands.Cog):
         if not claim.new:
             return  # replied before a restart
         if replies:
-            reply = render_match(snapshot.kb, match)
             await thread.send(embed=forum_embed(reply),
                               view=forum_view(thread.id, reply.choices),
                               allowed_mentions=NO_MENTIONS)
