@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable
@@ -108,12 +109,7 @@ def _items(kb: KnowledgeBase) -> dict[str, Entry | ComparisonTable | TableRow]:
 
 
 def _table_without_rows(table: ComparisonTable) -> ComparisonTable:
-    return ComparisonTable(
-        id=table.id, title=table.title, columns=table.columns, rows=(), answer=table.answer,
-        questions=table.questions, keywords=table.keywords, related=table.related,
-        group=table.group, source=table.source, reviewed=table.reviewed,
-        thresholds=table.thresholds,
-    )
+    return dataclasses.replace(table, rows=())
 
 
 class Library:

@@ -69,7 +69,6 @@ class FaqBotMixin:
     async def setup_hook(self) -> None:
         from bot.discord_app.cogs import load_cogs
 
-        self.tree.on_error = on_app_command_error  # type: ignore[method-assign]
         self.add_dynamic_items(VoteButton, HelperButton, ForumPick, ForumSolved,  # type: ignore[attr-defined]
                                ForumHelp)
         await load_cogs(self)  # type: ignore[arg-type]
@@ -111,7 +110,8 @@ class FaqBot(FaqBotMixin, commands.Bot):
                  **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned,
                          intents=default_intents(message_content=settings.forum_read_body),
-                         allowed_mentions=NO_MENTIONS, help_command=None, **options)
+                         allowed_mentions=NO_MENTIONS, help_command=None,
+                         tree_cls=FaqBotTree, **options)
         self._init_faqbot(settings, library, recorder)
 
 
@@ -120,20 +120,26 @@ class ShardedFaqBot(FaqBotMixin, commands.AutoShardedBot):
                  **options: Any) -> None:
         super().__init__(command_prefix=commands.when_mentioned,
                          intents=default_intents(message_content=settings.forum_read_body),
-                         allowed_mentions=NO_MENTIONS, help_command=None, **options)
+                         allowed_mentions=NO_MENTIONS, help_command=None,
+                         tree_cls=FaqBotTree, **options)
         self._init_faqbot(settings, library, recorder)
 
 
 AnyFaqBot = FaqBot | ShardedFaqBot
 
 
-async def on_app_command_error(interaction: discord.Interaction,
-                               error: app_commands.AppCommandError) -> None:
-    """A failed check gets its explanation; anything else an apology, and the log the traceback."""
-    if isinstance(error, app_commands.CheckFailure):
-        message = str(error) or "You can't use this command here."
-    else:
-        command = interaction.command.qualified_name if interaction.command else "?"
-        log.error("command /%s failed", command, exc_info=error)
-        message = APOLOGY
-    await tell(interaction, message)
+class FaqBotTree(app_commands.CommandTree[Any]):
+    """The command tree, with faqbot's error handling (passed as `tree_cls`, as python-discord's
+    bot-core does)."""
+
+    async def on_error(self, interaction: discord.Interaction[Any],
+                       error: app_commands.AppCommandError) -> None:
+        """A failed check gets its explanation; anything else an apology, and the log the
+        traceback."""
+        if isinstance(error, app_commands.CheckFailure):
+            message = str(error) or "You can't use this command here."
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed", command, exc_info=error)
+            message = APOLOGY
+        await tell(interaction, message)
