@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from bot.core.admin_replies import reload_reply
 from bot.core.evaluate import format_why
-from bot.core.library import Library, ReloadResult
+from bot.core.library import Library
 from bot.core.models import Match, Reply, ReplyKind
 from bot.core.render import (
     compare_reply,
@@ -41,16 +42,6 @@ PickHook = Callable[[int | None, str], None]
 Renderer = Callable[[Reply, int], str]
 NOTHING_TO_PICK = ("There is no choice to pick right now: ask a question in words "
                    "(/help lists the commands).")
-
-
-def reload_text(result: ReloadResult) -> str:
-    """What a reload did, as the terminal and Discord both say it."""
-    if result.ok:
-        kb = result.snapshot.kb
-        return (f"Reloaded: {len(kb.ids)} topics, version {result.snapshot.version}.\n"
-                f"{result.diff.summary()}")
-    problems = "\n".join(str(problem) for problem in result.problems)
-    return f"{problems}\n\nThe previous knowledge base is still live."
 
 
 @dataclass
@@ -127,7 +118,7 @@ class ChatSession:
                     return "Usage: /why QUESTION"
                 return format_why(self.library.current.matcher, arg)
             case "reload":
-                return reload_text(self.library.reload())
+                return self.render(reload_reply(self.library.reload()), self.width)
             case _:
                 return f"Unknown command /{name}. Type /help for the list."
 

@@ -20,9 +20,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.chat import reload_text
-from bot.core.library import ReloadResult
-from bot.core.models import Reply, ReplyKind
+from bot.core.admin_replies import check_reply, reload_reply
+from bot.core.models import Reply
 from bot.core.render import render_item
 from bot.core.status import render_status
 from bot.discord_app.checks import ensure_admin
@@ -49,25 +48,6 @@ def kb_group(bot: AnyFaqBot) -> KbGroup:
     if not isinstance(group, KbGroup):
         raise LookupError("the /kb group is not registered: load AdminCog first")
     return group
-
-
-def reload_reply(result: ReloadResult) -> Reply:
-    """The reload outcome, worded as the terminal words it (bot.chat.reload_text)."""
-    if result.ok:
-        return Reply(kind=ReplyKind.INFO, title="Knowledge base reloaded",
-                     body=reload_text(result))
-    return Reply(kind=ReplyKind.ERROR,
-                 title=f"Reload refused: {len(result.problems)} problem(s)",
-                 body=reload_text(result))
-
-
-def check_reply(problems: list[str]) -> Reply:
-    if not problems:
-        return Reply(kind=ReplyKind.INFO, title="Knowledge files are valid",
-                     body="Every file validates. Nothing was swapped in: use `/kb reload`.")
-    return Reply(kind=ReplyKind.ERROR, title=f"{len(problems)} problem(s) in the knowledge files",
-                 body="\n".join(problems) + "\n\nNothing was swapped in; the live knowledge "
-                                            "base is unchanged.")
 
 
 class AdminCog(commands.Cog):
