@@ -21,14 +21,6 @@ def _deny(channel: dict[str, object], guild_id: int, **permissions: bool) -> Non
         {"id": str(guild_id), "type": 0, "allow": "0", "deny": str(denied)}]
 
 
-def _forum(fake: FakeDiscord, name: str) -> dict[str, object]:
-    channel = fake.state.add_text_channel(fake.guild, name)
-    channel.update({"type": 15, "available_tags": [], "default_reaction_emoji": None,
-                    "default_sort_order": None, "default_forum_layout": 0,
-                    "default_thread_rate_limit_per_user": 0})
-    return channel
-
-
 def _lines(checks: list[object]) -> str:
     return "\n".join(str(check) for check in checks)
 
@@ -39,8 +31,8 @@ async def test_doctor_names_each_channel_it_cannot_answer_in(tmp_path: Path) -> 
         _deny(fake.state.add_text_channel(fake.guild, "announcements"), guild_id,
               send_messages=True)
         _deny(fake.state.add_text_channel(fake.guild, "staff"), guild_id, view_channel=True)
-        _forum(fake, "help")
-        _deny(_forum(fake, "showcase"), guild_id, send_messages_in_threads=True)
+        fake.add_forum("help")
+        _deny(fake.add_forum("showcase"), guild_id, send_messages_in_threads=True)
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
                                  knowledge_dir=SHIPPED_KNOWLEDGE, dev_guild_id=guild_id)
         text = _lines(await discord_checks(settings, guild_wait=0.05))

@@ -151,20 +151,10 @@ def forum_tag_payload(tag_id: int, name: str, *, moderated: bool = False) -> JSO
 def forum_channel_payload(
     channel_id: int, guild_id: int, name: str, *, tags: list[JSON], position: int = 0
 ) -> JSON:
-    """A forum channel (type 15) with its available tags."""
+    """A forum channel (type 15) with its available tags: a text channel's fields and more."""
     return {
-        "id": str(channel_id),
+        **text_channel_payload(channel_id, guild_id, name, position=position),
         "type": 15,
-        "guild_id": str(guild_id),
-        "name": name,
-        "position": position,
-        "permission_overwrites": [],
-        "nsfw": False,
-        "parent_id": None,
-        "topic": None,
-        "rate_limit_per_user": 0,
-        "last_message_id": None,
-        "flags": 0,
         "available_tags": tags,
         "default_reaction_emoji": None,
         "default_thread_rate_limit_per_user": 0,
