@@ -46,9 +46,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.quality_sets import load_manifest  # noqa: E402
 from benchmarks.rankers import BM25, item_texts, words  # noqa: E402
 from bot.core.evaluate import load_questions  # noqa: E402
-from bot.core.knowledge import load_knowledge  # noqa: E402
+from bot.core.knowledge.load import load_knowledge  # noqa: E402
+from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow  # noqa: E402
 from bot.core.matching.matcher import Matcher  # noqa: E402
-from bot.core.models import ComparisonTable, Entry, KnowledgeBase, TableRow  # noqa: E402
 
 IMPORTED_NS = time.perf_counter_ns()
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz, process, utils
 
-from bot.core.models import KnowledgeBase
+from bot.core.knowledge.models import KnowledgeBase
 
 Ranked = list[tuple[str, float]]
 _WORD = re.compile(r"\w+")

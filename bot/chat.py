@@ -11,8 +11,8 @@ from typing import TextIO
 
 from bot.core.admin_replies import reload_reply
 from bot.core.evaluate import format_why
+from bot.core.knowledge.models import Match, Reply, ReplyKind
 from bot.core.library import Library
-from bot.core.models import Match, Reply, ReplyKind
 from bot.core.render import (
     compare_reply,
     explain_reply,

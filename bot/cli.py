@@ -17,9 +17,9 @@ from pathlib import Path
 from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
 from bot.core.evaluate import FORMAT as EVAL_FORMAT
 from bot.core.evaluate import evaluate, format_report, format_why, load_questions
-from bot.core.knowledge import load_knowledge
-from bot.core.models import Match, Reply
-from bot.core.problems import KnowledgeError
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import Match, Reply
+from bot.core.knowledge.problems import KnowledgeError
 from bot.curation_cli import export_command, gaps_command, stats_command
 from bot.import_cli import add_arguments as add_import_arguments
 from bot.import_cli import import_command

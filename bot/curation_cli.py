@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from bot.core.curation import still_open, titles_of
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
 from bot.semantic.setup import open_library
 from bot.services import knowledge_base_key, user_id_salt
 from bot.settings import Settings

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
 from bot.settings import Settings
 
 OK_MARK, BAD_MARK = "✓", "✗"

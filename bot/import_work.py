@@ -27,9 +27,9 @@ from bot.core.importing.knowledge_file import (
     new_files,
 )
 from bot.core.importing.page import Page
-from bot.core.loader import MAX_FILE_BYTES, ParsedFile, load_folder, parse_text
-from bot.core.problems import Problem
-from bot.core.validate import validate
+from bot.core.knowledge.parse import MAX_FILE_BYTES, ParsedFile, load_folder, parse_text
+from bot.core.knowledge.problems import Problem
+from bot.core.knowledge.schema import validate
 from bot.doc_sources import Document
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from bot.core.loader import MAX_FILE_BYTES, is_knowledge_name, parse_text
+from bot.core.knowledge.parse import MAX_FILE_BYTES, is_knowledge_name, parse_text
 
 try:
     import fcntl

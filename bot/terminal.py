@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.text import Text
 
-from bot.core.models import Reply
+from bot.core.knowledge.models import Reply
 from bot.core.text import format_table
 
 FENCE = re.compile(r"^\s*```")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.matcher import Matcher
-from bot.core.models import KnowledgeBase
 from bot.settings import SHIPPED_KNOWLEDGE
 
 

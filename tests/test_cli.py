@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.matcher import Matcher
-from bot.core.models import KnowledgeBase
 from bot.settings import SHIPPED_KNOWLEDGE
 
 TESTS = Path(__file__).resolve().parent

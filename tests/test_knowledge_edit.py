@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
 from bot.knowledge_edit import EditError, add_question_to_text, append_question, find_item_file
 
 FAQ = """\

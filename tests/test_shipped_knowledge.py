@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.core.models import KnowledgeBase
+from bot.core.knowledge.models import KnowledgeBase
 from bot.settings import SHIPPED_KNOWLEDGE
 
 ROOT = Path(__file__).resolve().parent.parent

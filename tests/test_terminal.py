@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.models import Reply, ReplyKind
+from bot.core.knowledge.models import Reply, ReplyKind
 from bot.core.text import reply_to_text
 from bot.terminal import render_reply
 

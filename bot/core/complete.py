@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.core.models import KnowledgeBase
-from bot.core.names import factor_names, name_key
+from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.names import factor_names, name_key
 
 LIMIT = 25
 LABEL_LIMIT = 100

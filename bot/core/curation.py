@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.gaps import GapGroup
-from bot.core.models import KnowledgeBase, Verdict
+from bot.core.knowledge.models import KnowledgeBase, Verdict
 from bot.core.semantic import AnyMatcher
 
 

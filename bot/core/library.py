@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, Match, Reply, TableRow
+from bot.core.knowledge.problems import KnowledgeError, Problem
 from bot.core.matching.matcher import Matcher
 from bot.core.memo import BuildMemory
-from bot.core.models import ComparisonTable, Entry, KnowledgeBase, Match, Reply, TableRow
-from bot.core.problems import KnowledgeError, Problem
 from bot.core.render import render_match
 from bot.core.semantic import AnyMatcher
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.models import KnowledgeBase
+from bot.core.knowledge.models import KnowledgeBase
 from bot.core.render import render_table
 from bot.core.text import format_table
 

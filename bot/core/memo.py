@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
-    from bot.core.loader import ParsedFile
+    from bot.core.knowledge.models import Lexicon
+    from bot.core.knowledge.parse import ParsedFile
+    from bot.core.knowledge.problems import Problem
     from bot.core.matching.fit import Digest
     from bot.core.matching.index import Phrase, SynonymFinder
-    from bot.core.models import Lexicon
-    from bot.core.problems import Problem
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.models import (
+from bot.core.knowledge.models import (
     Choice,
     ComparisonTable,
     Entry,
@@ -20,7 +20,7 @@ from bot.core.models import (
     TableView,
     Verdict,
 )
-from bot.core.names import factor_names, name_key
+from bot.core.knowledge.names import factor_names, name_key
 
 FACTOR_HEADER = "Factor"
 NONE_TOPICS_SHOWN = 5

@@ -27,15 +27,9 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.core.knowledge.models import OUT_OF_SCOPE_PREFIX, Candidate, KnowledgeBase, Match, Verdict
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.policy import decide, links_by_id, thresholds_by_id
-from bot.core.models import (
-    OUT_OF_SCOPE_PREFIX,
-    Candidate,
-    KnowledgeBase,
-    Match,
-    Verdict,
-)
 
 OPENING_CHARS = 300  # of an answer: what its first sentences say is what it is about
 

@@ -13,8 +13,8 @@ import discord
 
 from bot.core.curation import titles_of
 from bot.core.gaps import GapGroup
+from bot.core.knowledge.models import KnowledgeBase, Reply, ReplyKind
 from bot.core.library import Library
-from bot.core.models import KnowledgeBase, Reply, ReplyKind
 from bot.core.text import truncate
 from bot.discord_app.embeds import (
     CONTENT_LIMIT,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.core.models import Reply, ReplyKind, TableView
+from bot.core.knowledge.models import Reply, ReplyKind, TableView
 from bot.core.text import truncate
 
 TITLE_LIMIT = 256

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core.forum import find_tag, tags_with
-from bot.core.models import Choice, Reply, ReplyKind
+from bot.core.knowledge.models import Choice, Reply, ReplyKind
 from bot.core.render import render_item
 from bot.core.text import truncate
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import discord
 
-from bot.core.models import Choice, Reply
+from bot.core.knowledge.models import Choice, Reply
 from bot.core.text import truncate
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
 from bot.discord_app.notice import tell

@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.core.knowledge.parse import is_knowledge_name
 from bot.core.library import Library, ReloadResult
-from bot.core.loader import is_knowledge_name
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.core.knowledge.models import KnowledgeBase
 from bot.core.library import Build, Library
 from bot.core.matching.matcher import Matcher
 from bot.core.memo import BuildMemory
-from bot.core.models import KnowledgeBase
 from bot.core.semantic import FusedMatcher
 from bot.settings import Settings
 

@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks.quality_sets import MANIFEST, load_manifest
 from bot.core.evaluate import load_questions
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
 
 FIXTURES = MANIFEST.parent
 

@@ -16,8 +16,8 @@ from benchmarks.rankers import (
     token_sort_ranker,
     wratio_ranker,
 )
-from bot.core.knowledge import load_knowledge
-from bot.core.models import KnowledgeBase
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny" / "kb"
 

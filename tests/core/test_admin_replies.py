@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from bot.core.admin_replies import check_reply, reload_reply
+from bot.core.knowledge.models import ReplyKind
 from bot.core.library import Library
-from bot.core.models import ReplyKind
 
 TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny" / "kb"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.complete import LIMIT, factor_choices, topic_choices
+from bot.core.knowledge.models import KnowledgeBase
 from bot.core.library import Library
-from bot.core.models import KnowledgeBase
 from bot.settings import SHIPPED_KNOWLEDGE
 
 

@@ -15,8 +15,8 @@ from bot.core.evaluate import (
     format_why,
     load_questions,
 )
+from bot.core.knowledge.models import Entry, KnowledgeBase
 from bot.core.matching.matcher import Matcher
-from bot.core.models import Entry, KnowledgeBase
 
 
 @pytest.fixture(scope="module")

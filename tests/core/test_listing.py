@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import Entry, KnowledgeBase
 from bot.core.listing import list_items
-from bot.core.models import Entry, KnowledgeBase
 
 TINY = Path(__file__).resolve().parent.parent / "fixtures" / "tiny" / "kb"
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "knowledge"

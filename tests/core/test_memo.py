@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
 from bot.core.library import Library
 from bot.core.matching.matcher import Matcher
 from bot.core.memo import BuildMemory, Memo

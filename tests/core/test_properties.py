@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase, Match, Reply, ReplyKind, Verdict
 from bot.core.matching.matcher import Matcher
-from bot.core.models import KnowledgeBase, Match, Reply, ReplyKind, Verdict
 from bot.core.render import render_item, render_match, render_topics
 from bot.core.text import reply_to_text
 from bot.settings import SHIPPED_KNOWLEDGE

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.knowledge import load_knowledge
-from bot.core.models import (
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import (
     Candidate,
     ComparisonTable,
     Entry,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.models import Choice, Reply, ReplyKind, TableView
+from bot.core.knowledge.models import Choice, Reply, ReplyKind, TableView
 from bot.core.text import format_table, reply_to_text, table_width
 
 VIEW = TableView(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.models import Choice, Reply, ReplyKind, TableView
+from bot.core.knowledge.models import Choice, Reply, ReplyKind, TableView
 from bot.core.text import truncate
 from bot.discord_app.embeds import (
     DESCRIPTION_LIMIT,

@@ -19,8 +19,8 @@ from hardening.helpers import (
     wait_reply,
 )
 
+from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.matcher import Matcher
-from bot.core.models import KnowledgeBase
 from bot.core.render import render_match
 from bot.discord_app.embeds import (
     CONTENT_LIMIT,

@@ -40,7 +40,7 @@ async def test_100_questions_while_reloading(discord_load: ModuleType, tmp_path:
 
 
 async def test_versions_are_marked_everywhere(discord_load: ModuleType, tmp_path: Path) -> None:
-    from bot.core.knowledge import load_knowledge
+    from bot.core.knowledge.load import load_knowledge
     from bot.settings import SHIPPED_KNOWLEDGE
 
     folders = discord_load.make_versions(SHIPPED_KNOWLEDGE, tmp_path)

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.core.knowledge import load_knowledge
-from bot.core.models import Entry, KnowledgeBase
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import Entry, KnowledgeBase
 from bot.core.semantic import item_texts
 from bot.semantic.cache import VectorCache
 from bot.semantic.encoder import OnnxEncoder

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urljoin, urlsplit
 
-from bot.core.models import TableView
+from bot.core.knowledge.models import TableView
 from bot.core.text import format_table, table_width
 
 TABLE_WIDTH = 56  # a phone's width in a code block

@@ -31,10 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.core.matching.text import STOP_MARK, Tokenizer, stem
-from bot.core.matching.weights import Weights
-from bot.core.memo import BuildMemory, Memo, Synonyms
-from bot.core.models import (
+from bot.core.knowledge.models import (
     OUT_OF_SCOPE_PREFIX,
     ComparisonTable,
     Entry,
@@ -42,6 +39,9 @@ from bot.core.models import (
     Lexicon,
     TableRow,
 )
+from bot.core.matching.text import STOP_MARK, Tokenizer, stem
+from bot.core.matching.weights import Weights
+from bot.core.memo import BuildMemory, Memo, Synonyms
 
 NAMING = frozenset({"title", "keyword", "alias", "factor", "factor in table"})  # name a topic
 # Up to this many items, every item is finished while building; beyond, each is finished the

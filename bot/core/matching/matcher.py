@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.core.knowledge.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
 from bot.core.matching.complete import Completer
 from bot.core.matching.english import is_english, is_everyday
 from bot.core.matching.fit import PhraseFitter
@@ -73,7 +74,6 @@ from bot.core.matching.text import (
 )
 from bot.core.matching.weights import Weights
 from bot.core.memo import BuildMemory
-from bot.core.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
 
 MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
 JOINT_ITEMS = 3  # two items answering one question are among the best this many

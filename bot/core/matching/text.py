@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.core.knowledge.models import Lexicon
 from bot.core.memo import Memo
-from bot.core.models import Lexicon
 
 MAX_QUESTION_CHARS = 500
 STOP_MARK = "~"  # a stop word's matching key is "~word" (see `Tokenizer.key_of`)

@@ -21,7 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.admin_replies import check_reply, reload_reply
-from bot.core.models import Reply
+from bot.core.knowledge.models import Reply
 from bot.core.render import render_item
 from bot.core.status import render_status
 from bot.discord_app.checks import ensure_admin

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.models import Match, Reply
+from bot.core.knowledge.models import Match, Reply
 from bot.core.render import render_item
 from bot.core.text import truncate
 from bot.discord_app.embeds import CHOICE_NAME_LIMIT, NO_MENTIONS

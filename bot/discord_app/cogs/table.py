@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.complete import factor_choices, topic_choices
-from bot.core.models import Reply, TableView
+from bot.core.knowledge.models import Reply, TableView
 from bot.core.render import (
     compare_reply,
     explain_reply,

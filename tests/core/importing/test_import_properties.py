@@ -14,8 +14,8 @@ from bot.core.importing.from_markdown import parse_markdown
 from bot.core.importing.from_rst import parse_rst
 from bot.core.importing.knowledge_file import new_file
 from bot.core.importing.page import Page
-from bot.core.loader import parse_text
-from bot.core.validate import validate
+from bot.core.knowledge.parse import parse_text
+from bot.core.knowledge.schema import validate
 
 PIECES = [
     "# ", "## ", "### ", "\n", "\n\n", "text ", "How do I x?", "`", "```", "```py\n", "*", "**",

@@ -15,11 +15,11 @@ from bot.core.evaluate import EvalQuestion, evaluate, load_questions
 from bot.core.importing.build import import_pages
 from bot.core.importing.from_rst import parse_rst
 from bot.core.importing.knowledge_file import new_file
-from bot.core.knowledge import load_knowledge
-from bot.core.loader import parse_text
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.parse import parse_text
+from bot.core.knowledge.schema import validate
 from bot.core.matching.matcher import Matcher
-from bot.core.models import KnowledgeBase
-from bot.core.validate import validate
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "import"
 SETS = {"python-faq": "https://docs.python.org/3/faq/",

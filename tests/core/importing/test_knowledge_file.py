@@ -7,8 +7,8 @@ import yaml
 from bot.core.importing.build import import_pages
 from bot.core.importing.from_markdown import parse_markdown
 from bot.core.importing.knowledge_file import merge, new_file
-from bot.core.loader import parse_text
-from bot.core.validate import validate
+from bot.core.knowledge.parse import parse_text
+from bot.core.knowledge.schema import validate
 
 DOCS = """\
 # Help

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.knowledge.models import Entry, KnowledgeBase
 from bot.core.matching.fit import Digest, PhraseFitter, bits_of
 from bot.core.matching.index import Item, Phrase
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.weights import Weights
 from bot.core.memo import BuildMemory, Memo
-from bot.core.models import Entry, KnowledgeBase
 
 PHRASINGS_COMPARED = Weights().phrasings
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.knowledge.models import Lexicon
 from bot.core.matching.index import SynonymFinder
 from bot.core.matching.text import Tokenizer
 from bot.core.memo import BuildMemory
-from bot.core.models import Lexicon
 
 TOKENIZER = Tokenizer()
 

@@ -7,10 +7,7 @@ import dataclasses
 
 import pytest
 
-from bot.core.matching.index import EAGER_ITEMS
-from bot.core.matching.matcher import MAX_CANDIDATES, POOL, Matcher
-from bot.core.matching.weights import Weights
-from bot.core.models import (
+from bot.core.knowledge.models import (
     ComparisonTable,
     Entry,
     KnowledgeBase,
@@ -19,6 +16,9 @@ from bot.core.models import (
     Thresholds,
     Verdict,
 )
+from bot.core.matching.index import EAGER_ITEMS
+from bot.core.matching.matcher import MAX_CANDIDATES, POOL, Matcher
+from bot.core.matching.weights import Weights
 
 
 def tiny_kb(*, thresholds: Thresholds | None = None, strict_entry: bool = False,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from bot.core.knowledge.models import Verdict
 from bot.core.matching.matcher import Matcher
-from bot.core.models import Verdict
 
 chat_words = st.sampled_from([
     "open", "closed", "cost", "llama", "gpt-4o", "vs", "?", "<@123>", "@faqbot", "🤖", "é",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.evaluate import format_why
-from bot.core.knowledge import load_knowledge
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase, OutOfScope, Verdict
 from bot.core.matching.matcher import Matcher
-from bot.core.models import KnowledgeBase, OutOfScope, Verdict
 
 MakeKb = Callable[[Mapping[str, str | bytes]], Path]
 

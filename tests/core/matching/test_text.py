@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.knowledge.models import Lexicon
 from bot.core.matching.text import Tokenizer, clean, stem, tokens, tokens_many
 from bot.core.memo import Memo
-from bot.core.models import Lexicon
 
 
 @pytest.mark.parametrize(("raw", "cleaned"), [

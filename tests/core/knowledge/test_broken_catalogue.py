@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.knowledge import load_knowledge
-from bot.core.models import KnowledgeBase
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "kb"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
 PROBLEM = r"^[^:]+:\d+:\d+: .+"
 PWNED = "faqbot-catalogue-pwned"
 

@@ -42,9 +42,9 @@ from typing import Any
 
 import yaml
 
+from bot.core.knowledge.models import Location
+from bot.core.knowledge.problems import Problem
 from bot.core.memo import BuildMemory
-from bot.core.models import Location
-from bot.core.problems import Problem
 
 KNOWLEDGE_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 1024 * 1024

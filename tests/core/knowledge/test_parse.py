@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core import loader
-from bot.core.loader import MAX_FILE_BYTES, load_folder, parse_text
+from bot.core.knowledge import parse as loader
+from bot.core.knowledge.parse import MAX_FILE_BYTES, load_folder, parse_text
+from bot.core.knowledge.problems import Problem
 from bot.core.memo import BuildMemory
-from bot.core.problems import Problem
 
 PROBLEM_FORMAT = re.compile(r"^[^:]+:\d+:\d+: .+")
 

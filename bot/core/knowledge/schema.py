@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.core.loader import Node, ParsedFile
-from bot.core.models import (
+from bot.core.knowledge.models import (
     ComparisonTable,
     Entry,
     KnowledgeBase,
@@ -31,7 +30,8 @@ from bot.core.models import (
     TableRow,
     Thresholds,
 )
-from bot.core.problems import Problem
+from bot.core.knowledge.parse import Node, ParsedFile
+from bot.core.knowledge.problems import Problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WORD = re.compile(r"[a-z0-9]+")  # a word as the matcher splits text (matching.text)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.loader import load_folder
+from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.parse import load_folder
+from bot.core.knowledge.problems import Problem
+from bot.core.knowledge.schema import validate
 from bot.core.memo import BuildMemory
-from bot.core.models import KnowledgeBase
-from bot.core.problems import Problem
-from bot.core.validate import validate
 
 
 def load_knowledge(folder: Path, memory: BuildMemory | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.models import Location
+from bot.core.knowledge.models import Location
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.knowledge import load_knowledge
-from bot.core.models import KnowledgeBase
-from bot.core.problems import Problem
-from bot.core.validate import MAX_ANSWER
+from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.problems import Problem
+from bot.core.knowledge.schema import MAX_ANSWER
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "kb"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
 PROBLEM_FORMAT = re.compile(r"^[^:]+:\d+:\d+: .+")
 
 MakeKb = Callable[[Mapping[str, str | bytes]], Path]

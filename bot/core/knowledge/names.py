@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.models import TableRow
+from bot.core.knowledge.models import TableRow
 
 
 def name_key(text: str) -> str:

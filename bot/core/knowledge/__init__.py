@@ -1,0 +1,1 @@
+"""The knowledge base: its records, reading YAML files with locations, the schema, problems."""
