@@ -39,8 +39,8 @@ for extra in (ROOT, ROOT / "tests"):
 from fakediscord import FakeDiscord, openapi, running  # noqa: E402
 from faqbot_harness import make_settings  # noqa: E402
 
-from bot.core.knowledge.models import Match, Verdict  # noqa: E402
 from bot.core.library import Library  # noqa: E402
+from bot.core.matching.match import Match, Verdict  # noqa: E402
 from bot.discord_app.client import FaqBot  # noqa: E402
 from bot.recorder import Recorder  # noqa: E402
 from bot.settings import SHIPPED_KNOWLEDGE  # noqa: E402

@@ -9,18 +9,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from bot.core.admin_replies import reload_reply
 from bot.core.evaluate import format_why
-from bot.core.knowledge.models import Match, Reply, ReplyKind
 from bot.core.library import Library
-from bot.core.render import (
+from bot.core.matching.match import Match
+from bot.core.replies.admin import reload_reply
+from bot.core.replies.plain_text import reply_to_text
+from bot.core.replies.render import (
     compare_reply,
     explain_reply,
     render_item,
     render_topics,
     render_unknown_topic,
 )
-from bot.core.text import reply_to_text
+from bot.core.replies.reply import Reply, ReplyKind
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,9 @@ from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
 from bot.core.evaluate import FORMAT as EVAL_FORMAT
 from bot.core.evaluate import evaluate, format_report, format_why, load_questions
 from bot.core.knowledge.load import load_knowledge
-from bot.core.knowledge.models import Match, Reply
 from bot.core.knowledge.problems import KnowledgeError
+from bot.core.matching.match import Match
+from bot.core.replies.reply import Reply
 from bot.curation_cli import export_command, gaps_command, stats_command
 from bot.import_cli import add_arguments as add_import_arguments
 from bot.import_cli import import_command
@@ -299,7 +300,7 @@ def _kb(settings: Settings, what: str, *, as_json: bool) -> int:
         print(f"OK: {len(kb.entries)} entries and {table_rows} table rows in {files} "
               f"({settings.knowledge_dir}).")
         return EXIT_OK
-    from bot.core.listing import list_items
+    from bot.core.replies.listing import list_items
 
     items = list_items(kb)
     if as_json:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from bot.core.knowledge.models import Match
+from bot.core.matching.match import Match
 from bot.store import FORUM_CHANNEL, ForumClaim, QuestionRecord, Store
 
 log = logging.getLogger(__name__)

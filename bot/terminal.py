@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.text import Text
 
-from bot.core.knowledge.models import Reply
-from bot.core.text import format_table
+from bot.core.replies.plain_text import format_table
+from bot.core.replies.reply import Reply
 
 FENCE = re.compile(r"^\s*```")
 BLOCK = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|#{1,6}\s|>)")  # list items, headings, quotes

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.chat import HELP, NOTHING_TO_PICK, ChatSession, run_chat
-from bot.core.knowledge.models import Match, Verdict
 from bot.core.library import Library
+from bot.core.matching.match import Match, Verdict
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
 SUGGEST_Q = "coffee beans or tea leaves"  # the tiny KB cannot tell which item this means

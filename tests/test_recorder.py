@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.knowledge.models import Candidate, Match, Verdict
+from bot.core.matching.match import Candidate, Match, Verdict
 from bot.recorder import Recorder
 
 MATCH = Match("q", Verdict.ANSWER, (Candidate("a", 0.9),))

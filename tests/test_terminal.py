@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.knowledge.models import Reply, ReplyKind
-from bot.core.text import reply_to_text
+from bot.core.replies.plain_text import reply_to_text
+from bot.core.replies.reply import Reply, ReplyKind
 from bot.terminal import render_reply
 
 REPLY = Reply(kind=ReplyKind.ANSWER, title="Brewing tea", body="Steep **three** minutes.",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.gaps import GapGroup
-from bot.core.knowledge.models import KnowledgeBase, Verdict
+from bot.core.knowledge.models import KnowledgeBase
+from bot.core.matching.match import Verdict
 from bot.core.semantic import AnyMatcher
 
 

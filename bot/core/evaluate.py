@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.core.knowledge.models import Verdict
+from bot.core.matching.match import Verdict
 from bot.core.semantic import AnyMatcher
 
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.knowledge.load import load_knowledge
-from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, Match, Reply, TableRow
+from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow
 from bot.core.knowledge.problems import KnowledgeError, Problem
+from bot.core.matching.match import Match
 from bot.core.matching.matcher import Matcher
 from bot.core.memo import BuildMemory
-from bot.core.render import render_match
+from bot.core.replies.render import render_match
+from bot.core.replies.reply import Reply
 from bot.core.semantic import AnyMatcher
 
 Build = Callable[[KnowledgeBase, BuildMemory | None], AnyMatcher]

@@ -27,7 +27,8 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.knowledge.models import OUT_OF_SCOPE_PREFIX, Candidate, KnowledgeBase, Match, Verdict
+from bot.core.knowledge.models import OUT_OF_SCOPE_PREFIX, KnowledgeBase
+from bot.core.matching.match import Candidate, Match, Verdict
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.policy import decide, links_by_id, thresholds_by_id
 

@@ -13,9 +13,10 @@ import discord
 
 from bot.core.curation import titles_of
 from bot.core.gaps import GapGroup
-from bot.core.knowledge.models import KnowledgeBase, Reply, ReplyKind
+from bot.core.knowledge.models import KnowledgeBase
 from bot.core.library import Library
-from bot.core.text import truncate
+from bot.core.replies.plain_text import truncate
+from bot.core.replies.reply import Reply, ReplyKind
 from bot.discord_app.embeds import (
     CONTENT_LIMIT,
     DESCRIPTION_CHUNK,

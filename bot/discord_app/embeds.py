@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.core.knowledge.models import Reply, ReplyKind, TableView
-from bot.core.text import truncate
+from bot.core.replies.plain_text import truncate
+from bot.core.replies.reply import Reply, ReplyKind, TableView
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core.forum import find_tag, tags_with
-from bot.core.knowledge.models import Choice, Reply, ReplyKind
-from bot.core.render import render_item
-from bot.core.text import truncate
+from bot.core.replies.plain_text import truncate
+from bot.core.replies.render import render_item
+from bot.core.replies.reply import Choice, Reply, ReplyKind
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
 from bot.discord_app.notice import tell
 

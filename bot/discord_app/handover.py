@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.core.cooldown import Cooldown
-from bot.core.text import truncate
+from bot.core.replies.plain_text import truncate
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.forum_buttons import role_ping
 from bot.discord_app.notice import tell

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.knowledge.models import Reply, ReplyKind
+from bot.core.replies.reply import Reply, ReplyKind
 from bot.discord_app.embeds import NO_MENTIONS, build_pages
 from bot.discord_app.views import ItemRenderer, OwnedView, PickHook, SuggestView, answer_view
 

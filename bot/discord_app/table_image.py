@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.core.knowledge.models import TableView
+from bot.core.replies.reply import TableView
 
 WIDTH = 840
 FONT_SIZE = 30

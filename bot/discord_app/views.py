@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import discord
 
-from bot.core.knowledge.models import Choice, Reply
-from bot.core.text import truncate
+from bot.core.replies.plain_text import truncate
+from bot.core.replies.reply import Choice, Reply
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
 from bot.discord_app.notice import tell
 from bot.discord_app.votes import add_vote_buttons

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.core.gaps import GapGroup
-from bot.core.text import truncate
+from bot.core.replies.plain_text import truncate
 from bot.store.records import Stats
 
 MAX_CHARS = 4000  # a Discord embed description holds 4096

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.knowledge.models import ReplyKind, Verdict
 from bot.core.knowledge.problems import KnowledgeError
 from bot.core.library import KnowledgeDiff, Library, diff_knowledge
+from bot.core.matching.match import Verdict
+from bot.core.replies.reply import ReplyKind
 
 TINY = Path(__file__).resolve().parent.parent / "fixtures" / "tiny" / "kb"
 EXTRA = """\

@@ -8,7 +8,8 @@ import pytest
 
 from bot.core.evaluate import format_why
 from bot.core.knowledge.load import load_knowledge
-from bot.core.knowledge.models import KnowledgeBase, Verdict
+from bot.core.knowledge.models import KnowledgeBase
+from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
 from bot.core.semantic import FusedMatcher, Fusion, item_texts, opening_of
 from bot.semantic.encoder import OnnxEncoder

@@ -15,8 +15,8 @@ from fakediscord.payloads import JSON
 from fakediscord.records import RequestRecord
 from faqbot_harness import make_settings
 
-from bot.core.knowledge.models import Verdict
 from bot.core.library import Library
+from bot.core.matching.match import Verdict
 from bot.discord_app.client import FaqBot
 from bot.recorder import Recorder
 from bot.store import Store

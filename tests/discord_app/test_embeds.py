@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.knowledge.models import Choice, Reply, ReplyKind, TableView
-from bot.core.text import truncate
+from bot.core.replies.plain_text import truncate
+from bot.core.replies.reply import Choice, Reply, ReplyKind, TableView
 from bot.discord_app.embeds import (
     DESCRIPTION_LIMIT,
     EMBED_TOTAL_LIMIT,

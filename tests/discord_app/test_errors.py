@@ -8,8 +8,8 @@ import logging
 import pytest
 from faqbot_harness import Harness
 
-from bot.core.knowledge.models import Match, Verdict
 from bot.core.library import Library, Snapshot
+from bot.core.matching.match import Match, Verdict
 from bot.discord_app.client import APOLOGY
 from bot.discord_app.retention import RetentionTask
 from bot.recorder import Recorder

@@ -21,7 +21,7 @@ from forum_world import (
     world,
 )
 
-from bot.core.knowledge.models import Verdict
+from bot.core.matching.match import Verdict
 
 SOLVED_BUTTON, HELP_BUTTON, PICK_BUTTON = "faqbot:forum:solved:", "faqbot:forum:help:", "faqbot:fp:"
 
@@ -389,7 +389,7 @@ async def test_kb_stats_shows_the_deflection_figures(tmp_path: Path) -> None:
 
 
 def test_a_long_answer_says_where_the_rest_is() -> None:
-    from bot.core.knowledge.models import Choice, Reply, ReplyKind
+    from bot.core.replies.reply import Choice, Reply, ReplyKind
     from bot.discord_app.forum_buttons import forum_embed
 
     long = forum_embed(Reply(kind=ReplyKind.ANSWER, title="Long", body="word " * 3000,

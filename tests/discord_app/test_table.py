@@ -11,7 +11,7 @@ import pytest
 from fakediscord.records import RequestRecord
 from PIL import Image
 
-from bot.core.knowledge.models import TableView
+from bot.core.replies.reply import TableView
 from bot.discord_app.cogs import table as table_cog
 from bot.discord_app.table_image import render_table_png
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 
-from bot.core.knowledge.models import Reply, TableView
 from bot.core.library import Library
-from bot.core.render import render_table
+from bot.core.replies.render import render_table
+from bot.core.replies.reply import Reply, TableView
 from bot.discord_app import table_image
 from bot.discord_app.table_image import FONT_SIZE, WIDTH, render_table_png, wrap
 from bot.settings import SHIPPED_KNOWLEDGE

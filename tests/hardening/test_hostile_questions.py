@@ -21,7 +21,7 @@ from hardening.helpers import (
 
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.matcher import Matcher
-from bot.core.render import render_match
+from bot.core.replies.render import render_match
 from bot.discord_app.embeds import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,

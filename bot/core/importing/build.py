@@ -17,7 +17,7 @@ from bot.core.importing.sections import (
     is_question,
     split_page,
 )
-from bot.core.text import truncate
+from bot.core.replies.plain_text import truncate
 
 MAX_ID = 64  # the schema's limits
 MAX_TITLE = 200

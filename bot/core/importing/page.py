@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urljoin, urlsplit
 
-from bot.core.knowledge.models import TableView
-from bot.core.text import format_table, table_width
+from bot.core.replies.plain_text import format_table, table_width
+from bot.core.replies.reply import TableView
 
 TABLE_WIDTH = 56  # a phone's width in a code block
 _ESCAPED = re.compile(r"([\\*_~|`])")

@@ -1,11 +1,10 @@
-"""Frozen records of the knowledge base and of the bot's platform-neutral replies."""
+"""Frozen records of the knowledge base: entries, the comparison table and its rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from types import MappingProxyType
 
 
@@ -186,86 +185,3 @@ class KnowledgeBase:
         if item is not None and item.thresholds is not None:
             return item.thresholds
         return self.thresholds
-
-
-class Verdict(StrEnum):
-    ANSWER = "answer"
-    SUGGEST = "suggest"
-    NONE = "none"
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """One scored candidate for a question, with what made it match."""
-
-    id: str
-    score: float
-    reasons: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """The matcher's decision for one question."""
-
-    question: str
-    verdict: Verdict
-    candidates: tuple[Candidate, ...]
-
-    @property
-    def best(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates else None
-
-    @property
-    def answer_id(self) -> str | None:
-        best = self.best
-        return best.id if self.verdict is Verdict.ANSWER and best else None
-
-    @property
-    def score(self) -> float:
-        best = self.best
-        return best.score if best else 0.0
-
-    @property
-    def suggestions(self) -> tuple[str, ...]:
-        if self.verdict is not Verdict.SUGGEST:
-            return ()
-        return tuple(candidate.id for candidate in self.candidates[:3])
-
-
-@dataclass(frozen=True, slots=True)
-class TableView:
-    """A table (or one row of it) to show: header and rows of plain-text cells."""
-
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A did-you-mean option or a see-also link: an id and its title."""
-
-    id: str
-    title: str
-
-
-class ReplyKind(StrEnum):
-    ANSWER = "answer"
-    SUGGEST = "suggest"
-    NONE = "none"
-    INFO = "info"
-    ERROR = "error"
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """What the bot says, free of any platform: each adapter renders it its own way."""
-
-    kind: ReplyKind
-    title: str
-    body: str = ""
-    table: TableView | None = None
-    choices: tuple[Choice, ...] = ()
-    see_also: tuple[Choice, ...] = ()
-    footer: str | None = None
-    item_id: str | None = None
-    link: str | None = None  # where to read more: the source's http(s) address

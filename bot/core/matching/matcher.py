@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.knowledge.models import Candidate, KnowledgeBase, Match, Thresholds, Verdict
+from bot.core.knowledge.models import KnowledgeBase, Thresholds
 from bot.core.matching.complete import Completer
 from bot.core.matching.english import is_english, is_everyday
 from bot.core.matching.fit import PhraseFitter
@@ -63,6 +63,7 @@ from bot.core.matching.index import (
     Phrase,
     texts_of,
 )
+from bot.core.matching.match import Candidate, Match, Verdict
 from bot.core.matching.policy import OUTSCORED, decide, links_by_id, thresholds_by_id
 from bot.core.matching.query import Query, Word
 from bot.core.matching.text import (

@@ -6,7 +6,8 @@ base's thresholds mean the same whichever scores them.
 
 from __future__ import annotations
 
-from bot.core.knowledge.models import KnowledgeBase, Thresholds, Verdict
+from bot.core.knowledge.models import KnowledgeBase, Thresholds
+from bot.core.matching.match import Verdict
 
 # An out-of-scope topic scoring above the best item by this many of its `margin`s declines the
 # question: a quarter of a margin, since a topic that scores higher ("when was gemma released"

@@ -20,10 +20,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.admin_replies import check_reply, reload_reply
-from bot.core.knowledge.models import Reply
-from bot.core.render import render_item
-from bot.core.status import render_status
+from bot.core.replies.admin import check_reply, reload_reply
+from bot.core.replies.render import render_item
+from bot.core.replies.reply import Reply
+from bot.core.replies.status import render_status
 from bot.discord_app.checks import ensure_admin
 from bot.discord_app.respond import respond
 

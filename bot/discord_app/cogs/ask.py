@@ -14,9 +14,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.knowledge.models import Match, Reply
-from bot.core.render import render_item
-from bot.core.text import truncate
+from bot.core.matching.match import Match
+from bot.core.replies.plain_text import truncate
+from bot.core.replies.render import render_item
+from bot.core.replies.reply import Reply
 from bot.discord_app.embeds import CHOICE_NAME_LIMIT, NO_MENTIONS
 from bot.discord_app.respond import reply_to, respond
 from bot.discord_app.views import PickHook

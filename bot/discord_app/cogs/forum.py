@@ -13,7 +13,7 @@ import discord
 from discord.ext import commands
 
 from bot.core.forum import post_question
-from bot.core.knowledge.models import Verdict
+from bot.core.matching.match import Verdict
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.forum_buttons import forum_embed, forum_view
 from bot.store import FORUM_CHANNEL

@@ -18,15 +18,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.complete import factor_choices, topic_choices
-from bot.core.knowledge.models import Reply, TableView
-from bot.core.render import (
+from bot.core.replies.plain_text import truncate
+from bot.core.replies.render import (
     compare_reply,
     explain_reply,
     render_item,
     render_topics,
     render_unknown_topic,
 )
-from bot.core.text import truncate
+from bot.core.replies.reply import Reply, TableView
 from bot.discord_app.embeds import (
     CHOICE_NAME_LIMIT,
     COLOURS,

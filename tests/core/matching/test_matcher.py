@@ -14,9 +14,9 @@ from bot.core.knowledge.models import (
     Lexicon,
     TableRow,
     Thresholds,
-    Verdict,
 )
 from bot.core.matching.index import EAGER_ITEMS
+from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import MAX_CANDIDATES, POOL, Matcher
 from bot.core.matching.weights import Weights
 

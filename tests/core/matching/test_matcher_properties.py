@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.core.knowledge.models import Verdict
+from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
 
 chat_words = st.sampled_from([

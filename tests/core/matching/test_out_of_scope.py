@@ -10,7 +10,8 @@ import pytest
 
 from bot.core.evaluate import format_why
 from bot.core.knowledge.load import load_knowledge
-from bot.core.knowledge.models import KnowledgeBase, OutOfScope, Verdict
+from bot.core.knowledge.models import KnowledgeBase, OutOfScope
+from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
 
 MakeKb = Callable[[Mapping[str, str | bytes]], Path]

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.knowledge.models import (
-    ComparisonTable,
-    Entry,
-    KnowledgeBase,
-    TableRow,
-    Thresholds,
-    Verdict,
-)
+from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow, Thresholds
+from bot.core.matching.match import Verdict
 from bot.core.matching.policy import OUTSCORED, decide, links_by_id, thresholds_by_id
 
 LIMITS = Thresholds(answer=0.5, suggest=0.25, margin=0.125)  # exact in binary

@@ -8,19 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.knowledge.models import (
-    Choice,
-    ComparisonTable,
-    Entry,
-    KnowledgeBase,
-    Match,
-    Reply,
-    ReplyKind,
-    TableRow,
-    TableView,
-    Verdict,
-)
+from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow
 from bot.core.knowledge.names import factor_names, name_key
+from bot.core.matching.match import Match, Verdict
+from bot.core.replies.reply import Choice, Reply, ReplyKind, TableView
 
 FACTOR_HEADER = "Factor"
 NONE_TOPICS_SHOWN = 5

@@ -14,10 +14,12 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from bot.core.knowledge.load import load_knowledge
-from bot.core.knowledge.models import KnowledgeBase, Match, Reply, ReplyKind, Verdict
+from bot.core.knowledge.models import KnowledgeBase
+from bot.core.matching.match import Match, Verdict
 from bot.core.matching.matcher import Matcher
-from bot.core.render import render_item, render_match, render_topics
-from bot.core.text import reply_to_text
+from bot.core.replies.plain_text import reply_to_text
+from bot.core.replies.render import render_item, render_match, render_topics
+from bot.core.replies.reply import Reply, ReplyKind
 from bot.settings import SHIPPED_KNOWLEDGE
 
 MAX_SUGGESTIONS = 3

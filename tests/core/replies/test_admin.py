@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.core.admin_replies import check_reply, reload_reply
-from bot.core.knowledge.models import ReplyKind
 from bot.core.library import Library
+from bot.core.replies.admin import check_reply, reload_reply
+from bot.core.replies.reply import ReplyKind
 
-TINY = Path(__file__).resolve().parents[1] / "fixtures" / "tiny" / "kb"
+TINY = Path(__file__).resolve().parents[2] / "fixtures" / "tiny" / "kb"
 
 
 def test_a_reload_says_the_version_and_what_changed(tmp_path: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import Entry, KnowledgeBase
-from bot.core.listing import list_items
+from bot.core.replies.listing import list_items
 
-TINY = Path(__file__).resolve().parent.parent / "fixtures" / "tiny" / "kb"
-SHIPPED = Path(__file__).resolve().parent.parent.parent / "knowledge"
+TINY = Path(__file__).resolve().parents[2] / "fixtures" / "tiny" / "kb"
+SHIPPED = Path(__file__).resolve().parents[3] / "knowledge"
 
 
 def load(folder: Path) -> KnowledgeBase:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.core.knowledge.models import Reply, TableView
+from bot.core.replies.reply import Reply, TableView
 
 GAP = "  "
 

@@ -3,8 +3,8 @@ and in the terminal."""
 
 from __future__ import annotations
 
-from bot.core.knowledge.models import Reply, ReplyKind
 from bot.core.library import ReloadResult
+from bot.core.replies.reply import Reply, ReplyKind
 
 
 def reload_reply(result: ReloadResult) -> Reply:

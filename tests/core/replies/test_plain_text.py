@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.knowledge.models import Choice, Reply, ReplyKind, TableView
-from bot.core.text import format_table, reply_to_text, table_width
+from bot.core.replies.plain_text import format_table, reply_to_text, table_width
+from bot.core.replies.reply import Choice, Reply, ReplyKind, TableView
 
 VIEW = TableView(
     columns=("Factor", "Open models", "Closed models"),

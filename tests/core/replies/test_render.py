@@ -7,18 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.knowledge.load import load_knowledge
-from bot.core.knowledge.models import (
-    Candidate,
-    ComparisonTable,
-    Entry,
-    KnowledgeBase,
-    Match,
-    ReplyKind,
-    Source,
-    TableRow,
-    Verdict,
-)
-from bot.core.render import (
+from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, Source, TableRow
+from bot.core.matching.match import Candidate, Match, Verdict
+from bot.core.replies.render import (
     FACTOR_HEADER,
     covered_topics,
     find_factor,
@@ -30,8 +21,9 @@ from bot.core.render import (
     render_topics,
     render_unknown_factor,
 )
+from bot.core.replies.reply import ReplyKind
 
-TINY = Path(__file__).resolve().parent.parent / "fixtures" / "tiny" / "kb"
+TINY = Path(__file__).resolve().parents[2] / "fixtures" / "tiny" / "kb"
 
 
 @pytest.fixture(scope="module")

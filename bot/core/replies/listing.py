@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.knowledge.models import KnowledgeBase
-from bot.core.render import render_table
-from bot.core.text import format_table
+from bot.core.replies.plain_text import format_table
+from bot.core.replies.render import render_table
 
 Item = dict[str, object]
 

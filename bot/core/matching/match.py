@@ -1,0 +1,50 @@
+"""The matcher's decision for one question: a verdict and its scored candidates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One scored candidate for a question, with what made it match."""
+
+    id: str
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The matcher's decision for one question."""
+
+    question: str
+    verdict: Verdict
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def answer_id(self) -> str | None:
+        best = self.best
+        return best.id if self.verdict is Verdict.ANSWER and best else None
+
+    @property
+    def score(self) -> float:
+        best = self.best
+        return best.score if best else 0.0
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        if self.verdict is not Verdict.SUGGEST:
+            return ()
+        return tuple(candidate.id for candidate in self.candidates[:3])

@@ -1,0 +1,1 @@
+"""Every platform-neutral Reply the bot gives, and the plain text the terminal shows of it."""

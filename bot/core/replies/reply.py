@@ -1,0 +1,45 @@
+"""What the bot says, free of any platform: a Reply, its choices and its table view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class TableView:
+    """A table (or one row of it) to show: header and rows of plain-text cells."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A did-you-mean option or a see-also link: an id and its title."""
+
+    id: str
+    title: str
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    NONE = "none"
+    INFO = "info"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the bot says, free of any platform: each adapter renders it its own way."""
+
+    kind: ReplyKind
+    title: str
+    body: str = ""
+    table: TableView | None = None
+    choices: tuple[Choice, ...] = ()
+    see_also: tuple[Choice, ...] = ()
+    footer: str | None = None
+    item_id: str | None = None
+    link: str | None = None  # where to read more: the source's http(s) address
