@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.quality_sets import MANIFEST, QuestionSet, load_manifest  # noqa: E402
 from benchmarks.rankers import BASELINES, Ranked  # noqa: E402
-from bot.core.evaluate import EvalQuestion, evaluate, load_questions  # noqa: E402
+from bot.core.curation.evaluate import EvalQuestion, evaluate, load_questions  # noqa: E402
 from bot.core.knowledge.load import load_knowledge  # noqa: E402
 from bot.core.knowledge.models import KnowledgeBase  # noqa: E402
 from bot.core.matching.matcher import Matcher  # noqa: E402

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.core.evaluate import EvalQuestion, load_questions  # noqa: E402
+from bot.core.curation.evaluate import EvalQuestion, load_questions  # noqa: E402
 from bot.core.knowledge.models import Thresholds  # noqa: E402
 from bot.core.knowledge.parse import load_folder  # noqa: E402
 from bot.core.knowledge.schema import validate  # noqa: E402
@@ -100,7 +100,7 @@ def grid() -> list[Thresholds]:
 
 
 def judge(matcher: Matcher, case: Case, limits: Thresholds) -> Figures:
-    """The figures of one question under `limits` (as bot.core.evaluate counts them)."""
+    """The figures of one question under `limits` (as bot.core.curation.evaluate counts them)."""
     verdict = matcher._verdict(case.scored, limits)
     ids = [s.item.id for s in case.scored[:MAX_CANDIDATES]]
     wanted = case.question.ids

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.quality_sets import load_manifest  # noqa: E402
 from benchmarks.rankers import BM25, item_texts, words  # noqa: E402
-from bot.core.evaluate import load_questions  # noqa: E402
+from bot.core.curation.evaluate import load_questions  # noqa: E402
 from bot.core.knowledge.load import load_knowledge  # noqa: E402
 from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow  # noqa: E402
 from bot.core.matching.matcher import Matcher  # noqa: E402

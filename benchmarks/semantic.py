@@ -42,11 +42,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from matcher_speed import generate_kb  # noqa: E402
 
-from bot.core.evaluate import EvalQuestion, evaluate, load_questions  # noqa: E402
+from bot.core.curation.evaluate import EvalQuestion, evaluate, load_questions  # noqa: E402
 from bot.core.knowledge.load import load_knowledge  # noqa: E402
 from bot.core.knowledge.models import KnowledgeBase  # noqa: E402
 from bot.core.matching.matcher import Matcher  # noqa: E402
-from bot.core.semantic import FusedMatcher, item_texts  # noqa: E402
+from bot.core.matching.semantic import FusedMatcher, item_texts  # noqa: E402
 from bot.semantic.cache import VectorCache  # noqa: E402
 from bot.semantic.encoder import OnnxEncoder  # noqa: E402
 from bot.semantic.index import VectorIndex, one_blas_thread  # noqa: E402

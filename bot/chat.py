@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from bot.core.evaluate import format_why
+from bot.core.curation.evaluate import format_why
 from bot.core.library import Library
 from bot.core.matching.match import Match
 from bot.core.replies.admin import reload_reply

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
-from bot.core.evaluate import FORMAT as EVAL_FORMAT
-from bot.core.evaluate import evaluate, format_report, format_why, load_questions
+from bot.core.curation.evaluate import FORMAT as EVAL_FORMAT
+from bot.core.curation.evaluate import evaluate, format_report, format_why, load_questions
 from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.problems import KnowledgeError
 from bot.core.matching.match import Match

@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from bot.core.curation import still_open, titles_of
+from bot.core.curation.open_gaps import still_open, titles_of
 from bot.core.knowledge.load import load_knowledge
 from bot.semantic.setup import open_library
 from bot.services import knowledge_base_key, user_id_salt

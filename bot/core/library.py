@@ -14,10 +14,10 @@ from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, Tab
 from bot.core.knowledge.problems import KnowledgeError, Problem
 from bot.core.matching.match import Match
 from bot.core.matching.matcher import Matcher
+from bot.core.matching.semantic import AnyMatcher
 from bot.core.memo import BuildMemory
 from bot.core.replies.render import render_match
 from bot.core.replies.reply import Reply
-from bot.core.semantic import AnyMatcher
 
 Build = Callable[[KnowledgeBase, BuildMemory | None], AnyMatcher]
 

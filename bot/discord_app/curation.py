@@ -11,8 +11,8 @@ from pathlib import Path
 
 import discord
 
-from bot.core.curation import titles_of
-from bot.core.gaps import GapGroup
+from bot.core.curation.gaps import GapGroup
+from bot.core.curation.open_gaps import titles_of
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.library import Library
 from bot.core.replies.plain_text import truncate

@@ -8,7 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from bot.core.knowledge.models import KnowledgeBase
-from bot.core.semantic import Similar, item_texts
+from bot.core.matching.semantic import Similar, item_texts
 from bot.semantic.cache import VectorCache
 
 

@@ -31,7 +31,7 @@ class ModelSpec:
 
 
 # Mean-pooled English sentence-embedding models, int8 ONNX exports (what the fusion's cosine
-# calibration in bot.core.semantic.Fusion was set for: all-MiniLM-L6-v2).
+# calibration in bot.core.matching.semantic.Fusion was set for: all-MiniLM-L6-v2).
 MODELS = {
     spec.name: spec for spec in (
         ModelSpec("all-MiniLM-L6-v2", "https://huggingface.co/Xenova/all-MiniLM-L6-v2/resolve/main/",

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, TextIO
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.library import Build, Library
 from bot.core.matching.matcher import Matcher
+from bot.core.matching.semantic import FusedMatcher
 from bot.core.memo import BuildMemory
-from bot.core.semantic import FusedMatcher
 from bot.settings import Settings
 
 if TYPE_CHECKING:

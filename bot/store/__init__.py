@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.gaps import GapGroup
+from bot.core.curation.gaps import GapGroup
 from bot.store.records import (
     DayCount,
     ForumClaim,

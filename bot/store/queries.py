@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.core.gaps import GapGroup, GapQuestion, group_questions
+from bot.core.curation.gaps import GapGroup, GapQuestion, group_questions
 from bot.store.clock import from_db, to_db, utc, window
 from bot.store.records import VERDICTS, DayCount, ItemStats, QuestionRecord, Stats
 

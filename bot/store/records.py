@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.core.gaps import GapGroup
+from bot.core.curation.gaps import GapGroup
 
 VERDICTS = ("answer", "suggest", "none")
 TOP_ENTRIES = 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.core.gaps import GapGroup
+from bot.core.curation.gaps import GapGroup
 from bot.core.replies.plain_text import truncate
 from bot.store.records import Stats
 

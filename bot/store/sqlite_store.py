@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal, TextIO, TypeVar
 
-from bot.core.gaps import GapGroup
+from bot.core.curation.gaps import GapGroup
 from bot.store import forum_queries, queries
 from bot.store.clock import utc, window
 from bot.store.export import export_rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from benchmarks.baselines import tune
-from bot.core.evaluate import EvalQuestion
+from bot.core.curation.evaluate import EvalQuestion
 
 QUESTIONS = [
     EvalQuestion("tea?", ("tea",)),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.quality_sets import MANIFEST, load_manifest
-from bot.core.evaluate import load_questions
+from bot.core.curation.evaluate import load_questions
 from bot.core.knowledge.load import load_knowledge
 
 FIXTURES = MANIFEST.parent

@@ -11,7 +11,7 @@ from faqbot_harness import Harness
 from test_admin import MANAGE_GUILD
 from test_ask import buttons_of, embed_of
 
-from bot.core.semantic import FusedMatcher
+from bot.core.matching.semantic import FusedMatcher
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import Entry, KnowledgeBase
-from bot.core.semantic import item_texts
+from bot.core.matching.semantic import item_texts
 from bot.semantic.cache import VectorCache
 from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.index import VectorIndex

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.evaluate import evaluate, format_report, load_questions
+from bot.core.curation.evaluate import evaluate, format_report, load_questions
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.matcher import Matcher
-from bot.core.semantic import FusedMatcher
+from bot.core.matching.semantic import FusedMatcher
 from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.index import VectorIndex
 

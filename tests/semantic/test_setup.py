@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.core.matching.matcher import Matcher
-from bot.core.semantic import FusedMatcher
+from bot.core.matching.semantic import FusedMatcher
 from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.setup import SemanticBuild, matcher_builder, open_library
 from bot.settings import Settings

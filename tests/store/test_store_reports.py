@@ -8,7 +8,7 @@ import io
 from PIL import Image
 from store_helpers import NOW
 
-from bot.core.gaps import GapGroup
+from bot.core.curation.gaps import GapGroup
 from bot.store import DayCount, ItemStats, Stats, format_gaps, format_stats
 from bot.store.chart import render_stats_chart
 

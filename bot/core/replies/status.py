@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.library import Snapshot
+from bot.core.matching.semantic import FusedMatcher
 from bot.core.replies.reply import Reply, ReplyKind
-from bot.core.semantic import FusedMatcher
 
 MAX_FILES_SHOWN = 20
 

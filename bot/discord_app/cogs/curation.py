@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.curation import still_open
+from bot.core.curation.open_gaps import still_open
 from bot.discord_app.cogs.admin import kb_group
 from bot.discord_app.curation import (
     CHART_NAME,

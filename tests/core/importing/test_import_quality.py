@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.evaluate import EvalQuestion, evaluate, load_questions
+from bot.core.curation.evaluate import EvalQuestion, evaluate, load_questions
 from bot.core.importing.build import import_pages
 from bot.core.importing.from_rst import parse_rst
 from bot.core.importing.knowledge_file import new_file

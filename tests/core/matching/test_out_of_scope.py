@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.evaluate import format_why
+from bot.core.curation.evaluate import format_why
 from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase, OutOfScope
 from bot.core.matching.match import Verdict

@@ -8,7 +8,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.gaps import GapGroup, GapQuestion, group_questions, normalise
+from bot.core.curation.gaps import GapGroup, GapQuestion, group_questions, normalise
 
 T0 = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
 

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from bot.core.matching.match import Verdict
-from bot.core.semantic import AnyMatcher
+from bot.core.matching.semantic import AnyMatcher
 
 
 @dataclass(frozen=True, slots=True)

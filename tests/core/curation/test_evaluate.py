@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.evaluate import (
+from bot.core.curation.evaluate import (
     EvalQuestion,
     EvalReport,
     Miss,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.gaps import GapGroup
+from bot.core.curation.gaps import GapGroup
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.match import Verdict
-from bot.core.semantic import AnyMatcher
+from bot.core.matching.semantic import AnyMatcher
 
 
 def titles_of(kb: KnowledgeBase) -> dict[str, str]:

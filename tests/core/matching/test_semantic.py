@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.evaluate import format_why
+from bot.core.curation.evaluate import format_why
 from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
-from bot.core.semantic import FusedMatcher, Fusion, item_texts, opening_of
+from bot.core.matching.semantic import FusedMatcher, Fusion, item_texts, opening_of
 from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.index import VectorIndex
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @pytest.fixture(scope="module")

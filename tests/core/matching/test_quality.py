@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.quality_sets import QuestionSet, load_manifest
-from bot.core.evaluate import evaluate, format_report, load_questions
+from bot.core.curation.evaluate import evaluate, format_report, load_questions
 from bot.core.knowledge.load import load_knowledge
 from bot.core.matching.matcher import Matcher
 from bot.settings import SHIPPED_KNOWLEDGE
