@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.core.curation.evaluate import EvalQuestion, load_questions  # noqa: E402
+from bot.core.knowledge.files import load_folder  # noqa: E402
 from bot.core.knowledge.models import Thresholds  # noqa: E402
-from bot.core.knowledge.parse import load_folder  # noqa: E402
 from bot.core.knowledge.schema import validate  # noqa: E402
 from bot.core.matching.match import Verdict  # noqa: E402
 from bot.core.matching.matcher import MAX_CANDIDATES, Matcher, Scored  # noqa: E402

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from bot.core.importing.build import ImportResult, import_pages
 from bot.core.importing.knowledge_file import Merge, MergeError
-from bot.core.knowledge.parse import MAX_FILE_BYTES, is_knowledge_name
+from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
 from bot.doc_sources import gather
 from bot.import_work import check, compose, existing_parts, parse_documents
 from bot.knowledge_edit import atomic_write

@@ -27,7 +27,9 @@ from bot.core.importing.knowledge_file import (
     new_files,
 )
 from bot.core.importing.page import Page
-from bot.core.knowledge.parse import MAX_FILE_BYTES, ParsedFile, load_folder, parse_text
+from bot.core.knowledge.files import MAX_FILE_BYTES, load_folder
+from bot.core.knowledge.nodes import ParsedFile
+from bot.core.knowledge.parse import parse_text
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.schema import validate
 from bot.doc_sources import Document

@@ -35,7 +35,8 @@ from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from bot.core.knowledge.parse import MAX_FILE_BYTES, is_knowledge_name, parse_text
+from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
+from bot.core.knowledge.parse import parse_text
 
 try:
     import fcntl

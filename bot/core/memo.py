@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from bot.core.knowledge.models import Lexicon
-    from bot.core.knowledge.parse import ParsedFile
+    from bot.core.knowledge.nodes import ParsedFile
     from bot.core.knowledge.problems import Problem
     from bot.core.matching.fit import Digest
     from bot.core.matching.index import Phrase, SynonymFinder

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.core.knowledge.parse import is_knowledge_name
+from bot.core.knowledge.files import is_knowledge_name
 from bot.core.library import Library, ReloadResult
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.core.knowledge.files import load_folder
 from bot.core.knowledge.models import KnowledgeBase
-from bot.core.knowledge.parse import load_folder
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.schema import validate
 from bot.core.memo import BuildMemory

@@ -30,7 +30,7 @@ from bot.core.knowledge.models import (
     TableRow,
     Thresholds,
 )
-from bot.core.knowledge.parse import Node, ParsedFile
+from bot.core.knowledge.nodes import Node, ParsedFile
 from bot.core.knowledge.problems import Problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -1,8 +1,7 @@
-"""The YAML loader: safe tags only, duplicate keys, encodings, limits, recovery, file handling."""
+"""Parsing one file: safe tags only, duplicate keys, encodings, limits, syntax-error recovery."""
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
@@ -11,15 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.knowledge import parse as loader
-from bot.core.knowledge.parse import MAX_FILE_BYTES, load_folder, parse_text
+from bot.core.knowledge import nodes
+from bot.core.knowledge.parse import (
+    MAX_DEPTH,
+    MAX_REPORTS_PER_KIND,
+    MAX_SYNTAX_RECOVERIES,
+    parse_text,
+)
 from bot.core.knowledge.problems import Problem
-from bot.core.memo import BuildMemory
 
 PROBLEM_FORMAT = re.compile(r"^[^:]+:\d+:\d+: .+")
 
 
-def parse(text: str | bytes, name: str = "kb.yaml") -> tuple[loader.ParsedFile | None,
+def parse(text: str | bytes, name: str = "kb.yaml") -> tuple[nodes.ParsedFile | None,
                                                                list[Problem]]:
     data = text.encode("utf-8") if isinstance(text, str) else text
     parsed, problems = parse_text(name, data)
@@ -170,7 +173,7 @@ def test_not_utf8_bytes_each_with_line_and_column() -> None:
 
 def test_not_utf8_at_all_is_summarised() -> None:
     _, problems = parse(bytes(range(0x80, 0x100)) * 4)
-    assert len(problems) <= loader.MAX_REPORTS_PER_KIND + 5
+    assert len(problems) <= MAX_REPORTS_PER_KIND + 5
     assert any("bytes in all are not UTF-8" in p.message for p in problems)
 
 
@@ -288,7 +291,7 @@ def test_an_alias_inside_its_own_anchor_is_refused() -> None:
 
 
 def test_too_many_plain_values(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loader, "MAX_NODES_PER_FILE", 1_000)  # the real limit is slow to reach
+    monkeypatch.setattr(nodes, "MAX_NODES_PER_FILE", 1_000)  # the real limit is slow to reach
     text = "".join(f"k{i}: v\n" for i in range(1_010))
     parsed, problems = parse(text)
     assert parsed is None
@@ -305,7 +308,7 @@ def test_nested_too_deep(text: str) -> None:
     assert parsed is None
     problem = only(problems)
     assert problem.line == 1
-    assert problem.message == f"values are nested more than {loader.MAX_DEPTH} levels deep"
+    assert problem.message == f"values are nested more than {MAX_DEPTH} levels deep"
 
 
 def test_block_nesting_too_deep_points_at_the_line() -> None:
@@ -367,123 +370,10 @@ def test_recovery_gives_up_after_many_errors() -> None:
     text = "".join(f"k{i}: 1\n\tbad{i}: 2\n" for i in range(30))
     _, problems = parse(text)
     tabs = [p for p in problems if p.message.startswith("tab character")]
-    assert len(tabs) == loader.MAX_SYNTAX_RECOVERIES + 1
+    assert len(tabs) == MAX_SYNTAX_RECOVERIES + 1
     assert "too many syntax errors; the rest of this file was not checked" in [
         p.message for p in problems
     ]
-
-
-# -- folders and files ---------------------------------------------------------------------------
-
-ENTRY = "entries:\n  - id: {id}\n    title: T\n    answer: A\n"
-
-
-def test_folder_reads_yaml_and_yml_and_skips_the_rest(tmp_path: Path) -> None:
-    (tmp_path / "a.yaml").write_text(ENTRY.format(id="a"))
-    (tmp_path / "b.yml").write_text(ENTRY.format(id="b"))
-    (tmp_path / "C.YAML").write_text(ENTRY.format(id="c"))
-    (tmp_path / "notes.md").write_text("# not knowledge\n")
-    (tmp_path / "a.yaml~").write_text("backup: {\n")
-    (tmp_path / ".#a.yaml").symlink_to("user@host.1234:1700000000")  # Emacs lock file
-    (tmp_path / ".a.yaml.swp").write_bytes(b"\x00\xff")
-    (tmp_path / ".hidden.yaml").write_text("broken: [\n")
-    result = load_folder(tmp_path)
-    assert result.problems == []
-    assert [Path(f.path).name for f in result.files] == ["C.YAML", "a.yaml", "b.yml"]
-
-
-def test_no_such_folder(tmp_path: Path) -> None:
-    result = load_folder(tmp_path / "missing")
-    assert [str(p) for p in result.problems] == [f"{tmp_path / 'missing'}:1:1: no such folder"]
-
-
-def test_not_a_folder(tmp_path: Path) -> None:
-    (tmp_path / "f.yaml").write_text("a: 1\n")
-    result = load_folder(tmp_path / "f.yaml")
-    assert [p.message for p in result.problems] == ["not a folder"]
-
-
-def test_folder_without_knowledge_files(tmp_path: Path) -> None:
-    (tmp_path / "README.md").write_text("hi\n")
-    result = load_folder(tmp_path)
-    assert [str(p) for p in result.problems] == [
-        f"{tmp_path}:1:1: no knowledge files (*.yaml or *.yml) in this folder"
-    ]
-
-
-def test_folder_named_like_a_file(tmp_path: Path) -> None:
-    (tmp_path / "ok.yaml").write_text(ENTRY.format(id="a"))
-    (tmp_path / "sub.yaml").mkdir()
-    result = load_folder(tmp_path)
-    assert [(Path(p.path).name, p.line, p.message) for p in result.problems] == [
-        ("sub.yaml", 1, "is a folder, not a knowledge file; knowledge files are not searched "
-                        "for in sub-folders"),
-    ]
-    assert len(result.files) == 1
-
-
-def test_symbolic_links(tmp_path: Path) -> None:
-    outside = tmp_path / "outside.yaml"
-    outside.write_text(ENTRY.format(id="x"))
-    folder = tmp_path / "kb"
-    folder.mkdir()
-    (folder / "real.yaml").write_text(ENTRY.format(id="a"))
-    (folder / "inside.yaml").symlink_to(folder / "real.yaml")
-    (folder / "escape.yaml").symlink_to(outside)
-    (folder / "dangling.yaml").symlink_to(folder / "gone.yaml")
-    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
-    result = load_folder(folder)
-    messages = {Path(p.path).name: p.message for p in result.problems}
-    assert messages == {
-        "escape.yaml": f"symbolic link points outside the knowledge folder, to {outside}; "
-                       "copy the file in instead",
-        "dangling.yaml": "symbolic link to a file that does not exist",
-        "loop.yaml": "symbolic link that cannot be followed (a loop?)",
-    }
-    assert sorted(Path(f.path).name for f in result.files) == ["inside.yaml", "real.yaml"]
-
-
-def test_huge_file_is_refused_before_reading(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "huge.yaml"
-    with path.open("wb") as handle:
-        handle.truncate(50 * 1024 * 1024)
-
-    def no_open(*args: object, **kwargs: object) -> int:
-        raise AssertionError("the huge file was opened")
-
-    monkeypatch.setattr(loader.os, "open", no_open)
-    started = time.perf_counter()
-    result = load_folder(tmp_path)
-    assert time.perf_counter() - started < 1.0
-    assert [str(p) for p in result.problems] == [
-        f"{path}:1:1: file is 52,428,800 bytes; a knowledge file may be at most 1,048,576 bytes "
-        "(1 MiB); refused without reading it"
-    ]
-
-
-def test_file_just_at_the_limit_is_read(tmp_path: Path) -> None:
-    text = "a: " + "x" * (MAX_FILE_BYTES - 5) + "\n"
-    assert len(text) == MAX_FILE_BYTES - 1
-    (tmp_path / "big.yaml").write_text(text)
-    result = load_folder(tmp_path)
-    assert result.problems == []
-
-
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_fifo_is_not_read(tmp_path: Path) -> None:
-    os.mkfifo(tmp_path / "pipe.yaml")
-    result = load_folder(tmp_path)
-    assert [p.message for p in result.problems] == ["not a regular file"]
-
-
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
-def test_unreadable_file(tmp_path: Path) -> None:
-    path = tmp_path / "secret.yaml"
-    path.write_text("a: 1\n")
-    path.chmod(0)
-    result = load_folder(tmp_path)
-    assert [p.message for p in result.problems] == ["cannot read file: Permission denied"]
 
 
 # -- never a traceback ------------------------------------------------------------------------
@@ -501,22 +391,3 @@ def test_any_bytes_give_problems_not_exceptions(data: bytes) -> None:
     assert all(p.line >= 1 and p.column >= 1 for p in problems)
     if parsed is not None and parsed.clean:
         assert problems == []
-
-
-def test_a_reload_reparses_only_files_whose_bytes_changed(tmp_path: Path) -> None:
-    kb = tmp_path / "kb.yaml"
-    kb.write_text("entries:\n  - id: a\n    title: A\n    answer: x\n", encoding="utf-8")
-    memory = BuildMemory()
-    first = load_folder(tmp_path, memory)
-    again = load_folder(tmp_path, memory)
-    assert again.files[0] is first.files[0]  # the same bytes: the same tree
-    assert load_folder(tmp_path).files[0] is not first.files[0]  # no memory: parsed anew
-    kb.write_text("entries:\n  - id: a\n    title: A\n    answer: x\n  bad: [\n",
-                  encoding="utf-8")
-    changed = load_folder(tmp_path, memory)
-    assert changed.problems and changed.files[0] is not first.files[0]
-    kb.write_text("entries:\n  - id: a\n    title: A\n    answer: x\n", encoding="utf-8")
-    back = load_folder(tmp_path, memory)
-    assert back.files[0] is first.files[0] and not back.problems
-    back.problems.append(Problem("x", 1, 1, "a caller's list is its own"))
-    assert not load_folder(tmp_path, memory).problems
