@@ -11,14 +11,20 @@ here follows the links, so no loop can run forever.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlsplit
 
+from bot.core.knowledge.fields import (
+    ID_PATTERN,
+    MAX_CELL,
+    MAX_ID,
+    MAX_TITLE,
+    FieldReader,
+    bad_id,
+    kind,
+    one_word,
+    words_only,
+)
 from bot.core.knowledge.models import (
     ComparisonTable,
     Entry,
@@ -26,20 +32,11 @@ from bot.core.knowledge.models import (
     Lexicon,
     Location,
     OutOfScope,
-    Source,
     TableRow,
     Thresholds,
 )
 from bot.core.knowledge.nodes import Node, ParsedFile
 from bot.core.knowledge.problems import Problem
-
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_WORD = re.compile(r"[a-z0-9]+")  # a word as the matcher splits text (matching.text)
-MAX_ID = 64
-MAX_TITLE = 200
-MAX_ANSWER = 16_000
-MAX_CELL = 1_000
-MAX_PHRASE = 300
 
 FILE_FIELDS = ("document", "matcher", "synonyms", "lexicon", "entries", "table", "out_of_scope")
 LEXICON_FIELDS = ("respellings", "stop_words", "weak_words")
@@ -53,10 +50,6 @@ TABLE_FIELDS = (
 )
 ROW_FIELDS = ("id", "factor", "cells", "aliases", "questions", "keywords", "related", "matcher")
 OUT_OF_SCOPE_FIELDS = ("topic", "questions", "keywords")
-SOURCE_FIELDS = ("document", "section", "url")
-MAX_URL = 2_000
-_SPACE = re.compile(r"\s")
-THRESHOLD_FIELDS = ("answer", "suggest", "margin")
 
 
 @dataclass(slots=True)
@@ -75,102 +68,14 @@ class _Collected:
     related: list[tuple[str, str, Location]] = field(default_factory=list)
 
 
-class _Checker:
+class _Checker(FieldReader):
+    """The schema: every file's parts, checked and collected into one knowledge base."""
+
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        super().__init__()
         self.out = _Collected()
-        self.blanked: frozenset[int] = frozenset()
 
-    # -- small typed readers ------------------------------------------------------------
-
-    def problem(self, where: Location, message: str) -> None:
-        self.problems.append(Problem.at(where, message))
-
-    def missing(self, owner: Node, key: str) -> None:
-        """Report a required field that is absent, unless a field was there with a value the
-        loader already refused, or a line inside `owner` was blanked after a syntax error (the
-        field was probably on it)."""
-        if key in owner.key_locations:
-            return
-        if any(owner.spans(line) for line in self.blanked):
-            return
-        self.problem(owner.location, f"missing required field '{key}'")
-
-    def mapping(self, node: Node, what: str) -> dict[str, Node] | None:
-        if not node.is_map:
-            self.problem(node.location, f"{what} must be a mapping of fields, not {_kind(node)}")
-            return None
-        value: dict[str, Node] = node.value
-        return value
-
-    def known_fields(self, node: Node, allowed: tuple[str, ...], what: str) -> None:
-        for key, where in node.key_locations.items():
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                also = (f"; did you mean '{hint[0]}'?" if hint
-                        else f" (allowed: {', '.join(allowed)})")
-                self.problem(where, f"unknown field '{key}' in {what}{also}")
-
-    def text(self, fields: dict[str, Node], key: str, owner: Node, *, required: bool,
-             limit: int = MAX_ANSWER) -> str | None:
-        node = fields.get(key)
-        if node is None:
-            if required:
-                self.missing(owner, key)
-            return None
-        if not isinstance(node.value, str):
-            if node.value is None:
-                if required:
-                    self.problem(node.location, f"'{key}' is empty")
-                return None
-            self.problem(node.location, f"'{key}' must be text, not {_kind(node)}{_quote(node)}")
-            return None
-        value = node.value.strip()
-        if not value:
-            if required:
-                self.problem(node.location, f"'{key}' is empty")
-            return None
-        if len(value) > limit:
-            also = (" (too long for Discord even when split into several messages)"
-                    if limit == MAX_ANSWER else "")
-            self.problem(node.location,
-                         f"'{key}' is {len(value):,} characters; at most {limit:,} "
-                         f"allowed{also}")
-        return value
-
-    def text_list(self, fields: dict[str, Node], key: str, *, required: bool = False,
-                  limit: int = MAX_PHRASE) -> tuple[list[str], list[Location]]:
-        node = fields.get(key)
-        if node is None or node.value is None:
-            if required:
-                where = node.location if node is not None else None
-                if where is not None:
-                    self.problem(where, f"'{key}' is empty")
-            return [], []
-        if not node.is_list:
-            self.problem(node.location, f"'{key}' must be a list, not {_kind(node)}")
-            return [], []
-        values: list[str] = []
-        places: list[Location] = []
-        for item in node.value:
-            if not isinstance(item.value, str):
-                self.problem(item.location,
-                             f"each item of '{key}' must be text, not {_kind(item)}"
-                             f"{_quote(item)}")
-                continue
-            text = item.value.strip()
-            if not text:
-                self.problem(item.location, f"empty item in '{key}'")
-                continue
-            if len(text) > limit:
-                self.problem(item.location,
-                             f"item of '{key}' is {len(text):,} characters; at most {limit:,}")
-                continue
-            values.append(text)
-            places.append(item.location)
-        if required and not values and not node.value:
-            self.problem(node.location, f"'{key}' is empty")
-        return values, places
+    # -- ids and links, across files ----------------------------------------------------
 
     def identifier(self, fields: dict[str, Node], owner: Node) -> str | None:
         value = self.text(fields, "id", owner, required=True, limit=MAX_ID)
@@ -178,7 +83,7 @@ class _Checker:
             return None
         where = fields["id"].location
         if not ID_PATTERN.match(value):
-            self.problem(where, _bad_id(value))
+            self.problem(where, bad_id(value))
             return None
         first = self.out.ids.get(value)
         if first is not None:
@@ -186,87 +91,6 @@ class _Checker:
             return None
         self.out.ids[value] = where
         return value
-
-    def thresholds(self, fields: dict[str, Node], base: Thresholds) -> Thresholds | None:
-        node = fields.get("matcher")
-        if node is None:
-            return None
-        values = self.mapping(node, "'matcher'")
-        if values is None:
-            return None
-        self.known_fields(node, THRESHOLD_FIELDS, "'matcher'")
-        numbers: dict[str, float] = {}
-        for key in THRESHOLD_FIELDS:
-            item = values.get(key)
-            if item is None:
-                continue
-            number = item.value
-            if isinstance(number, bool) or not isinstance(number, int | float):
-                self.problem(item.location, f"'{key}' must be a number from 0 to 1")
-            elif not 0 <= number <= 1:
-                self.problem(item.location, f"'{key}' must be from 0 to 1, not {number}")
-            else:
-                numbers[key] = float(number)
-        result = Thresholds(
-            answer=numbers.get("answer", base.answer),
-            suggest=numbers.get("suggest", base.suggest),
-            margin=numbers.get("margin", base.margin),
-        )
-        if result.suggest > result.answer:
-            self.problem(node.location, "'suggest' must not be above 'answer'")
-        return result
-
-    def source(self, fields: dict[str, Node], document: str | None) -> Source | None:
-        node = fields.get("source")
-        if node is None:
-            return Source(document) if document else None
-        if isinstance(node.value, str):
-            section = node.value.strip()
-            if not section:
-                self.problem(node.location, "'source' is empty")
-                return None
-            if not document:
-                self.problem(node.location, "'source' names a section but the file sets no "
-                                            "'document'; use {document: ..., section: ...}")
-                return None
-            return Source(document, section)
-        if not node.is_map:
-            self.problem(node.location, "'source' must be a section name or a mapping "
-                                        f"{{document: ..., section: ...}}, not {_kind(node)}")
-            return None
-        values: dict[str, Node] = node.value
-        self.known_fields(node, SOURCE_FIELDS, "'source'")
-        written = self.text(values, "document", node, required=document is None,
-                            limit=MAX_TITLE)
-        part = self.text(values, "section", node, required=False, limit=MAX_TITLE)
-        url = self.url(values, node)
-        doc = written or document
-        return Source(doc, part, url) if doc else None
-
-    def url(self, fields: dict[str, Node], owner: Node) -> str | None:
-        """A source's `url`: an absolute http(s) address, nothing else (no javascript:)."""
-        value = self.text(fields, "url", owner, required=False, limit=MAX_URL)
-        if value is None:
-            return None
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc \
-                or _SPACE.search(value):
-            self.problem(fields["url"].location,
-                         f"'url' must be an http:// or https:// address, not {value!r}")
-            return None
-        return value
-
-    def reviewed(self, fields: dict[str, Node]) -> dt.date | None:
-        node = fields.get("reviewed")
-        if node is None:
-            return None
-        value = node.value
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        self.problem(node.location, "'reviewed' must be a date written as YYYY-MM-DD")
-        return None
 
     def related(self, owner_id: str | None, fields: dict[str, Node]) -> tuple[str, ...]:
         values, places = self.text_list(fields, "related", limit=MAX_ID)
@@ -304,7 +128,7 @@ class _Checker:
         entries = fields.get("entries")
         if entries is not None:
             if not entries.is_list:
-                self.problem(entries.location, f"'entries' must be a list, not {_kind(entries)}")
+                self.problem(entries.location, f"'entries' must be a list, not {kind(entries)}")
             else:
                 for node in entries.value:
                     self.entry(node, document, base)
@@ -317,7 +141,7 @@ class _Checker:
                 self.problem(declared.location, "'out_of_scope' is empty")
             elif not declared.is_list:
                 self.problem(declared.location,
-                             f"'out_of_scope' must be a list of topics, not {_kind(declared)}")
+                             f"'out_of_scope' must be a list of topics, not {kind(declared)}")
             else:
                 for node in declared.value:
                     self.out_of_scope(node)
@@ -391,11 +215,11 @@ class _Checker:
             pairs = self.mapping(respellings, "'respellings'")
             for typed, written in (pairs or {}).items():
                 where = respellings.key_locations[typed]
-                word = _one_word(typed)
+                word = one_word(typed)
                 if word is None:
                     self.problem(where, f"respelling '{typed}' must be one word "
                                         "(letters and digits)")
-                elif not isinstance(written.value, str) or not _words_only(written.value):
+                elif not isinstance(written.value, str) or not words_only(written.value):
                     self.problem(written.location, f"respelling of '{typed}' must be text "
                                                    "of letters and digits")
                 else:
@@ -404,7 +228,7 @@ class _Checker:
                           ("weak_words", self.out.weak_words)):
             words, places = self.text_list(parts, key)
             for text, where in zip(words, places, strict=True):
-                word = _one_word(text)
+                word = one_word(text)
                 if word is None:
                     self.problem(where, f"'{key}' lists single words (letters and digits), "
                                         f"not '{text}'")
@@ -560,48 +384,3 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
                         weak_words=frozenset(out.weak_words)),
     )
     return kb, []
-
-
-def _one_word(text: str) -> str | None:
-    """`text` lower-cased when it is one word of letters and digits, as the matcher splits."""
-    word = text.strip().lower()
-    return word if _WORD.fullmatch(word) else None
-
-
-def _words_only(text: str) -> bool:
-    return bool(text.split()) and all(_WORD.fullmatch(w) for w in text.lower().split())
-
-
-def _bad_id(value: str) -> str:
-    """Why an id is refused, naming a look-alike character if there is one."""
-    for position, char in enumerate(value, 1):
-        if not char.isascii():
-            name = unicodedata.name(char, f"U+{ord(char):04X}")
-            return (f"id '{value}' has the non-ASCII character '{char}' ({name}) at position "
-                    f"{position}; ids use lowercase ASCII letters, digits and hyphens only")
-    suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-    also = f"; try '{suggestion}'" if suggestion and suggestion != value else ""
-    return (f"id '{value}' must be kebab-case: lowercase ASCII letters, digits and single "
-            f"hyphens{also}")
-
-
-def _quote(node: Node) -> str:
-    """The hint for a value YAML read as something other than text."""
-    return "" if node.is_list or node.is_map else "; quote it"
-
-
-def _kind(node: Node) -> str:
-    return _describe(node.value)
-
-
-_KINDS: tuple[tuple[type, str], ...] = (
-    (bool, "true/false"), (int, "a number"), (float, "a number"), (str, "text"),
-    (list, "a list"), (dict, "a mapping"), (dt.date, "a date"),
-)
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    return next((name for kind, name in _KINDS if isinstance(value, kind)), type(value).__name__)
-
