@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from docutils.core import publish_string  # noqa: E402
 
+from bot.atomic_file import atomic_write  # noqa: E402
 from bot.core.importing.build import import_pages  # noqa: E402
 from bot.core.importing.from_rst import parse_rst  # noqa: E402
 from bot.doc_sources import gather  # noqa: E402
 from bot.import_work import MAX_WORKERS, check, compose, parse_documents  # noqa: E402
-from bot.knowledge_edit import atomic_write  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 T = TypeVar("T")

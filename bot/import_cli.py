@@ -14,12 +14,12 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from bot.atomic_file import atomic_write
 from bot.core.importing.build import ImportResult, import_pages
 from bot.core.importing.knowledge_file import Merge, MergeError
 from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
 from bot.doc_sources import gather
 from bot.import_work import check, compose, existing_parts, parse_documents
-from bot.knowledge_edit import atomic_write
 
 log = logging.getLogger(__name__)
 

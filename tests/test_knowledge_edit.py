@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.knowledge.load import load_knowledge
-from bot.knowledge_edit import EditError, add_question_to_text, append_question, find_item_file
+from bot.knowledge_edit import append_question, find_item_file
+from bot.yaml_edit import EditError, add_question_to_text
 
 FAQ = """\
 # Community FAQ — curated by the mods.
@@ -318,7 +319,8 @@ def test_any_question_round_trips_or_is_refused_cleanly(question: str, item_id: 
 
 def test_an_alias_bomb_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     """The plain and round-trip parsers never see a file the loader would refuse."""
-    from bot.knowledge_edit import EditError, add_question_to_text, find_item_file
+    from bot.knowledge_edit import find_item_file
+    from bot.yaml_edit import EditError, add_question_to_text
 
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.knowledge.fields import MAX_ANSWER
 from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.knowledge.problems import Problem
-from bot.core.knowledge.fields import MAX_ANSWER
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "kb"
 PROBLEM_FORMAT = re.compile(r"^[^:]+:\d+:\d+: .+")
