@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.knowledge.load import load_knowledge
-from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow
+from bot.core.knowledge.models import ComparisonTable, Item, KnowledgeBase, TableRow
 from bot.core.knowledge.problems import KnowledgeError, Problem
 from bot.core.matching.match import Match
 from bot.core.matching.matcher import Matcher
@@ -82,8 +82,7 @@ def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> KnowledgeDiff:
     knowledge-base-wide parts (synonyms, thresholds, out-of-scope topics) that changed."""
     old_items = _items(old)
     new_items = _items(new)
-    rows = {row.id for row in new.table.rows} if new.table else set()
-    rows |= {row.id for row in old.table.rows} if old.table else set()
+    rows = {item.id for kb in (old, new) for item in kb.items() if isinstance(item, TableRow)}
     added = tuple(i for i in new_items if i not in old_items)
     removed = tuple(i for i in old_items if i not in new_items)
     edited = tuple(i for i in new_items if i in old_items and old_items[i] != new_items[i])
@@ -101,17 +100,10 @@ def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> KnowledgeDiff:
     )
 
 
-def _items(kb: KnowledgeBase) -> dict[str, Entry | ComparisonTable | TableRow]:
-    items: dict[str, Entry | ComparisonTable | TableRow] = {e.id: e for e in kb.entries}
-    if kb.table is not None:
-        # Compare the table without its rows: a row edit is reported as the row's change.
-        items[kb.table.id] = _table_without_rows(kb.table)
-        items.update({row.id: row for row in kb.table.rows})
-    return items
-
-
-def _table_without_rows(table: ComparisonTable) -> ComparisonTable:
-    return dataclasses.replace(table, rows=())
+def _items(kb: KnowledgeBase) -> dict[str, Item]:
+    # Compare the table without its rows: a row edit is reported as the row's change.
+    return {item.id: dataclasses.replace(item, rows=()) if isinstance(item, ComparisonTable)
+            else item for item in kb.items()}
 
 
 class Library:

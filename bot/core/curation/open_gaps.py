@@ -12,7 +12,7 @@ from bot.core.matching.semantic import AnyMatcher
 
 def titles_of(kb: KnowledgeBase) -> dict[str, str]:
     """Every addressable id and its title (a row's factor name)."""
-    return {item_id: kb.title_of(item_id) for item_id in kb.ids}
+    return {item.id: item.title for item in kb.items()}
 
 
 def still_open(groups: Sequence[GapGroup], matcher: AnyMatcher) -> list[GapGroup]:

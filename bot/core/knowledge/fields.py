@@ -6,6 +6,7 @@ used, or None; nothing is raised, so that a curator sees every problem in one pa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -23,11 +24,20 @@ MAX_ANSWER = 16_000
 MAX_CELL = 1_000
 MAX_PHRASE = 300
 MAX_URL = 2_000
-SOURCE_FIELDS = ("document", "section", "url")
-THRESHOLD_FIELDS = ("answer", "suggest", "margin")
 _SPACE = re.compile(r"\s")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WORD = re.compile(r"[a-z0-9]+")  # a word as the matcher splits text (matching.text)
+
+
+def written_fields(record: type) -> tuple[str, ...]:
+    """The fields of a knowledge-base record as a file writes them, in order: the record's
+    `thresholds` are written as its `matcher` block, and its `location` is not written."""
+    return tuple("matcher" if part.name == "thresholds" else part.name
+                 for part in dataclasses.fields(record) if part.name != "location")
+
+
+SOURCE_FIELDS = written_fields(Source)
+THRESHOLD_FIELDS = written_fields(Thresholds)
 
 
 class FieldReader:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,11 @@ class TableRow:
     thresholds: Thresholds | None = None
     location: Location | None = field(default=None, compare=False)
 
+    @property
+    def title(self) -> str:
+        """A row is titled by its factor, as entries and the table by their title."""
+        return self.factor
+
 
 @dataclass(frozen=True, slots=True)
 class ComparisonTable:
@@ -97,6 +103,26 @@ class ComparisonTable:
     def row(self, row_id: str) -> TableRow | None:
         return next((row for row in self.rows if row.id == row_id), None)
 
+
+class Topic(Protocol):
+    """What entries, the table and its rows share: an id and a title, the phrasings that ask
+    for it, its see-also links and its own thresholds."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def questions(self) -> tuple[str, ...]: ...
+    @property
+    def keywords(self) -> tuple[str, ...]: ...
+    @property
+    def related(self) -> tuple[str, ...]: ...
+    @property
+    def thresholds(self) -> Thresholds | None: ...
+
+
+Item = Entry | ComparisonTable | TableRow  # each one a Topic
 
 OUT_OF_SCOPE_PREFIX = "out-of-scope:"
 
@@ -144,33 +170,28 @@ class KnowledgeBase:
     def __post_init__(self) -> None:
         object.__setattr__(self, "synonyms", _frozen_mapping(self.synonyms))
 
+    def items(self) -> Iterator[Item]:
+        """Every addressable item, in order: the entries, then the table, then its rows."""
+        yield from self.entries
+        if self.table is not None:
+            yield self.table
+            yield from self.table.rows
+
     @property
     def ids(self) -> tuple[str, ...]:
         """Every addressable id: entries, then the table, then its rows."""
-        ids = [entry.id for entry in self.entries]
-        if self.table is not None:
-            ids.append(self.table.id)
-            ids.extend(row.id for row in self.table.rows)
-        return tuple(ids)
+        return tuple(item.id for item in self.items())
 
     def entry(self, entry_id: str) -> Entry | None:
         return next((entry for entry in self.entries if entry.id == entry_id), None)
 
-    def find(self, item_id: str) -> Entry | ComparisonTable | TableRow | None:
+    def find(self, item_id: str) -> Item | None:
         """The entry, table or table row with this id."""
-        if self.table is not None:
-            if self.table.id == item_id:
-                return self.table
-            row = self.table.row(item_id)
-            if row is not None:
-                return row
-        return self.entry(item_id)
+        return next((item for item in self.items() if item.id == item_id), None)
 
     def title_of(self, item_id: str) -> str:
         item = self.find(item_id)
-        if item is None:
-            return item_id
-        return item.factor if isinstance(item, TableRow) else item.title
+        return item_id if item is None else item.title
 
     def out_of_scope_topic(self, candidate_id: str) -> OutOfScope | None:
         """The out-of-scope topic an explanation's `out-of-scope:<n>` candidate names."""

@@ -24,6 +24,7 @@ from bot.core.knowledge.fields import (
     kind,
     one_word,
     words_only,
+    written_fields,
 )
 from bot.core.knowledge.models import (
     ComparisonTable,
@@ -39,17 +40,11 @@ from bot.core.knowledge.nodes import Node, ParsedFile
 from bot.core.knowledge.problems import Problem
 
 FILE_FIELDS = ("document", "matcher", "synonyms", "lexicon", "entries", "table", "out_of_scope")
-LEXICON_FIELDS = ("respellings", "stop_words", "weak_words")
-ENTRY_FIELDS = (
-    "id", "title", "answer", "questions", "keywords", "related", "group", "source",
-    "reviewed", "matcher",
-)
-TABLE_FIELDS = (
-    "id", "title", "columns", "rows", "answer", "questions", "keywords", "related", "group",
-    "source", "reviewed", "matcher",
-)
-ROW_FIELDS = ("id", "factor", "cells", "aliases", "questions", "keywords", "related", "matcher")
-OUT_OF_SCOPE_FIELDS = ("topic", "questions", "keywords")
+LEXICON_FIELDS = written_fields(Lexicon)
+ENTRY_FIELDS = written_fields(Entry)
+TABLE_FIELDS = written_fields(ComparisonTable)
+ROW_FIELDS = written_fields(TableRow)
+OUT_OF_SCOPE_FIELDS = written_fields(OutOfScope)
 
 
 @dataclass(slots=True)

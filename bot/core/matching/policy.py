@@ -6,7 +6,7 @@ base's thresholds mean the same whichever scores them.
 
 from __future__ import annotations
 
-from bot.core.knowledge.models import KnowledgeBase, Thresholds
+from bot.core.knowledge.models import KnowledgeBase, TableRow, Thresholds
 from bot.core.matching.match import Verdict
 
 # An out-of-scope topic scoring above the best item by this many of its `margin`s declines the
@@ -32,23 +32,18 @@ def decide(best: float, rival: float, limits: Thresholds, *, outside: float = 0.
 
 def thresholds_by_id(kb: KnowledgeBase) -> dict[str, Thresholds]:
     """Every item's effective thresholds: its own, else the knowledge base's."""
-    out = {entry.id: entry.thresholds or kb.thresholds for entry in kb.entries}
-    if kb.table is not None:
-        out[kb.table.id] = kb.table.thresholds or kb.thresholds
-        out.update((row.id, row.thresholds or kb.thresholds) for row in kb.table.rows)
-    return out
+    return {item.id: item.thresholds or kb.thresholds for item in kb.items()}
 
 
 def links_by_id(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
     """For each item, the items whose closeness does not make a question ambiguous: those
     related to it either way, and a table with its rows."""
     links: dict[str, set[str]] = {item_id: set() for item_id in kb.ids}
-    pairs: list[tuple[str, str]] = [(e.id, r) for e in kb.entries for r in e.related]
-    if kb.table is not None:
-        pairs += [(kb.table.id, r) for r in kb.table.related]
-        for row in kb.table.rows:
-            pairs += [(row.id, r) for r in row.related]
-            pairs.append((row.id, kb.table.id))
+    pairs: list[tuple[str, str]] = []
+    for item in kb.items():
+        pairs += [(item.id, r) for r in item.related]
+        if isinstance(item, TableRow) and kb.table is not None:
+            pairs.append((item.id, kb.table.id))
     for a, b in pairs:
         links.setdefault(a, set()).add(b)
         links.setdefault(b, set()).add(a)

@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.core.knowledge.models import OUT_OF_SCOPE_PREFIX, KnowledgeBase
+from bot.core.knowledge.models import OUT_OF_SCOPE_PREFIX, KnowledgeBase, TableRow
 from bot.core.matching.match import Candidate, Match, Verdict
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.policy import decide, links_by_id, thresholds_by_id
@@ -76,15 +76,14 @@ class Similarities(Protocol):
 
 def item_texts(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
     """Every item's and out-of-scope topic's texts to encode, by id."""
-    for entry in kb.entries:
-        yield entry.id, _texts(entry.title, entry.questions, entry.keywords, entry.answer)
-    if kb.table is not None:
-        table = kb.table
-        yield table.id, _texts(table.title, table.questions, table.keywords, table.answer)
-        for row in table.rows:
-            cells = "; ".join(f"{c}: {v}" for c, v in zip(table.columns, row.cells, strict=False))
-            yield row.id, _texts(row.factor, (*row.questions, *row.aliases), row.keywords,
-                                 f"{row.factor}. {cells}")
+    columns = kb.table.columns if kb.table is not None else ()
+    for item in kb.items():
+        if isinstance(item, TableRow):
+            cells = "; ".join(f"{c}: {v}" for c, v in zip(columns, item.cells, strict=False))
+            yield item.id, _texts(item.title, (*item.questions, *item.aliases), item.keywords,
+                                  f"{item.title}. {cells}")
+        else:
+            yield item.id, _texts(item.title, item.questions, item.keywords, item.answer)
     for n, topic in enumerate(kb.out_of_scope, start=1):
         yield f"{OUT_OF_SCOPE_PREFIX}{n}", _texts(topic.topic, topic.questions, topic.keywords,
                                                   "")
