@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,13 +16,13 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
+from bot.core.text import fold
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_THRESHOLD = 75.0
 MAX_TEXTS = 10
 MAX_CANDIDATES = 5
-
-_NON_WORD = re.compile(r"[^\w]+")
 
 
 class GapQuestion(NamedTuple):
@@ -44,12 +42,6 @@ class GapGroup:
     texts: tuple[str, ...]
     last_asked: dt.datetime | None
     candidates: tuple[str, ...]
-
-
-def normalise(text: str) -> str:
-    """Case-folded words only: punctuation, symbols and repeated spaces removed."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_NON_WORD.sub(" ", folded).replace("_", " ").split())
 
 
 def similarity(left: str, right: str) -> float:
@@ -72,7 +64,7 @@ def group_questions(
     questions = [_coerce(row) for row in rows]
     by_key: dict[str, list[GapQuestion]] = defaultdict(list)
     for question in questions:
-        key = normalise(question.text)
+        key = fold(question.text)
         if key:
             by_key[key].append(question)
     order = sorted(by_key, key=lambda key: (-len(by_key[key]), len(key), key))
@@ -105,8 +97,8 @@ def _build(questions: list[GapQuestion], *, max_texts: int, max_candidates: int)
     # Rank phrasings by how often their normalised form was asked, then by their own count,
     # then shortest: the example is the most common way of asking.
     phrasings = Counter(" ".join(q.text.split()) for q in questions)
-    keys = Counter(normalise(q.text) for q in questions)
-    ranked = sorted(phrasings, key=lambda text: (-keys[normalise(text)], -phrasings[text],
+    keys = Counter(fold(q.text) for q in questions)
+    ranked = sorted(phrasings, key=lambda text: (-keys[fold(text)], -phrasings[text],
                                                  len(text), text))
     weights: dict[str, float] = defaultdict(float)
     for question in questions:

@@ -1,13 +1,8 @@
-"""How members may name a table row: the keys both `/compare` lookups and autocomplete compare."""
+"""How members may name a table row: what `/compare` lookups and autocomplete compare."""
 
 from __future__ import annotations
 
 from bot.core.knowledge.models import TableRow
-
-
-def name_key(text: str) -> str:
-    """Case, hyphens, underscores and spacing folded: 'Data-Privacy' and 'data privacy' agree."""
-    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
 
 
 def factor_names(row: TableRow) -> tuple[str, ...]:

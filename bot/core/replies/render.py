@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow
-from bot.core.knowledge.names import factor_names, name_key
+from bot.core.knowledge.names import factor_names
 from bot.core.matching.match import Match, Verdict
 from bot.core.replies.reply import Choice, Reply, ReplyKind, TableView
+from bot.core.text import fold
 
 FACTOR_HEADER = "Factor"
 NONE_TOPICS_SHOWN = 5
@@ -142,9 +143,9 @@ def find_factor(kb: KnowledgeBase, text: str) -> TableRow | None:
     """A table row by id, factor name or alias (case-insensitive), for `/compare factor:`."""
     if kb.table is None:
         return None
-    wanted = name_key(text)
+    wanted = fold(text)
     for row in kb.table.rows:
-        if any(name_key(name) == wanted for name in factor_names(row)):
+        if any(fold(name) == wanted for name in factor_names(row)):
             return row
     return None
 

@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.complete import factor_choices, topic_choices
+from bot.core.matching.complete import factor_choices, topic_choices
 from bot.core.replies.plain_text import truncate
 from bot.core.replies.render import (
     compare_reply,

@@ -8,7 +8,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.curation.gaps import GapGroup, GapQuestion, group_questions, normalise
+from bot.core.curation.gaps import GapGroup, GapQuestion, group_questions
+from bot.core.text import fold
 
 T0 = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
 
@@ -22,12 +23,6 @@ ASKED = [
     ("Can I get a refund", T0, ("billing",)),
     ("how do I change my username", T0, ()),
 ]
-
-
-def test_normalise() -> None:
-    assert normalise("  What's   the Server-IP?? ") == "what s the server ip"
-    assert normalise("ＦＵＬＬ width") == "full width"
-    assert normalise("?!…") == ""
 
 
 def test_similar_questions_group_most_frequent_first() -> None:
@@ -88,5 +83,5 @@ def test_threshold_controls_grouping() -> None:
 @given(st.lists(st.text(min_size=1, max_size=40), max_size=40))
 def test_every_question_lands_in_exactly_one_group(texts: list[str]) -> None:
     groups = group_questions([(t,) for t in texts])
-    assert sum(g.count for g in groups) == sum(1 for t in texts if normalise(t))
+    assert sum(g.count for g in groups) == sum(1 for t in texts if fold(t))
     assert [g.count for g in groups] == sorted((g.count for g in groups), reverse=True)

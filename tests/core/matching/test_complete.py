@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.complete import LIMIT, factor_choices, topic_choices
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.library import Library
+from bot.core.matching.complete import MAX_CHOICES, factor_choices, topic_choices
 from bot.settings import SHIPPED_KNOWLEDGE
 
 
@@ -44,8 +44,8 @@ def test_nonsense_offers_nothing(kb: KnowledgeBase) -> None:
 
 def test_topics_at_most_25_in_kb_order_when_empty(kb: KnowledgeBase) -> None:
     choices = topic_choices(kb, "")
-    assert len(choices) == min(LIMIT, len(kb.ids))
-    assert [item_id for _, item_id in choices] == list(kb.ids[:LIMIT])
+    assert len(choices) == min(MAX_CHOICES, len(kb.ids))
+    assert [item_id for _, item_id in choices] == list(kb.ids[:MAX_CHOICES])
     assert all(len(label) <= 100 for label, _ in choices)
 
 
@@ -63,7 +63,7 @@ def test_topic_by_title_or_id(kb: KnowledgeBase, typed: str, item_id: str) -> No
 
 def test_limit_is_respected(kb: KnowledgeBase) -> None:
     assert len(topic_choices(kb, "open", limit=3)) <= 3
-    assert len(topic_choices(kb, "", limit=99)) <= LIMIT
+    assert len(topic_choices(kb, "", limit=99)) <= MAX_CHOICES
 
 
 def test_no_table_no_factors() -> None:
