@@ -1,0 +1,1 @@
+"""faqbot: answers a Discord community's questions from a curated YAML knowledge base."""

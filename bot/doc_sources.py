@@ -1,6 +1,7 @@
-"""Read the documents `faqbot kb import` is given: files, folders (walked in a stable order)
-and http(s) pages (bounded redirects, size and time). Every problem is one line naming the
-source; nothing here raises for anything a source holds."""
+"""Read the documents `faqbot kb import` is given: files, folders and http(s) pages.
+
+Folders are walked in a stable order; pages with bounded redirects, size and time. Every
+problem is one line naming the source; nothing here raises for anything a source holds."""
 
 from __future__ import annotations
 

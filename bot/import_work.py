@@ -1,6 +1,7 @@
-"""The heavy steps of `faqbot kb import`: parsing the documents, composing the knowledge
-files, and checking them as `faqbot kb check` would. A large import is parsed, and a large new
-one checked, by several processes (one a CPU, at most four), as the benchmark measures."""
+"""The heavy steps of `faqbot kb import`: parse the documents, compose and check the files.
+
+Checking is as `faqbot kb check` would. A large import is parsed, and a large new one checked,
+by several processes (one a CPU, at most four), as the benchmark measures."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Replies for a terminal: Discord Markdown rendered with rich, in colour on a TTY, plain when
-piped (no escapes, no Markdown marks), in the same layout as `reply_to_text`."""
+"""Replies for a terminal: Discord Markdown rendered with rich, in colour on a TTY.
+
+Plain when piped (no escapes, no Markdown marks), in the same layout as `reply_to_text`."""
 
 from __future__ import annotations
 

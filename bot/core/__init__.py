@@ -1,0 +1,1 @@
+"""The pure core: knowledge, matching, replies, curation; no discord, no environment."""

@@ -1,5 +1,6 @@
-"""Bounded memos of pure functions, and `BuildMemory`: what one library remembers between its
-builds, so that a reload redoes only what changed."""
+"""Bounded memos of pure functions, and what one library remembers between its builds.
+
+`BuildMemory`: so that a reload redoes only what changed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""`/kb gaps` and `/kb stats`: what members asked that the knowledge base could not answer,
-and one select away from fixing it ("Add as a question of…")."""
+"""`/kb gaps` and `/kb stats`: what members asked that the bot could not answer, and fixing it.
+
+One select away from fixing it ("Add as a question of…")."""
 
 from __future__ import annotations
 

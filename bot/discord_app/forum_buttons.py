@@ -1,5 +1,7 @@
-"""The buttons under the bot's reply in a help-forum post: a suggestion to pick, ✅ Solved and
-🙋 Still need help. Their custom ids carry the post's id, so they work after a restart."""
+"""The buttons under the bot's reply in a help-forum post: a suggestion, Solved, Still need help.
+
+✅ Solved and 🙋 Still need help. Their custom ids carry the post's id, so they work after a
+restart."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Hand-over to a human after a 👎: "Ask a helper?" posts the question for the helper role,
-in a thread of its own where the channel allows, at most once per member per 5 minutes."""
+"""Hand-over to a human after a 👎: "Ask a helper?" posts the question for the helper role.
+
+In a thread of its own where the channel allows, at most once per member per 5 minutes."""
 
 from __future__ import annotations
 

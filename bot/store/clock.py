@@ -1,5 +1,4 @@
-"""How times are written to the database: UTC ISO-8601 of fixed width, so text order is time
-order."""
+"""How times are written to the database: UTC ISO-8601 of fixed width, so text sorts by time."""
 
 from __future__ import annotations
 

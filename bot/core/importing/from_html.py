@@ -1,6 +1,7 @@
-"""HTML to a Page via BeautifulSoup (the standard library's parser underneath): headings and
-Discord-Markdown blocks. Scripts, styles, forms, embedded frames, pictures and the site's
-navigation are dropped; nothing in the page is ever run."""
+"""HTML to a Page: headings and Discord-Markdown blocks, via BeautifulSoup.
+
+The standard library's parser underneath. Scripts, styles, forms, embedded frames, pictures and
+the site's navigation are dropped; nothing in the page is ever run."""
 
 from __future__ import annotations
 

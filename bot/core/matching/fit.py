@@ -1,5 +1,7 @@
-"""How closely a question fits an item's nearest phrasing (the matcher's *fit*), with what it
-remembers of each phrasing so that comparing one costs set operations, not word loops."""
+"""How closely a question fits an item's nearest phrasing: the matcher's *fit*.
+
+With what it remembers of each phrasing, so that comparing one costs set operations, not word
+loops."""
 
 from __future__ import annotations
 

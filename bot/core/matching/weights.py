@@ -1,6 +1,7 @@
-"""Every number a question's score is made of, each with what it multiplies: one frozen record,
-passed to `Matcher.build` (the defaults serve every knowledge base; a knowledge base's own
-`matcher:` thresholds are the override, read by `policy`)."""
+"""Every number a question's score is made of, each with what it multiplies.
+
+One frozen record, passed to `Matcher.build` (the defaults serve every knowledge base; a
+knowledge base's own `matcher:` thresholds are the override, read by `policy`)."""
 
 from __future__ import annotations
 

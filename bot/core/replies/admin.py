@@ -1,5 +1,6 @@
-"""The replies to an admin's knowledge-base commands (reload, check): the same words on Discord
-and in the terminal."""
+"""The replies to an admin's knowledge-base commands (reload, check).
+
+The same words on Discord and in the terminal."""
 
 from __future__ import annotations
 
