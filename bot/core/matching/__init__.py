@@ -3,6 +3,8 @@
 The steps, one module each: `text` (clean, split, respell with the knowledge base's lexicon,
 stem; `english` knows general English), `index` (everything that does not depend on the
 question), `query` (a question as the matcher reads it), `fit` (a question's fit to an item's
-closest phrasing), `matcher` (scoring, ranking and `why`), `policy` (the verdict) and `complete`
-(autocomplete); `weights` holds every knob of the score. `Matcher` is the entry point.
+closest phrasing), `matcher` (scoring, ranking and `why`), `policy` (the verdict), `match` (the
+decision: verdict and candidates), `semantic` (lexical + semantic scores fused into one Match)
+and `complete` (all autocomplete); `weights` holds every knob of the score. `Matcher` is the
+entry point.
 """
