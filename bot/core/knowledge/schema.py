@@ -11,8 +11,10 @@ here follows the links, so no loop can run forever.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from bot.core.knowledge.fields import (
     ID_PATTERN,
@@ -33,6 +35,7 @@ from bot.core.knowledge.models import (
     Lexicon,
     Location,
     OutOfScope,
+    Source,
     TableRow,
     Thresholds,
 )
@@ -45,6 +48,16 @@ ENTRY_FIELDS = written_fields(Entry)
 TABLE_FIELDS = written_fields(ComparisonTable)
 ROW_FIELDS = written_fields(TableRow)
 OUT_OF_SCOPE_FIELDS = written_fields(OutOfScope)
+
+
+class _Shared(TypedDict):
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...]
+    related: tuple[str, ...]
+    group: str | None
+    source: Source | None
+    reviewed: dt.date | None
+    thresholds: Thresholds | None
 
 
 @dataclass(slots=True)
@@ -238,20 +251,24 @@ class _Checker(FieldReader):
         entry_id = self.identifier(fields, node)
         title = self.text(fields, "title", node, required=True, limit=MAX_TITLE)
         answer = self.text(fields, "answer", node, required=True)
-        questions, _ = self.text_list(fields, "questions")
-        keywords, _ = self.text_list(fields, "keywords")
-        related = self.related(entry_id, fields)
-        group = self.text(fields, "group", node, required=False, limit=MAX_TITLE)
-        source = self.source(fields, document)
-        reviewed = self.reviewed(fields)
-        thresholds = self.thresholds(fields, base)
+        shared = self.shared(fields, node, entry_id, document, base)
         if entry_id is None or title is None or answer is None:
             return
-        self.out.entries.append(Entry(
-            id=entry_id, title=title, answer=answer, questions=tuple(questions),
-            keywords=tuple(keywords), related=related, group=group, source=source,
-            reviewed=reviewed, thresholds=thresholds, location=node.location,
-        ))
+        self.out.entries.append(Entry(id=entry_id, title=title, answer=answer,
+                                      location=node.location, **shared))
+
+    def shared(self, fields: dict[str, Node], node: Node, item_id: str | None,
+               document: str | None, base: Thresholds) -> _Shared:
+        """The fields an entry and the table both have, after their own."""
+        questions, _ = self.text_list(fields, "questions")
+        keywords, _ = self.text_list(fields, "keywords")
+        return _Shared(
+            questions=tuple(questions), keywords=tuple(keywords),
+            related=self.related(item_id, fields),
+            group=self.text(fields, "group", node, required=False, limit=MAX_TITLE),
+            source=self.source(fields, document), reviewed=self.reviewed(fields),
+            thresholds=self.thresholds(fields, base),
+        )
 
     def table(self, node: Node, document: str | None, base: Thresholds) -> None:
         fields = self.mapping(node, "'table'")
@@ -272,13 +289,7 @@ class _Checker(FieldReader):
         elif len(columns) < 2 and fields["columns"].is_list and fields["columns"].value:
             self.problem(fields["columns"].location, "'columns' needs at least two columns")
         answer = self.text(fields, "answer", node, required=False) or ""
-        questions, _ = self.text_list(fields, "questions")
-        keywords, _ = self.text_list(fields, "keywords")
-        related = self.related(table_id, fields)
-        group = self.text(fields, "group", node, required=False, limit=MAX_TITLE)
-        source = self.source(fields, document)
-        reviewed = self.reviewed(fields)
-        thresholds = self.thresholds(fields, base)
+        shared = self.shared(fields, node, table_id, document, base)
         column_count = len(fields["columns"].value) if "columns" in fields and \
             fields["columns"].is_list else 0
         rows = self.rows(fields, node, columns if len(columns) == column_count else [], base)
@@ -286,8 +297,7 @@ class _Checker(FieldReader):
             return
         self.out.table = ComparisonTable(
             id=table_id, title=title, columns=tuple(columns), rows=tuple(rows), answer=answer,
-            questions=tuple(questions), keywords=tuple(keywords), related=related, group=group,
-            source=source, reviewed=reviewed, thresholds=thresholds, location=node.location,
+            location=node.location, **shared,
         )
 
     def rows(self, fields: dict[str, Node], owner: Node, columns: list[str],
