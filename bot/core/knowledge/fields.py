@@ -67,6 +67,20 @@ class FieldReader:
         value: dict[str, Node] = node.value
         return value
 
+    def block(self, fields: dict[str, Node], key: str, allowed: tuple[str, ...] | None = None
+              ) -> tuple[Node, dict[str, Node]] | None:
+        """An optional mapping field (`matcher`, `synonyms`, `lexicon`): its node and fields,
+        or None when it is absent or not a mapping (reported); its keys checked if `allowed`."""
+        node = fields.get(key)
+        if node is None:
+            return None
+        values = self.mapping(node, f"'{key}'")
+        if values is None:
+            return None
+        if allowed is not None:
+            self.known_fields(node, allowed, f"'{key}'")
+        return node, values
+
     def known_fields(self, node: Node, allowed: tuple[str, ...], what: str) -> None:
         for key, where in node.key_locations.items():
             if key not in allowed:
@@ -137,13 +151,10 @@ class FieldReader:
         return values, places
 
     def thresholds(self, fields: dict[str, Node], base: Thresholds) -> Thresholds | None:
-        node = fields.get("matcher")
-        if node is None:
+        block = self.block(fields, "matcher", THRESHOLD_FIELDS)
+        if block is None:
             return None
-        values = self.mapping(node, "'matcher'")
-        if values is None:
-            return None
-        self.known_fields(node, THRESHOLD_FIELDS, "'matcher'")
+        node, values = block
         numbers: dict[str, float] = {}
         for key in THRESHOLD_FIELDS:
             item = values.get(key)

@@ -192,12 +192,10 @@ class _Checker(FieldReader):
             self.out.thresholds_at = node.location
 
     def synonyms(self, fields: dict[str, Node]) -> None:
-        node = fields.get("synonyms")
-        if node is None:
+        block = self.block(fields, "synonyms")
+        if block is None:
             return
-        values = self.mapping(node, "'synonyms'")
-        if values is None:
-            return
+        node, values = block
         for term, item in values.items():
             if not term.strip():
                 self.problem(node.key_locations[term], "empty synonym term")
@@ -211,13 +209,10 @@ class _Checker(FieldReader):
         """The knowledge base's own words (merged across files): `respellings` maps one word
         as members type it to the words the knowledge base writes; `stop_words` and
         `weak_words` list single words."""
-        node = fields.get("lexicon")
-        if node is None:
+        block = self.block(fields, "lexicon", LEXICON_FIELDS)
+        if block is None:
             return
-        parts = self.mapping(node, "'lexicon'")
-        if parts is None:
-            return
-        self.known_fields(node, LEXICON_FIELDS, "'lexicon'")
+        _, parts = block
         respellings = parts.get("respellings")
         if respellings is not None:
             pairs = self.mapping(respellings, "'respellings'")
