@@ -3,9 +3,10 @@ closest phrasing, its coverage and fit, and the words it left out."""
 
 from __future__ import annotations
 
-from bot.core.matching.index import CONCEPT_PREFIX, Index, Item, texts_of
+from bot.core.matching.index import Index, Item, texts_of
 from bot.core.matching.query import Query
 from bot.core.matching.score import Scored
+from bot.core.matching.synonyms import CONCEPT_PREFIX
 from bot.core.models import KnowledgeBase
 
 
