@@ -37,7 +37,8 @@ from bot.core.knowledge.files import load_folder  # noqa: E402
 from bot.core.knowledge.models import Thresholds  # noqa: E402
 from bot.core.knowledge.schema import validate  # noqa: E402
 from bot.core.matching.match import Verdict  # noqa: E402
-from bot.core.matching.matcher import MAX_CANDIDATES, Matcher, Scored  # noqa: E402
+from bot.core.matching.matcher import Matcher  # noqa: E402
+from bot.core.matching.score import MAX_CANDIDATES, Scored  # noqa: E402
 
 DECLINED = 0.93
 MIN_MARGIN = 0.04

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from bot.core.knowledge.nodes import ParsedFile
     from bot.core.knowledge.problems import Problem
     from bot.core.matching.fit import Digest
-    from bot.core.matching.index import Phrase, SynonymFinder
+    from bot.core.matching.index import Phrase
+    from bot.core.matching.synonyms import SynonymFinder
 
 K = TypeVar("K")
 V = TypeVar("V")
