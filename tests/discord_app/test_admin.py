@@ -10,7 +10,7 @@ import discord
 import pytest
 from fakediscord.records import RequestRecord
 
-from bot.discord_app.cogs.admin import KbGroup, kb_group
+from bot.discord_app.kb_group import KbGroup, kb_group
 
 if TYPE_CHECKING:
     from faqbot_harness import Harness  # the fixture's type; only for annotations
@@ -87,7 +87,7 @@ async def test_kb_group_is_registered_for_managers_and_dms(harness: Harness) -> 
     assert kb["default_member_permissions"] == str(MANAGE_GUILD)
     assert sorted(kb["contexts"]) == [0, 1, 2]
     assert {o["name"] for o in kb["options"]} >= {"reload", "check", "status"}
-    assert isinstance(kb_group(harness.bot), KbGroup)
+    assert isinstance(kb_group(harness.bot.tree), KbGroup)
 
 
 # -- /kb reload -----------------------------------------------------------------------------
@@ -155,7 +155,7 @@ async def test_reload_by_a_plain_member_is_refused_and_reloads_nothing(harness: 
 
 async def test_every_kb_subcommand_refuses_a_plain_member(harness: Harness) -> None:
     # Covers subcommands added later (e.g. /kb gaps) too: the check is the group's.
-    names = [command.name for command in kb_group(harness.bot).commands]
+    names = [command.name for command in kb_group(harness.bot.tree).commands]
     assert {"reload", "check", "status"} <= set(names)
     for name in names:
         record = await harness.slash(f"kb {name}", permissions=0)
