@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 EPHEMERAL = 64
 DEFERRED = 5
 FOLLOWUP = r"/webhooks/\d+/[^/]+"
-KB_FILE = "open-vs-closed-ai.yaml"
-OLD_TITLE = "The open vs closed AI debate"
-NEW_TITLE = "The great divide in AI"
-QUESTION = "what is the open vs closed ai debate"
+KB_FILE = "tiny.yaml"
+OLD_TITLE = "Brewing tea"
+NEW_TITLE = "Making tea"
+QUESTION = "how do i brew tea"
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 
 
@@ -100,7 +100,7 @@ async def test_reload_by_a_moderator_swaps_in_a_good_change(harness: Harness) ->
     embed = embed_of(followup)
     assert embed["title"] == "Knowledge base reloaded"
     assert "version 2" in embed["description"]
-    assert "Edited (1): overview" in embed["description"]
+    assert "Edited (1): tea-brewing" in embed["description"]
     assert data_of(followup)["flags"] & EPHEMERAL
     no_pings(followup)
     assert harness.library.current.version == 2
@@ -109,9 +109,9 @@ async def test_reload_by_a_moderator_swaps_in_a_good_change(harness: Harness) ->
 
 
 async def test_reload_reports_table_rows_changed(harness: Harness) -> None:
-    retitle(harness.knowledge_dir, "Per-token API pricing", "Per-token API fees")
+    retitle(harness.knowledge_dir, "Tens of cents", "Tens of pence")
     followup = await run_deferred(harness, "kb reload", permissions=MANAGE_GUILD)
-    assert "Table rows changed (1): factor-cost" in embed_of(followup)["description"]
+    assert "Table rows changed (1): row-price" in embed_of(followup)["description"]
     harness.assert_valid()
 
 
@@ -197,7 +197,7 @@ async def test_status_shows_what_is_loaded(harness: Harness) -> None:
     text = embed_of(record)["description"]
     snapshot = harness.library.current
     assert f"**Entries:** {len(snapshot.kb.entries)}" in text
-    assert "**Table rows:** 5" in text
+    assert "**Table rows:** 2" in text
     assert f"<t:{int(snapshot.loaded_at.timestamp())}:R>" in text
     assert "**Version:** 1" in text
     limits = snapshot.kb.thresholds
