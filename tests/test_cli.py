@@ -305,12 +305,12 @@ def test_kb_check_clean_and_where_the_folder_comes_from(cwd: Path, tmp_path: Pat
                 KNOWLEDGE_DIR=str(other)),
         partial(faqbot, with_dotenv, "ask", "--json", "how do i brew tea"),
     )
-    tiny_summary = "OK: 3 entries and 2 table rows in 1 file"
+    tiny_summary = "OK: 3 entries and 3 table rows in 1 file"
     assert shipped.code == 0
     assert shipped.out == f"OK: 19 entries and 5 table rows in 1 file ({SHIPPED_KNOWLEDGE}).\n"
     assert by_flag.code == 0
     assert by_flag.out == f"{tiny_summary} ({TINY}).\n"
-    assert by_env.out == f"OK: 4 entries and 2 table rows in 2 files ({other}).\n"
+    assert by_env.out == f"OK: 4 entries and 3 table rows in 2 files ({other}).\n"
     assert by_dotenv.out == f"{tiny_summary} ({TINY}).\n"
     assert env_wins.out.endswith(f"({other}).\n")  # the environment overrides .env
     assert flag_wins.out.endswith(f"({SHIPPED_KNOWLEDGE}).\n")  # --dir overrides both

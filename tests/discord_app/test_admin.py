@@ -197,7 +197,7 @@ async def test_status_shows_what_is_loaded(harness: Harness) -> None:
     text = embed_of(record)["description"]
     snapshot = harness.library.current
     assert f"**Entries:** {len(snapshot.kb.entries)}" in text
-    assert "**Table rows:** 2" in text
+    assert "**Table rows:** 3" in text
     assert f"<t:{int(snapshot.loaded_at.timestamp())}:R>" in text
     assert "**Version:** 1" in text
     limits = snapshot.kb.thresholds

@@ -50,7 +50,7 @@ async def test_metrics_count_questions_reloads_and_store_failures(harness: Harne
     server = HealthServer(harness.bot, "127.0.0.1", 0)
     await server.start()
     try:
-        info = await harness.fake.send_slash("ask", {"question": "is llama open source?"})
+        info = await harness.fake.send_slash("ask", {"question": "how do i brew tea?"})
         await harness.fake.wait_for_callback(info)
         info = await harness.fake.send_slash("ask", {"question": "zzzz qqqq"})
         await harness.fake.wait_for_callback(info)
