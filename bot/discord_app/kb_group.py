@@ -4,17 +4,18 @@ Every `/kb` subcommand is checked in code by `KbGroup.interaction_check` (Manage
 server, or listed in ADMIN_USER_IDS; in a DM only listed users). `default_permissions` only
 hides the group from members by default; a server can change that, so it is not relied on.
 
-To add subcommands, subclass `KbCog` and pass its commands (`app_commands.Command`s made in the
-cog's `__init__`, one set per bot) to `KbCog.__init__`: loading the cog adds them to the tree's
-group, creating the group if no other `/kb` cog did yet, so the cogs load in any order and the
-admin check runs before each without anything else to remember. Unloading removes them, and
-the group with its last subcommand (Discord has no use for a group without one).
+To add subcommands, subclass `KbCog` and pass it the callbacks by subcommand name (a callback's
+docstring is its description, as with `@app_commands.command`). Loading the cog adds them, as
+commands of this bot's own, to the tree's group, creating the group if no other `/kb` cog did
+yet: the cogs load in any order, and the admin check runs before each subcommand without
+anything else to remember. Unloading removes them, and the group with its last subcommand
+(Discord has no use for a group without one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Concatenate
 
 import discord
 from discord import app_commands
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 NAME = "kb"
 EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
-KbCommand = app_commands.Command[Any, Any, Any]
+KbCallback = Callable[Concatenate[discord.Interaction[Any], ...], Coroutine[Any, Any, None]]
 
 
 class KbGroup(app_commands.Group):
@@ -59,9 +60,10 @@ def bot_of(interaction: discord.Interaction) -> AnyFaqBot:
 class KbCog(commands.Cog):
     """A cog whose commands are `/kb` subcommands rather than commands of their own."""
 
-    def __init__(self, bot: AnyFaqBot, kb_commands: Sequence[KbCommand]) -> None:
+    def __init__(self, bot: AnyFaqBot, **callbacks: KbCallback) -> None:
         self.bot = bot
-        self.kb_commands = list(kb_commands)
+        self.kb_commands: list[app_commands.Command[Any, Any, None]] = [
+            app_commands.command(name=name)(callback) for name, callback in callbacks.items()]
 
     async def cog_load(self) -> None:
         group = kb_group(self.bot.tree)

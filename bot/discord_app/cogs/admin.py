@@ -8,7 +8,6 @@ import logging
 from typing import TYPE_CHECKING
 
 import discord
-from discord import app_commands
 
 from bot.core.admin_replies import check_reply, reload_reply
 from bot.core.models import Reply
@@ -34,7 +33,7 @@ def live_renderer(bot: AnyFaqBot) -> ItemRenderer:
 
 
 async def kb_reload(interaction: discord.Interaction) -> None:
-    """Re-read the knowledge folder; swap it in only if every file validates."""
+    """Re-read the knowledge folder; swap it in only if every file validates"""
     bot = bot_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     result = await asyncio.to_thread(bot.library.reload)
@@ -48,7 +47,7 @@ async def kb_reload(interaction: discord.Interaction) -> None:
 
 
 async def kb_check(interaction: discord.Interaction) -> None:
-    """Validate the knowledge files on disk without swapping anything in."""
+    """Validate the knowledge files on disk without swapping anything in"""
     bot = bot_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     problems = await asyncio.to_thread(bot.library.check)
@@ -57,7 +56,7 @@ async def kb_check(interaction: discord.Interaction) -> None:
 
 
 async def kb_status(interaction: discord.Interaction) -> None:
-    """What is loaded: entries, table rows, files, load time, thresholds."""
+    """What is loaded: entries, table rows, files, load time, thresholds"""
     bot = bot_of(interaction)
     await respond(interaction, render_status(bot.library.current), render=live_renderer(bot),
                   ephemeral=True)
@@ -67,14 +66,4 @@ class AdminCog(KbCog):
     """Keep the knowledge base current without restarting the bot."""
 
     def __init__(self, bot: AnyFaqBot) -> None:
-        super().__init__(bot, [
-            app_commands.Command(name="reload", callback=kb_reload,
-                                 description="Re-read the knowledge folder; swap it in only if "
-                                             "every file validates"),
-            app_commands.Command(name="check", callback=kb_check,
-                                 description="Validate the knowledge files on disk without "
-                                             "swapping anything in"),
-            app_commands.Command(name="status", callback=kb_status,
-                                 description="What is loaded: entries, table rows, files, "
-                                             "load time, thresholds"),
-        ])
+        super().__init__(bot, reload=kb_reload, check=kb_check, status=kb_status)

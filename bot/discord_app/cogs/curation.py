@@ -53,7 +53,7 @@ async def _read_log(interaction: discord.Interaction, what: str,
 
 @app_commands.describe(days="How many days back to look (default 30)")
 async def kb_gaps(interaction: discord.Interaction, days: Days = 30) -> None:
-    """Unanswered and low-confidence questions, grouped, with one-click fixes."""
+    """Questions the bot could not answer, grouped; add one to an entry in a click"""
     live = bot_of(interaction).recorder.knowledge_base  # the live knowledge base's questions
     groups = await _read_log(interaction, "gaps",
                              lambda store: store.gaps(days, knowledge_base=live))
@@ -74,7 +74,7 @@ async def kb_gaps(interaction: discord.Interaction, days: Days = 30) -> None:
 
 @app_commands.describe(days="How many days back to look (default 30)")
 async def kb_stats(interaction: discord.Interaction, days: Days = 30) -> None:
-    """Questions asked, answered shares, votes per entry, top gaps, and a chart."""
+    """Questions asked, answered shares, votes, top gaps and a chart"""
     live = bot_of(interaction).recorder.knowledge_base
     stats = await _read_log(interaction, "stats",
                             lambda store: store.stats(days, knowledge_base=live))
@@ -91,11 +91,4 @@ class CurationCog(KbCog):
     """Adds `/kb gaps` and `/kb stats` to the admin group."""
 
     def __init__(self, bot: AnyFaqBot) -> None:
-        super().__init__(bot, [
-            app_commands.Command(name="gaps", callback=kb_gaps,
-                                 description="Questions the bot could not answer, grouped; "
-                                             "add one to an entry in a click"),
-            app_commands.Command(name="stats", callback=kb_stats,
-                                 description="Questions asked, answered shares, votes, top gaps "
-                                             "and a chart"),
-        ])
+        super().__init__(bot, gaps=kb_gaps, stats=kb_stats)
