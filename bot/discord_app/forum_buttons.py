@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -13,6 +13,7 @@ from bot.core.forum import find_tag, tags_with
 from bot.core.models import Choice, Reply, ReplyKind
 from bot.core.render import render_item
 from bot.core.text import truncate
+from bot.discord_app.buttons import NumberedButton
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
 from bot.discord_app.notice import tell
 
@@ -127,32 +128,20 @@ class ForumPick(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await bot.recorder.forum_click(self.thread_id, self.item_id)
 
 
-class PostButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                 template=r"faqbot:forum:(?P<action>solved|help):(?P<thread>[0-9]+)"):
-    """What ✅ Solved and 🙋 Still need help share: the custom id `faqbot:forum:ACTION:POST`,
-    rebuilt from it after a restart. Each subclass is registered with its own template."""
+class PostButton(NumberedButton,
+                 template=r"faqbot:forum:(?P<action>solved|help):(?P<number>[0-9]+)"):
+    """What ✅ Solved and 🙋 Still need help share: the post's id in the custom id."""
 
-    ACTION: ClassVar[str]
-    LABEL: ClassVar[str]
-    EMOJI: ClassVar[str]
-    STYLE: ClassVar[discord.ButtonStyle]
-
-    def __init__(self, thread_id: int) -> None:
-        super().__init__(discord.ui.Button(
-            label=self.LABEL, emoji=self.EMOJI, style=self.STYLE,
-            custom_id=f"faqbot:forum:{self.ACTION}:{thread_id}"))
-        self.thread_id = thread_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Item[Any], match: Any) -> Self:
-        return cls(int(match["thread"]))
+    @property
+    def thread_id(self) -> int:
+        return self.number
 
 
-class ForumSolved(PostButton, template=r"faqbot:forum:solved:(?P<thread>[0-9]+)"):
+class ForumSolved(PostButton, template=r"faqbot:forum:solved:(?P<number>[0-9]+)"):
     """✅ Solved: the poster or a moderator; applies the forum's solved tag."""
 
-    ACTION, LABEL, EMOJI, STYLE = "solved", "Solved", "✅", discord.ButtonStyle.success
+    PREFIX, LABEL, EMOJI = "faqbot:forum:solved", "Solved", "✅"
+    STYLE = discord.ButtonStyle.success
 
     async def callback(self, interaction: discord.Interaction) -> None:
         post = await _post_or_tell(interaction, self.thread_id, poster_only=False)
@@ -187,10 +176,11 @@ class ForumSolved(PostButton, template=r"faqbot:forum:solved:(?P<thread>[0-9]+)"
                                                 allowed_mentions=NO_MENTIONS)
 
 
-class ForumHelp(PostButton, template=r"faqbot:forum:help:(?P<thread>[0-9]+)"):
+class ForumHelp(PostButton, template=r"faqbot:forum:help:(?P<number>[0-9]+)"):
     """🙋 Still need help: the poster; pings the helper role once per post."""
 
-    ACTION, LABEL, EMOJI, STYLE = "help", "Still need help", "🙋", discord.ButtonStyle.secondary
+    PREFIX, LABEL, EMOJI = "faqbot:forum:help", "Still need help", "🙋"
+    STYLE = discord.ButtonStyle.secondary
 
     async def callback(self, interaction: discord.Interaction) -> None:
         if await _post_or_tell(interaction, self.thread_id, poster_only=True) is None:
