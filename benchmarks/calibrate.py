@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.core.evaluate import EvalQuestion, load_questions  # noqa: E402
 from bot.core.loader import load_folder  # noqa: E402
-from bot.core.matching.matcher import MAX_CANDIDATES, Matcher, Scored  # noqa: E402
+from bot.core.matching.matcher import Matcher  # noqa: E402
+from bot.core.matching.score import MAX_CANDIDATES, Scored  # noqa: E402
 from bot.core.models import Thresholds, Verdict  # noqa: E402
 from bot.core.validate import validate  # noqa: E402
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 if TYPE_CHECKING:
     from bot.core.loader import ParsedFile
     from bot.core.matching.fit import Digest
-    from bot.core.matching.index import Phrase, SynonymFinder
+    from bot.core.matching.index import Phrase
+    from bot.core.matching.synonyms import SynonymFinder
     from bot.core.models import Lexicon
     from bot.core.problems import Problem
 

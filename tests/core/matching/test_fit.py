@@ -27,7 +27,7 @@ def gizmo_matcher() -> Matcher:
 def test_the_phrasings_sharing_the_most_weight_are_compared_earliest_first_among_equals() -> None:
     matcher = gizmo_matcher()
     item = matcher.index.items[0]
-    sharing = PhraseFitter().sharing(matcher._query("gizmo flux capacitor"), item)
+    sharing = PhraseFitter().sharing(matcher.reader.read("gizmo flux capacitor"), item)
     flux = next(n for n, p in enumerate(item.phrases) if "flux" in p.text)
     assert flux in sharing
     assert len(sharing) == PHRASINGS_COMPARED
@@ -40,7 +40,7 @@ def test_the_phrasings_sharing_the_most_weight_are_compared_earliest_first_among
 
 def test_fit_finds_the_nearest_phrasing() -> None:
     matcher = gizmo_matcher()
-    fit, phrase = PhraseFitter().fit(matcher._query("does a gizmo need a flux capacitor?"),
+    fit, phrase = PhraseFitter().fit(matcher.reader.read("does a gizmo need a flux capacitor?"),
                                      matcher.index.items[0])
     assert phrase is not None and "flux capacitor" in phrase.text
     assert fit > 0.9

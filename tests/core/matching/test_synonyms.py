@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.matching.index import SynonymFinder
+from bot.core.matching.synonyms import SynonymFinder
 from bot.core.matching.text import Tokenizer
 from bot.core.memo import BuildMemory
 from bot.core.models import Lexicon

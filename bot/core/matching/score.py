@@ -1,0 +1,199 @@
+"""An item's confidence for a question: the share of the question's weight it covers, field
+by field, times how closely its nearest phrasing fits; items ranked with exact bounds."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.core.matching.fit import PhraseFitter
+from bot.core.matching.index import Index, Item, Phrase
+from bot.core.matching.query import Query, Word
+
+MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
+JOINT_ITEMS = 3  # two items answering one question are among the best this many
+POOL = 60  # candidates scored in full in a large knowledge base
+COMMON_SHARE = 0.08  # of the items: a word listed by more nominates no candidates alone
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    item: Item
+    score: float
+    coverage: float
+    fit: float
+    phrase: Phrase | None
+    parts: tuple[float, ...] = ()  # each question word's share of the question it covers
+    outscored: float = 0.0  # on the best item: the score of an out-of-scope topic above it
+
+
+class Scorer:
+    """Scores and ranks an index's items (and its out-of-scope topics) for read questions."""
+
+    def __init__(self, index: Index, fitter: PhraseFitter,
+                 links: Mapping[str, frozenset[str]]) -> None:
+        self.index = index
+        self.weights = index.weights
+        self._fitter = fitter
+        self._links = links
+
+    def outside(self, query: Query, floor: float) -> list[Scored]:
+        """The out-of-scope topics scoring above `floor`, scored like items, best first."""
+        total = query.basis
+        if not query.words or total <= 0:
+            return []
+        out: list[Scored] = []
+        for found in self.index.outside:
+            coverage = self._coverage(query, found.best, total)
+            if coverage <= floor:  # confidence <= coverage
+                continue
+            fit, phrase = self._fitter.fit(query, found)
+            score = self._confidence(query, coverage, fit, found)
+            if score > floor:
+                out.append(Scored(found, score, coverage, fit, phrase))
+        out.sort(key=lambda s: -s.score)
+        return out
+
+    def rank(self, query: Query, pool: int = POOL, keep: int = MAX_CANDIDATES) -> list[Scored]:
+        """Items by confidence, best first. The top `keep` are exact, and so is the best item
+        not linked to the first (the runner-up the verdict weighs the lead against)."""
+        if not query.words:
+            return []
+        total = query.basis
+        if total <= 0:
+            return []
+        item = self.index.item
+        titled = self.index.titled
+        covered = [(self._coverage(query, self.index.drafts[i].best, total), i)
+                   for i in self._candidates(query, pool)]
+        covered = [c for c in covered if c[0] > 0]
+        covered.sort(key=lambda c: (-c[0], c[1]))
+        sides = _sides(query, self.index.opposed)
+
+        def scored_item(coverage: float, i: int) -> Scored:
+            found = item(i)
+            fit, phrase = self._fitter.fit(query, found)
+            score = self._confidence(query, coverage, fit, found)
+            if sides and _takes_the_other_side(sides, titled[i]):
+                score *= self.weights.opposed
+            return Scored(found, score, coverage, fit, phrase)
+
+        scored: list[Scored] = []
+        floor = 0.0
+        for coverage, i in covered:
+            # confidence <= coverage, so nothing further down can enter the top `keep`.
+            if len(scored) >= keep and coverage < floor:
+                break
+            scored.append(scored_item(coverage, i))
+            if len(scored) >= keep:
+                floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
+        order = self.index.position
+        scored.sort(key=lambda s: (-s.score, order[s.item.id]))
+        if scored and all(self.linked(scored[0].item, s.item) for s in scored[1:]):
+            # Every exact item is linked to the best: go on down for the best unlinked one.
+            top, rival = scored[0].item, 0.0
+            for coverage, i in covered[len(scored):]:
+                if coverage < rival:
+                    break
+                if not self.linked(top, item(i)):
+                    found = scored_item(coverage, i)
+                    scored.append(found)
+                    rival = max(rival, found.score)
+            scored.sort(key=lambda s: (-s.score, order[s.item.id]))
+        for n, s in enumerate(scored[:JOINT_ITEMS]):  # what `_joint` needs
+            scored[n] = Scored(s.item, s.score, s.coverage, s.fit, s.phrase,
+                               self._parts(query, s.item.best, total))
+        return scored
+
+    def _candidates(self, query: Query, pool: int) -> list[int]:
+        index = self.index
+        if index.n <= pool * 2:
+            return list(range(index.n))
+        cap = max(50, int(index.n * COMMON_SHARE))
+        acc: dict[int, float] = {}
+        ranked = sorted(query.words, key=lambda w: -w.weight)
+        rarest: tuple[int, str] | None = None
+        for word in ranked:
+            for feature in word.features:
+                postings = index.postings.get(feature)
+                if not postings:
+                    continue
+                if len(postings) > cap:
+                    if rarest is None or len(postings) < rarest[0]:
+                        rarest = (len(postings), feature)
+                    continue
+                weight = word.weight
+                for i in postings:
+                    acc[i] = acc.get(i, 0.0) + weight
+        if not acc and rarest is not None:
+            for i in index.postings.get(rarest[1], ())[: pool * 4]:
+                acc[i] = 1.0
+        return heapq.nlargest(pool, acc, key=acc.__getitem__)
+
+    def _confidence(self, query: Query, coverage: float, fit: float, item: Item) -> float:
+        """coverage × (base + (1 − base) × fit), less for an item matching everyday words
+        only."""
+        w = self.weights
+        score = coverage * (w.base + (1 - w.base) * fit)
+        return score if _topical(query, item.best) else score * w.everyday
+
+    @staticmethod
+    def _strength(word: Word, best: dict[str, float]) -> float:
+        """How strongly an item (its `best` feature values) explains one word, 0 to 1."""
+        strength = 0.0
+        for feature, share in word.credit:
+            value = best.get(feature)
+            if value is not None and value * share > strength:
+                strength = value * share
+        return strength
+
+    @staticmethod
+    def _coverage(query: Query, best: dict[str, float], total: float) -> float:
+        """The IDF-weighted share of the question that an item (its `best`) explains."""
+        covered = 0.0
+        for word in query.words:  # Scorer._strength, inlined: this runs for every item
+            strength = 0.0
+            for feature, share in word.credit:
+                value = best.get(feature)
+                if value is not None and value * share > strength:
+                    strength = value * share
+            covered += word.weight * strength
+        return min(1.0, covered / total)
+
+    @staticmethod
+    def _parts(query: Query, best: dict[str, float], total: float) -> tuple[float, ...]:
+        """`_coverage` word by word: each word's covered share of the question."""
+        return tuple(word.weight * Scorer._strength(word, best) / total for word in query.words)
+
+    def linked(self, top: Item, other: Item) -> bool:
+        """Whether answering `top` is also fine when `other` is close behind."""
+        return other.id in self._links.get(top.id, ())
+
+
+def _topical(query: Query, best: dict[str, float]) -> bool:
+    """Whether the item matches a word of the question that is not an everyday word."""
+    return any(not word.everyday and any(f in best for f, _ in word.credit)
+               for word in query.words)
+
+
+def _sides(query: Query, opposed: tuple[tuple[frozenset[str], frozenset[str]], ...]
+           ) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(the side the question takes, the side it does not) of each contrast it takes one
+    side of and asks something about: "arguments for open weights" names open and not
+    closed. A question that is only a side ("open") names it, and takes it for no one."""
+    features = query.features
+    out: list[tuple[frozenset[str], frozenset[str]]] = []
+    for a, b in opposed:
+        has_a, has_b = not a.isdisjoint(features), not b.isdisjoint(features)
+        if has_a != has_b and any(w.features.isdisjoint(a) and w.features.isdisjoint(b)
+                                  for w in query.words):
+            out.append((a, b) if has_a else (b, a))
+    return out
+
+
+def _takes_the_other_side(sides: list[tuple[frozenset[str], frozenset[str]]],
+                          title: frozenset[str]) -> bool:
+    """Whether an item's title names the side the question does not, and not its own."""
+    return any(title.isdisjoint(mine) and not title.isdisjoint(other)
+               for mine, other in sides)
