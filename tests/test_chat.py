@@ -140,7 +140,8 @@ def test_commands(session: ChatSession) -> None:
     assert "About 95 mg" not in row
     assert session.handle("/table Caffeine").startswith("Caffeine")
     assert session.handle("/compare caffeine").startswith("Caffeine")
-    assert "Its factors are: Caffeine, Where it grows, Price per cup" in session.handle("/table sugar")
+    unknown = session.handle("/table sugar")
+    assert "Its factors are: Caffeine, Where it grows, Price per cup" in unknown
 
     topics = session.handle("/topics")
     assert topics.startswith("Topics I know (7)")

@@ -1,5 +1,6 @@
-"""The `faqbot` command line, run as a real program: `python -m bot ...` in a clean folder, on the
-tiny knowledge base (KNOWLEDGE_DIR) unless a test is about choosing the folder."""
+"""The `faqbot` command line, run as a real program: `python -m bot ...` in a clean folder.
+
+It runs on the tiny knowledge base (KNOWLEDGE_DIR) unless a test is about choosing the folder."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""`faqbot gaps`, `stats` and `export` over the question log the terminal chat writes, on the
-tiny knowledge base."""
+"""`faqbot gaps`, `stats` and `export` over the question log the terminal chat writes (tiny KB)."""
 
 from __future__ import annotations
 

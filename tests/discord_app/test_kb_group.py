@@ -1,5 +1,7 @@
-"""The shared `/kb` group: the cogs that add to it load and unload in any order, and what syncs
-is what Discord accepts (the stand-in validates every body against the OpenAPI description)."""
+"""The shared `/kb` group: the cogs that add to it load and unload in any order.
+
+What syncs is what Discord accepts: the stand-in validates every body against the OpenAPI
+description."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Admin commands: `/kb reload`, `/kb check`, `/kb status`, in the shared `/kb` group (whose
-admin check runs first: bot/discord_app/kb_group.py)."""
+"""Admin commands `/kb reload`, `/kb check` and `/kb status`, in the shared `/kb` group.
+
+The group's admin check runs before each of them (bot/discord_app/kb_group.py)."""
 
 from __future__ import annotations
 

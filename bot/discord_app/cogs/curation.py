@@ -1,5 +1,6 @@
-"""`/kb gaps` and `/kb stats`, in the shared `/kb` group (whose admin check runs first:
-bot/discord_app/kb_group.py)."""
+"""`/kb gaps` and `/kb stats`, in the shared `/kb` group.
+
+The group's admin check runs before each of them (bot/discord_app/kb_group.py)."""
 
 from __future__ import annotations
 
