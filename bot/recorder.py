@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from bot.core.matching.match import Match
@@ -56,96 +56,70 @@ class Recorder:
         if self.store is not None:
             await self.store.close()
 
-    async def question(self, *, guild_id: int | None, channel_id: int | str, user_id: int | str,
-                       text: str, match: Match) -> int | None:
+    async def _write(self, what: str, write: Callable[[Store], Awaitable[T]], *,
+                     bounded: bool = True) -> T | None:
+        """`write` to the store: its result, or None without a store, when it failed (logged)
+        or, `bounded`, when it takes longer than `wait` (see `_bounded`)."""
         if self.store is None:
             return None
+        try:
+            if bounded:
+                return await self._bounded(what, write(self.store))
+            return await write(self.store)
+        except Exception:
+            log.exception("could not %s", what)
+            return None
+
+    async def question(self, *, guild_id: int | None, channel_id: int | str, user_id: int | str,
+                       text: str, match: Match) -> int | None:
         record = _record(guild_id=guild_id, channel_id=channel_id, user_id=user_id, text=text,
                          match=match, knowledge_base=self.knowledge_base)
-        try:
-            return await self._bounded("record a question", self.store.record_question(record))
-        except Exception:
-            log.exception("could not record a question")
-            return None
+        return await self._write("record a question",
+                                 lambda store: store.record_question(record))
 
     async def forum_post(self, *, thread_id: int, guild_id: int | None, user_id: int,
                          text: str, match: Match, replied: bool) -> ForumClaim:
         """Record a new help-forum post (its question with the channel `forum`); not `new`
         when it was recorded before. Without a store every post is new."""
-        unknown = ForumClaim(new=True, question_id=None)
-        if self.store is None:
-            return unknown
         record = _record(guild_id=guild_id, channel_id=FORUM_CHANNEL, user_id=user_id,
                          text=text, match=match, knowledge_base=self.knowledge_base)
-        try:
-            claim = await self._bounded("record a forum post",
-                                        self.store.record_forum_post(thread_id, record,
-                                                                     replied=replied))
-        except Exception:
-            log.exception("could not record a forum post")
-            return unknown
-        return claim or unknown
+        claim = await self._write("record a forum post", lambda store: store.record_forum_post(
+            thread_id, record, replied=replied))
+        return claim or ForumClaim(new=True, question_id=None)
 
     async def forum_click(self, thread_id: int, item_id: str) -> None:
-        if self.store is None:
-            return
-        try:
-            await self.store.record_forum_click(thread_id, item_id)
-        except Exception:
-            log.exception("could not record a forum pick")
+        await self._write("record a forum pick",
+                          lambda store: store.record_forum_click(thread_id, item_id),
+                          bounded=False)
 
     async def solved(self, thread_id: int) -> bool | None:
         """Note a forum post solved: False if it was before, None when not recorded."""
-        if self.store is None:
-            return None
-        try:
-            return await self._bounded("record a solved post",
-                                       self.store.record_solved(thread_id))
-        except Exception:
-            log.exception("could not record a solved post")
-            return None
+        return await self._write("record a solved post",
+                                 lambda store: store.record_solved(thread_id))
 
     async def handover(self, thread_id: int) -> bool | None:
         """Note a helper called to a forum post: False if one was before, None when not
         recorded."""
-        if self.store is None:
-            return None
-        try:
-            return await self._bounded("record a hand-over",
-                                       self.store.record_handover(thread_id))
-        except Exception:
-            log.exception("could not record a hand-over")
-            return None
+        return await self._write("record a hand-over",
+                                 lambda store: store.record_handover(thread_id))
 
     async def asked_by(self, question_id: int, user_id: int) -> str | None:
         """The recorded question's text if `user_id` asked it; None otherwise or unknown."""
-        if self.store is None:
-            return None
-        try:
-            return await self._bounded("read a question",
-                                       self.store.question_asked_by(question_id, user_id))
-        except Exception:
-            log.exception("could not read a question")
-            return None
+        return await self._write("read a question",
+                                 lambda store: store.question_asked_by(question_id, user_id))
 
     async def click(self, question_id: int | None, item_id: str) -> None:
-        if self.store is None or question_id is None:
-            return
-        try:
-            await self.store.record_click(question_id, item_id)
-        except Exception:
-            log.exception("could not record a click")
+        if question_id is not None:
+            await self._write("record a click",
+                              lambda store: store.record_click(question_id, item_id),
+                              bounded=False)
 
     async def feedback(self, question_id: int | None, user_id: int,
                        vote: int) -> tuple[int, int] | None:
-        if self.store is None or question_id is None:
+        if question_id is None:
             return None
-        try:
-            return await self._bounded("record feedback",
-                                       self.store.record_feedback(question_id, user_id, vote))
-        except Exception:
-            log.exception("could not record feedback")
-            return None
+        return await self._write("record feedback",
+                                 lambda store: store.record_feedback(question_id, user_id, vote))
 
 
 def _record(*, guild_id: int | None, channel_id: int | str, user_id: int | str, text: str,

@@ -17,10 +17,11 @@ from bot.core.library import Library
 from bot.discord_app.client import FaqBot
 from bot.recorder import Recorder
 from bot.semantic.setup import open_library
-from bot.settings import SHIPPED_KNOWLEDGE, Settings
+from bot.settings import Settings
 from bot.store import Store
 
 ADMIN_ID = 900000000000000001
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"  # adapter tests' knowledge
 
 
 @dataclass
@@ -52,8 +53,10 @@ def make_settings(tmp_path: Path, **changes: Any) -> Settings:
 
 @pytest.fixture
 def knowledge_dir(tmp_path: Path) -> Path:
+    """A copy of the tiny knowledge base, which a test may edit (never the shipped one: editing
+    that must not break the adapter tests)."""
     folder = tmp_path / "knowledge"
-    shutil.copytree(SHIPPED_KNOWLEDGE, folder)
+    shutil.copytree(TINY, folder)
     return folder
 
 

@@ -1,4 +1,6 @@
-"""The `faqbot` command line, run as a real program: `python -m bot ...` in a clean folder."""
+"""The `faqbot` command line, run as a real program: `python -m bot ...` in a clean folder.
+
+It runs on the tiny knowledge base (KNOWLEDGE_DIR) unless a test is about choosing the folder."""
 
 from __future__ import annotations
 
@@ -19,15 +21,14 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.core.knowledge.models import KnowledgeBase
+from bot.core.library import Library
 from bot.core.matching.matcher import Matcher
 from bot.settings import SHIPPED_KNOWLEDGE
 
 TESTS = Path(__file__).resolve().parent
 TINY = TESTS / "fixtures" / "tiny" / "kb"
-DEV_QUESTIONS = TESTS / "fixtures" / "dev-questions.yaml"
 TOKEN = "MTIzNDU2Nzg5.secret-token-value.abcdef"
 SETTINGS_NAMES = (
     "DISCORD_TOKEN", "DEV_GUILD_ID", "ADMIN_USER_IDS", "KNOWLEDGE_DIR", "LOG_LEVEL",
@@ -36,7 +37,7 @@ SETTINGS_NAMES = (
     "HEALTH_HOST", "SEMANTIC", "SEMANTIC_MODEL", "SEMANTIC_MODEL_PATH", "SEMANTIC_MODEL_URL",
 )
 PROBLEM_LINE = re.compile(r"^.+:\d+:\d+: \S.*$")
-ANSWER_Q = "what is the open vs closed ai debate"  # one of the overview entry's own questions
+ANSWER_Q = "how do i brew tea"  # one of the tea-brewing entry's own questions
 NONE_Q = "what is the capital of france"
 
 
@@ -47,16 +48,21 @@ class Run:
     err: str
 
 
-def clean_env(**extra: str) -> dict[str, str]:
+def clean_env(**extra: str | None) -> dict[str, str]:
+    """No settings from this process; KNOWLEDGE_DIR the tiny knowledge base unless `extra`
+    says otherwise (None: not set, so the program's default or a .env decides)."""
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_NAMES}
     # The chat records questions: keep its log out of the project's data/ folder.
     env["DATABASE_PATH"] = str(Path(tempfile.mkdtemp(prefix="faqbot-cli-")) / "log.sqlite3")
-    env.update(extra)
+    env["KNOWLEDGE_DIR"] = str(TINY)
+    env.update({k: v for k, v in extra.items() if v is not None})
+    for name in [k for k, v in extra.items() if v is None]:
+        env.pop(name, None)
     return env
 
 
 def faqbot(cwd: Path, *args: str, stdin: str = "", program: tuple[str, ...] | None = None,
-           **env: str) -> Run:
+           **env: str | None) -> Run:
     command = [*(program or (sys.executable, "-m", "bot")), *args]
     done = subprocess.run(command, cwd=cwd, env=clean_env(**env), input=stdin,
                           capture_output=True, text=True, timeout=60, check=False)
@@ -80,24 +86,22 @@ def cwd(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shipped(shipped_kb: KnowledgeBase) -> KnowledgeBase:
-    return shipped_kb
+def tiny() -> KnowledgeBase:
+    return Library.open(TINY).current.kb
 
 
 @pytest.fixture(scope="module")
-def matcher(shipped_matcher: Matcher) -> Matcher:
-    return shipped_matcher
+def matcher() -> Matcher:
+    return Library.open(TINY).current.matcher
 
 
 @pytest.fixture(scope="module")
 def suggest_q(matcher: Matcher) -> str:
-    """A question the shipped knowledge base answers with at least two "did you mean" choices.
+    """A question the tiny knowledge base answers with at least two "did you mean" choices.
 
     Searched for, not fixed: which questions are ambiguous changes as the matcher improves.
     """
-    pool = [str(item["q"]) for path in sorted(DEV_QUESTIONS.parent.glob("*-questions.yaml"))
-            for item in yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]]
-    pool += ["open or closed", "models", "open", "closed", "weights", "safety", "why"]
+    pool = ["coffee beans or tea leaves", "tea leaves coffee beans", "tea coffee", "drinks"]
     for question in pool:
         if len(matcher.match(question).suggestions) >= 2:
             return question
@@ -150,7 +154,7 @@ def test_ask_json_one_object_per_question(cwd: Path, matcher: Matcher, suggest_q
         if obj["verdict"] == "suggest":
             assert 1 <= len(obj["suggestions"]) <= 3
     first, second, third = (json.loads(line) for line in lines[:3])
-    assert (first["verdict"], first["id"]) == ("answer", "overview")
+    assert (first["verdict"], first["id"]) == ("answer", "tea-brewing")
     assert second["verdict"] == "suggest"
     assert (third["verdict"], third["id"], third["suggestions"]) == ("none", None, [])
 
@@ -162,11 +166,11 @@ def test_ask_with_a_question_argument(cwd: Path) -> None:
     assert run.code == 0
     obj = json.loads(run.out)
     assert obj["question"] == ANSWER_Q
-    assert obj["id"] == "overview"
+    assert obj["id"] == "tea-brewing"
 
     assert text.code == 0
-    assert text.out.startswith("The open vs closed AI debate\n")
-    assert "Source: A Fundamental Divide in AI Development — Introduction" in text.out
+    assert text.out.startswith("Brewing tea\n")
+    assert "Source: The Tiny Guide — Brewing" in text.out
 
 
 def test_ask_text_answers_each_line_on_its_own(cwd: Path, suggest_q: str) -> None:
@@ -175,7 +179,7 @@ def test_ask_text_answers_each_line_on_its_own(cwd: Path, suggest_q: str) -> Non
     assert run.out.count("Did you mean") == 1
     # "1" and "/quit" are questions too: no choice is picked and nothing stops.
     assert run.out.count("No answer in the knowledge base") == 2
-    assert "The open vs closed AI debate\n====" in run.out
+    assert "Brewing tea\n====" in run.out
     assert "Type a number" not in run.out
 
 
@@ -204,44 +208,44 @@ def test_ask_answers_each_line_as_it_arrives(cwd: Path) -> None:
 
 
 def test_chat_piped_prints_answers_and_no_prompts(cwd: Path, suggest_q: str,
-                                                  shipped: KnowledgeBase,
+                                                  tiny: KnowledgeBase,
                                                   matcher: Matcher) -> None:
-    lines = [ANSWER_Q, suggest_q, "2", "/table", "/table cost", "/topics", "/explain overview",
-             "/why is gemma open", "/reload", "/help", NONE_Q, "/quit", ANSWER_Q]
+    lines = [ANSWER_Q, suggest_q, "2", "/table", "/table cost", "/topics",
+             "/explain tea-brewing", "/why is tea cheap", "/reload", "/help", NONE_Q, "/quit",
+             ANSWER_Q]
     run = faqbot(cwd, "chat", stdin="\n".join(lines) + "\n")
     assert run.code == 0
     out = run.out
     assert "you>" not in out
     assert "topics loaded" not in out
-    assert out.startswith("The open vs closed AI debate\n")
+    assert out.startswith("Brewing tea\n")
 
     picked = matcher.match(suggest_q).suggestions[1]
-    picked_title = shipped.title_of(picked)
+    picked_title = tiny.title_of(picked)
     assert "Did you mean" in out
     assert f"  2. {picked_title}" in out
     # The pick is answered (a table row's heading goes on with its columns).
     assert re.search(rf"\n{re.escape(picked_title)}(: [^\n]*)?\n===", out), out
 
-    assert "Open vs closed models at a glance\n" in out
-    for row in ("Cost to access", "Customizability", "Data privacy", "Frontier capability",
-                "Safety enforcement"):
+    assert "Tea and coffee compared\n" in out
+    for row in ("Caffeine", "Price per cup", "Where it grows"):
         assert row in out
-    assert "Cost to access: Open models vs Closed models" in out
-    assert "Per-token API pricing" in out
-    assert "Topics I know (25)" in out
-    assert "verdict: answer → open-weight-models" in out
-    assert "Reloaded: 25 topics, version 2.\nNo changes." in out
+    assert "Price per cup: Tea vs Coffee" in out
+    assert "Tens of cents" in out
+    assert "Topics I know (7)" in out
+    assert "verdict: answer → row-price" in out
+    assert "Reloaded: 7 topics, version 2.\nNo changes." in out
     assert "/table FACTOR" in out
     assert "No answer in the knowledge base" in out
     # /quit stops: the last question is not answered a second time.
-    assert out.count("The open vs closed AI debate\n===") == 2  # the first answer and /explain
+    assert out.count("Brewing tea\n===") == 2  # the first answer and /explain
 
 
 def test_start_without_a_token_falls_back_to_chat(cwd: Path) -> None:
     run = faqbot(cwd, stdin=ANSWER_Q + "\n")
     assert run.code == 0
     assert "No DISCORD_TOKEN set" in run.err
-    assert run.out.startswith("The open vs closed AI debate")
+    assert run.out.startswith("Brewing tea")
 
 
 def test_chat_is_interactive_on_a_terminal(cwd: Path) -> None:
@@ -264,8 +268,8 @@ def test_chat_is_interactive_on_a_terminal(cwd: Path) -> None:
         err = proc.stderr.read().decode()
         proc.stderr.close()
     text = output.decode(errors="replace")
-    assert "faqbot: 25 topics loaded." in text
-    assert "Per-token API pricing" in text
+    assert "faqbot: 7 topics loaded." in text
+    assert "Tens of cents" in text
     assert "Traceback" not in err
 
 
@@ -296,21 +300,23 @@ def test_kb_check_clean_and_where_the_folder_comes_from(cwd: Path, tmp_path: Pat
     (with_dotenv / ".env").write_text(f"KNOWLEDGE_DIR={TINY}\n", encoding="utf-8")
 
     shipped, by_flag, by_env, by_dotenv, env_wins, flag_wins, asked = parallel(
-        partial(faqbot, cwd, "kb", "check"),
-        partial(faqbot, cwd, "kb", "check", "--dir", str(TINY)),
+        partial(faqbot, cwd, "kb", "check", KNOWLEDGE_DIR=None),
+        partial(faqbot, cwd, "kb", "check", "--dir", str(TINY), KNOWLEDGE_DIR=None),
         partial(faqbot, cwd, "kb", "check", KNOWLEDGE_DIR=str(other)),
-        partial(faqbot, with_dotenv, "kb", "check"),
+        partial(faqbot, with_dotenv, "kb", "check", KNOWLEDGE_DIR=None),
         partial(faqbot, with_dotenv, "kb", "check", KNOWLEDGE_DIR=str(other)),
         partial(faqbot, with_dotenv, "kb", "check", "--dir", str(SHIPPED_KNOWLEDGE),
                 KNOWLEDGE_DIR=str(other)),
-        partial(faqbot, with_dotenv, "ask", "--json", "how do i brew tea"),
+        partial(faqbot, with_dotenv, "ask", "--json", "how do i brew tea", KNOWLEDGE_DIR=None),
     )
-    tiny_summary = "OK: 3 entries and 2 table rows in 1 file"
+    tiny_summary = "OK: 3 entries and 3 table rows in 1 file"
     assert shipped.code == 0
-    assert shipped.out == f"OK: 19 entries and 5 table rows in 1 file ({SHIPPED_KNOWLEDGE}).\n"
+    # The default is the shipped folder; what it holds is test_shipped_knowledge's business.
+    assert re.fullmatch(rf"OK: \d+ entries and \d+ table rows in \d+ files?"
+                        rf" \({re.escape(str(SHIPPED_KNOWLEDGE))}\)\.\n", shipped.out), shipped.out
     assert by_flag.code == 0
     assert by_flag.out == f"{tiny_summary} ({TINY}).\n"
-    assert by_env.out == f"OK: 4 entries and 2 table rows in 2 files ({other}).\n"
+    assert by_env.out == f"OK: 4 entries and 3 table rows in 2 files ({other}).\n"
     assert by_dotenv.out == f"{tiny_summary} ({TINY}).\n"
     assert env_wins.out.endswith(f"({other}).\n")  # the environment overrides .env
     assert flag_wins.out.endswith(f"({SHIPPED_KNOWLEDGE}).\n")  # --dir overrides both
@@ -385,24 +391,23 @@ def test_a_broken_folder_is_reported_by_every_command(cwd: Path, tmp_path: Path)
         assert f"{folder / 'kb.yaml'}:2:5: missing required field 'title'" in run.out + run.err
 
 
-def test_kb_list(cwd: Path, shipped: KnowledgeBase) -> None:
+def test_kb_list(cwd: Path, tiny: KnowledgeBase) -> None:
     run = faqbot(cwd, "kb", "list", "--json")
     assert run.code == 0
     items = [json.loads(line) for line in run.out.splitlines()]
-    assert [item["id"] for item in items] == list(shipped.ids)
+    assert [item["id"] for item in items] == list(tiny.ids)
     for item in items:
         assert {"id", "title", "questions", "keywords", "answer"} <= set(item)
         assert item["title"]
         assert item["answer"]
         assert item["questions"], item["id"]
     by_id = {item["id"]: item for item in items}
-    assert by_id["factor-cost"]["answer"] == ("Open models: Free (compute costs only); "
-                                              "Closed models: Per-token API pricing")
-    overview = shipped.entry("overview")
-    assert overview is not None
-    assert by_id["overview"]["answer"] == overview.answer
-    assert by_id["overview"]["questions"] == list(overview.questions)
-    assert by_id["overview"]["keywords"] == list(overview.keywords)
+    assert by_id["row-price"]["answer"] == "Tea: A few cents; Coffee: Tens of cents"
+    entry = tiny.entry("tea-brewing")
+    assert entry is not None
+    assert by_id["tea-brewing"]["answer"] == entry.answer
+    assert by_id["tea-brewing"]["questions"] == list(entry.questions)
+    assert by_id["tea-brewing"]["keywords"] == list(entry.keywords)
 
     text = faqbot(cwd, "kb", "list", "--dir", str(TINY))
     assert text.code == 0
@@ -490,8 +495,8 @@ def test_eval_and_min_overall(cwd: Path) -> None:
         "  - {q: what is the capital of france, ids: []}\n", encoding="utf-8")
     (cwd / "bad-eval.yaml").write_text("questions: 3\n", encoding="utf-8")
     passing, failing, tiny, *bad = parallel(
-        partial(faqbot, cwd, "eval", str(DEV_QUESTIONS), "--min-overall", "0"),
-        partial(faqbot, cwd, "eval", str(DEV_QUESTIONS), "--min-overall", "1.01"),
+        partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--min-overall", "0"),
+        partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--min-overall", "1.01"),
         partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--dir", str(TINY), "--min-overall", "1"),
         partial(faqbot, cwd, "eval", "bad-eval.yaml"),
         partial(faqbot, cwd, "eval", "missing.yaml"),
@@ -509,11 +514,11 @@ def test_eval_and_min_overall(cwd: Path) -> None:
 
 
 def test_why_prints_the_top_candidates(cwd: Path) -> None:
-    run = faqbot(cwd, "why", "is", "gemma", "open")
+    run = faqbot(cwd, "why", "is", "tea", "cheap")
     assert run.code == 0
     lines = run.out.splitlines()
-    assert lines[0] == "verdict: answer → open-weight-models"
-    assert lines[1].startswith("1. open-weight-models — Notable open-weight models  score ")
+    assert lines[0] == "verdict: answer → row-price"
+    assert lines[1].startswith("1. row-price — Price per cup  score ")
     numbered = [line for line in lines if re.match(r"^\d\. ", line)]
     assert 2 <= len(numbered) <= 5
 

@@ -1,4 +1,4 @@
-"""`faqbot gaps`, `stats` and `export` over the question log the terminal chat writes."""
+"""`faqbot gaps`, `stats` and `export` over the question log the terminal chat writes (tiny KB)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,21 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from PIL import Image
 
-from bot.settings import SHIPPED_KNOWLEDGE
-
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
 UNANSWERED = "which graphics card should i buy for my gaming rig"
 
 
 def faqbot(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "KNOWLEDGE"))}
     env["DATABASE_PATH"] = str(cwd / "log.sqlite3")
-    env["KNOWLEDGE_DIR"] = str(SHIPPED_KNOWLEDGE)
+    env["KNOWLEDGE_DIR"] = str(TINY)
     done = subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=env, input=stdin,
                           capture_output=True, text=True, timeout=60, check=False)
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
@@ -35,7 +35,7 @@ def test_reports_before_anything_was_asked(tmp_path: Path) -> None:
 
 
 def test_gaps_stats_and_export_after_a_chat(tmp_path: Path) -> None:
-    questions = f"{UNANSWERED}\n{UNANSWERED}?\nwhich is cheaper, open or closed\n"
+    questions = f"{UNANSWERED}\n{UNANSWERED}?\nwhich is cheaper, tea or coffee\n"
     assert faqbot(tmp_path, "chat", stdin=questions).returncode == 0
 
     gaps = faqbot(tmp_path, "gaps", "--days", "7")
@@ -51,7 +51,7 @@ def test_gaps_stats_and_export_after_a_chat(tmp_path: Path) -> None:
     jsonl = faqbot(tmp_path, "export", "--format", "jsonl")
     rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
     assert [row["channel_id"] for row in rows] == ["terminal"] * 3
-    assert rows[2]["verdict"] == "answer" and rows[2]["item_id"] == "factor-cost"
+    assert rows[2]["verdict"] == "answer" and rows[2]["item_id"] == "row-price"
     assert all(row["user_id"] is None for row in rows)  # only a salted hash by default
 
     out = tmp_path / "log.csv"
@@ -72,14 +72,14 @@ def test_stats_and_gaps_show_the_help_forum(tmp_path: Path) -> None:
         return QuestionRecord(asked_at=dt.datetime.now(dt.UTC), guild_id="1",
                               channel_id=FORUM_CHANNEL, user_id=5, text=text, verdict=verdict,
                               item_id=item_id, score=0.9 if item_id else 0.0,
-                              knowledge_base=str(SHIPPED_KNOWLEDGE))
+                              knowledge_base=str(TINY))
 
     async def record() -> None:
         store = await Store.open(tmp_path / "log.sqlite3", salt="salt")
         try:
-            await store.record_forum_post(1, post("is open cheaper?", "answer", "factor-cost"),
+            await store.record_forum_post(1, post("is tea cheaper?", "answer", "row-price"),
                                           replied=True)
-            await store.record_forum_post(2, post("is it cheaper", "answer", "factor-cost"),
+            await store.record_forum_post(2, post("is it cheaper", "answer", "row-price"),
                                           replied=True)
             await store.record_forum_post(3, post(UNANSWERED, "none", None), replied=False)
             await store.record_solved(1)
@@ -93,30 +93,31 @@ def test_stats_and_gaps_show_the_help_forum(tmp_path: Path) -> None:
     assert ("Help forum: 3 posts · answered automatically 2 · handed over "
             "to a helper 1\nMarked solved after the bot's answer: "
             "1 (50% of those answered)") in stats.stdout
-    assert "(factor-cost): solved 1 of 2" in stats.stdout
+    assert "(row-price): solved 1 of 2" in stats.stdout
     gaps = faqbot(tmp_path, "gaps")
     assert UNANSWERED in gaps.stdout
 
 
 def test_each_knowledge_base_has_its_own_questions_and_all_shows_every_one(
         tmp_path: Path) -> None:
-    tiny = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
-    assert faqbot(tmp_path, "chat", "--dir", str(tiny), stdin=f"{UNANSWERED} tiny\n"
+    second = tmp_path / "second"  # another knowledge base: another folder
+    shutil.copytree(TINY, second)
+    assert faqbot(tmp_path, "chat", "--dir", str(second), stdin=f"{UNANSWERED} second\n"
                   "coffee beans or tea leaves\n1\n").returncode == 0
     assert faqbot(tmp_path, "chat", stdin=f"{UNANSWERED}\n").returncode == 0
 
     done = faqbot(tmp_path, "gaps")
-    shipped = done.stdout
-    assert f'"{UNANSWERED}"' in shipped and "tiny" not in shipped
-    assert f"Questions to the knowledge base in {SHIPPED_KNOWLEDGE} (--all" in done.stderr
-    other = faqbot(tmp_path, "gaps", "--dir", str(tiny)).stdout
-    assert f"{UNANSWERED} tiny" in other and f'"{UNANSWERED}"' not in other
+    default = done.stdout
+    assert f'"{UNANSWERED}"' in default and "second" not in default
+    assert f"Questions to the knowledge base in {TINY} (--all" in done.stderr
+    other = faqbot(tmp_path, "gaps", "--dir", str(second)).stdout
+    assert f"{UNANSWERED} second" in other and f'"{UNANSWERED}"' not in other
     every = faqbot(tmp_path, "gaps", "--all").stdout
-    assert f"{UNANSWERED} tiny" in every and f'"{UNANSWERED}"' in every
+    assert f"{UNANSWERED} second" in every and f'"{UNANSWERED}"' in every
 
-    stats = faqbot(tmp_path, "stats", "--dir", str(tiny)).stdout
+    stats = faqbot(tmp_path, "stats", "--dir", str(second)).stdout
     assert "suggestions clicked 1" in stats, stats
     rows = faqbot(tmp_path, "export", "--format", "jsonl", "--all").stdout.splitlines()
-    assert [json.loads(row)["knowledge_base"] for row in rows] == [str(tiny)] * 2 + [
-        str(SHIPPED_KNOWLEDGE)]
+    assert [json.loads(row)["knowledge_base"] for row in rows] == [str(second)] * 2 + [
+        str(TINY)]
     assert len(faqbot(tmp_path, "export", "--format", "jsonl").stdout.splitlines()) == 1

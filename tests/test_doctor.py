@@ -8,11 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from faqbot_harness import make_settings
+from faqbot_harness import TINY, make_settings
 
 from bot.cli import main
 from bot.doctor import BAD_MARK, OK_MARK, run_doctor
-from bot.settings import SHIPPED_KNOWLEDGE
 
 SETTINGS_NAMES = ("DISCORD_TOKEN", "DEV_GUILD_ID", "KNOWLEDGE_DIR", "DATABASE_PATH",
                   "LOG_LEVEL", "HEALTH_PORT", "RETENTION_DAYS")
@@ -32,8 +31,8 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def test_doctor_without_a_token_checks_what_it_can(folder: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    (folder / ".env").write_text(f"DATABASE_PATH={folder / 'data' / 'faq.sqlite3'}\n",
-                                 encoding="utf-8")
+    (folder / ".env").write_text(f"DATABASE_PATH={folder / 'data' / 'faq.sqlite3'}\n"
+                                 f"KNOWLEDGE_DIR={TINY}\n", encoding="utf-8")
     assert main(["doctor"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"{OK_MARK} settings parsed")
@@ -56,7 +55,7 @@ def test_doctor_reports_a_bad_setting_as_a_check(folder: Path,
 def test_doctor_names_a_broken_knowledge_base_and_an_unwritable_data_folder(
         tmp_path: Path) -> None:
     knowledge = tmp_path / "knowledge"
-    shutil.copytree(SHIPPED_KNOWLEDGE, knowledge)
+    shutil.copytree(TINY, knowledge)
     (knowledge / "broken.yaml").write_text("entries:\n  - id: x\n", encoding="utf-8")
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")

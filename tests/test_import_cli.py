@@ -129,10 +129,10 @@ def test_nothing_is_written_when_nothing_imports_or_the_folder_would_break(
     assert code == 1 and "nothing written" in err
     assert not out.exists()
     (tmp_path / "a.md").write_text("# Clash\n\nText.\n")
-    shutil.copy(Path(__file__).parent.parent / "knowledge" / "open-vs-closed-ai.yaml",
+    shutil.copy(Path(__file__).parent / "fixtures" / "tiny" / "kb" / "tiny.yaml",
                 out.parent / "main.yaml")
     (out.parent / "main.yaml").write_text((out.parent / "main.yaml").read_text().replace(
-        "id: open-local-deployment", "id: clash"))
+        "id: flat-tyre", "id: clash"))
     code, _, err = run(capsys, "kb", "import", str(tmp_path / "a.md"), "--out", str(out))
     assert code == 1 and "would not pass `faqbot kb check`" in err and "clash" in err
     assert not out.exists()

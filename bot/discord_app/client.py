@@ -54,7 +54,14 @@ class FaqBotMixin:
     stopping: bool
     latency: float
 
-    def _init_faqbot(self, settings: Settings, library: Library, recorder: Recorder) -> None:
+    def __init__(self, settings: Settings, library: Library, recorder: Recorder,
+                 **options: Any) -> None:
+        """discord.py's bot (plain or sharded, whichever follows in the class's bases) with
+        faqbot's intents, mentions and command tree, and faqbot's parts."""
+        super().__init__(command_prefix=commands.when_mentioned,  # type: ignore[call-arg]
+                         intents=default_intents(message_content=settings.forum_read_body),
+                         allowed_mentions=NO_MENTIONS, help_command=None,
+                         tree_cls=FaqBotTree, **options)
         self.settings = settings
         self.library = library
         self.recorder = recorder
@@ -106,23 +113,11 @@ class FaqBotMixin:
 
 
 class FaqBot(FaqBotMixin, commands.Bot):
-    def __init__(self, settings: Settings, library: Library, recorder: Recorder,
-                 **options: Any) -> None:
-        super().__init__(command_prefix=commands.when_mentioned,
-                         intents=default_intents(message_content=settings.forum_read_body),
-                         allowed_mentions=NO_MENTIONS, help_command=None,
-                         tree_cls=FaqBotTree, **options)
-        self._init_faqbot(settings, library, recorder)
+    """faqbot on one connection to Discord."""
 
 
 class ShardedFaqBot(FaqBotMixin, commands.AutoShardedBot):
-    def __init__(self, settings: Settings, library: Library, recorder: Recorder,
-                 **options: Any) -> None:
-        super().__init__(command_prefix=commands.when_mentioned,
-                         intents=default_intents(message_content=settings.forum_read_body),
-                         allowed_mentions=NO_MENTIONS, help_command=None,
-                         tree_cls=FaqBotTree, **options)
-        self._init_faqbot(settings, library, recorder)
+    """faqbot on several shards: SHARD_COUNT of them, or as many as Discord recommends."""
 
 
 AnyFaqBot = FaqBot | ShardedFaqBot

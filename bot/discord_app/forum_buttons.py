@@ -15,6 +15,7 @@ from bot.core.forum import find_tag, tags_with
 from bot.core.replies.plain_text import truncate
 from bot.core.replies.render import render_item
 from bot.core.replies.reply import Choice, Reply, ReplyKind
+from bot.discord_app.buttons import NumberedButton
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
 from bot.discord_app.notice import tell
 
@@ -85,6 +86,20 @@ async def _post(interaction: discord.Interaction, thread_id: int) -> discord.Thr
     return fetched if isinstance(fetched, discord.Thread) else None
 
 
+async def _post_or_tell(interaction: discord.Interaction, thread_id: int, *,
+                        poster_only: bool) -> discord.Thread | None:
+    """The button's post; None, the member told why, when it is not one or, `poster_only`,
+    when the member did not open it."""
+    post = await _post(interaction, thread_id)
+    if post is None:
+        await tell(interaction, NOT_A_POST)
+        return None
+    if poster_only and interaction.user.id != post.owner_id:
+        await tell(interaction, ONLY_POSTER)
+        return None
+    return post
+
+
 class ForumPick(discord.ui.DynamicItem[discord.ui.Button[Any]],
                 template=r"faqbot:fp:(?P<thread>[0-9]+):(?P<item>[a-z0-9-]+)"):
     """A suggestion in a post; the poster's pick turns the reply into that answer."""
@@ -102,12 +117,7 @@ class ForumPick(discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(int(match["thread"]), match["item"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        post = await _post(interaction, self.thread_id)
-        if post is None:
-            await tell(interaction, NOT_A_POST)
-            return
-        if interaction.user.id != post.owner_id:
-            await tell(interaction, ONLY_POSTER)
+        if await _post_or_tell(interaction, self.thread_id, poster_only=True) is None:
             return
         bot = _bot(interaction)
         reply = render_item(bot.library.current.kb, self.item_id)
@@ -120,25 +130,24 @@ class ForumPick(discord.ui.DynamicItem[discord.ui.Button[Any]],
         await bot.recorder.forum_click(self.thread_id, self.item_id)
 
 
-class ForumSolved(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                  template=r"faqbot:forum:solved:(?P<thread>[0-9]+)"):
+class PostButton(NumberedButton,
+                 template=r"faqbot:forum:(?P<action>solved|help):(?P<number>[0-9]+)"):
+    """What ✅ Solved and 🙋 Still need help share: the post's id in the custom id."""
+
+    @property
+    def thread_id(self) -> int:
+        return self.number
+
+
+class ForumSolved(PostButton, template=r"faqbot:forum:solved:(?P<number>[0-9]+)"):
     """✅ Solved: the poster or a moderator; applies the forum's solved tag."""
 
-    def __init__(self, thread_id: int) -> None:
-        super().__init__(discord.ui.Button(
-            label="Solved", emoji="✅", style=discord.ButtonStyle.success,
-            custom_id=f"faqbot:forum:solved:{thread_id}"))
-        self.thread_id = thread_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Item[Any], match: Any) -> ForumSolved:
-        return cls(int(match["thread"]))
+    PREFIX, LABEL, EMOJI = "faqbot:forum:solved", "Solved", "✅"
+    STYLE = discord.ButtonStyle.success
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        post = await _post(interaction, self.thread_id)
+        post = await _post_or_tell(interaction, self.thread_id, poster_only=False)
         if post is None:
-            await tell(interaction, NOT_A_POST)
             return
         if interaction.user.id != post.owner_id and not interaction.permissions.manage_threads:
             await tell(interaction, ONLY_POSTER_OR_MODERATOR)
@@ -169,28 +178,14 @@ class ForumSolved(discord.ui.DynamicItem[discord.ui.Button[Any]],
                                                 allowed_mentions=NO_MENTIONS)
 
 
-class ForumHelp(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                template=r"faqbot:forum:help:(?P<thread>[0-9]+)"):
+class ForumHelp(PostButton, template=r"faqbot:forum:help:(?P<number>[0-9]+)"):
     """🙋 Still need help: the poster; pings the helper role once per post."""
 
-    def __init__(self, thread_id: int) -> None:
-        super().__init__(discord.ui.Button(
-            label="Still need help", emoji="🙋", style=discord.ButtonStyle.secondary,
-            custom_id=f"faqbot:forum:help:{thread_id}"))
-        self.thread_id = thread_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Item[Any], match: Any) -> ForumHelp:
-        return cls(int(match["thread"]))
+    PREFIX, LABEL, EMOJI = "faqbot:forum:help", "Still need help", "🙋"
+    STYLE = discord.ButtonStyle.secondary
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        post = await _post(interaction, self.thread_id)
-        if post is None:
-            await tell(interaction, NOT_A_POST)
-            return
-        if interaction.user.id != post.owner_id:
-            await tell(interaction, ONLY_POSTER)
+        if await _post_or_tell(interaction, self.thread_id, poster_only=True) is None:
             return
         bot = _bot(interaction)
         if not bot.handovers.first_for_post(self.thread_id) or await bot.recorder.handover(

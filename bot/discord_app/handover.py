@@ -11,6 +11,7 @@ import discord
 
 from bot.core.cooldown import Cooldown
 from bot.core.replies.plain_text import truncate
+from bot.discord_app.buttons import NumberedButton
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.forum_buttons import role_ping
 from bot.discord_app.notice import tell
@@ -75,20 +76,15 @@ async def handover_offer(interaction: discord.Interaction,
     return view
 
 
-class HelperButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"faqbot:helper:(?P<question>[0-9]+)"):
+class HelperButton(NumberedButton, template=r"faqbot:helper:(?P<number>[0-9]+)"):
     """Ask a helper: posts the recorded question, pinging the helper role once."""
 
-    def __init__(self, question_id: int) -> None:
-        super().__init__(discord.ui.Button(
-            label="Ask a helper?", emoji="🙋", style=discord.ButtonStyle.primary,
-            custom_id=f"faqbot:helper:{question_id}"))
-        self.question_id = question_id
+    PREFIX, LABEL, EMOJI = "faqbot:helper", "Ask a helper?", "🙋"
+    STYLE = discord.ButtonStyle.primary
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Item[Any], match: Any) -> HelperButton:
-        return cls(int(match["question"]))
+    @property
+    def question_id(self) -> int:
+        return self.number
 
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)

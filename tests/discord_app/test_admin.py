@@ -10,7 +10,7 @@ import discord
 import pytest
 from fakediscord.records import RequestRecord
 
-from bot.discord_app.cogs.admin import KbGroup, kb_group
+from bot.discord_app.kb_group import KbGroup, kb_group
 
 if TYPE_CHECKING:
     from faqbot_harness import Harness  # the fixture's type; only for annotations
@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 EPHEMERAL = 64
 DEFERRED = 5
 FOLLOWUP = r"/webhooks/\d+/[^/]+"
-KB_FILE = "open-vs-closed-ai.yaml"
-OLD_TITLE = "The open vs closed AI debate"
-NEW_TITLE = "The great divide in AI"
-QUESTION = "what is the open vs closed ai debate"
+KB_FILE = "tiny.yaml"
+OLD_TITLE = "Brewing tea"
+NEW_TITLE = "Making tea"
+QUESTION = "how do i brew tea"
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 
 
@@ -87,7 +87,7 @@ async def test_kb_group_is_registered_for_managers_and_dms(harness: Harness) -> 
     assert kb["default_member_permissions"] == str(MANAGE_GUILD)
     assert sorted(kb["contexts"]) == [0, 1, 2]
     assert {o["name"] for o in kb["options"]} >= {"reload", "check", "status"}
-    assert isinstance(kb_group(harness.bot), KbGroup)
+    assert isinstance(kb_group(harness.bot.tree), KbGroup)
 
 
 # -- /kb reload -----------------------------------------------------------------------------
@@ -100,7 +100,7 @@ async def test_reload_by_a_moderator_swaps_in_a_good_change(harness: Harness) ->
     embed = embed_of(followup)
     assert embed["title"] == "Knowledge base reloaded"
     assert "version 2" in embed["description"]
-    assert "Edited (1): overview" in embed["description"]
+    assert "Edited (1): tea-brewing" in embed["description"]
     assert data_of(followup)["flags"] & EPHEMERAL
     no_pings(followup)
     assert harness.library.current.version == 2
@@ -109,9 +109,9 @@ async def test_reload_by_a_moderator_swaps_in_a_good_change(harness: Harness) ->
 
 
 async def test_reload_reports_table_rows_changed(harness: Harness) -> None:
-    retitle(harness.knowledge_dir, "Per-token API pricing", "Per-token API fees")
+    retitle(harness.knowledge_dir, "Tens of cents", "Tens of pence")
     followup = await run_deferred(harness, "kb reload", permissions=MANAGE_GUILD)
-    assert "Table rows changed (1): factor-cost" in embed_of(followup)["description"]
+    assert "Table rows changed (1): row-price" in embed_of(followup)["description"]
     harness.assert_valid()
 
 
@@ -155,7 +155,7 @@ async def test_reload_by_a_plain_member_is_refused_and_reloads_nothing(harness: 
 
 async def test_every_kb_subcommand_refuses_a_plain_member(harness: Harness) -> None:
     # Covers subcommands added later (e.g. /kb gaps) too: the check is the group's.
-    names = [command.name for command in kb_group(harness.bot).commands]
+    names = [command.name for command in kb_group(harness.bot.tree).commands]
     assert {"reload", "check", "status"} <= set(names)
     for name in names:
         record = await harness.slash(f"kb {name}", permissions=0)
@@ -197,7 +197,7 @@ async def test_status_shows_what_is_loaded(harness: Harness) -> None:
     text = embed_of(record)["description"]
     snapshot = harness.library.current
     assert f"**Entries:** {len(snapshot.kb.entries)}" in text
-    assert "**Table rows:** 5" in text
+    assert "**Table rows:** 3" in text
     assert f"<t:{int(snapshot.loaded_at.timestamp())}:R>" in text
     assert "**Version:** 1" in text
     limits = snapshot.kb.thresholds

@@ -42,14 +42,14 @@ async def test_commands_are_synced_to_the_dev_guild(harness: Harness) -> None:
 
 
 async def test_ask_answers_with_an_embed(harness: Harness) -> None:
-    record = await harness.slash("ask", {"question": "which is cheaper, open or closed"})
+    record = await harness.slash("ask", {"question": "which is cheaper, tea or coffee"})
     assert record.json["type"] == 4
     embed = embed_of(record)
-    assert embed["title"].startswith("Cost to access")
+    assert embed["title"].startswith("Price per cup")
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert "Free (compute costs only)" in fields["Cost to access"]
-    assert "Per-token API pricing" in fields["Cost to access"]
-    assert "What This Means Going Forward" in embed["footer"]["text"]
+    assert "A few cents" in fields["Price per cup"]
+    assert "Tens of cents" in fields["Price per cup"]
+    assert "Comparison" in embed["footer"]["text"]
     assert not record.json["data"].get("flags")  # public by default
     labels = [b.get("label") for b in buttons_of(record)]
     assert labels == ["Helpful", "Not helpful"]
@@ -58,11 +58,11 @@ async def test_ask_answers_with_an_embed(harness: Harness) -> None:
 
 
 async def test_ask_ephemeral_and_entry_answer(harness: Harness) -> None:
-    record = await harness.slash("ask", {"question": "can a hospital run an open model on-premises",
+    record = await harness.slash("ask", {"question": "how long should tea steep in the pot",
                                          "ephemeral": True})
     embed = embed_of(record)
-    assert embed["title"] == "Local deployment"
-    assert "on-premises" in embed["description"]
+    assert embed["title"] == "Brewing tea"
+    assert "three minutes" in embed["description"]
     assert record.json["data"]["flags"] & EPHEMERAL
     assert any(f["name"] == "See also" for f in embed.get("fields", []))
     harness.assert_valid()
@@ -78,7 +78,7 @@ async def test_none_answer_is_friendly_and_never_guesses(harness: Harness) -> No
 
 
 async def test_everyone_in_a_question_pings_nobody(harness: Harness) -> None:
-    question = "@everyone @here <@&123> <@456> is llama open?"
+    question = "@everyone @here <@&123> <@456> how do i brew tea?"
     record = await harness.slash("ask", {"question": question})
     no_pings(record)
     harness.assert_valid()
@@ -86,7 +86,7 @@ async def test_everyone_in_a_question_pings_nobody(harness: Harness) -> None:
 
 async def suggest_record(harness: Harness, **kwargs: Any) -> RequestRecord:
     """Ask vaguer and vaguer questions until the bot offers choices."""
-    for question in ("open closed", "open", "models", "closed", "safety", "llama"):
+    for question in ("coffee beans or tea leaves", "tea leaves coffee beans", "tea coffee"):
         record = await harness.slash("ask", {"question": question}, **kwargs)
         if embed_of(record)["title"] == "Did you mean…":
             return record
@@ -117,7 +117,7 @@ async def test_did_you_mean_click_by_the_asker_and_by_someone_else(harness: Harn
 
 
 async def test_autocomplete_offers_questions(harness: Harness) -> None:
-    info = await harness.fake.send_autocomplete("ask", {"question": "self host"}, "question")
+    info = await harness.fake.send_autocomplete("ask", {"question": "how do i br"}, "question")
     record = await harness.fake.wait_for_callback(info)
     assert record.json["type"] == 8
     choices = record.json["data"]["choices"]
@@ -128,7 +128,7 @@ async def test_autocomplete_offers_questions(harness: Harness) -> None:
 
 async def test_mention_gets_a_reply(harness: Harness) -> None:
     bot_user = harness.fake.bot_user
-    await harness.fake.send_message(f"<@{bot_user['id']}> is gemma an open weight model?",
+    await harness.fake.send_message(f"<@{bot_user['id']}> how do i fix a flat tyre?",
                                     mentions=[bot_user])
     record = await harness.fake.wait_for_request("POST", CHANNEL_MESSAGES)
     assert record.json["message_reference"]["message_id"]
@@ -139,7 +139,7 @@ async def test_mention_gets_a_reply(harness: Harness) -> None:
 
 
 async def test_dm_gets_a_reply(harness: Harness) -> None:
-    await harness.fake.send_message("do open models cost anything to use?", guild=False)
+    await harness.fake.send_message("is tea cheaper than coffee?", guild=False)
     record = await harness.fake.wait_for_request("POST", CHANNEL_MESSAGES)
     assert embed_of(record)["title"]
     harness.assert_valid()
@@ -147,15 +147,15 @@ async def test_dm_gets_a_reply(harness: Harness) -> None:
 
 async def test_other_bots_and_unmentioned_messages_are_ignored(harness: Harness) -> None:
     other_bot = harness.fake.state.add_user("otherbot", bot=True)
-    await harness.fake.send_message("is llama open source?", author=other_bot, guild=False)
-    await harness.fake.send_message("is llama open source?")  # no mention in a channel
+    await harness.fake.send_message("how do i brew tea?", author=other_bot, guild=False)
+    await harness.fake.send_message("how do i brew tea?")  # no mention in a channel
     await asyncio.sleep(0.3)
     assert harness.fake.requests_matching("POST", CHANNEL_MESSAGES) == []
 
 
 async def test_find_answer_context_menu(harness: Harness) -> None:
     asker = harness.fake.add_user("asker")
-    message = await harness.fake.send_message("who is accountable when an ai causes harm?",
+    message = await harness.fake.send_message("how fine should i grind coffee?",
                                               author=asker)
     info = await harness.fake.send_message_command("Find answer", message)
     record = await harness.fake.wait_for_callback(info)
@@ -168,16 +168,16 @@ async def test_find_answer_context_menu(harness: Harness) -> None:
 async def test_cooldown_is_told_politely_and_ephemerally(harness: Harness) -> None:
     rate = harness.bot.settings.cooldown_rate
     for _ in range(rate):
-        record = await harness.slash("ask", {"question": "is llama open source"})
+        record = await harness.slash("ask", {"question": "how do i brew tea"})
         assert not (record.json["data"].get("flags") or 0) & EPHEMERAL
-    record = await harness.slash("ask", {"question": "is llama open source"})
+    record = await harness.slash("ask", {"question": "how do i brew tea"})
     assert record.json["data"]["flags"] & EPHEMERAL
     assert "please wait" in record.json["data"]["content"]
     harness.assert_valid()
 
 
 async def test_vote_is_recorded_once_and_changeable(harness: Harness) -> None:
-    record = await harness.slash("ask", {"question": "which is cheaper, open or closed"})
+    record = await harness.slash("ask", {"question": "which is cheaper, tea or coffee"})
     up, down = (b["custom_id"] for b in buttons_of(record))
     info = harness.fake.state.interaction_by_token(record.path.split("/")[3])
     assert info is not None and info.original_message_id is not None
@@ -188,5 +188,5 @@ async def test_vote_is_recorded_once_and_changeable(harness: Harness) -> None:
         assert thanks.json["data"]["flags"] & EPHEMERAL
     stats = await harness.store.stats(1)
     per_item = {s.item_id: s for s in stats.items}
-    assert (per_item["factor-cost"].up, per_item["factor-cost"].down) == (0, 1)
+    assert (per_item["row-price"].up, per_item["row-price"].down) == (0, 1)
     harness.assert_valid()

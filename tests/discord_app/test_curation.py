@@ -15,7 +15,7 @@ EPHEMERAL = 64
 FOLLOWUP = r"/webhooks/\d+/[^/]+"
 MANAGE_GUILD = discord.Permissions(manage_guild=True).value
 QUESTION = "which graphics card should i buy for my gaming rig"
-TARGET = "open-local-deployment"
+TARGET = "tea-brewing"
 
 
 def data_of(record: RequestRecord) -> dict[str, Any]:
@@ -56,10 +56,10 @@ async def test_gap_is_listed_fixed_in_one_click_and_then_answered(harness: Harne
     assert result.json["flags"] & EPHEMERAL
     assert "Added" in result.json["content"] or "added" in result.json["content"]
 
-    text = (harness.knowledge_dir / "open-vs-closed-ai.yaml").read_text(encoding="utf-8")
+    text = (harness.knowledge_dir / "tiny.yaml").read_text(encoding="utf-8")
     assert QUESTION in text
     after = await harness.slash("ask", {"question": QUESTION})
-    assert data_of(after)["embeds"][0]["title"] == "Local deployment"
+    assert data_of(after)["embeds"][0]["title"] == "Brewing tea"
 
     gaps = await admin_slash(harness, "kb gaps", {"days": 7})
     assert QUESTION not in data_of(gaps)["embeds"][0]["description"]  # fixed gaps drop off
@@ -67,7 +67,7 @@ async def test_gap_is_listed_fixed_in_one_click_and_then_answered(harness: Harne
 
 
 async def test_stats_shows_figures_and_a_chart(harness: Harness) -> None:
-    await harness.slash("ask", {"question": "which is cheaper, open or closed"})
+    await harness.slash("ask", {"question": "which is cheaper, tea or coffee"})
     await harness.slash("ask", {"question": QUESTION})
     stats = await admin_slash(harness, "kb stats")
     assert stats.json["embeds"][0]["image"]["url"] == "attachment://questions-per-day.png"

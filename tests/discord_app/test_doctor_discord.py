@@ -8,11 +8,10 @@ from pathlib import Path
 import discord
 import pytest
 from fakediscord import DEFAULT_TOKEN, FakeDiscord
-from faqbot_harness import make_settings
+from faqbot_harness import TINY, make_settings
 
 from bot.discord_app.doctor import discord_checks
 from bot.doctor import BAD_MARK, OK_MARK, run_doctor
-from bot.settings import SHIPPED_KNOWLEDGE
 
 
 def _deny(channel: dict[str, object], guild_id: int, **permissions: bool) -> None:
@@ -34,7 +33,7 @@ async def test_doctor_names_each_channel_it_cannot_answer_in(tmp_path: Path) -> 
         fake.add_forum("help")
         _deny(fake.add_forum("showcase"), guild_id, send_messages_in_threads=True)
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
-                                 knowledge_dir=SHIPPED_KNOWLEDGE, dev_guild_id=guild_id)
+                                 knowledge_dir=TINY, dev_guild_id=guild_id)
         text = _lines(await discord_checks(settings, guild_wait=0.05))
     name = fake.guild.name
     assert f"{OK_MARK} token accepted: the bot is FakeBot" in text
@@ -58,7 +57,7 @@ async def test_doctor_all_clear_after_a_global_sync(tmp_path: Path) -> None:
 
     async with FakeDiscord():
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
-                                 knowledge_dir=SHIPPED_KNOWLEDGE)
+                                 knowledge_dir=TINY)
         await _sync(settings, None)
         checks = await asyncio.to_thread(run_doctor, settings)
     assert all(check.ok for check in checks), _lines(checks)
@@ -104,7 +103,7 @@ async def test_doctor_checks_each_help_forum(tmp_path: Path) -> None:
         untagged = fake.add_forum("support", tags=["Question"])
         fake.grant_bot(discord.Permissions(manage_threads=True).value)
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
-                                 knowledge_dir=SHIPPED_KNOWLEDGE,
+                                 knowledge_dir=TINY,
                                  help_forum_ids=frozenset({int(ready["id"]), int(untagged["id"]),
                                                            424242}))
         text = _lines(await discord_checks(settings, guild_wait=0.05))
@@ -119,7 +118,7 @@ async def test_doctor_names_a_help_forum_where_tags_cannot_be_applied(tmp_path: 
     async with FakeDiscord() as fake:
         forum = fake.add_forum("help", tags=["Solved"])
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
-                                 knowledge_dir=SHIPPED_KNOWLEDGE,
+                                 knowledge_dir=TINY,
                                  help_forum_ids=frozenset({int(forum["id"])}))
         text = _lines(await discord_checks(settings, guild_wait=0.05))
     assert f"{BAD_MARK} help forum #help: the bot lacks Manage Threads there" in text

@@ -11,17 +11,16 @@ from pathlib import Path
 import discord
 import pytest
 from fakediscord import DEFAULT_TOKEN, FakeDiscord
-from faqbot_harness import Harness, make_settings
+from faqbot_harness import TINY, Harness, make_settings
 from faqbot_process import refusing_port, start_faqbot
 
 from bot.discord_app import client, runner
-from bot.settings import SHIPPED_KNOWLEDGE
 
 CHANNEL_MESSAGES = r"/channels/\d+/messages"
 
 
 def _run_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {"DISCORD_TOKEN": "bogus", "KNOWLEDGE_DIR": str(SHIPPED_KNOWLEDGE),
+    return {"DISCORD_TOKEN": "bogus", "KNOWLEDGE_DIR": str(TINY),
             "DATABASE_PATH": str(tmp_path / "faq.sqlite3"), "USER_ID_SALT": "test-salt", **extra}
 
 
@@ -71,7 +70,7 @@ def test_unreachable_discord_is_one_line(tmp_path: Path, monkeypatch: pytest.Mon
     with refusing_port() as closed:
         monkeypatch.setattr(discord.http.Route, "BASE", base.format(closed=closed))
         settings = make_settings(tmp_path, discord_token="bogus",
-                                 knowledge_dir=SHIPPED_KNOWLEDGE)
+                                 knowledge_dir=TINY)
         assert runner.run_bot(settings) == runner.EXIT_FAILED
     line = _one_error(caplog)
     assert line.startswith("cannot reach Discord: ")
@@ -84,7 +83,7 @@ async def test_a_tls_failure_is_one_line(tmp_path: Path,
     async with FakeDiscord() as fake:  # plain HTTP: a TLS handshake with it fails
         discord.http.Route.BASE = f"https://127.0.0.1:{fake.port}/api/v10"
         settings = make_settings(tmp_path, discord_token="bogus",
-                                 knowledge_dir=SHIPPED_KNOWLEDGE)
+                                 knowledge_dir=TINY)
         status = await asyncio.to_thread(runner.run_bot, settings)
     assert status == runner.EXIT_FAILED
     assert "the secure connection to 127.0.0.1:" in _one_error(caplog)
@@ -95,7 +94,7 @@ async def test_a_refused_token_is_one_line(tmp_path: Path,
     caplog.set_level(logging.DEBUG, logger="bot")
     async with FakeDiscord(token="the-right-token-0123456789"):
         settings = make_settings(tmp_path, discord_token="bogus",
-                                 knowledge_dir=SHIPPED_KNOWLEDGE)
+                                 knowledge_dir=TINY)
         status = await asyncio.to_thread(runner.run_bot, settings)
     assert status == runner.EXIT_FAILED
     line = _one_error(caplog)
@@ -115,7 +114,7 @@ async def test_a_refused_intent_is_one_line(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(client, "default_intents", with_message_content)
     async with FakeDiscord(privileged_intents=0) as fake:
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
-                                 knowledge_dir=SHIPPED_KNOWLEDGE)
+                                 knowledge_dir=TINY)
         status = await asyncio.to_thread(runner.run_bot, settings)
         assert fake.connections and fake.connections[-1].intents
     assert status == runner.EXIT_FAILED
@@ -131,7 +130,7 @@ async def test_a_health_port_in_use_is_one_line(tmp_path: Path,
         port = blocker.sockets[0].getsockname()[1]
         try:
             settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
-                                     knowledge_dir=SHIPPED_KNOWLEDGE, health_port=port)
+                                     knowledge_dir=TINY, health_port=port)
             status = await asyncio.to_thread(runner.run_bot, settings)
         finally:
             blocker.close()
@@ -146,9 +145,9 @@ async def test_a_missing_permission_is_logged_once_and_the_bot_carries_on(
     fake.fail_next("POST", CHANNEL_MESSAGES, status=403, times=2)
     me = fake.bot_user
     for _ in range(2):
-        await fake.send_message(f"<@{me['id']}> is llama open source?", mentions=[me])
+        await fake.send_message(f"<@{me['id']}> how do i brew tea?", mentions=[me])
         await fake.wait_for_request("POST", CHANNEL_MESSAGES, status=403, timeout=5)
-    await fake.send_message(f"<@{me['id']}> is llama open source?", mentions=[me])
+    await fake.send_message(f"<@{me['id']}> how do i brew tea?", mentions=[me])
     reply = await fake.wait_for_request("POST", CHANNEL_MESSAGES, status=200, timeout=5)
     assert reply.json["embeds"]
     warnings = [r for r in caplog.records if "cannot reply in #" in r.getMessage()]

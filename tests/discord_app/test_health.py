@@ -8,7 +8,7 @@ import json
 import math
 from pathlib import Path
 
-from faqbot_harness import Harness
+from faqbot_harness import TINY, Harness
 from faqbot_process import http_get
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -16,7 +16,6 @@ from bot.core.library import Library
 from bot.discord_app.health import HealthServer
 from bot.discord_app.metrics import Metrics
 from bot.recorder import Recorder
-from bot.settings import SHIPPED_KNOWLEDGE
 
 
 def _samples(text: bytes) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -50,7 +49,7 @@ async def test_metrics_count_questions_reloads_and_store_failures(harness: Harne
     server = HealthServer(harness.bot, "127.0.0.1", 0)
     await server.start()
     try:
-        info = await harness.fake.send_slash("ask", {"question": "is llama open source?"})
+        info = await harness.fake.send_slash("ask", {"question": "how do i brew tea?"})
         await harness.fake.wait_for_callback(info)
         info = await harness.fake.send_slash("ask", {"question": "zzzz qqqq"})
         await harness.fake.wait_for_callback(info)
@@ -78,7 +77,7 @@ async def test_metrics_count_questions_reloads_and_store_failures(harness: Harne
 
 
 def test_gateway_latency_is_reported_once_known(tmp_path: Path) -> None:
-    library = Library.open(SHIPPED_KNOWLEDGE)
+    library = Library.open(TINY)
     latency = [math.nan]
     metrics = Metrics(library, Recorder(), lambda: latency[0])
     assert not any(name == "faqbot_gateway_latency_seconds" for name, _ in

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from fakediscord import DEFAULT_TOKEN, FakeDiscord, running
-from faqbot_harness import make_settings
+from faqbot_harness import TINY, make_settings
 
 from bot.discord_app.runner import serve
-from bot.settings import SHIPPED_KNOWLEDGE
 
 CHANNEL_MESSAGES = r"/channels/\d+/messages"
 
@@ -19,7 +18,7 @@ CHANNEL_MESSAGES = r"/channels/\d+/messages"
 async def test_serve_starts_syncs_and_answers(tmp_path: Path) -> None:
     async with FakeDiscord() as fake:
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
-                                 knowledge_dir=SHIPPED_KNOWLEDGE, dev_guild_id=fake.guild.id)
+                                 knowledge_dir=TINY, dev_guild_id=fake.guild.id)
         task = asyncio.create_task(serve(settings))
         try:
             commands = rf"/applications/\d+/guilds/{fake.guild.id}/commands"
@@ -29,12 +28,12 @@ async def test_serve_starts_syncs_and_answers(tmp_path: Path) -> None:
             names = {c["name"] for c in fake.commands(guild=True)}
             assert {"ask", "Find answer"} <= names
 
-            info = await fake.send_slash("ask", {"question": "is llama open source?"})
+            info = await fake.send_slash("ask", {"question": "how do i brew tea?"})
             record = await fake.wait_for_callback(info, timeout=10)
             assert record.json["data"]["embeds"]
 
             bot_user = fake.bot_user
-            message = await fake.send_message(f"<@{bot_user['id']}> are open models free?",
+            message = await fake.send_message(f"<@{bot_user['id']}> is tea cheaper than coffee?",
                                               mentions=[bot_user])
             reply = await fake.wait_for_request("POST", CHANNEL_MESSAGES, timeout=10)
             assert str(reply.json["message_reference"]["message_id"]) == message["id"]
@@ -56,7 +55,7 @@ def test_make_bot_shards_when_asked_or_recommended(tmp_path: Path) -> None:
     from bot.discord_app.runner import make_bot
     from bot.recorder import Recorder
 
-    library = Library.open(SHIPPED_KNOWLEDGE)
+    library = Library.open(TINY)
     plain = make_settings(tmp_path)
     assert type(make_bot(plain, library, Recorder())) is FaqBot
     assert type(make_bot(plain, library, Recorder(), recommended=3)) is ShardedFaqBot
@@ -70,7 +69,7 @@ async def test_sync_on_request_to_a_guild_and_globally(tmp_path: Path,
 
     async with FakeDiscord() as fake:
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
-                                 knowledge_dir=SHIPPED_KNOWLEDGE, dev_guild_id=fake.guild.id)
+                                 knowledge_dir=TINY, dev_guild_id=fake.guild.id)
         assert await _sync(settings, fake.guild.id) == 0
         assert {"ask", "compare", "kb", "Find answer"} <= {c["name"] for c in
                                                           fake.commands(guild=True)}
@@ -92,11 +91,11 @@ async def test_a_refused_dev_guild_sync_is_logged_and_the_bot_answers(
 
     async with FakeDiscord() as fake:
         fake.fail_next("PUT", rf"/applications/\d+/guilds/{fake.guild.id}/commands", status=403)
-        settings = make_settings(tmp_path, knowledge_dir=SHIPPED_KNOWLEDGE,
+        settings = make_settings(tmp_path, knowledge_dir=TINY,
                                  dev_guild_id=fake.guild.id)
-        bot = FaqBot(settings, Library.open(SHIPPED_KNOWLEDGE), Recorder())
+        bot = FaqBot(settings, Library.open(TINY), Recorder())
         async with running(bot, fake):
-            info = await fake.send_slash("ask", {"question": "is llama open source?"})
+            info = await fake.send_slash("ask", {"question": "how do i brew tea?"})
             record = await fake.wait_for_callback(info, timeout=10)
             assert record.json["data"]["embeds"]
     assert any("could not sync the commands to DEV_GUILD_ID" in r.getMessage()
@@ -131,7 +130,7 @@ async def test_forum_read_body_refused_by_discord_says_so_in_one_line(
 
     async with FakeDiscord(privileged_intents=0) as fake:
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
-                                 knowledge_dir=SHIPPED_KNOWLEDGE, forum_read_body=True,
+                                 knowledge_dir=TINY, forum_read_body=True,
                                  help_forum_ids=frozenset({1}))
         with caplog.at_level("INFO"):
             code = await asyncio.to_thread(run_bot, settings)

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 from fakediscord import DEFAULT_TOKEN, FakeDiscord
-from faqbot_harness import Harness
+from faqbot_harness import TINY, Harness
 from faqbot_process import free_port, http_get, start_faqbot
 
 from bot.discord_app.cogs.ask import STOPPING
 from bot.discord_app.health import health
 from bot.discord_app.runner import drain
-from bot.settings import SHIPPED_KNOWLEDGE
 
 
 async def _healthy(url: str, process: subprocess.Popen[str]) -> None:
@@ -33,12 +32,12 @@ async def test_a_signal_stops_the_running_bot_cleanly(tmp_path: Path, sig: signa
     database = tmp_path / "data" / "faq.sqlite3"
     async with FakeDiscord() as fake:
         process = start_faqbot(fake.api_base, fake.gateway_url, ["run"], cwd=tmp_path, env={
-            "DISCORD_TOKEN": DEFAULT_TOKEN, "KNOWLEDGE_DIR": str(SHIPPED_KNOWLEDGE),
+            "DISCORD_TOKEN": DEFAULT_TOKEN, "KNOWLEDGE_DIR": str(TINY),
             "DATABASE_PATH": str(database), "USER_ID_SALT": "test-salt",
             "DEV_GUILD_ID": str(fake.guild.id), "HEALTH_PORT": str(port)})
         try:
             await _healthy(f"http://127.0.0.1:{port}/healthz", process)
-            info = await fake.send_slash("ask", {"question": "is llama open source?"})
+            info = await fake.send_slash("ask", {"question": "how do i brew tea?"})
             record = await fake.wait_for_callback(info, timeout=10)
             assert record.json["data"]["embeds"]
             process.send_signal(sig)
@@ -72,7 +71,7 @@ async def test_stopping_finishes_answers_in_progress_and_turns_new_ones_away(
         assert bot.stopping and not draining.done()  # waits for the answer in progress
         status, body = health(bot)
         assert (status, body["status"], body["stopping"]) == (503, "unavailable", True)
-        info = await harness.fake.send_slash("ask", {"question": "is llama open source?"})
+        info = await harness.fake.send_slash("ask", {"question": "how do i brew tea?"})
         record = await harness.fake.wait_for_callback(info)
         assert record.json["data"]["content"] == STOPPING
         assert record.json["data"]["flags"] & 64  # ephemeral

@@ -61,7 +61,7 @@ async def test_compare_shows_the_whole_table_one_field_per_row(harness: Harness)
     record = await harness.slash("compare")
     assert record.json["type"] == CHANNEL_MESSAGE
     [embed] = embeds_of(record)
-    assert embed["title"] == "Open vs closed models at a glance"
+    assert embed["title"] == "Tea and coffee compared"
     fields = fields_of(embed)
     kb = harness.library.current.kb
     assert kb.table is not None
@@ -76,26 +76,26 @@ async def test_compare_shows_the_whole_table_one_field_per_row(harness: Harness)
 
 
 async def test_compare_one_factor_by_alias(harness: Harness) -> None:
-    record = await harness.slash("compare", {"factor": "pricing"})
+    record = await harness.slash("compare", {"factor": "cost"})
     [embed] = embeds_of(record)
-    assert embed["title"] == "Cost to access: Open models vs Closed models"
+    assert embed["title"] == "Price per cup: Tea vs Coffee"
     fields = fields_of(embed)
-    assert "**Open models:** Free (compute costs only)" in fields["Cost to access"]
-    assert "**Closed models:** Per-token API pricing" in fields["Cost to access"]
-    assert [name for name in fields if name != "See also"] == ["Cost to access"]
+    assert "**Tea:** A few cents" in fields["Price per cup"]
+    assert "**Coffee:** Tens of cents" in fields["Price per cup"]
+    assert [name for name in fields if name != "See also"] == ["Price per cup"]
     no_pings(record)
     harness.assert_valid()
 
 
 async def test_compare_by_the_id_autocomplete_sends(harness: Harness) -> None:
-    info = await harness.fake.send_autocomplete("compare", {"factor": "priv"}, "factor")
+    info = await harness.fake.send_autocomplete("compare", {"factor": "caff"}, "factor")
     completion = await harness.fake.wait_for_callback(info)
     assert completion.json["type"] == AUTOCOMPLETE_RESULT
     choices = completion.json["data"]["choices"]
-    assert choices[0] == {"name": "Data privacy", "value": "factor-data-privacy"}
+    assert choices[0] == {"name": "Caffeine", "value": "row-caffeine"}
     record = await harness.slash("compare", {"factor": choices[0]["value"]})
     [embed] = embeds_of(record)
-    assert embed["title"].startswith("Data privacy:")
+    assert embed["title"].startswith("Caffeine:")
     harness.assert_valid()
 
 
@@ -112,7 +112,7 @@ async def test_compare_unknown_factor_is_an_ephemeral_error(harness: Harness) ->
     record = await harness.slash("compare", {"factor": "vibes"})
     [embed] = embeds_of(record)
     assert embed["title"] == "Unknown factor"
-    assert "Cost to access" in embed["description"]
+    assert "Price per cup" in embed["description"]
     assert data_of(record)["flags"] & EPHEMERAL
     no_pings(record)
     harness.assert_valid()
@@ -131,7 +131,7 @@ async def test_compare_image_is_a_phone_sized_png(harness: Harness) -> None:
     assert 10_000 < len(upload.data) < 2_000_000
     [embed] = embeds_of(record)
     assert embed["image"]["url"] == "attachment://comparison.png"
-    assert embed["title"] == "Open vs closed models at a glance"
+    assert embed["title"] == "Tea and coffee compared"
     assert [a["filename"] for a in data_of(record)["attachments"]] == ["comparison.png"]
     no_pings(record)
     harness.assert_valid()
@@ -226,23 +226,23 @@ async def test_topics_pages_with_buttons_when_long(harness: Harness) -> None:
 
 
 async def test_explain_shows_one_entry(harness: Harness) -> None:
-    record = await harness.slash("explain", {"topic": "closed-accountability"})
+    record = await harness.slash("explain", {"topic": "flat-tyre"})
     [embed] = embeds_of(record)
-    assert embed["title"] == "Accountability"
+    assert embed["title"] == "Fixing a flat tyre"
     assert embed["description"]
     no_pings(record)
     harness.assert_valid()
 
 
 async def test_explain_autocomplete_then_by_title(harness: Harness) -> None:
-    info = await harness.fake.send_autocomplete("explain", {"topic": "acountab"}, "topic")
+    info = await harness.fake.send_autocomplete("explain", {"topic": "fixng a flat"}, "topic")
     choices = (await harness.fake.wait_for_callback(info)).json["data"]["choices"]
-    assert choices[0]["value"] == "closed-accountability"
+    assert choices[0]["value"] == "flat-tyre"
     assert len(choices) <= 25
-    record = await harness.slash("explain", {"topic": "accountability"})  # a title, typed
-    assert embeds_of(record)[0]["title"] == "Accountability"
-    table = await harness.slash("explain", {"topic": "comparison-table"})
-    assert fields_of(embeds_of(table)[0])["Cost to access"]
+    record = await harness.slash("explain", {"topic": "fixing a flat tyre"})  # a title, typed
+    assert embeds_of(record)[0]["title"] == "Fixing a flat tyre"
+    table = await harness.slash("explain", {"topic": "drinks-table"})
+    assert fields_of(embeds_of(table)[0])["Price per cup"]
     harness.assert_valid()
 
 

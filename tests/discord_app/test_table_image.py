@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 
 import pytest
+from faqbot_harness import TINY
 from PIL import Image
 
 from bot.core.library import Library
@@ -13,14 +14,13 @@ from bot.core.replies.render import render_table
 from bot.core.replies.reply import Reply, TableView
 from bot.discord_app import table_image
 from bot.discord_app.table_image import FONT_SIZE, WIDTH, render_table_png, wrap
-from bot.settings import SHIPPED_KNOWLEDGE
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
 def table() -> Reply:
-    reply = render_table(Library.open(SHIPPED_KNOWLEDGE).current.kb)
+    reply = render_table(Library.open(TINY).current.kb)
     assert reply.table is not None
     return reply
 

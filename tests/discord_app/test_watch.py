@@ -10,22 +10,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from faqbot_harness import TINY
 
 from bot.core.library import Library, ReloadResult
 from bot.discord_app.watch import KnowledgeWatcher, folder_signature
-from bot.settings import SHIPPED_KNOWLEDGE
 
 if TYPE_CHECKING:
     from faqbot_harness import Harness  # the fixture's type; only for annotations
 
 FAST = {"interval": 0.02, "settle": 0.1}
-KB_FILE = "open-vs-closed-ai.yaml"
+KB_FILE = "tiny.yaml"
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
-    shutil.copytree(SHIPPED_KNOWLEDGE, target)
+    shutil.copytree(TINY, target)
     return target
 
 
@@ -72,15 +72,15 @@ async def test_a_change_is_reloaded_once_after_it_settles(folder: Path) -> None:
         assert results == []  # nothing changed, nothing reloaded
         # A burst of writes, as an editor or a git checkout makes: one reload.
         for n in range(3):
-            retitle(folder, "The open vs closed AI debate" if n == 0 else f"Debate {n - 1}",
-                    f"Debate {n}")
+            retitle(folder, "Brewing tea" if n == 0 else f"Tea {n - 1}",
+                    f"Tea {n}")
             await asyncio.sleep(0.03)
         await wait_for(lambda: results)
         await asyncio.sleep(0.3)
         assert len(results) == 1
         assert results[0].ok
-        assert results[0].diff.edited == ("overview",)
-        assert library.current.kb.entry("overview").title == "Debate 2"
+        assert results[0].diff.edited == ("tea-brewing",)
+        assert library.current.kb.entry("tea-brewing").title == "Tea 2"
         assert library.current.version == 2
     finally:
         await watcher.stop()
@@ -106,10 +106,10 @@ async def test_a_broken_file_is_logged_and_the_live_kb_stays(
         assert any("previous knowledge base is still live" in m for m in messages)
         # Fixing it reloads again.
         (folder / "broken.yaml").unlink()
-        retitle(folder, "The open vs closed AI debate", "Fixed debate")
+        retitle(folder, "Brewing tea", "Fixed tea")
         await wait_for(lambda: len(results) >= 2)
         assert results[-1].ok
-        assert library.current.kb.entry("overview").title == "Fixed debate"
+        assert library.current.kb.entry("tea-brewing").title == "Fixed tea"
     finally:
         await watcher.stop()
 
@@ -134,7 +134,7 @@ def settings_changes() -> dict[str, Any]:
 
 
 async def ask_title(harness: Harness) -> str:
-    record = await harness.slash("ask", {"question": "what is the open vs closed ai debate"})
+    record = await harness.slash("ask", {"question": "how do i brew tea"})
     return record.json["data"]["embeds"][0]["title"]
 
 
@@ -143,18 +143,18 @@ async def test_watch_mode_in_the_running_bot(harness: Harness,
     watcher = harness.bot.watcher
     assert watcher is not None and watcher.running
     watcher.interval, watcher.settle = 0.02, 0.1  # the loop reads them on every turn
-    assert await ask_title(harness) == "The open vs closed AI debate"
+    assert await ask_title(harness) == "Brewing tea"
 
-    retitle(harness.knowledge_dir, "The open vs closed AI debate", "The great divide in AI")
+    retitle(harness.knowledge_dir, "Brewing tea", "Making tea")
     await wait_for(lambda: harness.library.current.version == 2)
-    assert await ask_title(harness) == "The great divide in AI"
+    assert await ask_title(harness) == "Making tea"
 
     with caplog.at_level(logging.WARNING, logger="bot.discord_app.watch"):
         (harness.knowledge_dir / "broken.yaml").write_text("entries:\n  - title: x\n",
                                                            encoding="utf-8")
         await wait_for(lambda: watcher.reloads >= 2)
     assert harness.library.current.version == 2  # the broken file left the live one in place
-    assert await ask_title(harness) == "The great divide in AI"
+    assert await ask_title(harness) == "Making tea"
     assert any("broken.yaml:" in r.getMessage() for r in caplog.records)
     harness.assert_valid()
 

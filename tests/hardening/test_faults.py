@@ -38,7 +38,7 @@ from bot.discord_app.client import APOLOGY
 from bot.store import Store
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
-QUESTION = "is llama open source?"
+QUESTION = "how do i brew tea?"
 DISCORD_DEADLINE = 3.0  # Discord forgets an interaction not answered within 3 seconds
 
 
@@ -198,7 +198,7 @@ async def test_gateway_drop_mid_session_loses_and_repeats_nothing(harness: Harne
     async def burst(n: int) -> None:
         for i in range(n):
             asked.append(await ask(harness, f"{QUESTION} {i}"))
-            said.append(await mention(harness, f"is gemma open weight {i}"))
+            said.append(await mention(harness, f"how fine should i grind coffee {i}"))
 
     await burst(3)
     await fake.drop_gateway(code, wait=False)
@@ -324,7 +324,7 @@ async def test_database_full(harness: Harness, caplog: pytest.LogCaptureFixture)
         return int(conn.execute(f"PRAGMA max_page_count = {pages}").fetchone()[0])
 
     await store._run(fill)
-    long_question = "is llama open source " * 400  # a page or two per row
+    long_question = "how do i brew tea " * 400  # a page or two per row
     for _ in range(5):
         await answered(harness, long_question)
     assert logged(caplog, "could not record a question", "full")
@@ -344,7 +344,7 @@ async def test_database_closed(harness: Harness, caplog: pytest.LogCaptureFixtur
 
 
 async def test_votes_while_the_database_fails_are_answered(harness: Harness) -> None:
-    info = await ask(harness, "which is cheaper, open or closed")
+    info = await ask(harness, "which is cheaper, tea or coffee")
     record = await wait_ok_callback(harness.fake, info)
     components = data_of(record)["components"]
     custom_id = components[0]["components"][0]["custom_id"]

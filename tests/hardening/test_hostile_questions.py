@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from faqbot_harness import Harness
+from faqbot_harness import TINY, Harness
 from hardening.helpers import (
     assert_no_pings,
     assert_nothing_echoed,
@@ -20,6 +20,7 @@ from hardening.helpers import (
 )
 
 from bot.core.knowledge.models import KnowledgeBase
+from bot.core.library import Library
 from bot.core.matching.matcher import Matcher
 from bot.core.replies.render import render_match
 from bot.discord_app.embeds import (
@@ -29,22 +30,22 @@ from bot.discord_app.embeds import (
     build_pages,
 )
 
-LONG = ("Is Llama open source and can I run it on my own servers? " * 200)[:10_000]
+LONG = ("How long should tea steep, and how fine should I grind my coffee? " * 200)[:10_000]
 
 HOSTILE: dict[str, str] = {
     "empty": "",
     "whitespace": " \t\n\u00a0\u3000  \r\n ",
     "10000 characters": LONG,
     "10000 characters one word": "a" * 10_000,
-    "control characters": "\x00\x01\x07\x08\x1b[31mis llama\x7f open\x1f?\x0b\x0c\u0085",
-    "zero-width and rtl override": "\u200bis\u200c ll\u200dama\u2060 open\ufeff? "
+    "control characters": "\x00\x01\x07\x08\x1b[31mis tea\x7f cheap\x1f?\x0b\x0c\u0085",
+    "zero-width and rtl override": "\u200bis\u200c te\u200da\u2060 cheap\ufeff? "
                                    "\u202egnp.exe\u202c \u2066x\u2069 \u200f\u200e",
-    "everyone and here": "@everyone @here is llama open?",
+    "everyone and here": "@everyone @here is tea cheap?",
     "role and user mentions": "<@&123456789012345678> <@234567890123456789> "
-                              "<@!345678901234567890> <#456789012345678901> is gemma open?",
+                              "<@!345678901234567890> <#456789012345678901> is coffee strong?",
     "markdown breakers": "**bold __under ~~strike ||spoiler|| > quote `tick [link](http://x.y)"
                          " # Heading\n- list\n\\ escape *",
-    "code block breakers": "```\n```python\nprint('hi')\n``` ```` ~~~ ` `` is llama open",
+    "code block breakers": "```\n```python\nprint('hi')\n``` ```` ~~~ ` `` is tea cheap",
     "emoji only": "🦙🔓🤖🙂👍🏽👨‍👩‍👧‍👦🇪🇺",
     "custom emoji and timestamps": "<:llama:123456789012345678> <a:spin:1> <t:0:R> </ask:1>",
     "invisible only": "\u200b\u200c\u200d\u2060\ufeff",
@@ -126,8 +127,9 @@ async def test_find_answer(harness: Harness) -> None:
 
 
 @pytest.fixture(scope="module")
-def core(shipped_kb: KnowledgeBase, shipped_matcher: Matcher) -> tuple[KnowledgeBase, Matcher]:
-    return shipped_kb, shipped_matcher
+def core() -> tuple[KnowledgeBase, Matcher]:
+    snapshot = Library.open(TINY).current
+    return snapshot.kb, snapshot.matcher
 
 
 @pytest.mark.parametrize(("name", "question"), CASES, ids=IDS)

@@ -9,7 +9,7 @@ from fakediscord import payloads
 from faqbot_harness import Harness
 from hardening.helpers import CHANNEL_MESSAGES, replies_to, settle, wait_reply
 
-QUESTION = "is llama open source?"
+QUESTION = "how do i brew tea?"
 
 
 def mention(harness: Harness) -> str:

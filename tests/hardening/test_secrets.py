@@ -17,7 +17,7 @@ from pathlib import Path
 import discord
 import pytest
 from fakediscord import FakeDiscord, running
-from faqbot_harness import make_settings
+from faqbot_harness import TINY, make_settings
 from hardening.helpers import wait_ok_callback, wait_reply
 
 from bot.core.library import Library
@@ -25,7 +25,7 @@ from bot.discord_app.client import FaqBot
 from bot.discord_app.runner import EXIT_FAILED, run_bot
 from bot.logs import REDACTED, configure_logging
 from bot.recorder import Recorder
-from bot.settings import SHIPPED_KNOWLEDGE, Settings, SettingsError
+from bot.settings import Settings, SettingsError
 from bot.store import Store
 
 TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0.GhIjKl.faqbot-hardening-SECRET-token-0123456789abcdef"
@@ -79,24 +79,24 @@ def assert_secret_free(*texts: str) -> None:
 async def test_a_session_at_debug_never_logs_the_token(tmp_path: Path, logs: Logs) -> None:
     async with FakeDiscord(token=TOKEN) as fake:  # the stand-in checks the token too
         settings = make_settings(tmp_path, discord_token=TOKEN, user_id_salt=SALT,
-                                 dev_guild_id=fake.guild.id, knowledge_dir=SHIPPED_KNOWLEDGE)
+                                 dev_guild_id=fake.guild.id, knowledge_dir=TINY)
         store = await Store.open(settings.database_path, salt=SALT)
         bot = FaqBot(settings, Library.open(settings.knowledge_dir), Recorder(store))
         try:
             async with running(bot, fake, token=TOKEN):
                 assert fake.connections[0].identify is not None
                 assert fake.connections[0].identify["token"] == TOKEN  # it was really sent
-                info = await fake.send_slash("ask", {"question": "is llama open source?"})
+                info = await fake.send_slash("ask", {"question": "how do i brew tea?"})
                 await wait_ok_callback(fake, info)
                 me = fake.bot_user
-                message = await fake.send_message(f"<@{me['id']}> are open models free?",
+                message = await fake.send_message(f"<@{me['id']}> is tea cheaper than coffee?",
                                                   mentions=[me])
                 await wait_reply(fake, message["id"])
                 await fake.drop_gateway(4000)  # the RESUME payload carries the token again
                 assert any(c.resume and c.resume.get("token") == TOKEN
                            for c in fake.connections)
                 fake.fail_next("POST", CALLBACK, 400)  # an error, logged with a traceback
-                info = await fake.send_slash("ask", {"question": "what is an open model?"})
+                info = await fake.send_slash("ask", {"question": "how fine should i grind coffee?"})
                 await asyncio.sleep(0.5)
                 reprs = [repr(bot), str(bot), repr(bot.http), repr(bot.ws), repr(settings),
                          str(settings), repr(bot.settings), repr(bot.recorder), repr(store),
@@ -114,7 +114,7 @@ async def test_a_session_at_debug_never_logs_the_token(tmp_path: Path, logs: Log
 async def test_a_refused_token_is_reported_without_it(tmp_path: Path, logs: Logs) -> None:
     async with FakeDiscord(token="the-token-discord-expects-0123456789") as fake:
         settings = make_settings(tmp_path, discord_token=TOKEN, user_id_salt=SALT,
-                                 dev_guild_id=fake.guild.id, knowledge_dir=SHIPPED_KNOWLEDGE)
+                                 dev_guild_id=fake.guild.id, knowledge_dir=TINY)
         # run_bot is what `faqbot run` calls; it runs its own event loop, so in a thread.
         status = await asyncio.to_thread(run_bot, settings)
         refused = fake.requests_matching("GET", "/users/@me", status=401)
@@ -127,7 +127,7 @@ async def test_a_refused_token_is_reported_without_it(tmp_path: Path, logs: Logs
 async def test_login_failure_text_has_no_token(tmp_path: Path) -> None:
     async with FakeDiscord(token="the-token-discord-expects-0123456789"):
         settings = make_settings(tmp_path, discord_token=TOKEN)
-        bot = FaqBot(settings, Library.open(SHIPPED_KNOWLEDGE), Recorder())
+        bot = FaqBot(settings, Library.open(TINY), Recorder())
         with pytest.raises(discord.LoginFailure) as failure:
             async with bot:
                 await bot.login(TOKEN)

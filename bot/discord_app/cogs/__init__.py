@@ -18,5 +18,5 @@ async def load_cogs(bot: AnyFaqBot) -> None:
     await bot.add_cog(AskCog(bot))
     await bot.add_cog(TableCog(bot))
     await bot.add_cog(AdminCog(bot))
-    await bot.add_cog(CurationCog(bot))  # adds to AdminCog's /kb group
+    await bot.add_cog(CurationCog(bot))  # /kb subcommands too: the cogs share one group
     await setup_forum(bot)  # only with HELP_FORUM_IDS

@@ -1,18 +1,18 @@
-"""`/kb gaps` and `/kb stats`: in the admin `/kb` group, so its admin check runs first."""
+"""`/kb gaps` and `/kb stats`, in the shared `/kb` group.
+
+The group's admin check runs before each of them (bot/discord_app/kb_group.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from bot.core.curation.open_gaps import still_open
-from bot.discord_app.cogs.admin import kb_group
 from bot.discord_app.curation import (
     CHART_NAME,
     GapsView,
@@ -22,6 +22,7 @@ from bot.discord_app.curation import (
     stats_reply,
 )
 from bot.discord_app.embeds import NO_MENTIONS, build_pages
+from bot.discord_app.kb_group import KbCog, bot_of
 from bot.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -35,15 +36,11 @@ Days = app_commands.Range[int, 1, 365]
 T = TypeVar("T")
 
 
-def _bot(interaction: discord.Interaction) -> AnyFaqBot:
-    return interaction.client  # type: ignore[return-value]
-
-
 async def _read_log(interaction: discord.Interaction, what: str,
                     read: Callable[[Store], Awaitable[T]]) -> T | None:
     """Defer, then read the question log; None (the admin told why) when it is unavailable."""
     await interaction.response.defer(ephemeral=True, thinking=True)
-    store = _bot(interaction).recorder.store
+    store = bot_of(interaction).recorder.store
     if store is None:
         await interaction.followup.send(NO_LOG, ephemeral=True, allowed_mentions=NO_MENTIONS)
         return None
@@ -57,13 +54,13 @@ async def _read_log(interaction: discord.Interaction, what: str,
 
 @app_commands.describe(days="How many days back to look (default 30)")
 async def kb_gaps(interaction: discord.Interaction, days: Days = 30) -> None:
-    """Unanswered and low-confidence questions, grouped, with one-click fixes."""
-    live = _bot(interaction).recorder.knowledge_base  # the live knowledge base's questions
+    """Questions the bot could not answer, grouped; add one to an entry in a click"""
+    live = bot_of(interaction).recorder.knowledge_base  # the live knowledge base's questions
     groups = await _read_log(interaction, "gaps",
                              lambda store: store.gaps(days, knowledge_base=live))
     if groups is None:
         return
-    bot = _bot(interaction)
+    bot = bot_of(interaction)
     snapshot = bot.library.current
     groups = still_open(groups, snapshot.matcher)
     page = build_pages(gaps_reply(groups, snapshot.kb, days))[0]
@@ -78,40 +75,21 @@ async def kb_gaps(interaction: discord.Interaction, days: Days = 30) -> None:
 
 @app_commands.describe(days="How many days back to look (default 30)")
 async def kb_stats(interaction: discord.Interaction, days: Days = 30) -> None:
-    """Questions asked, answered shares, votes per entry, top gaps, and a chart."""
-    live = _bot(interaction).recorder.knowledge_base
+    """Questions asked, answered shares, votes, top gaps and a chart"""
+    live = bot_of(interaction).recorder.knowledge_base
     stats = await _read_log(interaction, "stats",
                             lambda store: store.stats(days, knowledge_base=live))
     if stats is None:
         return
-    page = build_pages(stats_reply(stats, _bot(interaction).library.current.kb))[0]
+    page = build_pages(stats_reply(stats, bot_of(interaction).library.current.kb))[0]
     page.set_image(url=f"attachment://{CHART_NAME}")
     chart = await asyncio.to_thread(chart_file, stats)  # drawing blocks: off the event loop
     await interaction.followup.send(embed=page, file=chart, ephemeral=True,
                                     allowed_mentions=NO_MENTIONS)
 
 
-class CurationCog(commands.Cog):
+class CurationCog(KbCog):
     """Adds `/kb gaps` and `/kb stats` to the admin group."""
 
     def __init__(self, bot: AnyFaqBot) -> None:
-        self.bot = bot
-        self.added: list[app_commands.Command[Any, Any, Any]] = [
-            app_commands.Command(name="gaps", callback=kb_gaps,
-                                 description="Questions the bot could not answer, grouped; "
-                                             "add one to an entry in a click"),
-            app_commands.Command(name="stats", callback=kb_stats,
-                                 description="Questions asked, answered shares, votes, top gaps "
-                                             "and a chart"),
-        ]
-
-    async def cog_load(self) -> None:
-        group = kb_group(self.bot)
-        for command in self.added:
-            group.add_command(command)
-
-    async def cog_unload(self) -> None:
-        group = self.bot.tree.get_command("kb")  # gone already when the admin cog unloaded first
-        if isinstance(group, app_commands.Group):
-            for command in self.added:
-                group.remove_command(command.name)
+        super().__init__(bot, gaps=kb_gaps, stats=kb_stats)

@@ -16,7 +16,7 @@ def test_a_reload_says_the_version_and_what_changed(tmp_path: Path) -> None:
     folder = Path(shutil.copytree(TINY, tmp_path / "kb"))
     reply = reload_reply(Library.open(folder).reload())
     assert (reply.kind, reply.title) == (ReplyKind.INFO, "Knowledge base reloaded")
-    assert reply.body == "Reloaded: 6 topics, version 2.\nNo changes."
+    assert reply.body == "Reloaded: 7 topics, version 2.\nNo changes."
 
 
 def test_a_refused_reload_lists_every_problem(tmp_path: Path) -> None:

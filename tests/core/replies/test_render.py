@@ -61,6 +61,7 @@ def test_answer_reply_for_the_table(kb: KnowledgeBase) -> None:
     assert reply.table.columns == (FACTOR_HEADER, "Tea", "Coffee")
     assert reply.table.rows == (
         ("Caffeine", "About 40 mg a cup", "About 95 mg a cup"),
+        ("Where it grows", "China, India and Kenya", "Brazil, Vietnam and Colombia"),
         ("Price per cup", "A few cents", "Tens of cents"),
     )
     assert [c.id for c in reply.see_also] == ["tea-brewing", "coffee-grinding"]
@@ -176,7 +177,7 @@ def test_no_table() -> None:
 def test_topics_lists_every_id(kb: KnowledgeBase) -> None:
     reply = render_topics(kb)
     assert reply.kind is ReplyKind.INFO
-    assert "(6)" in reply.title
+    assert "(7)" in reply.title
     for item_id in kb.ids:
         assert f"`{item_id}`" in reply.body
     assert "**Drinks**" in reply.body
