@@ -31,6 +31,10 @@ class OnnxEncoder:
         # One thread has no other thread to wait for: spinning only burns a core that the
         # event loop and the other processes want (p99 measured lower without it).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # No memory arena: it keeps the peak of the largest batch encoded at load (32 texts of
+        # 128 tokens) for the life of the process (measured: 267 MiB resident with it, 150
+        # without), and a question is encoded no slower without it.
+        options.enable_cpu_mem_arena = False
         options.log_severity_level = 3
         # onnxruntime's fused SkipLayerNormalization kernel is slower on one short sentence
         # than the Add and LayerNormalization it replaces (measured, onnxruntime 1.32: 1.5 ms
