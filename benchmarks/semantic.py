@@ -12,8 +12,13 @@ embedding fused with TF-IDF (their mean). Items are title, questions, keywords a
 faqbot's own two are also shown thresholded that way ("tuned": the best candidate answered when
 its score reaches the set's best threshold, verdict policy set aside), to compare like with like.
 
-Speed, single thread, in the same run: p50/p99 per question of faqbot with the layer, and of
-BM25 timed over the same questions. Memory: the process's resident set with the model loaded.
+Speed, single thread, in the same run: p50/p99 per question, wall and this thread's CPU time
+(other processes on a busy machine stretch the wall time of everything, the CPU time much
+less), of faqbot with the layer before this speed work (the old question path and session)
+and after it, of its parts (the lexical matcher, the encoder, the encoder with the product),
+and of two BM25 baselines: the inverted-index BM25 above and rank_bm25 (as
+benchmarks/matcher_speed.py times it); each question goes through all of them in turn.
+Memory: the process's resident set with the model loaded.
 Load: a generated 100-entry knowledge base (benchmarks/matcher_speed.py's generator) built
 cold (empty vector cache) and warm (a restart: model loaded again, every vector cached), and
 the generated 10,000-entry knowledge base's first build with vectors (empty cache).
@@ -216,7 +221,8 @@ def quality(name: str, kb: KnowledgeBase, sets: list[tuple[str, list[EvalQuestio
                        f"threshold {threshold:.3f} (its verdict policy set aside)"))
         if not baselines:
             continue
-        vectors = encoder.encode([q.text for q in questions])
+        # each question encoded as the layer encodes it (alone, cut at its token limit)
+        vectors = np.array([encoder.encode_question(q.text) for q in questions])
         cosines = index.matrix @ vectors.T
         item_cos = np.maximum.reduceat(cosines, index.starts, axis=0)[rows].T
         tf = [tfidf.scores(q.text) for q in questions]
