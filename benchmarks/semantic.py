@@ -12,8 +12,13 @@ embedding fused with TF-IDF (their mean). Items are title, questions, keywords a
 faqbot's own two are also shown thresholded that way ("tuned": the best candidate answered when
 its score reaches the set's best threshold, verdict policy set aside), to compare like with like.
 
-Speed, single thread, in the same run: p50/p99 per question of faqbot with the layer, and of
-BM25 timed over the same questions. Memory: the process's resident set with the model loaded.
+Speed, single thread, in the same run: p50/p99 per question, wall and this thread's CPU time
+(other processes on a busy machine stretch the wall time of everything, the CPU time much
+less), of faqbot with the layer before this speed work (the old question path and session)
+and after it, of its parts (the lexical matcher, the encoder, the encoder with the product),
+and of two BM25 baselines: the inverted-index BM25 above and rank_bm25 (as
+benchmarks/matcher_speed.py times it); each question goes through all of them in turn.
+Memory: the process's resident set with the model loaded.
 Load: a generated 100-entry knowledge base (benchmarks/matcher_speed.py's generator) built
 cold (empty vector cache) and warm (a restart: model loaded again, every vector cached), and
 the generated 10,000-entry knowledge base's first build with vectors (empty cache).
@@ -41,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from matcher_speed import generate_kb  # noqa: E402
+from rank_bm25 import BM25Okapi  # noqa: E402
 
 from bot.core.curation.evaluate import EvalQuestion, evaluate, load_questions  # noqa: E402
 from bot.core.knowledge.load import load_knowledge  # noqa: E402
@@ -48,9 +54,9 @@ from bot.core.knowledge.models import KnowledgeBase  # noqa: E402
 from bot.core.matching.matcher import Matcher  # noqa: E402
 from bot.core.matching.semantic import FusedMatcher, item_texts  # noqa: E402
 from bot.semantic.cache import VectorCache  # noqa: E402
-from bot.semantic.encoder import OnnxEncoder  # noqa: E402
+from bot.semantic.encoder import MAX_TOKENS, OnnxEncoder  # noqa: E402
 from bot.semantic.index import VectorIndex, one_blas_thread  # noqa: E402
-from bot.semantic.model import locate  # noqa: E402
+from bot.semantic.model import ModelFiles, locate  # noqa: E402
 
 WORD = re.compile(r"[a-z0-9]+")
 
@@ -215,7 +221,8 @@ def quality(name: str, kb: KnowledgeBase, sets: list[tuple[str, list[EvalQuestio
                        f"threshold {threshold:.3f} (its verdict policy set aside)"))
         if not baselines:
             continue
-        vectors = encoder.encode([q.text for q in questions])
+        # each question encoded as the layer encodes it (alone, cut at its token limit)
+        vectors = np.array([encoder.encode_question(q.text) for q in questions])
         cosines = index.matrix @ vectors.T
         item_cos = np.maximum.reduceat(cosines, index.starts, axis=0)[rows].T
         tf = [tfidf.scores(q.text) for q in questions]
@@ -231,31 +238,82 @@ def quality(name: str, kb: KnowledgeBase, sets: list[tuple[str, list[EvalQuestio
                        f"threshold {threshold:.3f}"))
 
 
-def speed(kb: KnowledgeBase, questions: list[str], encoder: OnnxEncoder, cache: VectorCache,
-          name: str) -> None:
-    fused = FusedMatcher(Matcher.build(kb), VectorIndex.build(kb, encoder, cache))
+class Before:
+    """The question path as it was: the batch encoder on a one-text batch, cut at 128 tokens
+    (an item text's limit), on a session with onnxruntime's default options but one thread."""
+
+    def __init__(self, files: ModelFiles) -> None:
+        import onnxruntime
+
+        self.encoder = OnnxEncoder(files.model, files.tokenizer, files.key,
+                                   question_tokens=MAX_TOKENS)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.encoder._session = onnxruntime.InferenceSession(
+            str(files.model), options, providers=["CPUExecutionProvider"])
+        self.key, self.dimension = self.encoder.key, self.encoder.dimension
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encoder.encode(texts)
+
+    def encode_question(self, text: str) -> np.ndarray:
+        return self.encoder.encode([text])[0]
+
+
+def pct(values: list[int], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1e6
+
+
+def speed(kb: KnowledgeBase, questions: list[str], runtime: tuple[ModelFiles, OnnxEncoder,
+          VectorCache], name: str) -> None:
+    """Wall and CPU time per question of faqbot with the layer (before and after this speed
+    work, same vectors), its parts, and two BM25 baselines, timed one after the other on each
+    question so that they see the same machine load."""
+    files, encoder, cache = runtime
+    index = VectorIndex.build(kb, encoder, cache)
+    lexical = Matcher.build(kb)
+    before = FusedMatcher(lexical, VectorIndex(Before(files), index.ids, index.texts,
+                                               index.starts, index.matrix))
+    after = FusedMatcher(lexical, index)
     bm25 = BM25(documents(kb)[1])
-    for q in questions[:20]:
-        fused.match(q)
-    timed: dict[str, list[int]] = {"semantic": [], "bm25": []}
-    for q in questions * 3:
-        t0 = time.perf_counter_ns()
-        fused.match(q)
-        t1 = time.perf_counter_ns()
+    ids, texts = documents(kb)
+    reference = BM25Okapi([words(t) for t in texts], k1=1.5, b=0.75)
+
+    def rank_bm25(q: str) -> list[str]:  # as benchmarks/matcher_speed.py times it
+        scores = reference.get_scores(words(q))
+        return [ids[n] for n in np.argsort(scores)[::-1][:3]]
+
+    def postings_bm25(q: str) -> int:
         scores = bm25.scores(q)
-        max(range(len(scores)), key=scores.__getitem__)
-        t2 = time.perf_counter_ns()
-        timed["semantic"].append(t1 - t0)
-        timed["bm25"].append(t2 - t1)
+        return max(range(len(scores)), key=scores.__getitem__)
 
-    def pct(values: list[int], q: float) -> float:
-        ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] / 1e6
-
-    s, b = timed["semantic"], timed["bm25"]
-    print(f"  {name:<16} faqbot+semantic p50 {pct(s, .5):6.2f} ms p99 {pct(s, .99):6.2f} ms | "
-          f"BM25 p50 {pct(b, .5):6.3f} ms p99 {pct(b, .99):6.3f} ms | p99 ratio "
-          f"{pct(s, .99) / pct(b, .99):5.1f}x")
+    runs = {"before": before.match, "after": after.match,
+            "lexical": lambda q: lexical.lexical(q, after.fusion.pool),
+            "encoder": encoder.encode_question, "product": lambda q: index.similar(q, (), 10),
+            "BM25": postings_bm25, "rank_bm25": rank_bm25}
+    for q in questions[:20]:
+        for run in runs.values():
+            run(q)
+    wall: dict[str, list[int]] = {k: [] for k in runs}
+    cpu: dict[str, list[int]] = {k: [] for k in runs}
+    for q in questions * 3:
+        for label, run in runs.items():
+            t0, c0 = time.perf_counter_ns(), time.thread_time_ns()
+            run(q)
+            cpu[label].append(time.thread_time_ns() - c0)
+            wall[label].append(time.perf_counter_ns() - t0)
+    print(f"  {name} ({len(kb.ids)} items, {len(questions)} questions x3): p50 / p99 ms, "
+          "wall (cpu)")
+    for label in runs:
+        print(f"    {label:<10} {pct(wall[label], .5):7.3f} / {pct(wall[label], .99):7.3f}   "
+              f"({pct(cpu[label], .5):7.3f} / {pct(cpu[label], .99):7.3f})")
+    for base in ("BM25", "rank_bm25"):
+        ratios = [pct(times[k], .99) / pct(times[base], .99)
+                  for times in (wall, cpu) for k in ("before", "after")]
+        print(f"    p99 ratio to {base:<9}: wall before {ratios[0]:5.1f}x after {ratios[1]:5.1f}x"
+              f" | cpu before {ratios[2]:5.1f}x after {ratios[3]:5.1f}x")
 
 
 def main() -> None:
@@ -303,14 +361,14 @@ def main() -> None:
     quality("shipped", shipped, sets, (encoder, cache), baselines=not args.no_baselines)
 
     print("\n== speed (single thread, the same run; each question 3 times)")
-    speed(shipped, [q.text for _, qs in sets for q in qs], encoder, cache, "shipped")
+    speed(shipped, [q.text for _, qs in sets for q in qs], (files, encoder, cache), "shipped")
     if shared is not None:
         for name in ("discordpy-faq", "python-faq"):
             folder = shared / "eval" / "byo" / name
             kb, _ = load_knowledge(folder / "knowledge")
             assert kb is not None
-            speed(kb, [q.text for q in load_questions(folder / "questions.yaml")], encoder,
-                  cache, name)
+            speed(kb, [q.text for q in load_questions(folder / "questions.yaml")],
+                  (files, encoder, cache), name)
     print(f"  resident memory now {resident_mib():.0f} MiB")
 
     print("\n== load")

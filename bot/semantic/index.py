@@ -27,6 +27,8 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
+    def encode_question(self, text: str) -> np.ndarray: ...
+
 
 class VectorIndex:
     """Rows are texts, grouped by item (`starts[n]` is item n's first row); an item's
@@ -78,7 +80,7 @@ class VectorIndex:
     def similar(self, question: str, ids: Collection[str], top: int) -> dict[str, Similar]:
         if not self.ids:
             return {}
-        vector = self.encoder.encode([question])[0]
+        vector = self.encoder.encode_question(question)
         cosines = self.matrix @ vector
         best = np.maximum.reduceat(cosines, self.starts)
         wanted = {self.position[i] for i in ids if i in self.position}

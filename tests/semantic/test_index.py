@@ -31,6 +31,10 @@ class Counting:
         self.encoded.extend(texts)
         return self.encoder.encode(texts)
 
+    def encode_question(self, text: str) -> np.ndarray:
+        self.encoded.append(text)
+        return self.encoder.encode_question(text)
+
 
 @pytest.fixture(scope="module")
 def community() -> KnowledgeBase:

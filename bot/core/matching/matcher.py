@@ -100,9 +100,9 @@ class Matcher:
                      for s in scored[: max(0, limit)])
 
     def lexical(self, question: str, limit: int) -> dict[str, float] | None:
-        """For a layer that fuses another score in (`bot.core.semantic`): the confidences of
-        the `limit` best items and of every out-of-scope topic that scores (`out-of-scope:<n>`),
-        by id; None when the question asks nothing (empty, small talk, numbers alone)."""
+        """For a layer that fuses another score in (`semantic`): the confidences of the `limit`
+        best items and of every out-of-scope topic that scores (`out-of-scope:<n>`), by id; None
+        when the question asks nothing (empty, small talk, numbers alone)."""
         query = self.reader.read(question)
         if not query.words:
             return None

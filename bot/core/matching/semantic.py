@@ -42,7 +42,7 @@ class Fusion:
     lexical: float = 0.5  # weight of the lexical confidence; the semantic part gets the rest
     floor: float = 0.2  # cosine of unrelated sentences: calibrates to 0 (all-MiniLM-L6-v2)
     ceiling: float = 0.8  # cosine of a close paraphrase: calibrates to 1
-    pool: int = 10  # candidates taken from each side
+    pool: int = 6  # candidates from each side (10 gave the same figures, 0.2 ms slower)
     choices: int = 4  # candidates of a Match: three did-you-mean choices and the runner-up
 
     def calibrated(self, cosine: float) -> float:
