@@ -42,8 +42,8 @@ from bot.core.matching.score import MAX_CANDIDATES, Scored  # noqa: E402
 
 DECLINED = 0.93
 MIN_MARGIN = 0.04
-ANSWERS = [round(0.36 + 0.02 * i, 2) for i in range(14)]  # 0.36 … 0.62
-SUGGESTS = [round(0.26 + 0.02 * i, 2) for i in range(15)]  # 0.26 … 0.54
+ANSWERS = [round(0.20 + 0.02 * i, 2) for i in range(22)]  # 0.20 … 0.62
+SUGGESTS = [round(0.16 + 0.02 * i, 2) for i in range(20)]  # 0.16 … 0.54
 MARGINS = [0.0, 0.02, 0.04, 0.06, 0.08, 0.10]
 
 

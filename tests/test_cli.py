@@ -544,7 +544,7 @@ def test_why_and_eval_with_the_semantic_layer(cwd: Path, model_folder: Path) -> 
     lines = why.out.splitlines()
     assert lines[0].startswith("verdict: suggest → direct-messages")
     assert lines[1].startswith("1. direct-messages — Sending direct messages  score ")
-    assert re.match(r"^ +score \d\.\d\d = 0\.50 × lexical 0\.00 \+ 0\.50 × semantic "
+    assert re.match(r"^ +score \d\.\d\d = 0\.70 × lexical \d\.\d\d \+ 0\.30 × semantic "
                     r"\d\.\d\d \(cosine \d\.\d\d\)$", lines[2])
     assert "(1/2)" in lexical.out
     assert "(2/2)" in fused.out, fused.out

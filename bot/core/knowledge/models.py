@@ -38,11 +38,11 @@ class Thresholds:
     """Matcher confidence cut-offs: answer, suggest, and the ambiguity margin."""
 
     # Defaults for a knowledge base that sets none: chosen on FAQs imported the way an admin
-    # would (one question an entry; tests/fixtures/byo), where overall changes little between
-    # 0.2 and 0.3. The shipped knowledge base sets its own in its `matcher:` block.
-    answer: float = 0.25
-    suggest: float = 0.25
-    margin: float = 0.02
+    # would (one question an entry; tests/fixtures/byo). The shipped knowledge base sets its
+    # own in its `matcher:` block.
+    answer: float = 0.17
+    suggest: float = 0.17
+    margin: float = 0.01
 
 
 @dataclass(frozen=True, slots=True)

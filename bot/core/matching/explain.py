@@ -6,7 +6,8 @@ and the words it left out."""
 from __future__ import annotations
 
 from bot.core.knowledge.models import KnowledgeBase
-from bot.core.matching.index import Index, Item, texts_of
+from bot.core.matching.fields import texts_of
+from bot.core.matching.index import Index, Item
 from bot.core.matching.query import Query
 from bot.core.matching.score import Scored
 from bot.core.matching.synonyms import CONCEPT_PREFIX
@@ -51,7 +52,8 @@ def reasons(kb: KnowledgeBase, index: Index, query: Query, scored: Scored) -> tu
         found.append(f"{said} in {where}")
     if scored.phrase is not None:
         found.append(f'closest phrasing ({scored.phrase.kind}): "{scored.phrase.text}"')
-    found.append(f"coverage {scored.coverage:.2f}, fit {scored.fit:.2f}")
+    found.append(f"coverage {scored.coverage:.2f}, fit {scored.fit:.2f}, "
+                 f"letters {scored.letters:.2f}")
     if missing:
         found.append("not covered: " + ", ".join(f'"{m}"' for m in missing))
     return tuple(found)

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from bot.core.knowledge.models import (
     OUT_OF_SCOPE_PREFIX,
     ComparisonTable,
-    Entry,
     KnowledgeBase,
-    TableRow,
 )
+from bot.core.matching.fields import entry_texts, row_texts, table_texts
+from bot.core.matching.grams import CharGrams
 from bot.core.matching.synonyms import Found, SynonymFinder
 from bot.core.matching.text import STOP_MARK, Tokenizer, stem
 from bot.core.matching.weights import Weights
@@ -42,6 +42,7 @@ EAGER_ITEMS = 2_000
 REMEMBER_ITEMS = 2_000  # up to this many entries, builds remember (see Index)
 
 OUTSIDE = "out-of-scope"  # the kind of an out-of-scope topic's item (see `Index.outside`)
+
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
@@ -84,6 +85,7 @@ class Draft:
     pairs: set[str]
     indexed: set[str]  # the features its postings list it under
     named: set[str]  # the features of its title, keywords and aliases
+    text: str  # all its texts, one a line (for `CharGrams`)
 
 
 class Index:
@@ -144,6 +146,8 @@ class Index:
                          if d > 1}
         self.drafts = drafts
         self.outside = tuple(self._finish(draft) for draft in outside)
+        # Items first, then out-of-scope topics: `Index.n + k` is topic k's row.
+        self.grams = CharGrams([d.text for d in itertools.chain(drafts, outside)], w.gram_sizes)
         self._items: list[Item | None] = [None] * self.n
         if self.n <= EAGER_ITEMS:
             for i in range(self.n):
@@ -243,8 +247,9 @@ class Index:
             weaker.update(dict.fromkeys(concepts, strength))
             weaker.update(best)
             best = weaker
+        text = "\n".join([*(text for _, text in phrasings), *(t for _, t, _ in texts)])
         return Draft(item_id, label, kind, parent, frozenset(related), phrases, best, pairs,
-                      indexed, named)
+                     indexed, named, text)
 
     def _keys(self, tokenized: list[list[str]]) -> list[list[str]]:
         """The key (see `Tokenizer.key_of`) of every word, learning the words never seen
@@ -321,41 +326,6 @@ class Index:
             if len(word) >= 3 and word.isalpha():
                 buckets[(len(word), word[0])].append(word)
         return dict(buckets)
-
-
-def entry_texts(entry: Entry, w: Weights) -> list[tuple[str, str, float]]:
-    """(field, text, strength) of an entry's texts that are not phrasings."""
-    return [("answer", entry.answer, w.answer)]
-
-
-def table_texts(table: ComparisonTable, w: Weights) -> list[tuple[str, str, float]]:
-    """(field, text, strength) of the table's own texts that are not phrasings."""
-    return [("answer", table.answer, w.answer),
-            *(("the table's factors", row.factor, w.context) for row in table.rows),
-            ("the table's columns", " ".join(table.columns), w.context)]
-
-
-def row_texts(table: ComparisonTable, row: TableRow, w: Weights
-              ) -> list[tuple[str, str, float]]:
-    """(field, text, strength) of a row's cells and its share of its table's words."""
-    return [*(("table cells", f"{column}: {cell}", w.cell)
-              for column, cell in zip(table.columns, row.cells, strict=False)),
-            ("the table's title/keywords", table.title, w.row_context),
-            *(("the table's title/keywords", k, w.row_context) for k in table.keywords),
-            ("the table's columns", " ".join(table.columns), w.row_context)]
-
-
-def texts_of(kb: KnowledgeBase, item_id: str, w: Weights) -> list[tuple[str, str, float]]:
-    """The non-phrasing texts the index read for an item (see `entry_texts` and the rest)."""
-    table = kb.table
-    if table is not None:
-        if item_id == table.id:
-            return table_texts(table, w)
-        row = next((r for r in table.rows if r.id == item_id), None)
-        if row is not None:
-            return row_texts(table, row, w)
-    entry = kb.entry(item_id)
-    return entry_texts(entry, w) if entry is not None else []
 
 
 def _titled(draft: Draft) -> frozenset[str]:

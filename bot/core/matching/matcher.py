@@ -154,8 +154,11 @@ class Matcher:
         rival = next((s.score for s in scored[1:]
                       if not self.scorer.linked(top.item, s.item)
                       or _other_half(top, s, self.weights)), 0.0)
+        close = limits.suggest * self.weights.joint_share
+        split = any(_other_half(top, s, self.weights) for s in scored[1:JOINT_ITEMS]
+                    if s.score >= close)
         return decide(top.score, rival, limits, outside=top.outscored,
-                      joint=self._joint(scored, limits.suggest))
+                      joint=self._joint(scored, limits.suggest), split=split)
 
     def _joint(self, scored: list[Scored], suggest: float) -> bool:
         """A question that spans two items ("grind or steep") — each close to suggesting on

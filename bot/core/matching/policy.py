@@ -16,14 +16,15 @@ OUTSCORED = 0.25
 
 
 def decide(best: float, rival: float, limits: Thresholds, *, outside: float = 0.0,
-           joint: bool = False) -> Verdict:
+           joint: bool = False, split: bool = False) -> Verdict:
     """`answer` when the best item reaches its `answer` threshold and leads its rival (the best
     item not linked to it) by `margin`; `suggest` when it reaches `suggest`, or when two items
-    answer the question together (`joint`); else `none`. An out-of-scope topic scoring
+    answer the question together (`joint`) or the best answers only half of it and another
+    the rest (`split`: then never `answer`); else `none`. An out-of-scope topic scoring
     `outside` above the best by OUTSCORED of a margin declines it."""
     if outside and outside - best >= OUTSCORED * limits.margin:
         return Verdict.NONE
-    if best >= limits.answer and best - rival >= limits.margin:
+    if best >= limits.answer and best - rival >= limits.margin and not split:
         return Verdict.ANSWER
     if best >= limits.suggest or joint:
         return Verdict.SUGGEST

@@ -31,6 +31,7 @@ class Query:
     masks: dict[str, int] = field(default_factory=dict)  # feature → bit set of its words
     asked: dict[int, float] = field(default_factory=dict)  # bit set of words → their weight
     basis: float = 0.0  # the weight coverage is a share of (`_basis`)
+    letters: list[float] | None = None  # character n-gram similarity by row (`Scorer.letters`)
 
     @property
     def total(self) -> float:

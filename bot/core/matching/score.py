@@ -1,10 +1,12 @@
-"""An item's confidence for a question: the weight it covers times its nearest phrasing's fit.
+"""An item's confidence for a question: the weight it covers, its fit, and its letters alike.
 
 The share of the question's weight it covers, field by field, times how closely its nearest
-phrasing fits; items ranked with exact bounds."""
+phrasing fits, blended with how alike the two are letter by letter (`grams`); items ranked with
+exact bounds."""
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
 JOINT_ITEMS = 3  # two items answering one question are among the best this many
 POOL = 60  # candidates scored in full in a large knowledge base
 COMMON_SHARE = 0.08  # of the items: a word listed by more nominates no candidates alone
+ALIKE = 15  # in a large knowledge base, the items most alike letter by letter join the pool
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class Scored:
     phrase: Phrase | None
     parts: tuple[float, ...] = ()  # each question word's share of the question it covers
     outscored: float = 0.0  # on the best item: the score of an out-of-scope topic above it
+    letters: float = 0.0  # the character n-gram similarity (`grams`)
 
 
 class Scorer:
@@ -45,17 +49,31 @@ class Scorer:
         total = query.basis
         if not query.words or total <= 0:
             return []
+        letters = self.letters(query)
+        share = self.weights.grams
         out: list[Scored] = []
-        for found in self.index.outside:
+        for k, found in enumerate(self.index.outside, start=self.index.n):
             coverage = self._coverage(query, found.best, total)
-            if coverage <= floor:  # confidence <= coverage
+            alike = letters[k]
+            if (1 - share) * coverage + share * alike <= floor:  # confidence <= that
                 continue
             fit, phrase = self._fitter.fit(query, found)
-            score = self._confidence(query, coverage, fit, found)
+            score = self._blend(self._confidence(query, coverage, fit, found), alike)
             if score > floor:
-                out.append(Scored(found, score, coverage, fit, phrase))
+                out.append(Scored(found, score, coverage, fit, phrase, letters=alike))
         out.sort(key=lambda s: -s.score)
         return out
+
+    def letters(self, query: Query) -> list[float]:
+        """The question's character n-gram similarity with every item, then every out-of-scope
+        topic (computed once a question)."""
+        if query.letters is None:
+            query.letters = self.index.grams.similarity(query.text)
+        return query.letters
+
+    def _blend(self, confidence: float, letters: float) -> float:
+        share = self.weights.grams
+        return (1 - share) * confidence + share * letters
 
     def rank(self, query: Query, pool: int = POOL, keep: int = MAX_CANDIDATES) -> list[Scored]:
         """Items by confidence, best first. The top `keep` are exact, and so is the best item
@@ -67,25 +85,33 @@ class Scorer:
             return []
         item = self.index.item
         titled = self.index.titled
-        covered = [(self._coverage(query, self.index.drafts[i].best, total), i)
-                   for i in self._candidates(query, pool)]
-        covered = [c for c in covered if c[0] > 0]
-        covered.sort(key=lambda c: (-c[0], c[1]))
+        drafts = self.index.drafts
+        letters = self.letters(query)
+        share = self.weights.grams
+        # (a bound of the confidence, coverage, item): the word part is at most the coverage.
+        covered: list[tuple[float, float, int]] = []
+        for i in self._candidates(query, pool, letters):
+            coverage = self._coverage(query, drafts[i].best, total)
+            bound = (1 - share) * coverage + share * letters[i]
+            if bound > 0:
+                covered.append((bound, coverage, i))
+        covered.sort(key=lambda c: (-c[0], c[2]))
         sides = _sides(query, self.index.opposed)
 
         def scored_item(coverage: float, i: int) -> Scored:
             found = item(i)
             fit, phrase = self._fitter.fit(query, found)
-            score = self._confidence(query, coverage, fit, found)
+            confidence = self._confidence(query, coverage, fit, found)
             if sides and _takes_the_other_side(sides, titled[i]):
-                score *= self.weights.opposed
-            return Scored(found, score, coverage, fit, phrase)
+                confidence *= self.weights.opposed
+            return Scored(found, self._blend(confidence, letters[i]), coverage, fit, phrase,
+                          letters=letters[i])
 
         scored: list[Scored] = []
         floor = 0.0
-        for coverage, i in covered:
-            # confidence <= coverage, so nothing further down can enter the top `keep`.
-            if len(scored) >= keep and coverage < floor:
+        for bound, coverage, i in covered:
+            # Nothing further down can enter the top `keep`.
+            if len(scored) >= keep and bound < floor:
                 break
             scored.append(scored_item(coverage, i))
             if len(scored) >= keep:
@@ -95,8 +121,8 @@ class Scorer:
         if scored and all(self.linked(scored[0].item, s.item) for s in scored[1:]):
             # Every exact item is linked to the best: go on down for the best unlinked one.
             top, rival = scored[0].item, 0.0
-            for coverage, i in covered[len(scored):]:
-                if coverage < rival:
+            for bound, coverage, i in covered[len(scored):]:
+                if bound < rival:
                     break
                 if not self.linked(top, item(i)):
                     found = scored_item(coverage, i)
@@ -104,11 +130,12 @@ class Scorer:
                     rival = max(rival, found.score)
             scored.sort(key=lambda s: (-s.score, order[s.item.id]))
         for n, s in enumerate(scored[:JOINT_ITEMS]):  # what `_joint` needs
-            scored[n] = Scored(s.item, s.score, s.coverage, s.fit, s.phrase,
-                               self._parts(query, s.item.best, total))
+            scored[n] = dataclasses.replace(s, parts=self._parts(query, s.item.best, total))
         return scored
 
-    def _candidates(self, query: Query, pool: int) -> list[int]:
+    def _candidates(self, query: Query, pool: int, letters: list[float]) -> list[int]:
+        """Every item of a small knowledge base; in a large one, the `pool` items sharing the
+        most question weight and the `ALIKE` most alike letter by letter."""
         index = self.index
         if index.n <= pool * 2:
             return list(range(index.n))
@@ -131,7 +158,9 @@ class Scorer:
         if not acc and rarest is not None:
             for i in index.postings.get(rarest[1], ())[: pool * 4]:
                 acc[i] = 1.0
-        return heapq.nlargest(pool, acc, key=acc.__getitem__)
+        chosen = heapq.nlargest(pool, acc, key=acc.__getitem__)
+        alike = heapq.nlargest(ALIKE, range(index.n), key=letters.__getitem__)
+        return chosen + [i for i in alike if i not in acc]
 
     def _confidence(self, query: Query, coverage: float, fit: float, item: Item) -> float:
         """coverage × (base + (1 − base) × fit), less for an item matching everyday words

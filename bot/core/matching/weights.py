@@ -44,13 +44,18 @@ class Weights:
     basis: float = 4.0
     spread: float = 0.2
 
-    # -- confidence = coverage × (base + (1 − base) × fit) -----------------------------------
+    # -- confidence = (1 − grams) × coverage × (base + (1 − base) × fit) + grams × letters ----
     base: float = 0.45
+    # The share of the confidence that is the character n-gram similarity of the question and
+    # the item's whole text (`grams`: typos, word forms, code names, and how often the answer
+    # says a word), the rest being the word-level score. Chosen on the two byo FAQs.
+    grams: float = 0.5
+    gram_sizes: tuple[int, int] = (2, 5)  # the shortest and longest n-grams, in characters
     everyday: float = 0.5  # an item that matches only everyday words of the question
     phrasings: int = 6  # an item's phrasings compared in full with the question (`fit`)
 
     # -- two items answering one question -----------------------------------------------------
-    joint_share: float = 0.8  # of `suggest`: how close each of two items must come
+    joint_share: float = 0.6  # of `suggest`: how close each of two items must come
     joint_coverage: float = 0.9  # how much of the question the two must cover between them
     # An item explaining at most `half` of a question, with a linked one explaining the rest,
     # is one of two halves: the question is ambiguous between them.

@@ -146,4 +146,4 @@ def test_format_why_shows_candidates_scores_and_reasons(matcher: Matcher) -> Non
     assert text.startswith("verdict: answer → cost")
     assert "1. cost — Cost to access  score" in text
     assert 'read as "cost"' in text
-    assert "no candidate" in format_why(matcher, "hi bot")
+    assert "no candidate" in format_why(matcher, "hi there!")  # small talk asks nothing

@@ -325,13 +325,13 @@ def test_a_second_table_is_refused(make_kb: MakeKb) -> None:
 def test_folder_matcher_applies_whatever_the_file_order(make_kb: MakeKb) -> None:
     folder = make_kb({
         "a.yaml": ONE + "    matcher: {answer: 0.9}\n",
-        "z.yaml": "matcher: {suggest: 0.2}\n",
+        "z.yaml": "matcher: {suggest: 0.1}\n",
     })
     kb, problems = load(folder)
     assert problems == [] and kb is not None
     entry = kb.entry("one")
     assert entry is not None and entry.thresholds is not None
-    assert (entry.thresholds.answer, entry.thresholds.suggest) == (0.9, 0.2)
+    assert (entry.thresholds.answer, entry.thresholds.suggest) == (0.9, 0.1)
 
 
 def test_matcher_set_twice_and_inverted(make_kb: MakeKb) -> None:

@@ -1,0 +1,119 @@
+"""How alike a question and each item are letter by letter (character n-gram TF-IDF cosine).
+
+Each word, with a space at each end, gives its n-grams of `Weights.gram_sizes` letters; a
+text's vector counts them sublinearly (1 + log count), weighs them by a smoothed IDF over the
+items (log((1 + n) / (1 + df)) + 1) and has unit length; the similarity is the cosine. So
+"reeact" and "reaction", "embeded" and "embed", "concat" and "concatenate", or
+"channel.send(" and "channel.send" come close where whole words do not, and a word found many
+times in an answer counts more than one found once, which the word-level score of `score`
+does not see. This is scikit-learn's `TfidfVectorizer(analyzer="char_wb", sublinear_tf=True)`,
+kept as NumPy arrays: one posting list per n-gram, so a question costs one pass over the
+postings of its own n-grams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+MAX_REMEMBERED_WORDS = 50_000  # question words whose n-grams a `CharGrams` remembers
+
+Ids = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+
+def word_grams(word: str, sizes: tuple[int, int]) -> list[str]:
+    """The n-grams of one word with a space at each end ("ab" → " a", "ab", "b ", " ab"...)."""
+    padded = f" {word} "
+    out: list[str] = []
+    for size in range(sizes[0], sizes[1] + 1):
+        if len(padded) < size:
+            break
+        out.extend(padded[i:i + size] for i in range(len(padded) - size + 1))
+    return out
+
+
+class CharGrams:
+    """The character n-gram vectors of a fixed list of texts (an index's items, then its
+    out-of-scope topics), and their cosines with a question."""
+
+    def __init__(self, texts: Sequence[str], sizes: tuple[int, int]) -> None:
+        self.sizes = sizes
+        self.count = len(texts)
+        self._columns: dict[str, int] = {}  # n-gram → its column
+        self._words: dict[str, Ids] = {}  # a word → the columns of its n-grams
+        rows = [self._counted(self._known_or_new(text)) for text in texts]
+        columns = len(self._columns)
+        lengths = np.fromiter((len(ids) for ids, _ in rows), dtype=np.int64, count=len(rows))
+        grams = np.concatenate([ids for ids, _ in rows]) if rows else np.zeros(0, np.int64)
+        counts = np.concatenate([c for _, c in rows]) if rows else np.zeros(0, np.int64)
+        frequency = np.bincount(grams, minlength=columns)
+        self._idf: Floats = np.log((1 + self.count) / (1 + frequency)) + 1
+        values = (1 + np.log(counts)) * self._idf[grams]
+        owners = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+        norms = np.sqrt(np.bincount(owners, weights=values * values, minlength=len(rows)))
+        values /= np.where(norms > 0, norms, 1.0)[owners]
+        order = np.argsort(grams, kind="stable")
+        self._owners = owners[order].astype(np.int32)
+        self._values = values[order].astype(np.float32)
+        self._starts = np.zeros(columns + 1, dtype=np.int64)
+        np.cumsum(frequency, out=self._starts[1:])
+        self._asked: dict[str, Ids] = {}  # question words' columns (known n-grams only)
+
+    def similarity(self, text: str) -> list[float]:
+        """The cosine of `text` with every text of the index, in their order."""
+        words = text.lower().split()
+        if not words or not self.count:
+            return [0.0] * self.count
+        ids, counts = self._counted([self._asked_word(word) for word in words])
+        if not len(ids):
+            return [0.0] * self.count
+        weights = (1 + np.log(counts)) * self._idf[ids]
+        weights /= np.sqrt(np.dot(weights, weights))
+        starts = self._starts[ids]
+        lengths = self._starts[ids + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return [0.0] * self.count
+        offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        at = offsets + np.arange(total)
+        products = self._values[at] * np.repeat(weights, lengths)
+        scores = np.bincount(self._owners[at], weights=products, minlength=self.count)
+        return list(np.minimum(scores, 1.0).tolist())  # float32 rounding can pass 1
+
+    def _known_or_new(self, text: str) -> list[Ids]:
+        """Each word's columns, giving new n-grams a column (building only)."""
+        out: list[Ids] = []
+        columns, words = self._columns, self._words
+        for word in text.lower().split():
+            ids = words.get(word)
+            if ids is None:
+                grams = word_grams(word, self.sizes)
+                ids = words[word] = np.fromiter(
+                    (columns.setdefault(g, len(columns)) for g in grams),
+                    dtype=np.int64, count=len(grams))
+            out.append(ids)
+        return out
+
+    def _asked_word(self, word: str) -> Ids:
+        """A question word's columns: its n-grams that some text has."""
+        ids = self._words.get(word)
+        if ids is None:
+            ids = self._asked.get(word)
+        if ids is None:
+            if len(self._asked) >= MAX_REMEMBERED_WORDS:
+                self._asked.clear()
+            columns = self._columns
+            known = [columns[g] for g in word_grams(word, self.sizes) if g in columns]
+            ids = self._asked[word] = np.array(known, dtype=np.int64)
+        return ids
+
+    @staticmethod
+    def _counted(parts: list[Ids]) -> tuple[Ids, Ids]:
+        """The distinct columns of a text and how often each occurs."""
+        if not parts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        ids, counts = np.unique(np.concatenate(parts), return_counts=True)
+        return ids, counts
