@@ -19,6 +19,12 @@ import numpy as np
 import numpy.typing as npt
 
 MAX_REMEMBERED_WORDS = 50_000  # question words whose n-grams a `CharGrams` remembers
+# Up to this many texts, every vector is made at build, exactly. Beyond, the IDF is estimated on
+# `SAMPLE` texts spread over the index, and a text's vector is made the first time its item is
+# a candidate (a large knowledge base's build would otherwise spend seconds on texts no
+# question reaches).
+EAGER_TEXTS = 2_000
+SAMPLE = 1_000
 
 Ids = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -39,18 +45,32 @@ class CharGrams:
     """The character n-gram vectors of a fixed list of texts (an index's items, then its
     out-of-scope topics), and their cosines with a question."""
 
-    def __init__(self, texts: Sequence[str], sizes: tuple[int, int]) -> None:
+    def __init__(self, texts: Sequence[str], sizes: tuple[int, int], *,
+                 eager: int = EAGER_TEXTS, sample: int = SAMPLE) -> None:
         self.sizes = sizes
         self.count = len(texts)
+        self.lazy = len(texts) > eager
         self._columns: dict[str, int] = {}  # n-gram → its column
         self._words: dict[str, Ids] = {}  # a word → the columns of its n-grams
+        self._asked: dict[str, Ids] = {}  # question words' columns (known n-grams only)
+        self._texts = texts
+        self._vectors: dict[int, tuple[Ids, Floats]] = {}  # lazily made: row → (ids, values)
+        if self.lazy:
+            sample = min(sample, len(texts))
+            step = len(texts) / sample
+            rows = [self._counted(self._known_or_new(texts[int(n * step)]))
+                    for n in range(sample)]
+            frequency = self._frequency(rows)
+            self._idf = np.log((1 + sample) / (1 + frequency)) + 1
+            self._unseen_idf = float(np.log(1 + sample) + 1)
+            return
         rows = [self._counted(self._known_or_new(text)) for text in texts]
         columns = len(self._columns)
         lengths = np.fromiter((len(ids) for ids, _ in rows), dtype=np.int64, count=len(rows))
         grams = np.concatenate([ids for ids, _ in rows]) if rows else np.zeros(0, np.int64)
         counts = np.concatenate([c for _, c in rows]) if rows else np.zeros(0, np.int64)
-        frequency = np.bincount(grams, minlength=columns)
-        self._idf: Floats = np.log((1 + self.count) / (1 + frequency)) + 1
+        frequency = self._frequency(rows)
+        self._idf = np.log((1 + self.count) / (1 + frequency)) + 1
         values = (1 + np.log(counts)) * self._idf[grams]
         owners = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
         norms = np.sqrt(np.bincount(owners, weights=values * values, minlength=len(rows)))
@@ -60,28 +80,65 @@ class CharGrams:
         self._values = values[order].astype(np.float32)
         self._starts = np.zeros(columns + 1, dtype=np.int64)
         np.cumsum(frequency, out=self._starts[1:])
-        self._asked: dict[str, Ids] = {}  # question words' columns (known n-grams only)
 
-    def similarity(self, text: str) -> list[float]:
-        """The cosine of `text` with every text of the index, in their order."""
+    def similarity(self, text: str, rows: Sequence[int] = ()) -> list[float]:
+        """The cosine of `text` with every text of the index, in their order; of a lazy index
+        (`EAGER_TEXTS`), with the texts of `rows` only (the others are 0)."""
+        scores = [0.0] * self.count
+        if self.lazy:
+            for row in rows:
+                if row not in self._vectors:
+                    self._vectors[row] = self._vector(row)
         words = text.lower().split()
         if not words or not self.count:
-            return [0.0] * self.count
+            return scores
         ids, counts = self._counted([self._asked_word(word) for word in words])
         if not len(ids):
-            return [0.0] * self.count
-        weights = (1 + np.log(counts)) * self._idf[ids]
+            return scores
+        weights = (1 + np.log(counts)) * self._idf_of(ids)
         weights /= np.sqrt(np.dot(weights, weights))
+        if self.lazy:
+            for row in rows:
+                own, values = self._vectors[row]
+                _, mine, theirs = np.intersect1d(ids, own, assume_unique=True,
+                                                 return_indices=True)
+                scores[row] = min(1.0, float(np.dot(weights[mine], values[theirs])))
+            return scores
         starts = self._starts[ids]
         lengths = self._starts[ids + 1] - starts
         total = int(lengths.sum())
         if not total:
-            return [0.0] * self.count
+            return scores
         offsets = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         at = offsets + np.arange(total)
         products = self._values[at] * np.repeat(weights, lengths)
-        scores = np.bincount(self._owners[at], weights=products, minlength=self.count)
-        return list(np.minimum(scores, 1.0).tolist())  # float32 rounding can pass 1
+        found = np.bincount(self._owners[at], weights=products, minlength=self.count)
+        return list(np.minimum(found, 1.0).tolist())  # float32 rounding can pass 1
+
+    def _vector(self, row: int) -> tuple[Ids, Floats]:
+        """A lazy index's vector of one text; its new n-grams join the vocabulary."""
+        known = len(self._columns)
+        ids, counts = self._counted(self._known_or_new(self._texts[row]))
+        if len(self._columns) > known:
+            self._asked.clear()  # a question word may now have more known n-grams
+        values = (1 + np.log(counts)) * self._idf_of(ids)
+        norm = float(np.sqrt(np.dot(values, values)))
+        return ids, values / (norm or 1.0)
+
+    def _idf_of(self, ids: Ids) -> Floats:
+        """The IDF of columns; in a lazy index, those its sample lacks weigh as unseen."""
+        idf = self._idf
+        if not self.lazy or not len(ids) or int(ids[-1]) < len(idf):
+            return idf[ids]
+        inside = ids < len(idf)
+        out = np.full(len(ids), self._unseen_idf)
+        out[inside] = idf[ids[inside]]
+        return out
+
+    def _frequency(self, rows: list[tuple[Ids, Ids]]) -> Ids:
+        """How many of `rows` have each column."""
+        grams = np.concatenate([ids for ids, _ in rows]) if rows else np.zeros(0, np.int64)
+        return np.bincount(grams, minlength=len(self._columns))
 
     def _known_or_new(self, text: str) -> list[Ids]:
         """Each word's columns, giving new n-grams a column (building only)."""

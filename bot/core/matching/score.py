@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.core.matching.fit import PhraseFitter
@@ -49,10 +49,11 @@ class Scorer:
         total = query.basis
         if not query.words or total <= 0:
             return []
-        letters = self.letters(query)
+        n = self.index.n
+        letters = self.letters(query, range(n, n + len(self.index.outside)))
         share = self.weights.grams
         out: list[Scored] = []
-        for k, found in enumerate(self.index.outside, start=self.index.n):
+        for k, found in enumerate(self.index.outside, start=n):
             coverage = self._coverage(query, found.best, total)
             alike = letters[k]
             if (1 - share) * coverage + share * alike <= floor:  # confidence <= that
@@ -64,11 +65,20 @@ class Scorer:
         out.sort(key=lambda s: -s.score)
         return out
 
-    def letters(self, query: Query) -> list[float]:
+    def letters(self, query: Query, rows: Sequence[int] = ()) -> list[float]:
         """The question's character n-gram similarity with every item, then every out-of-scope
-        topic (computed once a question)."""
+        topic (computed once a question); in a large index (`CharGrams.lazy`), with `rows`
+        only, the others left at 0."""
+        grams = self.index.grams
+        if not grams.lazy:
+            if query.letters is None:
+                query.letters = grams.similarity(query.text)
+            return query.letters
         if query.letters is None:
-            query.letters = self.index.grams.similarity(query.text)
+            query.letters = [0.0] * grams.count
+        found = grams.similarity(query.text, rows)
+        for row in rows:
+            query.letters[row] = found[row]
         return query.letters
 
     def _blend(self, confidence: float, letters: float) -> float:
@@ -86,11 +96,12 @@ class Scorer:
         item = self.index.item
         titled = self.index.titled
         drafts = self.index.drafts
-        letters = self.letters(query)
+        candidates = self._candidates(query, pool)
+        letters = self.letters(query, candidates)
         share = self.weights.grams
         # (a bound of the confidence, coverage, item): the word part is at most the coverage.
         covered: list[tuple[float, float, int]] = []
-        for i in self._candidates(query, pool, letters):
+        for i in candidates:
             coverage = self._coverage(query, drafts[i].best, total)
             bound = (1 - share) * coverage + share * letters[i]
             if bound > 0:
@@ -133,9 +144,10 @@ class Scorer:
             scored[n] = dataclasses.replace(s, parts=self._parts(query, s.item.best, total))
         return scored
 
-    def _candidates(self, query: Query, pool: int, letters: list[float]) -> list[int]:
+    def _candidates(self, query: Query, pool: int) -> list[int]:
         """Every item of a small knowledge base; in a large one, the `pool` items sharing the
-        most question weight and the `ALIKE` most alike letter by letter."""
+        most question weight and (unless its n-grams are lazy) the `ALIKE` most alike letter
+        by letter."""
         index = self.index
         if index.n <= pool * 2:
             return list(range(index.n))
@@ -159,6 +171,9 @@ class Scorer:
             for i in index.postings.get(rarest[1], ())[: pool * 4]:
                 acc[i] = 1.0
         chosen = heapq.nlargest(pool, acc, key=acc.__getitem__)
+        if index.grams.lazy:
+            return chosen
+        letters = self.letters(query)
         alike = heapq.nlargest(ALIKE, range(index.n), key=letters.__getitem__)
         return chosen + [i for i in alike if i not in acc]
 

@@ -64,3 +64,25 @@ def test_question_words_never_grow_the_vocabulary() -> None:
     for n in range(200):
         grams.similarity(f"unseenword{n} reaction")
     assert grams.similarity("reaction") == before
+
+
+def test_a_large_index_makes_vectors_on_demand_with_the_same_cosines() -> None:
+    texts = [*TEXTS, "How do I ban a member? Use guild.ban with a reason.",
+             "How do I react to a message? message.add_reaction adds one."]
+    eager = CharGrams(texts, (2, 5))
+    # Lazy, with every text in the IDF sample: the same IDF, so the same cosines.
+    lazy = CharGrams(texts, (2, 5), eager=2, sample=len(texts))
+    assert lazy.lazy and not eager.lazy
+    for question in ("make the bot reeact", "ban someone", "upload a picture"):
+        wanted = eager.similarity(question)
+        got = lazy.similarity(question, [0, 3, 4])
+        assert got[1] == got[2] == 0.0  # not asked for
+        for row in (0, 3, 4):
+            assert got[row] == pytest.approx(wanted[row], abs=1e-6)
+
+
+def test_a_lazy_index_estimates_its_idf_from_a_sample() -> None:
+    texts = [f"entry {n} about widget number {n}" for n in range(40)] + ["reaction emoji"]
+    lazy = CharGrams(texts, (2, 5), eager=10, sample=8)  # the last text is not sampled
+    scores = lazy.similarity("reaction", [40, 0])
+    assert scores[40] > scores[0] >= 0.0  # n-grams the sample never saw still count
