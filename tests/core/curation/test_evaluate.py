@@ -16,10 +16,7 @@ from bot.core.curation.evaluate import (
     load_questions,
 )
 from bot.core.knowledge.models import Entry, KnowledgeBase
-from bot.core.library import Library
 from bot.core.matching.matcher import Matcher
-
-CLUB = Path(__file__).resolve().parents[2] / "fixtures" / "club" / "kb"
 
 
 @pytest.fixture(scope="module")
@@ -133,10 +130,10 @@ def test_a_set_without_out_of_scope_questions_says_so(matcher: Matcher) -> None:
     assert "100.0% (0 questions)" not in text
 
 
-def test_the_report_says_when_an_out_of_scope_topic_declined() -> None:
-    club = Library.open(CLUB).current.matcher
+def test_the_report_says_when_an_out_of_scope_topic_declined(club_kb: KnowledgeBase) -> None:
     priced = "what does the outdoor store charge for boots"
-    report = evaluate(club, [EvalQuestion(priced, ()), EvalQuestion(priced, ("factor-cost",))])
+    report = evaluate(Matcher.build(club_kb), [EvalQuestion(priced, ()),
+                                               EvalQuestion(priced, ("factor-cost",))])
     assert report.declined_by_topic == 1
     text = format_report(report)
     assert "out-of-scope declined 100.0%  (1/1; 1 by an out-of-scope topic)" in text

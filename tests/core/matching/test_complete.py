@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.core.knowledge.models import Entry, KnowledgeBase
-from bot.core.library import Library
 from bot.core.matching.complete import MAX_CHOICES, factor_choices, topic_choices
-
-CLUB = Path(__file__).resolve().parents[2] / "fixtures" / "club" / "kb"
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return Library.open(CLUB).current.kb
+def kb(club_kb: KnowledgeBase) -> KnowledgeBase:
+    return club_kb
 
 
 def test_empty_input_lists_every_factor_in_table_order(kb: KnowledgeBase) -> None:

@@ -4,17 +4,14 @@ every part of the format (tests/fixtures/club)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
-
-CLUB = Path(__file__).resolve().parents[2] / "fixtures" / "club" / "kb"
 
 chat_words = st.sampled_from([
     "tent", "hike", "cost", "boots", "day-pack", "vs", "?", "<@123>", "@faqbot", "🤖", "é",
@@ -28,10 +25,8 @@ texts = st.one_of(
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    kb, problems = load_knowledge(CLUB)
-    assert kb is not None and problems == []
-    return Matcher.build(kb)
+def matcher(club_kb: KnowledgeBase) -> Matcher:
+    return Matcher.build(club_kb)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,

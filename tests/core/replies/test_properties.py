@@ -23,21 +23,19 @@ from bot.core.replies.plain_text import reply_to_text
 from bot.core.replies.render import render_item, render_match, render_topics
 from bot.core.replies.reply import Reply, ReplyKind
 
-CLUB = Path(__file__).resolve().parents[2] / "fixtures" / "club" / "kb"
+CLUB = Path(__file__).resolve().parents[2] / "fixtures" / "club" / "kb"  # as club_kb loads it
 MAX_SUGGESTIONS = 3
 SLOW = 0.5  # seconds: generous for a noisy two-core machine
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
-    kb, problems = load_knowledge(CLUB)
-    assert kb is not None and problems == []
-    return Matcher.build(kb)
+def kb(club_kb: KnowledgeBase) -> KnowledgeBase:
+    return club_kb
 
 
 @pytest.fixture(scope="module")
-def kb(matcher: Matcher) -> KnowledgeBase:
-    return matcher.kb
+def matcher(club_kb: KnowledgeBase) -> Matcher:
+    return Matcher.build(club_kb)
 
 
 def _kb_words() -> list[str]:
