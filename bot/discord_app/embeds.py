@@ -102,8 +102,7 @@ def _fields(reply: Reply) -> list[_Field]:
 
 def discord_time(at: datetime) -> str:
     """A moment as Discord timestamps: relative, then in full, each in the reader's own zone."""
-    stamp = int(at.timestamp())
-    return f"<t:{stamp}:R> (<t:{stamp}:f>)"
+    return f"{discord.utils.format_dt(at, 'R')} ({discord.utils.format_dt(at, 'f')})"
 
 
 def build_pages(reply: Reply) -> list[discord.Embed]:
