@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.text import Text
 
-from bot.core.replies.plain_text import format_table
-from bot.core.replies.reply import Reply
+from bot.core.replies.plain_text import format_table, readable_time
+from bot.core.replies.reply import Reply, body_text
 
 FENCE = re.compile(r"^\s*```")
 BLOCK = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|#{1,6}\s|>)")  # list items, headings, quotes
@@ -34,6 +35,11 @@ def hard_breaks(markdown: str) -> str:
     return "\n".join(out)
 
 
+def local_time(at: datetime) -> str:
+    """A moment in this machine's time zone, as a person reads it."""
+    return readable_time(at.astimezone())
+
+
 def render_reply(reply: Reply, width: int = 80, *, color: bool) -> str:
     """The reply as text for a terminal `width` wide; ANSI styles only when `color`."""
     console = Console(file=io.StringIO(), width=width, force_terminal=color,
@@ -45,9 +51,9 @@ def render_reply(reply: Reply, width: int = 80, *, color: bool) -> str:
 
     console.print(Text(reply.title, style="bold cyan"))
     console.print(Text("=" * min(len(reply.title), width), style="cyan"))
-    if reply.body:
+    if body := body_text(reply, local_time):
         gap()
-        console.print(Markdown(hard_breaks(reply.body), hyperlinks=False))
+        console.print(Markdown(hard_breaks(body), hyperlinks=False))
     if reply.table is not None:
         gap()
         console.print(Text(format_table(reply.table, width)), overflow="ignore", crop=False)

@@ -1,4 +1,5 @@
-"""Session fixtures: the shipped knowledge base, loaded and validated once, and its matcher."""
+"""Session fixtures: the shipped knowledge base and the club fixture one, each loaded and
+validated once, and the shipped one's matcher; the test model."""
 
 from __future__ import annotations
 
@@ -12,18 +13,30 @@ from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.matcher import Matcher
 from bot.settings import SHIPPED_KNOWLEDGE
 
+CLUB = Path(__file__).resolve().parent / "fixtures" / "club" / "kb"
 
-@pytest.fixture(scope="session")
-def shipped_kb() -> KnowledgeBase:
-    kb, problems = load_knowledge(SHIPPED_KNOWLEDGE)
+
+def load_clean(folder: Path) -> KnowledgeBase:
+    kb, problems = load_knowledge(folder)
     assert [str(p) for p in problems] == []
     assert kb is not None
     return kb
 
 
 @pytest.fixture(scope="session")
+def shipped_kb() -> KnowledgeBase:
+    return load_clean(SHIPPED_KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
 def shipped_matcher(shipped_kb: KnowledgeBase) -> Matcher:
     return Matcher.build(shipped_kb)
+
+
+@pytest.fixture(scope="session")
+def club_kb() -> KnowledgeBase:
+    """tests/fixtures/club: a small knowledge base that uses every part of the format."""
+    return load_clean(CLUB)
 
 
 @pytest.fixture(scope="session")

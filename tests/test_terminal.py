@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+from bot.core.library import Library
 from bot.core.replies.plain_text import reply_to_text
 from bot.core.replies.reply import Reply, ReplyKind
+from bot.core.replies.status import render_status
 from bot.terminal import render_reply
+
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
 
 REPLY = Reply(kind=ReplyKind.ANSWER, title="Brewing tea", body="Steep **three** minutes.",
               footer="The Tiny Guide — Brewing", link="https://tea.example.org/brew#steep")
@@ -24,3 +31,12 @@ def test_markdown_is_rendered_not_shown_raw() -> None:
     assert "Steep three minutes." in plain and "**" not in plain
     assert "\x1b[" not in plain
     assert "\x1b[" in render_reply(REPLY, 80, color=True)
+
+
+def test_the_status_load_time_reads_as_this_machine_s_local_time() -> None:
+    loaded = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3, seconds=10)
+    library = Library.open(TINY, clock=lambda: loaded)
+    shown = render_reply(render_status(library.current), 100, color=False)
+    local = loaded.astimezone()
+    assert f"Loaded: {local:%Y-%m-%d %H:%M} {local:%Z}, 3 minutes ago" in shown
+    assert "Entries: 3" in shown and "<t:" not in shown

@@ -7,11 +7,12 @@ limit, so Discord never rejects what the bot sends.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import discord
 
 from bot.core.replies.plain_text import truncate
-from bot.core.replies.reply import Reply, ReplyKind, TableView
+from bot.core.replies.reply import Reply, ReplyKind, TableView, body_text
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -99,6 +100,11 @@ def _fields(reply: Reply) -> list[_Field]:
     return fields
 
 
+def discord_time(at: datetime) -> str:
+    """A moment as Discord timestamps: relative, then in full, each in the reader's own zone."""
+    return f"{discord.utils.format_dt(at, 'R')} ({discord.utils.format_dt(at, 'f')})"
+
+
 def build_pages(reply: Reply) -> list[discord.Embed]:
     """The reply as one or more embeds, each within all of Discord's limits."""
     title = truncate(reply.title, TITLE_LIMIT - 16)
@@ -106,7 +112,7 @@ def build_pages(reply: Reply) -> list[discord.Embed]:
     # Title, description and footer share the 6,000 total: a long footer shortens the pages
     # (32 covers " (continued)" and " · Page n/N").
     room = EMBED_TOTAL_LIMIT - len(title) - len(footer_base) - 32
-    chunks = split_text(reply.body, min(DESCRIPTION_CHUNK, room)) or [""]
+    chunks = split_text(body_text(reply, discord_time), min(DESCRIPTION_CHUNK, room)) or [""]
     pages = [_Page(title, chunk) for chunk in chunks]
     for item in _fields(reply):
         page = pages[-1]

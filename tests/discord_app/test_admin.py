@@ -198,7 +198,8 @@ async def test_status_shows_what_is_loaded(harness: Harness) -> None:
     snapshot = harness.library.current
     assert f"**Entries:** {len(snapshot.kb.entries)}" in text
     assert "**Table rows:** 3" in text
-    assert f"<t:{int(snapshot.loaded_at.timestamp())}:R>" in text
+    stamp = int(snapshot.loaded_at.timestamp())
+    assert f"**Loaded:** <t:{stamp}:R> (<t:{stamp}:f>)\n" in text  # the core holds a datetime
     assert "**Version:** 1" in text
     limits = snapshot.kb.thresholds
     assert f"answer {limits.answer:.2f} · suggest {limits.suggest:.2f}" in text

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import datetime, timedelta
 
-from bot.core.replies.reply import Reply, TableView
+from bot.core.replies.reply import Reply, TableView, body_text
 
 GAP = "  "
 
@@ -74,8 +75,8 @@ def _wrap(text: str, width: int) -> list[str]:
 def reply_to_text(reply: Reply, width: int = 80) -> str:
     """A Reply as the terminal shows it: title, body, table, numbered choices, see also, source."""
     parts = [f"{reply.title}\n{'=' * min(len(reply.title), width)}"]
-    if reply.body:
-        parts.append(reply.body)
+    if body := body_text(reply, readable_time):
+        parts.append(body)
     if reply.table is not None:
         parts.append(format_table(reply.table, width))
     if reply.choices:
@@ -87,3 +88,18 @@ def reply_to_text(reply: Reply, width: int = 80) -> str:
     if reply.link:
         parts.append(f"Read more: {reply.link}")
     return "\n\n".join(parts)
+
+
+def readable_time(at: datetime, now: datetime | None = None) -> str:
+    """A moment as a person reads it, in its own zone: "2026-12-07 15:02 UTC, 3 minutes ago"."""
+    now = now if now is not None else datetime.now(at.tzinfo)
+    return f"{at.strftime('%Y-%m-%d %H:%M %Z').rstrip()}, {_ago(now - at)}"
+
+
+def _ago(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''} ago"
+    return "just now"

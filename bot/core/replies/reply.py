@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -20,6 +22,14 @@ class Choice:
 
     id: str
     title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One labelled line of a reply; a moment stays a datetime, for each adapter to write."""
+
+    label: str
+    value: str | datetime
 
 
 class ReplyKind(StrEnum):
@@ -43,3 +53,12 @@ class Reply:
     footer: str | None = None
     item_id: str | None = None
     link: str | None = None  # where to read more: the source's http(s) address
+    facts: tuple[Fact, ...] = ()  # shown before the body, one `**label:** value` line each
+
+
+def body_text(reply: Reply, write_time: Callable[[datetime], str]) -> str:
+    """The reply's facts, one line each, then its body: what an adapter shows as the text."""
+    lines = [f"**{fact.label}:** "
+             + (write_time(fact.value) if isinstance(fact.value, datetime) else fact.value)
+             for fact in reply.facts]
+    return "\n\n".join(part for part in ("\n".join(lines), reply.body) if part)

@@ -4,35 +4,33 @@ from __future__ import annotations
 
 from bot.core.library import Snapshot
 from bot.core.matching.semantic import FusedMatcher
-from bot.core.replies.reply import Reply, ReplyKind
+from bot.core.replies.reply import Fact, Reply, ReplyKind
 
 MAX_FILES_SHOWN = 20
 
 
 def render_status(snapshot: Snapshot) -> Reply:
-    """Entries, table rows, source files, load time (a Discord timestamp), version, thresholds."""
+    """Entries, table rows, version, load time (a datetime: each adapter writes it), thresholds,
+    matching, source files."""
     kb = snapshot.kb
     rows = len(kb.table.rows) if kb.table is not None else 0
-    stamp = int(snapshot.loaded_at.timestamp())
     files = list(kb.files[:MAX_FILES_SHOWN])
     if len(kb.files) > MAX_FILES_SHOWN:
         files.append(f"… and {len(kb.files) - MAX_FILES_SHOWN} more")
     listed = "\n".join(f"• `{name}`" for name in files) or "• (none)"
     limits = kb.thresholds
-    body = "\n".join([
-        f"**Entries:** {len(kb.entries)}",
-        f"**Table rows:** {rows}",
-        f"**Addressable topics:** {len(kb.ids)}",
-        f"**Version:** {snapshot.version}",
-        f"**Loaded:** <t:{stamp}:R> (<t:{stamp}:f>)",
-        f"**Thresholds:** answer {limits.answer:.2f} · suggest {limits.suggest:.2f} · "
-        f"margin {limits.margin:.2f}",
-        f"**Matching:** {_matching(snapshot)}",
-        "",
-        f"**Source files ({len(kb.files)}):**",
-        listed,
-    ])
-    return Reply(kind=ReplyKind.INFO, title="Knowledge base status", body=body)
+    facts = (
+        Fact("Entries", str(len(kb.entries))),
+        Fact("Table rows", str(rows)),
+        Fact("Addressable topics", str(len(kb.ids))),
+        Fact("Version", str(snapshot.version)),
+        Fact("Loaded", snapshot.loaded_at),
+        Fact("Thresholds", f"answer {limits.answer:.2f} · suggest {limits.suggest:.2f} · "
+                           f"margin {limits.margin:.2f}"),
+        Fact("Matching", _matching(snapshot)),
+    )
+    return Reply(kind=ReplyKind.INFO, title="Knowledge base status", facts=facts,
+                 body=f"**Source files ({len(kb.files)}):**\n{listed}")
 
 
 def _matching(snapshot: Snapshot) -> str:

@@ -130,15 +130,15 @@ def test_a_set_without_out_of_scope_questions_says_so(matcher: Matcher) -> None:
     assert "100.0% (0 questions)" not in text
 
 
-def test_the_report_says_when_an_out_of_scope_topic_declined(shipped_matcher: Matcher) -> None:
-    priced = "what does openai charge per million tokens"
-    report = evaluate(shipped_matcher, [EvalQuestion(priced, ()),
-                                        EvalQuestion(priced, ("factor-cost",))])
+def test_the_report_says_when_an_out_of_scope_topic_declined(club_kb: KnowledgeBase) -> None:
+    priced = "what does the outdoor store charge for boots"
+    report = evaluate(Matcher.build(club_kb), [EvalQuestion(priced, ()),
+                                               EvalQuestion(priced, ("factor-cost",))])
     assert report.declined_by_topic == 1
     text = format_report(report)
     assert "out-of-scope declined 100.0%  (1/1; 1 by an out-of-scope topic)" in text
-    assert ("wanted factor-cost; declined by the out-of-scope topic 'The exact price a given "
-            "provider charges'") in text
+    assert ("wanted factor-cost; declined by the out-of-scope topic 'What outdoor shops charge "
+            "for gear'") in text
 
 
 def test_format_why_shows_candidates_scores_and_reasons(matcher: Matcher) -> None:

@@ -1,18 +1,16 @@
-"""Autocomplete for factors and topics, on the shipped knowledge base."""
+"""Autocomplete for factors and topics, on a small fixture knowledge base (tests/fixtures/club)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.core.knowledge.models import KnowledgeBase
-from bot.core.library import Library
+from bot.core.knowledge.models import Entry, KnowledgeBase
 from bot.core.matching.complete import MAX_CHOICES, factor_choices, topic_choices
-from bot.settings import SHIPPED_KNOWLEDGE
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return Library.open(SHIPPED_KNOWLEDGE).current.kb
+def kb(club_kb: KnowledgeBase) -> KnowledgeBase:
+    return club_kb
 
 
 def test_empty_input_lists_every_factor_in_table_order(kb: KnowledgeBase) -> None:
@@ -25,11 +23,11 @@ def test_empty_input_lists_every_factor_in_table_order(kb: KnowledgeBase) -> Non
 @pytest.mark.parametrize(("typed", "row_id"), [
     ("cost", "factor-cost"),
     ("pric", "factor-cost"),            # an alias, by prefix
-    ("fine tuning", "factor-customizability"),
-    ("custmizability", "factor-customizability"),  # a typo
-    ("privcy", "factor-data-privacy"),
-    ("factor-safety", "factor-safety-enforcement"),  # the id
-    ("  SAFETY ", "factor-safety-enforcement"),
+    ("packing list", "factor-gear"),    # the alias "packing-list"
+    ("endurence", "factor-fitness"),    # a typo
+    ("equipmnt", "factor-gear"),
+    ("factor-safety", "factor-safety-rules"),  # the id
+    ("  SAFETY ", "factor-safety-rules"),
 ])
 def test_factor_by_name_alias_id_or_typo(kb: KnowledgeBase, typed: str, row_id: str) -> None:
     choices = factor_choices(kb, typed)
@@ -50,10 +48,10 @@ def test_topics_at_most_25_in_kb_order_when_empty(kb: KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize(("typed", "item_id"), [
-    ("privacy", "factor-data-privacy"),
-    ("acountability", "closed-accountability"),
-    ("comparison-table", "comparison-table"),
-    ("at a glance", "comparison-table"),
+    ("fitness", "factor-fitness"),
+    ("acountability", "leader-accountability"),
+    ("trips-table", "trips-table"),
+    ("at a glance", "trips-table"),
 ])
 def test_topic_by_title_or_id(kb: KnowledgeBase, typed: str, item_id: str) -> None:
     choices = topic_choices(kb, typed)
@@ -64,6 +62,14 @@ def test_topic_by_title_or_id(kb: KnowledgeBase, typed: str, item_id: str) -> No
 def test_limit_is_respected(kb: KnowledgeBase) -> None:
     assert len(topic_choices(kb, "open", limit=3)) <= 3
     assert len(topic_choices(kb, "", limit=99)) <= MAX_CHOICES
+
+
+def test_at_most_25_of_a_larger_knowledge_base() -> None:
+    many = KnowledgeBase(entries=tuple(Entry(id=f"topic-{n}", title=f"Topic {n}", answer="A.")
+                                       for n in range(MAX_CHOICES + 5)))
+    assert [item_id for _, item_id in topic_choices(many, "")] == \
+        [f"topic-{n}" for n in range(MAX_CHOICES)]
+    assert len(topic_choices(many, "topic", limit=99)) == MAX_CHOICES
 
 
 def test_no_table_no_factors() -> None:

@@ -10,7 +10,7 @@ from bot.core.knowledge.models import Entry, KnowledgeBase
 from bot.core.replies.listing import list_items
 
 TINY = Path(__file__).resolve().parents[2] / "fixtures" / "tiny" / "kb"
-SHIPPED = Path(__file__).resolve().parents[3] / "knowledge"
+CLUB = Path(__file__).resolve().parents[2] / "fixtures" / "club" / "kb"
 
 
 def load(folder: Path) -> KnowledgeBase:
@@ -54,8 +54,11 @@ def test_every_entry_and_row_is_listed_with_its_text() -> None:
 
 
 def test_listing_is_json_serialisable() -> None:
-    for item in list_items(load(SHIPPED)):
-        assert json.loads(json.dumps(item)) == item
+    for folder in (TINY, CLUB):
+        items = list_items(load(folder))
+        assert items
+        for item in items:
+            assert json.loads(json.dumps(item)) == item
 
 
 def test_listing_without_a_table() -> None:
