@@ -186,9 +186,4 @@ def _unit(score: float) -> float:
 
 def _own_thresholds(kb: KnowledgeBase) -> dict[str, Thresholds]:
     """The items that set thresholds of their own."""
-    out = {entry.id: entry.thresholds for entry in kb.entries if entry.thresholds}
-    if kb.table is not None:
-        if kb.table.thresholds:
-            out[kb.table.id] = kb.table.thresholds
-        out.update((row.id, row.thresholds) for row in kb.table.rows if row.thresholds)
-    return out
+    return {item.id: item.thresholds for item in kb.items() if item.thresholds}
