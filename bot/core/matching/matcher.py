@@ -45,6 +45,7 @@ rarer features; only those are scored in full.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from bot.core.knowledge.models import KnowledgeBase, Thresholds
 from bot.core.matching.complete import Completer
@@ -52,9 +53,9 @@ from bot.core.matching.explain import reasons
 from bot.core.matching.fit import PhraseFitter
 from bot.core.matching.index import Index
 from bot.core.matching.match import Candidate, Match, Verdict
-from bot.core.matching.policy import OUTSCORED, decide, links_by_id, thresholds_by_id
+from bot.core.matching.policy import OUTSCORED, Ranked, links_by_id, thresholds_by_id, verdict
 from bot.core.matching.read import QuestionReader
-from bot.core.matching.score import JOINT_ITEMS, MAX_CANDIDATES, POOL, Scored, Scorer
+from bot.core.matching.score import MAX_CANDIDATES, POOL, Scored, Scorer
 from bot.core.matching.weights import Weights
 from bot.core.memo import BuildMemory
 
@@ -151,33 +152,14 @@ class Matcher:
             limits = self._limits.get(top.item.id, self.kb.thresholds)
         else:
             limits = self._own.get(top.item.id) or default
-        rival = next((s.score for s in scored[1:]
-                      if not self.scorer.linked(top.item, s.item)
-                      or _other_half(top, s, self.weights)), 0.0)
-        close = limits.suggest * self.weights.joint_share
-        split = any(_other_half(top, s, self.weights) for s in scored[1:JOINT_ITEMS]
-                    if s.score >= close)
-        return decide(top.score, rival, limits, outside=top.outscored,
-                      joint=self._joint(scored, limits.suggest), split=split)
+        ranked = [Ranked(s.item.id, s.score, s.parts) for s in scored]
+        return verdict(ranked, limits, self.scorer.links, self.weights, outside=top.outscored)
 
-    def _joint(self, scored: list[Scored], suggest: float) -> bool:
-        """A question that spans two items ("grind or steep") — each close to suggesting on
-        its own, together covering most of it — gets both as choices. Together means the
-        union of the words they cover: two items covering the same words cover no more."""
-        close = [s for s in scored[:JOINT_ITEMS]
-                 if s.score >= suggest * self.weights.joint_share]
-        if len(close) < 2:
-            return False
-        a, b = close[0].parts, close[1].parts
-        return sum(map(max, a, b)) >= self.weights.joint_coverage
-
-
-def _other_half(top: Scored, other: Scored, w: Weights) -> bool:
-    """Whether `other` answers the half of the question `top` leaves out ("grind or steep"):
-    a rival then, even when linked to `top`. Parts are known for the first JOINT_ITEMS."""
-    if not top.parts or not other.parts or sum(top.parts) > w.half:
-        return False
-    return sum(map(max, top.parts, other.parts)) >= w.joint_coverage
+    def parts(self, question: str, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
+        """For a layer that fuses another score in: each question word's share of the question
+        that each of these items explains (the two-halves rules of `policy.verdict`)."""
+        query = self.reader.read(question)
+        return self.scorer.parts(query, ids)
 
 
 def _unit(score: float) -> float:

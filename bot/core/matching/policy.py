@@ -6,8 +6,12 @@ base's thresholds mean the same whichever scores them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
 from bot.core.knowledge.models import KnowledgeBase, TableRow, Thresholds
 from bot.core.matching.match import Verdict
+from bot.core.matching.weights import Weights
 
 # An out-of-scope topic scoring above the best item by this many of its `margin`s declines the
 # question: a quarter of a margin, since a topic that scores higher ("when was gemma released"
@@ -29,6 +33,51 @@ def decide(best: float, rival: float, limits: Thresholds, *, outside: float = 0.
     if best >= limits.suggest or joint:
         return Verdict.SUGGEST
     return Verdict.NONE
+
+
+JOINT_ITEMS = 3  # two items answering one question are among the best this many
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """An item as the verdict sees it: its score, and each question word's share of the
+    question it explains (`parts`, from the word-level score; empty when not known)."""
+
+    id: str
+    score: float
+    parts: tuple[float, ...] = ()
+
+
+def verdict(ranked: Sequence[Ranked], limits: Thresholds, links: Mapping[str, frozenset[str]],
+            w: Weights, *, outside: float = 0.0) -> Verdict:
+    """`decide` for items ranked best first (`parts` known for the first JOINT_ITEMS): the
+    rival is the best item not linked to the first, or one answering the half of the question
+    the first leaves out; two close items covering the question between them are `joint`; and
+    when the first explains only half of it and such an item the rest, it is `split`."""
+    if not ranked:
+        return Verdict.NONE
+    top = ranked[0]
+    linked = links.get(top.id, frozenset())
+    rival = next((r.score for r in ranked[1:] if r.id not in linked or other_half(top, r, w)),
+                 0.0)
+    close = limits.suggest * w.joint_share
+    split = any(other_half(top, r, w) for r in ranked[1:JOINT_ITEMS] if r.score >= close)
+    near = [r for r in ranked[:JOINT_ITEMS] if r.score >= close]
+    joint = len(near) >= 2 and covered(near[0], near[1]) >= w.joint_coverage
+    return decide(top.score, rival, limits, outside=outside, joint=joint, split=split)
+
+
+def covered(a: Ranked, b: Ranked) -> float:
+    """How much of the question two items explain between them: the union of the words they
+    cover (two items covering the same words cover no more)."""
+    return sum(map(max, a.parts, b.parts))
+
+
+def other_half(top: Ranked, other: Ranked, w: Weights) -> bool:
+    """Whether `other` answers the half of the question `top` leaves out ("grind or steep")."""
+    if not top.parts or not other.parts or sum(top.parts) > w.half:
+        return False
+    return covered(top, other) >= w.joint_coverage
 
 
 def thresholds_by_id(kb: KnowledgeBase) -> dict[str, Thresholds]:

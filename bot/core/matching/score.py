@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from bot.core.matching.fit import PhraseFitter
 from bot.core.matching.index import Index, Item, Phrase
+from bot.core.matching.policy import JOINT_ITEMS
 from bot.core.matching.query import Query, Word
 
 MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
-JOINT_ITEMS = 3  # two items answering one question are among the best this many
 POOL = 60  # candidates scored in full in a large knowledge base
 COMMON_SHARE = 0.08  # of the items: a word listed by more nominates no candidates alone
 ALIKE = 15  # in a large knowledge base, the items most alike letter by letter join the pool
@@ -42,7 +42,7 @@ class Scorer:
         self.index = index
         self.weights = index.weights
         self._fitter = fitter
-        self._links = links
+        self.links = links  # item → the items linked to it (`policy.links_by_id`)
 
     def outside(self, query: Query, floor: float) -> list[Scored]:
         """The out-of-scope topics scoring above `floor`, scored like items, best first."""
@@ -140,7 +140,7 @@ class Scorer:
                     scored.append(found)
                     rival = max(rival, found.score)
             scored.sort(key=lambda s: (-s.score, order[s.item.id]))
-        for n, s in enumerate(scored[:JOINT_ITEMS]):  # what `_joint` needs
+        for n, s in enumerate(scored[:JOINT_ITEMS]):  # what `policy.verdict` needs
             scored[n] = dataclasses.replace(s, parts=self._parts(query, s.item.best, total))
         return scored
 
@@ -207,6 +207,15 @@ class Scorer:
             covered += word.weight * strength
         return min(1.0, covered / total)
 
+    def parts(self, query: Query, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
+        """`_parts` of the items with these ids (the unknown ones left out)."""
+        total = query.basis
+        if not query.words or total <= 0:
+            return {}
+        position, item = self.index.position, self.index.item
+        return {i: self._parts(query, item(position[i]).best, total)
+                for i in ids if i in position}
+
     @staticmethod
     def _parts(query: Query, best: dict[str, float], total: float) -> tuple[float, ...]:
         """`_coverage` word by word: each word's covered share of the question."""
@@ -214,7 +223,7 @@ class Scorer:
 
     def linked(self, top: Item, other: Item) -> bool:
         """Whether answering `top` is also fine when `other` is close behind."""
-        return other.id in self._links.get(top.id, ())
+        return other.id in self.links.get(top.id, ())
 
 
 def _topical(query: Query, best: dict[str, float]) -> bool:

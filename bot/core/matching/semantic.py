@@ -19,8 +19,8 @@ Candidates are the lexical matcher's best and the semantic best together, so a q
 shares no word with the right entry ("pm" for "DM") can still find it. Out-of-scope topics are
 fused the same way and decline a question they match better than every item. A question that
 asks nothing (empty, small talk, numbers alone: the lexical matcher's call) gets no candidates.
-The lexical matcher's rule for a question spanning two items ("grind or steep") is not applied
-to fused scores.
+A question spanning two items ("grind or steep") is judged by the same rules as in the lexical
+matcher (`policy.verdict`): on the fused scores, with the words each item explains.
 """
 
 from __future__ import annotations
@@ -33,7 +33,13 @@ from typing import Protocol
 from bot.core.knowledge.models import OUT_OF_SCOPE_PREFIX, KnowledgeBase, TableRow
 from bot.core.matching.match import Candidate, Match, Verdict
 from bot.core.matching.matcher import Matcher
-from bot.core.matching.policy import decide, links_by_id, thresholds_by_id
+from bot.core.matching.policy import (
+    JOINT_ITEMS,
+    Ranked,
+    links_by_id,
+    thresholds_by_id,
+    verdict,
+)
 
 OPENING_CHARS = 300  # of an answer: what its first sentences say is what it is about
 
@@ -137,7 +143,7 @@ class FusedMatcher:
         scored = self._score(self.lexical.lexical(question, self.fusion.pool), question)
         items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX) and s.score > 0]
         candidates = tuple(Candidate(s.id, _unit(s.score)) for s in items[:self.fusion.choices])
-        return Match(question, self._verdict(scored), candidates)
+        return Match(question, self._verdict(scored, question), candidates)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
         """The best candidates, each with both parts of its score and the lexical reasons."""
@@ -176,8 +182,9 @@ class FusedMatcher:
         scored.sort(key=lambda s: (-s.score, order.get(s.id, len(order)), s.id))
         return scored
 
-    def _verdict(self, scored: list[Scored]) -> Verdict:
-        """The verdict policy (`bot.core.matching.policy`) on fused scores."""
+    def _verdict(self, scored: list[Scored], question: str) -> Verdict:
+        """The verdict policy (`policy.verdict`) on fused scores, with the lexical matcher's
+        two-halves rules on the words each of the first items explains."""
         items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
         if not items:
             return Verdict.NONE
@@ -185,9 +192,9 @@ class FusedMatcher:
         limits = self._limits.get(top.id, self.kb.thresholds)
         outside = max((s.score for s in scored if s.id.startswith(OUT_OF_SCOPE_PREFIX)),
                       default=0.0)
-        linked = self._links.get(top.id, frozenset())
-        rival = next((s.score for s in items[1:] if s.id not in linked), 0.0)
-        return decide(top.score, rival, limits, outside=outside)
+        parts = self.lexical.parts(question, [s.id for s in items[:JOINT_ITEMS]])
+        ranked = [Ranked(s.id, s.score, parts.get(s.id, ())) for s in items]
+        return verdict(ranked, limits, self._links, self.lexical.weights, outside=outside)
 
 
 def _short(text: str, limit: int = 80) -> str:

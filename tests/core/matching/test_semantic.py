@@ -8,10 +8,11 @@ import pytest
 
 from bot.core.curation.evaluate import format_why
 from bot.core.knowledge.load import load_knowledge
-from bot.core.knowledge.models import KnowledgeBase
+from bot.core.knowledge.models import KnowledgeBase, Thresholds
 from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import FusedMatcher, Fusion, item_texts, opening_of
+from bot.core.matching.weights import Weights
 from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.index import VectorIndex
 
@@ -170,3 +171,28 @@ def test_an_items_own_thresholds_are_its_verdicts(tmp_path: Path,
     fused = FusedMatcher(Matcher.build(kb), VectorIndex.build(kb, encoder, None))
     match = fused.match("whats a boost, is it like a retweet")
     assert (match.verdict, match.suggestions[0]) == (Verdict.SUGGEST, "server-boosts")
+
+
+def test_a_question_spanning_two_items_offers_both(encoder: OnnxEncoder) -> None:
+    # The lexical matcher's two-halves rules (policy.verdict), on fused scores.
+    from tests.core.matching.test_matcher import _pair_kb
+
+    def fused_with(limits: Thresholds) -> FusedMatcher:
+        kb = _pair_kb(limits)
+        return FusedMatcher(Matcher.build(kb), VectorIndex.build(kb, encoder, None))
+
+    # Neither reaches `suggest`, each comes within joint_share of it, and between them they
+    # cover the question's words: both are offered.
+    fused = fused_with(Thresholds(answer=0.95, suggest=0.7, margin=0.0))
+    match = fused.match("gizmo price or widget repair")
+    assert all(Weights().joint_share * 0.7 <= c.score < 0.7 for c in match.candidates[:2])
+    assert match.verdict is Verdict.SUGGEST
+    assert {"gizmo-price", "widget"} <= set(match.suggestions)
+    # Two items covering the same words do not cover the question together.
+    assert fused.match("gizmo doohickey flurbtastic").verdict is Verdict.NONE
+    # The best would be answered on its score, but it explains half the question: suggest.
+    fused = fused_with(Thresholds(answer=0.4, suggest=0.3, margin=0.0))
+    match = fused.match("price or repair")
+    assert match.candidates[0].score >= 0.4
+    assert match.verdict is Verdict.SUGGEST
+    assert {"gizmo-price", "widget"} <= set(match.suggestions)
