@@ -15,7 +15,8 @@ FIXTURES = MANIFEST.parent
 
 def test_every_question_set_in_the_fixtures_is_listed_once() -> None:
     listed = [s.questions for s in load_manifest()]
-    on_disk = {*FIXTURES.glob("*-questions.yaml"), *FIXTURES.glob("byo/*/questions.yaml")}
+    on_disk = {*FIXTURES.glob("*-questions.yaml"), *FIXTURES.glob("byo/*/questions.yaml"),
+               *FIXTURES.glob("blind-byo/*/questions.yaml")}
     assert len(on_disk) >= 16
     assert sorted(listed) == sorted(path.resolve() for path in on_disk)
 
