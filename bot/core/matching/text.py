@@ -1,8 +1,9 @@
-"""Turn chat text into comparable tokens: clean, fold, split, respell, stem.
+"""Turn chat text into the matcher's tokens: split, respell, stem.
 
-Two layers: `clean` gives a lower-case, accent-free, punctuation-free string (Discord mentions,
-custom emoji, URLs, control and zero-width characters removed); `tokens` splits it into words
-and rewrites chat spellings ("u" → "you", "licence" → "license"). `stem` is a small, deliberately
+`tokens` gives the lower-case, accent-free words of a text (Discord mentions, custom emoji,
+URLs, punctuation, control and zero-width characters dropped) with chat spellings rewritten
+("u" → "you", "licence" → "license"). It is the matcher's tokenizer, not a second normaliser:
+comparing names and titles is `bot.core.text.fold`'s job. `stem` is a small, deliberately
 conservative suffix stripper; it only has to be consistent, because the knowledge base and the
 question go through the same function.
 """
@@ -121,11 +122,6 @@ _UNSTEMMED = frozenset({"marketing"})
 _BY_LAST: dict[str, list[tuple[str, str, int]]] = {}
 for _rule in _SUFFIXES:
     _BY_LAST.setdefault(_rule[0][-1], []).append(_rule)
-
-
-def clean(text: str) -> str:
-    """Lower-case, accent-free words separated by single spaces; never raises."""
-    return " ".join(_words_of(text))
 
 
 def _words_of(text: str, pattern: re.Pattern[str] | None = None) -> list[str]:
