@@ -60,16 +60,16 @@ class CharGrams:
             step = len(texts) / sample
             rows = [self._counted(self._known_or_new(texts[int(n * step)]))
                     for n in range(sample)]
-            frequency = self._frequency(rows)
+            frequency = self._frequency(_joined([ids for ids, _ in rows]))
             self._idf = np.log((1 + sample) / (1 + frequency)) + 1
             self._unseen_idf = float(np.log(1 + sample) + 1)
             return
         rows = [self._counted(self._known_or_new(text)) for text in texts]
         columns = len(self._columns)
         lengths = np.fromiter((len(ids) for ids, _ in rows), dtype=np.int64, count=len(rows))
-        grams = np.concatenate([ids for ids, _ in rows]) if rows else np.zeros(0, np.int64)
-        counts = np.concatenate([c for _, c in rows]) if rows else np.zeros(0, np.int64)
-        frequency = self._frequency(rows)
+        grams = _joined([ids for ids, _ in rows])
+        counts = _joined([c for _, c in rows])
+        frequency = self._frequency(grams)
         self._idf = np.log((1 + self.count) / (1 + frequency)) + 1
         values = (1 + np.log(counts)) * self._idf[grams]
         owners = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
@@ -135,13 +135,13 @@ class CharGrams:
         out[inside] = idf[ids[inside]]
         return out
 
-    def _frequency(self, rows: list[tuple[Ids, Ids]]) -> Ids:
-        """How many of `rows` have each column."""
-        grams = np.concatenate([ids for ids, _ in rows]) if rows else np.zeros(0, np.int64)
+    def _frequency(self, grams: Ids) -> Ids:
+        """How many texts have each column, from their distinct columns one after another."""
         return np.bincount(grams, minlength=len(self._columns))
 
     def _known_or_new(self, text: str) -> list[Ids]:
-        """Each word's columns, giving new n-grams a column (building only)."""
+        """Each word's columns, giving new n-grams a column (a text of the index, never a
+        question)."""
         out: list[Ids] = []
         columns, words = self._columns, self._words
         for word in text.lower().split():
@@ -170,7 +170,10 @@ class CharGrams:
     @staticmethod
     def _counted(parts: list[Ids]) -> tuple[Ids, Ids]:
         """The distinct columns of a text and how often each occurs."""
-        if not parts:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        ids, counts = np.unique(np.concatenate(parts), return_counts=True)
+        ids, counts = np.unique(_joined(parts), return_counts=True)
         return ids, counts
+
+
+def _joined(parts: list[Ids]) -> Ids:
+    """The arrays one after another (an empty one for none)."""
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
