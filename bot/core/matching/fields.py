@@ -38,7 +38,7 @@ def texts_of(kb: KnowledgeBase, item_id: str, w: Weights) -> list[tuple[str, str
     if table is not None:
         if item_id == table.id:
             return table_texts(table, w)
-        row = next((r for r in table.rows if r.id == item_id), None)
+        row = table.row(item_id)
         if row is not None:
             return row_texts(table, row, w)
     entry = kb.entry(item_id)
