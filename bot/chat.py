@@ -21,7 +21,7 @@ from bot.core.replies.render import (
     render_topics,
     render_unknown_topic,
 )
-from bot.core.replies.reply import Reply, ReplyKind
+from bot.core.replies.reply import Reply
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class ChatSession:
         return self._ask(text)
 
     def _show(self, reply: Reply) -> str:
-        self.pending = tuple(c.id for c in reply.choices) if reply.kind is ReplyKind.SUGGEST else ()
+        self.pending = tuple(c.id for c in reply.choices)  # did-you-mean, or an answer's others
         return self.render(reply, self.width)
 
     def _ask(self, question: str) -> str:

@@ -13,7 +13,7 @@ from rich.markdown import Markdown
 from rich.text import Text
 
 from bot.core.replies.plain_text import format_table, readable_time
-from bot.core.replies.reply import Reply, body_text
+from bot.core.replies.reply import Reply, body_text, choices_title
 
 FENCE = re.compile(r"^\s*```")
 BLOCK = re.compile(r"^\s*([-*+]\s|\d+[.)]\s|#{1,6}\s|>)")  # list items, headings, quotes
@@ -59,6 +59,8 @@ def render_reply(reply: Reply, width: int = 80, *, color: bool) -> str:
         console.print(Text(format_table(reply.table, width)), overflow="ignore", crop=False)
     if reply.choices:
         gap()
+        if title := choices_title(reply):
+            console.print(Text(title, style="bold"))
         for n, choice in enumerate(reply.choices, 1):
             console.print(Text.assemble(("  ", ""), (f"{n}.", "bold yellow"), f" {choice.title}"))
     if reply.see_also:

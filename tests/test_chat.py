@@ -12,6 +12,7 @@ import pytest
 from bot.chat import HELP, NOTHING_TO_PICK, ChatSession, run_chat
 from bot.core.library import Library
 from bot.core.matching.match import Match, Verdict
+from bot.core.replies.reply import ALTERNATIVES_TITLE
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
 SUGGEST_Q = "coffee beans or tea leaves"  # the tiny KB cannot tell which item this means
@@ -67,6 +68,19 @@ def test_did_you_mean_then_pick_by_number(session: ChatSession) -> None:
     assert session.pending == ()
     # With nothing pending, a number is no question: it is said so, and not recorded.
     assert session.handle("2") == NOTHING_TO_PICK
+
+
+def test_an_answers_alternatives_are_picked_by_number(session: ChatSession) -> None:
+    question = "what temperature for coffee"  # the tiny KB answers it, unsure of the lead
+    match = session.library.current.matcher.match(question)
+    assert match.verdict is Verdict.ANSWER and match.alternatives, match
+    text = session.handle(question)
+    kb = session.library.current.kb
+    assert text.startswith(kb.title_of(match.answer_id or ""))
+    assert ALTERNATIVES_TITLE in text and "Type a number to choose." in text
+    assert session.pending == match.alternatives
+    assert session.handle("1").startswith(kb.title_of(match.alternatives[0]))
+    assert session.pending == ()
 
 
 def test_questions_and_picks_are_recorded_and_lone_numbers_are_not(folder: Path) -> None:

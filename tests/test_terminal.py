@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from bot.core.library import Library
 from bot.core.replies.plain_text import reply_to_text
-from bot.core.replies.reply import Reply, ReplyKind
+from bot.core.replies.reply import ALTERNATIVES_TITLE, Choice, Reply, ReplyKind
 from bot.core.replies.status import render_status
 from bot.terminal import render_reply
 
@@ -24,6 +25,15 @@ def test_every_part_of_the_plain_text_is_shown() -> None:
                      "Read more: https://tea.example.org/brew#steep"):
             assert line in reply_to_text(REPLY, 80)
             assert line in shown, (color, shown)
+
+
+def test_an_answers_alternatives_are_numbered_under_their_title() -> None:
+    reply = dataclasses.replace(REPLY, choices=(Choice("a", "Grinding coffee"),))
+    for color in (False, True):
+        shown = render_reply(reply, 80, color=color)
+        assert ALTERNATIVES_TITLE in shown and "1." in shown and "Grinding coffee" in shown
+    plain = render_reply(reply, 80, color=False)
+    assert f"{ALTERNATIVES_TITLE}\n  1. Grinding coffee" in plain
 
 
 def test_markdown_is_rendered_not_shown_raw() -> None:

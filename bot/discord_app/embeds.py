@@ -12,7 +12,7 @@ from datetime import datetime
 import discord
 
 from bot.core.replies.plain_text import truncate
-from bot.core.replies.reply import Reply, ReplyKind, TableView, body_text
+from bot.core.replies.reply import Reply, ReplyKind, TableView, body_text, choices_title
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -94,6 +94,10 @@ def table_fields(view: TableView) -> list[_Field]:
 
 def _fields(reply: Reply) -> list[_Field]:
     fields = table_fields(reply.table) if reply.table is not None else []
+    if title := choices_title(reply):  # the buttons below say the same, to be pressed
+        listed = "\n".join(f"{n}. {c.title}" for n, c in enumerate(reply.choices[:3], 1))
+        fields.append(_Field(truncate(title, FIELD_NAME_LIMIT),
+                             truncate(listed, FIELD_VALUE_LIMIT)))
     if reply.see_also:
         titles = " • ".join(choice.title for choice in reply.see_also)
         fields.append(_Field("See also", truncate(titles, FIELD_VALUE_LIMIT)))

@@ -6,18 +6,27 @@ import discord
 
 from bot.core.replies.reply import Reply, ReplyKind
 from bot.discord_app.embeds import NO_MENTIONS, build_pages
-from bot.discord_app.views import ItemRenderer, OwnedView, PickHook, SuggestView, answer_view
+from bot.discord_app.views import (
+    ItemRenderer,
+    OwnedView,
+    PickHook,
+    Picks,
+    SuggestView,
+    answer_view,
+)
 
 
 def view_for(reply: Reply, pages: list[discord.Embed], owner_id: int, render: ItemRenderer, *,
              on_pick: PickHook | None = None,
              question_id: int | None = None) -> discord.ui.View | None:
-    """Did-you-mean buttons for a suggestion; page buttons for a long reply; votes on answers."""
+    """Did-you-mean buttons for a suggestion; page buttons for a long reply; on an answer,
+    its alternatives and votes."""
     if reply.kind is ReplyKind.SUGGEST and reply.choices:
         return SuggestView(owner_id, reply.choices, render, on_pick, question_id=question_id)
-    answer = reply.kind is ReplyKind.ANSWER
-    return answer_view(pages, owner_id, question_id if answer else None,
-                       link=reply.link if answer else None)
+    if reply.kind is not ReplyKind.ANSWER:
+        return answer_view(pages, owner_id, None)
+    return answer_view(pages, owner_id, question_id, link=reply.link, others=reply.choices,
+                       picks=Picks(render, on_pick, question_id))
 
 
 def _attach(view: discord.ui.View | None, *, message: discord.Message | None = None,

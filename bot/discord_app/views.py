@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 import discord
 
@@ -73,36 +74,49 @@ class SuggestView(OwnedView):
                  on_pick: PickHook | None = None, timeout: float = VIEW_TIMEOUT, *,
                  question_id: int | None = None) -> None:
         super().__init__(owner_id, timeout)
-        self.render = render
-        self.on_pick = on_pick
-        self.question_id = question_id
-        for number, choice in enumerate(choices[:3], 1):
-            button: discord.ui.Button[SuggestView] = discord.ui.Button(
-                label=truncate(f"{number}. {choice.title}", BUTTON_LABEL_LIMIT),
-                style=discord.ButtonStyle.primary,
-            )
-            button.callback = self._make_callback(choice.id)  # type: ignore[method-assign,assignment]
-            self.add_item(button)
+        add_picks(self, choices, Picks(render, on_pick, question_id))
 
-    def _make_callback(self, item_id: str) -> Callable[[discord.Interaction], Awaitable[None]]:
-        async def pick(interaction: discord.Interaction) -> None:
-            reply = self.render(item_id)
-            if reply is None:
-                await interaction.response.send_message(
-                    "That topic is no longer in the knowledge base.", ephemeral=True,
-                    allowed_mentions=NO_MENTIONS)
-                return
-            self.stop()
-            pages = build_pages(reply)
-            view = answer_view(pages, self.owner_id, self.question_id, link=reply.link)
-            await interaction.response.edit_message(embeds=[pages[0]], view=view,
-                                                    allowed_mentions=NO_MENTIONS)
-            if isinstance(view, OwnedView):
-                view.attach(interaction=interaction)
-            if self.on_pick is not None:
-                await self.on_pick(interaction, item_id)
 
-        return pick
+@dataclass(frozen=True, slots=True)
+class Picks:
+    """What a pick button needs: the picked item's reply, the pick hook, the question's id."""
+
+    render: ItemRenderer
+    on_pick: PickHook | None = None
+    question_id: int | None = None
+
+
+def add_picks(view: OwnedView, choices: Sequence[Choice], picks: Picks, *,
+              style: discord.ButtonStyle = discord.ButtonStyle.primary) -> None:
+    """A numbered button per choice (three at most); a click turns the message into that
+    answer, with its own votes, pages and link."""
+    for number, choice in enumerate(choices[:3], 1):
+        button: discord.ui.Button[OwnedView] = discord.ui.Button(
+            label=truncate(f"{number}. {choice.title}", BUTTON_LABEL_LIMIT), style=style)
+        button.callback = _pick_callback(view, choice.id, picks)  # type: ignore[method-assign,assignment]
+        view.add_item(button)
+
+
+def _pick_callback(view: OwnedView, item_id: str, picks: Picks
+                   ) -> Callable[[discord.Interaction], Awaitable[None]]:
+    async def pick(interaction: discord.Interaction) -> None:
+        reply = picks.render(item_id)
+        if reply is None:
+            await interaction.response.send_message(
+                "That topic is no longer in the knowledge base.", ephemeral=True,
+                allowed_mentions=NO_MENTIONS)
+            return
+        view.stop()
+        pages = build_pages(reply)
+        shown = answer_view(pages, view.owner_id, picks.question_id, link=reply.link)
+        await interaction.response.edit_message(embeds=[pages[0]], view=shown,
+                                                allowed_mentions=NO_MENTIONS)
+        if isinstance(shown, OwnedView):
+            shown.attach(interaction=interaction)
+        if picks.on_pick is not None:
+            await picks.on_pick(interaction, item_id)
+
+    return pick
 
 
 class PagerView(OwnedView):
@@ -138,10 +152,16 @@ class PagerView(OwnedView):
 
 
 def answer_view(pages: Sequence[discord.Embed], owner_id: int, question_id: int | None, *,
-                link: str | None = None) -> discord.ui.View | None:
-    """Page buttons when there is more than one page; votes when the question was recorded;
-    a "Read more" link to the answer's source when it has an address."""
+                link: str | None = None, others: Sequence[Choice] = (),
+                picks: Picks | None = None) -> discord.ui.View | None:
+    """Page buttons when there is more than one page; the answer's alternatives (`others`,
+    picked as did-you-mean choices are); votes when the question was recorded; a "Read more"
+    link to the answer's source when it has an address."""
     view: discord.ui.View | None = PagerView(owner_id, pages) if len(pages) > 1 else None
+    if others and picks is not None:
+        owned = view if isinstance(view, OwnedView) else OwnedView(owner_id)
+        add_picks(owned, others, picks, style=discord.ButtonStyle.secondary)
+        view = owned
     if question_id is not None:
         view = add_vote_buttons(view or discord.ui.View(timeout=None), question_id)
     if link and len(link) <= URL_LIMIT and link.lower().startswith(("https://", "http://")):

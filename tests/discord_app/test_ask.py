@@ -116,6 +116,33 @@ async def test_did_you_mean_click_by_the_asker_and_by_someone_else(harness: Harn
     harness.assert_valid()
 
 
+async def test_an_answers_alternatives_are_buttons_the_asker_can_pick(harness: Harness) -> None:
+    record = await harness.slash("ask", {"question": "what temperature for coffee"})
+    embed = embed_of(record)
+    offered = next(f for f in embed["fields"] if f["name"] == "Not it? Maybe one of these:")
+    buttons = buttons_of(record)
+    labels = [b.get("label") for b in buttons]
+    assert labels[-2:] == ["Helpful", "Not helpful"]  # the votes stay
+    picks = buttons[:-2]
+    assert 1 <= len(picks) <= 2
+    assert all(b["label"][3:] in offered["value"] for b in picks)
+    info = harness.fake.state.interaction_by_token(record.path.split("/")[3])
+    assert info is not None and info.original_message_id is not None
+    message = harness.fake.state.messages[info.original_message_id]
+
+    stranger = harness.fake.add_user("stranger")
+    click = await harness.fake.send_component(picks[0]["custom_id"], message, user=stranger)
+    refused = await harness.fake.wait_for_callback(click)
+    assert "Only the person who asked" in refused.json["data"]["content"]
+
+    click = await harness.fake.send_component(picks[0]["custom_id"], message)
+    shown = await harness.fake.wait_for_callback(click)
+    assert shown.json["type"] == 7  # UPDATE_MESSAGE: the message becomes the picked answer
+    assert embed_of(shown)["title"].split(":")[0] in picks[0]["label"]
+    assert [b.get("label") for b in buttons_of(shown)] == ["Helpful", "Not helpful"]
+    harness.assert_valid()
+
+
 async def test_autocomplete_offers_questions(harness: Harness) -> None:
     info = await harness.fake.send_autocomplete("ask", {"question": "how do i br"}, "question")
     record = await harness.fake.wait_for_callback(info)

@@ -117,6 +117,25 @@ async def test_suggestions_then_the_posters_pick(tmp_path: Path) -> None:
         w.assert_valid()
 
 
+async def test_an_answers_alternatives_are_picks_in_the_post(tmp_path: Path) -> None:
+    question = "What temperature for coffee?"  # answered, with a close runner-up offered
+    async with world(tmp_path) as w, w.bot():
+        thread, _ = await w.fake.open_post(w.forum, question)
+        message = await w.reply_in(thread)
+        embed = message["embeds"][0]
+        assert embed["title"] != "These might help:"
+        assert any(f["name"] == "Not it? Maybe one of these:" for f in embed["fields"])
+        picks = [cid for cid in custom_ids(message) if cid.startswith(PICK_BUTTON)]
+        assert 1 <= len(picks) <= 2
+        assert custom_ids(message)[-2:] == [SOLVED_BUTTON + thread["id"],
+                                            HELP_BUTTON + thread["id"]]
+        info = await w.fake.send_component(picks[0], message)
+        shown = (await w.fake.wait_for_callback(info)).json
+        assert shown["type"] == 7  # the reply turns into the picked answer
+        assert shown["data"]["embeds"][0]["title"] != embed["title"]
+        w.assert_valid()
+
+
 async def test_no_answer_stays_silent_but_lands_in_gaps(tmp_path: Path) -> None:
     assert verdict_of(UNANSWERED) is Verdict.NONE
     async with world(tmp_path) as w, w.bot():

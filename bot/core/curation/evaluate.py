@@ -35,8 +35,8 @@ means the bot should decline it: the knowledge base does not answer it.
       ids: []
 
 Figures: overall (right answers and right declines), in-scope top-1 (answered with a wanted
-id), top-3 (a wanted id answered or among the did-you-mean choices), out-of-scope declined,
-and each miss with what the bot did instead."""
+id), top-3 (a wanted id answered, offered under the answer ("Not it?") or among the
+did-you-mean choices), out-of-scope declined, and each miss with what the bot did instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ class Miss:
     got: str | None  # the answer given, else the best candidate
     verdict: str
     score: float
-    suggestions: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()  # did-you-mean choices, or those offered under the answer
     declined_by: str | None = None  # the out-of-scope topic that declined the question
 
     def __iter__(self) -> Any:
@@ -109,8 +109,7 @@ def evaluate(matcher: AnyMatcher, questions: list[EvalQuestion]) -> EvalReport:
         times.append((time.perf_counter_ns() - start) / 1e6)
         got = match.answer_id
         if question.ids:
-            shown = [got] if got else []
-            shown += [i for i in match.suggestions if i not in shown]
+            shown = [got, *match.alternatives] if got else list(match.suggestions)
             ok = got in question.ids
             top1 += ok
             top3 += any(i in question.ids for i in shown[:3])
@@ -123,7 +122,8 @@ def evaluate(matcher: AnyMatcher, questions: list[EvalQuestion]) -> EvalReport:
         if not ok:
             best = match.best
             misses.append(Miss(question.text, question.ids, got or (best.id if best else None),
-                               match.verdict.value, match.score, match.suggestions, topic))
+                               match.verdict.value, match.score,
+                               match.suggestions or match.alternatives, topic))
     in_scope = sum(1 for q in questions if q.ids)
     out_scope = len(questions) - in_scope
     times.sort()
@@ -181,7 +181,11 @@ def format_report(report: EvalReport) -> str:
 def _what_it_did(miss: Miss) -> str:
     """What the bot did with a missed question, in words that cannot be read as a hit."""
     if miss.verdict == Verdict.ANSWER.value:
-        return f"got the answer {miss.got} (score {miss.score:.2f})"
+        offered = ""
+        if miss.suggestions:
+            among = ", a wanted id among them" if set(miss.wanted) & set(miss.suggestions) else ""
+            offered = f"; offered {', '.join(miss.suggestions)} under it{among}"
+        return f"got the answer {miss.got} (score {miss.score:.2f}{offered})"
     if miss.verdict == Verdict.SUGGEST.value:
         among = "; a wanted id is among them" if set(miss.wanted) & set(miss.suggestions) else ""
         return (f"got did-you-mean {', '.join(miss.suggestions)} and no answer (best score "

@@ -28,6 +28,8 @@ class Match:
     question: str
     verdict: Verdict
     candidates: tuple[Candidate, ...]
+    # On an answer: the ids of runner-ups close enough to offer under it ("Not it?").
+    alternatives: tuple[str, ...] = ()
 
     @property
     def best(self) -> Candidate | None:

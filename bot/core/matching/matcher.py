@@ -53,7 +53,14 @@ from bot.core.matching.explain import reasons
 from bot.core.matching.fit import PhraseFitter
 from bot.core.matching.index import Index
 from bot.core.matching.match import Candidate, Match, Verdict
-from bot.core.matching.policy import OUTSCORED, Ranked, links_by_id, thresholds_by_id, verdict
+from bot.core.matching.policy import (
+    OUTSCORED,
+    Ranked,
+    alternatives,
+    links_by_id,
+    thresholds_by_id,
+    verdict,
+)
 from bot.core.matching.read import QuestionReader
 from bot.core.matching.score import MAX_CANDIDATES, POOL, Scored, Scorer
 from bot.core.matching.weights import Weights
@@ -89,7 +96,9 @@ class Matcher:
     def match(self, question: str) -> Match:
         scored = self._score(question)
         candidates = tuple(Candidate(s.item.id, _unit(s.score)) for s in scored[:MAX_CANDIDATES])
-        return Match(question, self._verdict(scored), candidates)
+        decided = self._verdict(scored)
+        offered = self._alternatives(scored) if decided is Verdict.ANSWER else ()
+        return Match(question, decided, candidates, offered)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
         """The best candidates with what made them match; an out-of-scope topic among them
@@ -154,6 +163,12 @@ class Matcher:
             limits = self._own.get(top.item.id) or default
         ranked = [Ranked(s.item.id, s.score, s.parts) for s in scored]
         return verdict(ranked, limits, self.scorer.links, self.weights, outside=top.outscored)
+
+    def _alternatives(self, scored: list[Scored]) -> tuple[str, ...]:
+        """The candidates to offer under the answer (`policy.alternatives`)."""
+        limits = self._limits.get(scored[0].item.id, self.kb.thresholds)
+        ranked = [Ranked(s.item.id, s.score) for s in scored[:MAX_CANDIDATES]]
+        return alternatives(ranked, limits, self.scorer.links, self.weights)
 
     def parts(self, question: str, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
         """For a layer that fuses another score in: each question word's share of the question

@@ -36,6 +36,7 @@ def decide(best: float, rival: float, limits: Thresholds, *, outside: float = 0.
 
 
 JOINT_ITEMS = 3  # two items answering one question are among the best this many
+ALTERNATIVES = 2  # runner-ups offered under an answer, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,19 @@ def verdict(ranked: Sequence[Ranked], limits: Thresholds, links: Mapping[str, fr
     near = [r for r in ranked[:JOINT_ITEMS] if r.score >= close]
     joint = len(near) >= 2 and covered(near[0], near[1]) >= w.joint_coverage
     return decide(top.score, rival, limits, outside=outside, joint=joint, split=split)
+
+
+def alternatives(ranked: Sequence[Ranked], limits: Thresholds,
+                 links: Mapping[str, frozenset[str]], w: Weights) -> tuple[str, ...]:
+    """The runner-ups to offer under an answer ("Not it?"): items not linked to it (those
+    are its "see also") that reach `suggest` and score at least `w.alternative` of its score."""
+    if not ranked:
+        return ()
+    top = ranked[0]
+    linked = links.get(top.id, frozenset())
+    floor = max(limits.suggest, w.alternative * top.score)
+    offered = [r.id for r in ranked[1:] if r.id not in linked and r.score >= floor]
+    return tuple(offered[:ALTERNATIVES])
 
 
 def covered(a: Ranked, b: Ranked) -> float:

@@ -38,6 +38,7 @@ from bot.core.matching.matcher import Matcher
 from bot.core.matching.policy import (
     JOINT_ITEMS,
     Ranked,
+    alternatives,
     links_by_id,
     thresholds_by_id,
     verdict,
@@ -145,7 +146,12 @@ class FusedMatcher:
         scored = self._score(self.lexical.lexical(question, self.fusion.pool), question)
         items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX) and s.score > 0]
         candidates = tuple(Candidate(s.id, _unit(s.score)) for s in items[:self.fusion.choices])
-        return Match(question, self._verdict(scored, question), candidates)
+        decided = self._verdict(scored, question)
+        offered = () if decided is not Verdict.ANSWER else alternatives(
+            [Ranked(s.id, s.score) for s in items[:self.fusion.choices]],
+            self._limits.get(items[0].id, self.kb.thresholds), self._links,
+            self.lexical.weights)
+        return Match(question, decided, candidates, offered)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
         """The best candidates, each with both parts of its score and the lexical reasons."""

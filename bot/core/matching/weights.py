@@ -60,3 +60,8 @@ class Weights:
     # An item explaining at most `half` of a question, with a linked one explaining the rest,
     # is one of two halves: the question is ambiguous between them.
     half: float = 0.5 + 1e-6
+
+    # -- an answer's alternatives ----------------------------------------------------------
+    # A runner-up scoring at least this share of the answer's score (and reaching `suggest`)
+    # is offered under the answer ("Not it?"): the lead is too thin to rule it out.
+    alternative: float = 0.8

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from datetime import datetime, timedelta
 
-from bot.core.replies.reply import Reply, TableView, body_text
+from bot.core.replies.reply import Reply, TableView, body_text, choices_title
 
 GAP = "  "
 
@@ -80,7 +80,9 @@ def reply_to_text(reply: Reply, width: int = 80) -> str:
     if reply.table is not None:
         parts.append(format_table(reply.table, width))
     if reply.choices:
-        parts.append("\n".join(f"  {n}. {c.title}" for n, c in enumerate(reply.choices, 1)))
+        title = choices_title(reply)
+        parts.append("\n".join([*([title] if title else []),
+                                *(f"  {n}. {c.title}" for n, c in enumerate(reply.choices, 1))]))
     if reply.see_also:
         parts.append("See also: " + ", ".join(c.title for c in reply.see_also))
     if reply.footer:

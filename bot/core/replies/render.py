@@ -6,6 +6,7 @@ topic comes from the knowledge base.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow
@@ -23,7 +24,9 @@ def render_match(kb: KnowledgeBase, match: Match) -> Reply:
     if match.verdict is Verdict.ANSWER and match.answer_id is not None:
         reply = render_item(kb, match.answer_id)
         if reply is not None:
-            return reply
+            offered = tuple(Choice(i, kb.title_of(i)) for i in match.alternatives
+                            if kb.find(i) is not None)
+            return dataclasses.replace(reply, choices=offered) if offered else reply
     if match.verdict is Verdict.SUGGEST and match.suggestions:
         return render_suggestions(kb, match.suggestions)
     return render_none(kb)

@@ -32,6 +32,9 @@ class Fact:
     value: str | datetime
 
 
+ALTERNATIVES_TITLE = "Not it? Maybe one of these:"  # above the choices under an answer
+
+
 class ReplyKind(StrEnum):
     ANSWER = "answer"
     SUGGEST = "suggest"
@@ -48,12 +51,18 @@ class Reply:
     title: str
     body: str = ""
     table: TableView | None = None
+    # Did-you-mean options; on an answer, the runner-ups offered under it (ALTERNATIVES_TITLE).
     choices: tuple[Choice, ...] = ()
     see_also: tuple[Choice, ...] = ()
     footer: str | None = None
     item_id: str | None = None
     link: str | None = None  # where to read more: the source's http(s) address
     facts: tuple[Fact, ...] = ()  # shown before the body, one `**label:** value` line each
+
+
+def choices_title(reply: Reply) -> str | None:
+    """What stands above the reply's choices: on an answer they are its alternatives."""
+    return ALTERNATIVES_TITLE if reply.kind is ReplyKind.ANSWER and reply.choices else None
 
 
 def body_text(reply: Reply, write_time: Callable[[datetime], str]) -> str:

@@ -93,6 +93,21 @@ def test_evaluate_counts_answers_suggestions_and_declines(matcher: Matcher) -> N
     assert 0 <= report.p50_ms <= report.p99_ms
 
 
+def test_top3_counts_the_alternatives_offered_under_a_wrong_answer() -> None:
+    shop = Matcher.build(KnowledgeBase(entries=(
+        Entry(id="hours", title="Opening hours", answer="We open at nine and close at six.",
+              questions=("when are you open",)),
+        Entry(id="holidays", title="Holiday hours", answer="On public holidays we open at ten.",
+              questions=("are you open on holidays",)),
+    )))
+    assert shop.match("open on sunday").alternatives == ("hours",)
+    report = evaluate(shop, [EvalQuestion("open on sunday", ("hours",))])
+    assert (report.in_scope_top1, report.in_scope_top3) == (0.0, 1.0)
+    assert report.misses[0].suggestions == ("hours",)
+    assert ("got the answer holidays (score " in format_report(report)
+            and "; offered hours under it, a wanted id among them)" in format_report(report))
+
+
 def test_format_report_lists_figures_and_misses(matcher: Matcher) -> None:
     report = evaluate(matcher, [EvalQuestion("are closed models safer", ("cost",)),
                                 EvalQuestion("hi", ())])

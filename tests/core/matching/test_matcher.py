@@ -223,6 +223,27 @@ def test_suggestions_only_with_the_suggest_verdict(matcher: Matcher) -> None:
     assert match.suggestions == ()
 
 
+def shop_kb(*, related: tuple[str, ...] = ()) -> KnowledgeBase:
+    return KnowledgeBase(entries=(
+        Entry(id="hours", title="Opening hours", answer="We open at nine and close at six.",
+              questions=("when are you open",)),
+        Entry(id="holidays", title="Holiday hours", answer="On public holidays we open at ten.",
+              questions=("are you open on holidays",), related=related),
+        Entry(id="parking", title="Parking", answer="Park behind the shop.",
+              questions=("where can i park",)),
+    ))
+
+
+def test_an_answer_with_a_thin_lead_offers_the_runner_up() -> None:
+    match = Matcher.build(shop_kb()).match("open on sunday")
+    assert match.verdict is Verdict.ANSWER and match.answer_id == "holidays"
+    assert match.alternatives == ("hours",)
+    # A clear lead offers nothing; nor does a runner-up the answer already links to.
+    assert Matcher.build(shop_kb()).match("when do you open").alternatives == ()
+    linked = Matcher.build(shop_kb(related=("hours",))).match("open on sunday")
+    assert linked.answer_id == "holidays" and linked.alternatives == ()
+
+
 def test_kb_thresholds_apply() -> None:
     strict = Matcher.build(tiny_kb(thresholds=Thresholds(answer=1.0, suggest=0.99, margin=0)))
     assert strict.match("audit bias models something else").verdict is Verdict.NONE

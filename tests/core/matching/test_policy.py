@@ -6,7 +6,16 @@ import pytest
 
 from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow, Thresholds
 from bot.core.matching.match import Verdict
-from bot.core.matching.policy import OUTSCORED, decide, links_by_id, thresholds_by_id
+from bot.core.matching.policy import (
+    ALTERNATIVES,
+    OUTSCORED,
+    Ranked,
+    alternatives,
+    decide,
+    links_by_id,
+    thresholds_by_id,
+)
+from bot.core.matching.weights import Weights
 
 LIMITS = Thresholds(answer=0.5, suggest=0.25, margin=0.125)  # exact in binary
 
@@ -54,3 +63,23 @@ def test_links_go_both_ways_and_join_a_table_to_its_rows() -> None:
     assert links["a"] == {"b"} and links["b"] == {"a"}
     assert links["c"] == frozenset()
     assert links["t"] == {"r"} and links["r"] == {"t"}
+
+
+def test_an_answers_alternatives_are_close_runner_ups_not_linked_to_it() -> None:
+    w = Weights(alternative=0.75)
+    links = {"a": frozenset({"b"})}
+    ranked = [Ranked("a", 0.5), Ranked("b", 0.49), Ranked("c", 0.45), Ranked("d", 0.375),
+              Ranked("e", 0.375), Ranked("f", 0.37)]
+    # b is linked (the answer's "see also"); d reaches 0.75 × 0.5 exactly; e is one too many;
+    # f is under the share.
+    assert ALTERNATIVES == 2
+    assert alternatives(ranked, LIMITS, links, w) == ("c", "d")
+    assert alternatives(ranked[:1], LIMITS, links, w) == ()
+    assert alternatives([], LIMITS, links, w) == ()
+
+
+def test_an_alternative_must_reach_the_suggest_threshold() -> None:
+    w = Weights(alternative=0.75)
+    ranked = [Ranked("a", 0.3), Ranked("b", 0.24), Ranked("c", 0.23)]
+    assert alternatives(ranked, LIMITS, {}, w) == ()  # 0.24 ≥ 0.75 × 0.3 but < suggest 0.25
+    assert alternatives(ranked, Thresholds(0.3, 0.2, 0.05), {}, w) == ("b", "c")

@@ -196,3 +196,18 @@ def test_a_question_spanning_two_items_offers_both(encoder: OnnxEncoder) -> None
     assert match.candidates[0].score >= 0.35
     assert match.verdict is Verdict.SUGGEST
     assert {"gizmo-price", "widget"} <= set(match.suggestions)
+
+
+def test_an_answers_alternatives_follow_the_lexical_rule(encoder: OnnxEncoder) -> None:
+    # policy.alternatives on fused scores: a close runner-up is offered, unless linked.
+    from tests.core.matching.test_matcher import shop_kb
+
+    def fused_with(related: tuple[str, ...]) -> FusedMatcher:
+        kb = shop_kb(related=related)
+        return FusedMatcher(Matcher.build(kb), VectorIndex.build(kb, encoder, None))
+
+    match = fused_with(()).match("open on sunday")
+    assert (match.answer_id, match.alternatives) == ("holidays", ("hours",))
+    assert fused_with(()).match("when do you open").alternatives == ()  # a clear lead
+    linked = fused_with(("hours",)).match("open on sunday")
+    assert (linked.answer_id, linked.alternatives) == ("holidays", ())

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.replies.plain_text import format_table, reply_to_text, table_width
-from bot.core.replies.reply import Choice, Reply, ReplyKind, TableView
+from bot.core.replies.reply import ALTERNATIVES_TITLE, Choice, Reply, ReplyKind, TableView
 
 VIEW = TableView(
     columns=("Factor", "Open models", "Closed models"),
@@ -127,6 +127,13 @@ def test_reply_to_text_numbers_the_choices() -> None:
     assert "  1. Alpha\n  2. Beta" in text
     assert "See also" not in text
     assert "Source:" not in text
+
+
+def test_reply_to_text_heads_an_answers_choices_as_its_alternatives() -> None:
+    reply = Reply(kind=ReplyKind.ANSWER, title="Holiday hours", body="We open at ten.",
+                  choices=(Choice("hours", "Opening hours"),))
+    text = reply_to_text(reply)
+    assert text.endswith(f"We open at ten.\n\n{ALTERNATIVES_TITLE}\n  1. Opening hours")
 
 
 def test_reply_to_text_narrow_table_is_stacked() -> None:

@@ -19,6 +19,7 @@ from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.match import Match, Verdict
 from bot.core.matching.matcher import Matcher
+from bot.core.matching.policy import ALTERNATIVES
 from bot.core.replies.plain_text import reply_to_text
 from bot.core.replies.render import render_item, render_match, render_topics
 from bot.core.replies.reply import Reply, ReplyKind
@@ -68,12 +69,17 @@ def check_match(match: Match, kb: KnowledgeBase) -> None:
         assert match.answer_id is not None and match.best is not None
         assert match.answer_id == match.best.id
         assert match.suggestions == ()
+        others = [c.id for c in match.candidates[1:]]
+        assert len(match.alternatives) <= ALTERNATIVES
+        assert all(i in others for i in match.alternatives)
     elif match.verdict is Verdict.SUGGEST:
         assert match.answer_id is None
         assert 1 <= len(match.suggestions) <= MAX_SUGGESTIONS
+        assert match.alternatives == ()
     else:
         assert match.answer_id is None
         assert match.suggestions == ()
+        assert match.alternatives == ()
 
 
 def check_reply(reply: Reply, match: Match) -> None:
@@ -85,6 +91,8 @@ def check_reply(reply: Reply, match: Match) -> None:
         assert reply.item_id == match.answer_id
     if reply.kind is ReplyKind.SUGGEST:
         assert [c.id for c in reply.choices] == list(match.suggestions)
+    elif reply.kind is ReplyKind.ANSWER:
+        assert [c.id for c in reply.choices] == list(match.alternatives)
     else:
         assert reply.choices == ()
 

@@ -21,7 +21,7 @@ from bot.core.replies.render import (
     render_topics,
     render_unknown_factor,
 )
-from bot.core.replies.reply import ReplyKind
+from bot.core.replies.reply import ALTERNATIVES_TITLE, Choice, ReplyKind, choices_title
 
 TINY = Path(__file__).resolve().parents[2] / "fixtures" / "tiny" / "kb"
 
@@ -92,6 +92,19 @@ def test_suggest_reply_offers_the_candidates(kb: KnowledgeBase) -> None:
     assert reply.item_id is None
     assert reply.table is None
     assert render_suggestions(kb, m.suggestions) == reply
+
+
+def test_an_answer_offers_its_alternatives_as_choices(kb: KnowledgeBase) -> None:
+    m = Match("q", Verdict.ANSWER, (Candidate("tea-brewing", 0.5), Candidate("flat-tyre", 0.45),
+                                    Candidate("gone", 0.44)), alternatives=("flat-tyre", "gone"))
+    reply = render_match(kb, m)
+    assert reply.kind is ReplyKind.ANSWER and reply.item_id == "tea-brewing"
+    assert reply.choices == (Choice("flat-tyre", "Fixing a flat tyre"),)  # unknown ids dropped
+    assert choices_title(reply) == ALTERNATIVES_TITLE
+    plain = render_item(kb, "tea-brewing")
+    assert plain is not None and reply.see_also == plain.see_also
+    alone = render_match(kb, match(Verdict.ANSWER, ("tea-brewing", 0.9)))
+    assert alone.choices == () and choices_title(alone) is None
 
 
 def test_none_reply_names_topics_and_never_guesses(kb: KnowledgeBase) -> None:
