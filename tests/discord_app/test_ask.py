@@ -93,22 +93,27 @@ async def suggest_record(harness: Harness, **kwargs: Any) -> RequestRecord:
     pytest.fail("no question produced a did-you-mean reply")
 
 
+async def click_as_stranger_then_asker(harness: Harness, record: RequestRecord,
+                                       custom_id: str) -> RequestRecord:
+    """Presses a button of the reply `record` sent: a stranger is refused, ephemerally; the
+    asker's press is answered, and that answer is returned."""
+    info = harness.fake.state.interaction_by_token(record.path.split("/")[3])
+    assert info is not None and info.original_message_id is not None
+    message = harness.fake.state.messages[info.original_message_id]
+    stranger = harness.fake.add_user("stranger")
+    click = await harness.fake.send_component(custom_id, message, user=stranger)
+    refused = await harness.fake.wait_for_callback(click)
+    assert refused.json["data"]["flags"] & EPHEMERAL
+    assert "Only the person who asked" in refused.json["data"]["content"]
+    click = await harness.fake.send_component(custom_id, message)
+    return await harness.fake.wait_for_callback(click)
+
+
 async def test_did_you_mean_click_by_the_asker_and_by_someone_else(harness: Harness) -> None:
     record = await suggest_record(harness)
     buttons = buttons_of(record)
     assert 1 <= len(buttons) <= 3
-    info = harness.fake.state.interaction_by_token(record.path.split("/")[3])
-    assert info is not None and info.original_message_id is not None
-    message = harness.fake.state.messages[info.original_message_id]
-
-    stranger = harness.fake.add_user("stranger")
-    click = await harness.fake.send_component(buttons[0]["custom_id"], message, user=stranger)
-    refused = await harness.fake.wait_for_callback(click)
-    assert refused.json["data"]["flags"] & EPHEMERAL
-    assert "Only the person who asked" in refused.json["data"]["content"]
-
-    click = await harness.fake.send_component(buttons[0]["custom_id"], message)
-    shown = await harness.fake.wait_for_callback(click)
+    shown = await click_as_stranger_then_asker(harness, record, buttons[0]["custom_id"])
     assert shown.json["type"] == 7  # UPDATE_MESSAGE: the choices become the answer
     title = embed_of(shown)["title"]
     assert title != "Did you mean…"
@@ -126,17 +131,7 @@ async def test_an_answers_alternatives_are_buttons_the_asker_can_pick(harness: H
     picks = buttons[:-2]
     assert 1 <= len(picks) <= 2
     assert all(b["label"][3:] in offered["value"] for b in picks)
-    info = harness.fake.state.interaction_by_token(record.path.split("/")[3])
-    assert info is not None and info.original_message_id is not None
-    message = harness.fake.state.messages[info.original_message_id]
-
-    stranger = harness.fake.add_user("stranger")
-    click = await harness.fake.send_component(picks[0]["custom_id"], message, user=stranger)
-    refused = await harness.fake.wait_for_callback(click)
-    assert "Only the person who asked" in refused.json["data"]["content"]
-
-    click = await harness.fake.send_component(picks[0]["custom_id"], message)
-    shown = await harness.fake.wait_for_callback(click)
+    shown = await click_as_stranger_then_asker(harness, record, picks[0]["custom_id"])
     assert shown.json["type"] == 7  # UPDATE_MESSAGE: the message becomes the picked answer
     assert embed_of(shown)["title"].split(":")[0] in picks[0]["label"]
     assert [b.get("label") for b in buttons_of(shown)] == ["Helpful", "Not helpful"]
