@@ -106,13 +106,14 @@ def of_knowledge_base(knowledge_base: str | None, column: str = "knowledge_base"
 
 def gap_rows(conn: sqlite3.Connection, since: dt.datetime, until: dt.datetime,
              threshold: float, knowledge_base: str | None = None) -> list[GapQuestion]:
-    """Unanswered and low-confidence questions, newest first, at most MAX_GAP_ROWS."""
+    """Unanswered and low-confidence questions, and answered ones whose asker picked another
+    entry offered under the answer, newest first, at most MAX_GAP_ROWS."""
     kb_is, kb_params = of_knowledge_base(knowledge_base)
     rows = conn.execute(
         "SELECT text, asked_at, clicked_id, item_id FROM questions "
         f"WHERE asked_at >= ? AND asked_at <= ? AND {kb_is} AND (verdict IN ('none', "
-        "'suggest') OR (verdict = 'answer' AND score < ?)) ORDER BY asked_at DESC, id DESC "
-        "LIMIT ?",
+        "'suggest') OR (verdict = 'answer' AND (score < ? OR clicked_id != item_id))) "
+        "ORDER BY asked_at DESC, id DESC LIMIT ?",
         (to_db(since), to_db(until), *kb_params, threshold, MAX_GAP_ROWS),
     ).fetchall()
     questions: list[GapQuestion] = []

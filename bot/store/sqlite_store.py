@@ -105,7 +105,7 @@ class Store:
         return await self._record("record a question", work)
 
     async def record_click(self, question_id: int, item_id: str) -> None:
-        """Note which suggestion was clicked for a question."""
+        """Note which suggestion (or alternative offered under an answer) was clicked."""
         now = utc()
         updated = await self._record(
             "record a suggestion click",

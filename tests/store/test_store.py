@@ -145,6 +145,18 @@ async def test_gaps_groups_unanswered_and_low_confidence_questions(store: Store)
     assert len(await store.gaps(7, now=NOW, threshold=0.5)) == 2
 
 
+async def test_an_answer_whose_asker_picked_another_entry_is_a_gap(store: Store) -> None:
+    picked = await store.record_question(question("open on sunday", verdict="answer",
+                                                  item_id="holidays", score=0.9))
+    kept = await store.record_question(question("when do you open", verdict="answer",
+                                                item_id="hours", score=0.9))
+    await store.record_click(picked, "hours")  # "Not it?": the runner-up was the answer
+    await store.record_click(kept, "hours")  # the same entry again: nothing to learn
+    [group] = await store.gaps(7, now=NOW)
+    assert group.example == "open on sunday"
+    assert group.candidates == ("hours", "holidays")  # the picked entry first
+
+
 async def test_stats_figures(store: Store) -> None:
     day = dt.timedelta(days=1)
     ids = []
