@@ -204,6 +204,8 @@ def format_why(matcher: AnyMatcher, question: str) -> str:
     head = f"verdict: {match.verdict.value}"
     if match.answer_id:
         head += f" → {match.answer_id}"
+        if match.alternatives:
+            head += f" (offered under it: {', '.join(match.alternatives)})"
     elif match.suggestions:
         head += " → " + ", ".join(match.suggestions)
     lines = [head]

@@ -104,6 +104,8 @@ def test_top3_counts_the_alternatives_offered_under_a_wrong_answer() -> None:
     report = evaluate(shop, [EvalQuestion("open on sunday", ("hours",))])
     assert (report.in_scope_top1, report.in_scope_top3) == (0.0, 1.0)
     assert report.misses[0].suggestions == ("hours",)
+    assert format_why(shop, "open on sunday").startswith(
+        "verdict: answer → holidays (offered under it: hours)\n")
     assert ("got the answer holidays (score " in format_report(report)
             and "; offered hours under it, a wanted id among them)" in format_report(report))
 
