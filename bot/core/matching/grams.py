@@ -33,12 +33,9 @@ Floats = npt.NDArray[np.float64]
 def word_grams(word: str, sizes: tuple[int, int]) -> list[str]:
     """The n-grams of one word with a space at each end ("ab" → " a", "ab", "b ", " ab"...)."""
     padded = f" {word} "
-    out: list[str] = []
-    for size in range(sizes[0], sizes[1] + 1):
-        if len(padded) < size:
-            break
-        out.extend(padded[i:i + size] for i in range(len(padded) - size + 1))
-    return out
+    end = len(padded) + 1
+    return [padded[i:i + size] for size in range(sizes[0], sizes[1] + 1)
+            for i in range(end - size)]
 
 
 class CharGrams:
@@ -144,13 +141,16 @@ class CharGrams:
         question)."""
         out: list[Ids] = []
         columns, words = self._columns, self._words
+        known = words.get
         for word in text.lower().split():
-            ids = words.get(word)
+            ids = known(word)
             if ids is None:
                 grams = word_grams(word, self.sizes)
-                ids = words[word] = np.fromiter(
-                    (columns.setdefault(g, len(columns)) for g in grams),
-                    dtype=np.int64, count=len(grams))
+                for gram in grams:
+                    if gram not in columns:
+                        columns[gram] = len(columns)
+                ids = words[word] = np.array(list(map(columns.__getitem__, grams)),
+                                             dtype=np.int64)
             out.append(ids)
         return out
 

@@ -20,7 +20,7 @@ import functools
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from bot.core.knowledge.models import (
@@ -41,6 +41,7 @@ NAMING = frozenset({"title", "keyword", "alias", "factor", "factor in table"})  
 EAGER_ITEMS = 2_000
 REMEMBER_ITEMS = 2_000  # up to this many entries, builds remember (see Index)
 
+_NONE: frozenset[str] = frozenset()
 OUTSIDE = "out-of-scope"  # the kind of an out-of-scope topic's item (see `Index.outside`)
 
 
@@ -75,16 +76,21 @@ class Item:
 
 @dataclass(slots=True)
 class Draft:
+    """An item as the build reads it. Its collections are tuples of strings, which the garbage
+    collector stops tracking: a large knowledge base has 100,000s of phrasings, and tracked
+    lists and sets would make each full collection during its build slower."""
+
     id: str
     label: str
     kind: str
     parent: str | None
     related: frozenset[str]
-    phrases: list[tuple[str, str, str, list[str], Found, list[str]]]
+    # (text, kind, plain words, stems, synonyms found, adjacent pairs)
+    phrases: tuple[tuple[str, str, str, tuple[str, ...], Found, tuple[str, ...]], ...]
     best: dict[str, float]
-    pairs: set[str]
-    indexed: set[str]  # the features its postings list it under
-    named: set[str]  # the features of its title, keywords and aliases
+    pairs: tuple[str, ...]
+    indexed: tuple[str, ...]  # the features its postings list it under
+    named: tuple[str, ...]  # the features of its title, keywords and aliases
     text: str  # all its texts, one a line (for `CharGrams`)
 
 
@@ -159,7 +165,7 @@ class Index:
         for i, draft in enumerate(drafts):
             for feature in draft.indexed:
                 postings[feature].append(i)
-        self.postings: dict[str, list[int]] = dict(postings)
+        self.postings: dict[str, tuple[int, ...]] = {f: tuple(i) for f, i in postings.items()}
         self.frequency = {w: self.df.get(s, 0) for w, s in self.vocabulary.items()}
         self.typo_buckets = self._typo_buckets()
         self.sorted_words = sorted(w for w in self.vocabulary if w not in tokenizer.stop_words)
@@ -203,9 +209,9 @@ class Index:
         return drafts
 
     def _draft(self, item_id: str, label: str, kind: str, parent: str | None, *,
-               related: Iterable[str], phrasings: list[tuple[str, str]],
+               related: Collection[str], phrasings: list[tuple[str, str]],
                texts: list[tuple[str, str, float]]) -> Draft:
-        phrases: list[tuple[str, str, str, list[str], Found, list[str]]] = []
+        phrases: list[tuple[str, str, str, tuple[str, ...], Found, tuple[str, ...]]] = []
         pairs: set[str] = set()
         seen: set[str] = set()
         strong: list[str] = []  # every stem and concept of the phrasings
@@ -218,8 +224,8 @@ class Index:
         synonyms = not self.synonyms.firsts.isdisjoint(
             [k for keys in keyed for k in keys])
         for (field_kind, text), words, keys in zip(phrasings, tokenized, keyed, strict=True):
-            stems = [k for k in keys if k[0] != STOP_MARK]
-            found = find(keys) if synonyms else []
+            stems = tuple(k for k in keys if k[0] != STOP_MARK)
+            found = find(keys) if synonyms else ()
             strong.extend(stems)
             strong.extend(concept for _, _, concept in found)
             if field_kind in NAMING:
@@ -248,8 +254,8 @@ class Index:
             weaker.update(best)
             best = weaker
         text = "\n".join([*(text for _, text in phrasings), *(t for _, t, _ in texts)])
-        return Draft(item_id, label, kind, parent, frozenset(related), phrases, best, pairs,
-                     indexed, named, text)
+        return Draft(item_id, label, kind, parent, frozenset(related) if related else _NONE,
+                     tuple(phrases), best, tuple(pairs), tuple(indexed), tuple(named), text)
 
     def _keys(self, tokenized: list[list[str]]) -> list[list[str]]:
         """The key (see `Tokenizer.key_of`) of every word, learning the words never seen
@@ -335,7 +341,7 @@ def _titled(draft: Draft) -> frozenset[str]:
         if kind in ("title", "factor"):
             out.update(stems)
             out.update(concept for _, _, concept in found)
-    return frozenset(out)
+    return frozenset(out) if out else _NONE
 
 
 def _demote_examples(drafts: list[Draft], w: Weights) -> None:
@@ -348,12 +354,12 @@ def _demote_examples(drafts: list[Draft], w: Weights) -> None:
     few = {feature for feature, count in named.items() if count <= w.namers}
     for draft in drafts:
         best = draft.best
-        for feature in (best.keys() & few) - draft.named:
+        for feature in (best.keys() & few).difference(draft.named):
             best[feature] = min(best[feature], w.example)
 
 
-def _pairs(stems: list[str]) -> list[str]:
-    return [f"{a} {b}" for a, b in itertools.pairwise(stems)]
+def _pairs(stems: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{a} {b}" for a, b in itertools.pairwise(stems))
 
 
 def _tagged(kind: str, texts: Iterable[str]) -> list[tuple[str, str]]:
