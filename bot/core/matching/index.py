@@ -170,7 +170,8 @@ class Index:
         self.typo_buckets = self._typo_buckets()
         self.sorted_words = sorted(w for w in self.vocabulary if w not in tokenizer.stop_words)
         self.opposed = self._opposed(drafts)
-        self.titled = [_titled(draft) for draft in drafts]
+        # Each item's title features, where a contrast can make them count (`Scorer.rank`).
+        self.titled = [_titled(draft) for draft in drafts] if self.opposed else []
 
     def item(self, i: int) -> Item:
         """The i-th item, finished (phrasing weights) on first use in a large knowledge base."""
@@ -216,21 +217,22 @@ class Index:
         seen: set[str] = set()
         strong: list[str] = []  # every stem and concept of the phrasings
         named: set[str] = set()
-        remember = self.remember
-        find = functools.partial(self.synonyms.find, remember=remember)
-        tokens_many = self.tokenizer.tokens_many
-        tokenized = tokens_many([text for _, text in phrasings])
+        find = functools.partial(self.synonyms.find, remember=self.remember)
+        # Strongest fields first, so that a feature keeps the strength it was first seen with.
+        texts = sorted((t for t in texts if t[1]), key=lambda t: -t[2])
+        tokenized = self.tokenizer.tokens_many([*(text for _, text in phrasings),
+                                                *(text for _, text, _ in texts)])
         keyed = self._keys(tokenized)
-        synonyms = not self.synonyms.firsts.isdisjoint(
-            [k for keys in keyed for k in keys])
-        for (field_kind, text), words, keys in zip(phrasings, tokenized, keyed, strict=True):
-            stems = tuple(k for k in keys if k[0] != STOP_MARK)
+        synonyms = not self.synonyms.firsts.isdisjoint(itertools.chain.from_iterable(keyed))
+        for (field_kind, text), words, keys in zip(phrasings, tokenized, keyed, strict=False):
+            stems = tuple([k for k in keys if k[0] != STOP_MARK])
             found = find(keys) if synonyms else ()
             strong.extend(stems)
-            strong.extend(concept for _, _, concept in found)
+            if found:
+                strong.extend([concept for _, _, concept in found])
             if field_kind in NAMING:
                 named.update(stems)
-                named.update(concept for _, _, concept in found)
+                named.update([concept for _, _, concept in found])
             plain = " ".join(words)
             if stems and plain not in seen:
                 seen.add(plain)
@@ -239,18 +241,15 @@ class Index:
                 phrases.append((text, field_kind, plain, stems, found, mine))
         best = dict.fromkeys(strong, self.weights.phrase)
         indexed = set(strong)
-        # Strongest fields first, so that a feature keeps the strength it was first seen with.
-        texts = sorted((t for t in texts if t[1]), key=lambda t: -t[2])
-        keyed = (self._keys(tokens_many([t for _, t, _ in texts])) if texts
-                 else [])
-        for (_, _, strength), keys in zip(texts, keyed, strict=True):
+        for (_, _, strength), keys in zip(texts, keyed[len(phrasings):], strict=True):
             stems = [k for k in keys if k[0] != STOP_MARK]
-            concepts = [concept for _, _, concept in find(keys)]
+            concepts = [concept for _, _, concept in find(keys)] if synonyms else []
             if strength >= self.weights.cell:  # strong enough to nominate candidates
                 indexed.update(stems)
                 indexed.update(concepts)
             weaker = dict.fromkeys(stems, strength)
-            weaker.update(dict.fromkeys(concepts, strength))
+            if concepts:
+                weaker.update(dict.fromkeys(concepts, strength))
             weaker.update(best)
             best = weaker
         text = "\n".join([*(text for _, text in phrasings), *(t for _, t, _ in texts)])
@@ -359,7 +358,7 @@ def _demote_examples(drafts: list[Draft], w: Weights) -> None:
 
 
 def _pairs(stems: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f"{a} {b}" for a, b in itertools.pairwise(stems))
+    return tuple(map(" ".join, itertools.pairwise(stems)))
 
 
 def _tagged(kind: str, texts: Iterable[str]) -> list[tuple[str, str]]:
