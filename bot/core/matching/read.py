@@ -46,38 +46,42 @@ class QuestionReader:
         if not words or tokenizer.is_small_talk(words):
             query.small_talk = bool(words)
             return query
-        kept: list[tuple[str, str, bool]] = []
+        kept: list[tuple[str, str, bool, str]] = []  # (typed, used, corrected, stem)
         keys: list[str] = []
+        content, df = index.content, index.df  # a known word's key is its stem
         for word in words:
             if word in stop_words:
                 keys.append(STOP_MARK + word)
                 continue
-            if word in index.vocabulary or stem(word) in index.df:
-                kept.append((word, word, False))
-                keys.append(stem(word))
+            key = content.get(word) or stem(word)
+            if word in content or key in df:
+                kept.append((word, word, False, key))
+                keys.append(key)
                 continue
             fixed = self.correct(word)
             if fixed is not None:
                 if fixed in stop_words:
                     keys.append(STOP_MARK + fixed)
                 else:
-                    kept.append((word, fixed, True))
-                    keys.append(stem(fixed))
+                    key = stem(fixed)
+                    kept.append((word, fixed, True, key))
+                    keys.append(key)
                 continue
             parts = [part for part in self.split(word) if part not in stop_words]
             if not parts:
                 parts = [word]
-            kept.extend((word, part, False) for part in parts)
-            keys.extend(stem(part) for part in parts)
-        if all(used.isdigit() or used in ASKING_WORDS for _, used, _ in kept):
+            for part in parts:
+                key = stem(part)
+                kept.append((word, part, False, key))
+                keys.append(key)
+        if all(used.isdigit() or used in ASKING_WORDS for _, used, _, _ in kept):
             return query  # numbers or "who"/"why" alone ask nothing the knowledge base answers
-        stems = [stem(used) for _, used, _ in kept]
+        stems = [key for _, _, _, key in kept]
         features = index.synonyms.features(keys)
-        _compared(features, [s if not c else "" for s, (_, _, c) in zip(stems, kept, strict=True)],
-                  index.synonyms.instances)
-        for (typed, used, corrected), word_stem, feats in zip(kept, stems, features,
-                                                              strict=True):
-            known = {f: index.idf[f] for f in feats if f in index.idf}
+        _compared(features, [s if not c else "" for _, _, c, s in kept], index.synonyms.instances)
+        idf = index.idf
+        for (typed, used, corrected, word_stem), feats in zip(kept, features, strict=True):
+            known = {f: idf[f] for f in feats if f in idf}
             if known:
                 weight = max(known.values())
                 # A word found only through a commoner feature (its synonym group) earns that
@@ -103,6 +107,9 @@ class QuestionReader:
             query.words.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected,
                                     credit, everyday))
             query.features.update(feats)
+        query.terms = [(w.weight, w.credit) for w in query.words if w.credit]
+        query.topical = list(dict.fromkeys(f for w in query.words if not w.everyday
+                                           for f, _ in w.credit))
         query.key = " ".join(sorted(stems))
         query.basis = _basis(query.total, index.unknown_idf, weights)
         if query.words:

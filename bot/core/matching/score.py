@@ -6,7 +6,6 @@ exact bounds."""
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -99,14 +98,15 @@ class Scorer:
         candidates = self._candidates(query, pool)
         letters = self.letters(query, candidates)
         share = self.weights.grams
-        # (a bound of the confidence, coverage, item): the word part is at most the coverage.
-        covered: list[tuple[float, float, int]] = []
+        # (minus a bound of the confidence, item, coverage): the word part is at most the
+        # coverage. Sorted, the highest bound first, the earlier item first among equals.
+        covered: list[tuple[float, int, float]] = []
         for i in candidates:
             coverage = self._coverage(query, drafts[i].best, total)
             bound = (1 - share) * coverage + share * letters[i]
             if bound > 0:
-                covered.append((bound, coverage, i))
-        covered.sort(key=lambda c: (-c[0], c[2]))
+                covered.append((-bound, i, coverage))
+        covered.sort()
         sides = _sides(query, self.index.opposed)
 
         def scored_item(coverage: float, i: int) -> Scored:
@@ -119,21 +119,24 @@ class Scorer:
                           letters=letters[i])
 
         scored: list[Scored] = []
-        floor = 0.0
-        for bound, coverage, i in covered:
+        best: list[float] = []  # the `keep` best scores so far, a heap: the least is best[0]
+        for bound, i, coverage in covered:
             # Nothing further down can enter the top `keep`.
-            if len(scored) >= keep and bound < floor:
+            if len(best) >= keep and -bound < best[0]:
                 break
-            scored.append(scored_item(coverage, i))
-            if len(scored) >= keep:
-                floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
+            found = scored_item(coverage, i)
+            scored.append(found)
+            if len(best) < keep:
+                heapq.heappush(best, found.score)
+            elif found.score > best[0]:
+                heapq.heapreplace(best, found.score)
         order = self.index.position
         scored.sort(key=lambda s: (-s.score, order[s.item.id]))
         if scored and all(self.linked(scored[0].item, s.item) for s in scored[1:]):
             # Every exact item is linked to the best: go on down for the best unlinked one.
             top, rival = scored[0].item, 0.0
-            for bound, coverage, i in covered[len(scored):]:
-                if bound < rival:
+            for bound, i, coverage in covered[len(scored):]:
+                if -bound < rival:
                     break
                 if not self.linked(top, item(i)):
                     found = scored_item(coverage, i)
@@ -141,7 +144,8 @@ class Scorer:
                     rival = max(rival, found.score)
             scored.sort(key=lambda s: (-s.score, order[s.item.id]))
         for n, s in enumerate(scored[:JOINT_ITEMS]):  # what `policy.verdict` needs
-            scored[n] = dataclasses.replace(s, parts=self._parts(query, s.item.best, total))
+            scored[n] = Scored(s.item, s.score, s.coverage, s.fit, s.phrase,
+                               self._parts(query, s.item.best, total), s.outscored, s.letters)
         return scored
 
     def _candidates(self, query: Query, pool: int) -> list[int]:
@@ -198,13 +202,15 @@ class Scorer:
     def _coverage(query: Query, best: dict[str, float], total: float) -> float:
         """The IDF-weighted share of the question that an item (its `best`) explains."""
         covered = 0.0
-        for word in query.words:  # Scorer._strength, inlined: this runs for every item
+        get = best.get
+        for weight, credit in query.terms:  # Scorer._strength, inlined: it runs for every item
             strength = 0.0
-            for feature, share in word.credit:
-                value = best.get(feature)
+            for feature, share in credit:
+                value = get(feature)
                 if value is not None and value * share > strength:
                     strength = value * share
-            covered += word.weight * strength
+            if strength:
+                covered += weight * strength
         return min(1.0, covered / total)
 
     def parts(self, query: Query, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
@@ -228,8 +234,7 @@ class Scorer:
 
 def _topical(query: Query, best: dict[str, float]) -> bool:
     """Whether the item matches a word of the question that is not an everyday word."""
-    return any(not word.everyday and any(f in best for f, _ in word.credit)
-               for word in query.words)
+    return any(feature in best for feature in query.topical)
 
 
 def _sides(query: Query, opposed: tuple[tuple[frozenset[str], frozenset[str]], ...]
