@@ -96,16 +96,21 @@ class PhraseFitter:
         integer operations, not one per phrasing."""
         bits = self._bits_of(item)
         telling = query.telling or query.features
-        groups: dict[float, int] = {}  # shared weight → the phrasings sharing exactly that
+        sharers: list[tuple[float, int]] = []  # (weight, the phrasings) of each word sharing
         seen = 0
         for word in query.words:
             has = 0
             for feature in word.features:
                 if feature in telling:
                     has |= bits.get(feature, 0)
-            if not has:
-                continue
-            weight = word.weight
+            if has:
+                sharers.append((word.weight, has))
+                seen |= has
+        if seen.bit_count() <= self._phrasings:  # all of them, in order
+            return [n for n in range(seen.bit_length()) if seen >> n & 1]
+        groups: dict[float, int] = {}  # shared weight → the phrasings sharing exactly that
+        seen = 0
+        for weight, has in sharers:
             regrouped: dict[float, int] = {}
             for shared, group in groups.items():
                 inside = group & has
