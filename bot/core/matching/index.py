@@ -242,12 +242,12 @@ class Index:
         best = dict.fromkeys(strong, self.weights.phrase)
         indexed = set(strong)
         for (_, _, strength), keys in zip(texts, keyed[len(phrasings):], strict=True):
-            stems = [k for k in keys if k[0] != STOP_MARK]
+            text_stems = [k for k in keys if k[0] != STOP_MARK]
             concepts = [concept for _, _, concept in find(keys)] if synonyms else []
             if strength >= self.weights.cell:  # strong enough to nominate candidates
-                indexed.update(stems)
+                indexed.update(text_stems)
                 indexed.update(concepts)
-            weaker = dict.fromkeys(stems, strength)
+            weaker = dict.fromkeys(text_stems, strength)
             if concepts:
                 weaker.update(dict.fromkeys(concepts, strength))
             weaker.update(best)
