@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.core.matching.fit import PhraseFitter
 from bot.core.matching.index import Index, Item, Phrase
@@ -21,8 +21,9 @@ COMMON_SHARE = 0.08  # of the items: a word listed by more nominates no candidat
 ALIKE = 15  # in a large knowledge base, the items most alike letter by letter join the pool
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
+class Scored(NamedTuple):
+    """An item scored for a question (a named tuple: cheap to make, several a question)."""
+
     item: Item
     score: float
     coverage: float
@@ -101,8 +102,9 @@ class Scorer:
         # (minus a bound of the confidence, item, coverage): the word part is at most the
         # coverage. Sorted, the highest bound first, the earlier item first among equals.
         covered: list[tuple[float, int, float]] = []
+        coverage_of = self._coverage
         for i in candidates:
-            coverage = self._coverage(query, drafts[i].best, total)
+            coverage = coverage_of(query, drafts[i].best, total)
             bound = (1 - share) * coverage + share * letters[i]
             if bound > 0:
                 covered.append((-bound, i, coverage))
@@ -144,8 +146,7 @@ class Scorer:
                     rival = max(rival, found.score)
             scored.sort(key=lambda s: (-s.score, order[s.item.id]))
         for n, s in enumerate(scored[:JOINT_ITEMS]):  # what `policy.verdict` needs
-            scored[n] = Scored(s.item, s.score, s.coverage, s.fit, s.phrase,
-                               self._parts(query, s.item.best, total), s.outscored, s.letters)
+            scored[n] = s._replace(parts=self._parts(query, s.item.best, total))
         return scored
 
     def _candidates(self, query: Query, pool: int) -> list[int]:
