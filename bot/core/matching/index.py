@@ -112,6 +112,7 @@ class Index:
                          else SynonymFinder(dict(kb.synonyms), tokenizer))
         # Every word seen and its key: its stem, or "~word" for a stop word.
         self.content: dict[str, str] = {w: STOP_MARK + w for w in tokenizer.stop_words}
+        self._contrasts: list[str] = []  # phrasings that may set two words against each other
         drafts: list[Draft] = []
         for entry in kb.entries:
             drafts.append(self._draft(
@@ -169,9 +170,18 @@ class Index:
         self.frequency = {w: self.df.get(s, 0) for w, s in self.vocabulary.items()}
         self.typo_buckets = self._typo_buckets()
         self.sorted_words = sorted(w for w in self.vocabulary if w not in tokenizer.stop_words)
-        self.opposed = self._opposed(drafts)
-        # Each item's title features, where a contrast can make them count (`Scorer.rank`).
-        self.titled = [_titled(draft) for draft in drafts] if self.opposed else []
+        self.opposed = self._opposed(self._contrasts)
+
+
+    def titled(self, i: int) -> frozenset[str]:
+        """The stems and concepts of the i-th item's title (a row's factor), for a contrast
+        (`Scorer.rank`, rarely)."""
+        out: set[str] = set()
+        for _, kind, _, stems, found, _ in self.drafts[i].phrases:
+            if kind in ("title", "factor"):
+                out.update(stems)
+                out.update(concept for _, _, concept in found)
+        return frozenset(out)
 
     def item(self, i: int) -> Item:
         """The i-th item, finished (phrasing weights) on first use in a large knowledge base."""
@@ -236,6 +246,8 @@ class Index:
             plain = " ".join(words)
             if stems and plain not in seen:
                 seen.add(plain)
+                if " vs " in plain and kind != OUTSIDE:  # most phrasings draw no contrast
+                    self._contrasts.append(plain)
                 mine = _pairs(stems)
                 pairs.update(mine)
                 phrases.append((text, field_kind, plain, stems, found, mine))
@@ -298,22 +310,19 @@ class Index:
         return Item(draft.id, draft.label, draft.kind, draft.parent, draft.related,
                     tuple(phrases), draft.best, {f: tuple(n) for f, n in by_feature.items()})
 
-    def _opposed(self, drafts: list[Draft]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    def _opposed(self, contrasts: list[str]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
         """The two sides of every contrast the knowledge base draws again and again ("open vs
         closed" in many phrasings): each side is a stem with the synonym groups whose term
         uses it ("closed", "closed providers": so "proprietary" and "claude" say closed too)."""
         seen: Counter[tuple[str, str]] = Counter()
         stop_words, tokenizer = self.tokenizer.stop_words, self.tokenizer
-        for draft in drafts:
-            for _, _, plain, _, _, _ in draft.phrases:
-                if " vs " not in plain:  # most phrasings draw no contrast
-                    continue
-                words = plain.split()
-                for left, middle, right in zip(words, words[1:], words[2:], strict=False):
-                    if middle == "vs" and left not in stop_words and right not in stop_words:
-                        a, b = stem(left), stem(right)
-                        if a != b:
-                            seen[(a, b) if a < b else (b, a)] += 1
+        for plain in contrasts:
+            words = plain.split()
+            for left, middle, right in zip(words, words[1:], words[2:], strict=False):
+                if middle == "vs" and left not in stop_words and right not in stop_words:
+                    a, b = stem(left), stem(right)
+                    if a != b:
+                        seen[(a, b) if a < b else (b, a)] += 1
         by_stem: defaultdict[str, set[str]] = defaultdict(set)
         for group in self.synonyms.groups:
             for word in tokenizer.tokens(group.names[0]):
@@ -331,16 +340,6 @@ class Index:
             if len(word) >= 3 and word.isalpha():
                 buckets[(len(word), word[0])].append(word)
         return dict(buckets)
-
-
-def _titled(draft: Draft) -> frozenset[str]:
-    """The stems and concepts of an item's title (a row's factor)."""
-    out: set[str] = set()
-    for _, kind, _, stems, found, _ in draft.phrases:
-        if kind in ("title", "factor"):
-            out.update(stems)
-            out.update(concept for _, _, concept in found)
-    return frozenset(out) if out else _NONE
 
 
 def _demote_examples(drafts: list[Draft], w: Weights) -> None:

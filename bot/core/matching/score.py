@@ -94,7 +94,6 @@ class Scorer:
         if total <= 0:
             return []
         item = self.index.item
-        titled = self.index.titled
         drafts = self.index.drafts
         candidates = self._candidates(query, pool)
         letters = self.letters(query, candidates)
@@ -115,7 +114,7 @@ class Scorer:
             found = item(i)
             fit, phrase = self._fitter.fit(query, found)
             confidence = self._confidence(query, coverage, fit, found)
-            if sides and _takes_the_other_side(sides, titled[i]):
+            if sides and _takes_the_other_side(sides, self.index.titled(i)):
                 confidence *= self.weights.opposed
             return Scored(found, self._blend(confidence, letters[i]), coverage, fit, phrase,
                           letters=letters[i])
