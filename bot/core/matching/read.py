@@ -80,13 +80,21 @@ class QuestionReader:
         features = index.synonyms.features(keys)
         _compared(features, [s if not c else "" for _, _, c, s in kept], index.synonyms.instances)
         idf = index.idf
+        weak_words = tokenizer.weak_words
+        asked = query.words
         for (typed, used, corrected, word_stem), feats in zip(kept, features, strict=True):
-            known = {f: idf[f] for f in feats if f in idf}
+            if len(feats) == 1:  # most words: their own stem, known or not
+                (feature,) = feats
+                value = idf.get(feature)
+                known = {feature: value} if value is not None else {}
+            else:
+                known = {f: idf[f] for f in feats if f in idf}
             if known:
                 weight = max(known.values())
                 # A word found only through a commoner feature (its synonym group) earns that
                 # feature's share of the credit, but never less than SYNONYM.
-                credit = tuple((f, max(weights.synonym, idf / weight)) for f, idf in known.items())
+                credit = tuple((f, max(weights.synonym, value / weight))
+                               for f, value in known.items())
             else:
                 weight = index.unknown_idf * (weights.number if any(c.isdigit() for c in used)
                                               else 1.0)
@@ -96,7 +104,7 @@ class QuestionReader:
                     weight *= weights.unseen_familiar
                 credit = ()
             everyday = False
-            if used in tokenizer.weak_words:
+            if used in weak_words:
                 weight *= weights.weak
                 everyday = used in ASKING_WORDS
             elif used in COMMON_WORDS or typed in COMMON_WORDS:
@@ -104,27 +112,27 @@ class QuestionReader:
                 everyday = True
             if corrected:
                 credit = tuple((f, share * weights.corrected) for f, share in credit)
-            query.words.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected,
-                                    credit, everyday))
+            asked.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected,
+                              credit, everyday))
             query.features.update(feats)
-        query.terms = [(w.weight, w.credit) for w in query.words if w.credit]
-        query.topical = list(dict.fromkeys(f for w in query.words if not w.everyday
-                                           for f, _ in w.credit))
+            if credit:
+                query.terms.append((weight, credit))
+                if not everyday:
+                    query.topical.extend(f for f, _ in credit)
         query.key = " ".join(sorted(stems))
         query.basis = _basis(query.total, index.unknown_idf, weights)
-        if query.words:
-            heaviest = max(w.weight for w in query.words)
-            for w in query.words:
-                if w.weight >= heaviest * weights.telling:
-                    query.telling.update(w.features)
-            for bit, w in enumerate(query.words):
+        if asked:
+            least = max(w.weight for w in asked) * weights.telling
+            telling, masks = query.telling, query.masks
+            for bit, w in enumerate(asked):
+                if w.weight >= least:
+                    telling.update(w.features)
                 for feature in w.features:
-                    query.masks[feature] = query.masks.get(feature, 0) | (1 << bit)
-        ws = query.words
-        pair_idf = index.pair_idf
-        for a, b in itertools.pairwise(ws):
+                    masks[feature] = masks.get(feature, 0) | (1 << bit)
+        pair_idf, unknown, bigram = index.pair_idf, index.unknown_idf, weights.bigram
+        for a, b in itertools.pairwise(asked):
             pair = f"{a.stem} {b.stem}"
-            query.bigrams[pair] = weights.bigram * pair_idf.get(pair, index.unknown_idf)
+            query.bigrams[pair] = bigram * pair_idf.get(pair, unknown)
         return query
 
     def correct(self, word: str) -> str | None:
