@@ -27,7 +27,7 @@ class Digest:
     stem_weight: dict[str, float]  # each stem's weight, summed over its positions
     concepts: dict[str, tuple[int, ...]]  # concept → the positions it marks
     concepts_at: dict[int, tuple[str, ...]]  # position → its concepts, in order
-    named: frozenset[str]  # the concepts
+    concept_names: frozenset[str]  # the keys of `concepts`
     pairs: dict[str, int]  # adjacent stems and how often the phrasing has them
 
     @classmethod
@@ -167,7 +167,7 @@ class PhraseFitter:
                 covered += digest.stem_weight[found_stem]
                 mask |= masks[found_stem]
             if digest.concepts:
-                asked_concepts = digest.named & features
+                asked_concepts = digest.concept_names & features
                 if asked_concepts:
                     phrase_stems = phrase.stems
                     at = digest.concepts_at
