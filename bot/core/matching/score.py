@@ -10,10 +10,16 @@ import heapq
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.core.matching.fit import PhraseFitter
 from bot.core.matching.index import Index, Item, Phrase
 from bot.core.matching.policy import JOINT_ITEMS
 from bot.core.matching.query import Query, Word
+
+Rows = npt.NDArray[np.int64]
+Strengths = npt.NDArray[np.float64]
 
 MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
 POOL = 60  # candidates scored in full in a large knowledge base
@@ -43,6 +49,9 @@ class Scorer:
         self.weights = index.weights
         self._fitter = fitter
         self.links = links  # item → the items linked to it (`policy.links_by_id`)
+        # A knowledge base whose every item is a candidate (`_candidates`): each feature's items
+        # and strengths (`best`), so that a question's coverages are a few array operations.
+        self._columns = _columns(index) if index.n <= POOL * 2 else None
 
     def outside(self, query: Query, floor: float) -> list[Scored]:
         """The out-of-scope topics scoring above `floor`, scored like items, best first."""
@@ -101,13 +110,21 @@ class Scorer:
         # (minus a bound of the confidence, item, coverage): the word part is at most the
         # coverage. Sorted, the highest bound first, the earlier item first among equals.
         covered: list[tuple[float, int, float]] = []
-        coverage_of = self._coverage
-        for i in candidates:
-            coverage = coverage_of(query, drafts[i].best, total)
-            bound = (1 - share) * coverage + share * letters[i]
-            if bound > 0:
-                covered.append((-bound, i, coverage))
-        covered.sort()
+        if self._columns is not None:  # every item: as arrays
+            coverages = self._coverages(query, self._columns, total)
+            bounds = (1 - share) * coverages + share * np.array(letters[:self.index.n])
+            best_first = np.argsort(-bounds, kind="stable")
+            best_first = best_first[bounds[best_first] > 0]
+            covered = list(zip((-bounds[best_first]).tolist(), best_first.tolist(),
+                               coverages[best_first].tolist(), strict=True))
+        else:
+            coverage_of = self._coverage
+            for i in candidates:
+                coverage = coverage_of(query, drafts[i].best, total)
+                bound = (1 - share) * coverage + share * letters[i]
+                if bound > 0:
+                    covered.append((-bound, i, coverage))
+            covered.sort()
         sides = _sides(query, self.index.opposed)
 
         def scored_item(coverage: float, i: int) -> Scored:
@@ -213,6 +230,27 @@ class Scorer:
                 covered += weight * strength
         return min(1.0, covered / total)
 
+    def _coverages(self, query: Query, columns: dict[str, tuple[Rows, Strengths]],
+                   total: float) -> Strengths:
+        """`_coverage` of every item at once, the same operations in the same order."""
+        covered = np.zeros(self.index.n)
+        for weight, credit in query.terms:
+            if len(credit) == 1:  # most words
+                feature, share = credit[0]
+                column = columns.get(feature)
+                if column is not None:
+                    rows, values = column
+                    covered[rows] += weight * (values * share)
+                continue
+            strength = np.zeros(self.index.n)
+            for feature, share in credit:
+                column = columns.get(feature)
+                if column is not None:
+                    rows, values = column
+                    strength[rows] = np.maximum(strength[rows], values * share)
+            covered += weight * strength
+        return np.minimum(1.0, covered / total)
+
     def parts(self, query: Query, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
         """`_parts` of the items with these ids (the unknown ones left out)."""
         total = query.basis
@@ -230,6 +268,19 @@ class Scorer:
     def linked(self, top: Item, other: Item) -> bool:
         """Whether answering `top` is also fine when `other` is close behind."""
         return other.id in self.links.get(top.id, ())
+
+
+def _columns(index: Index) -> dict[str, tuple[Rows, Strengths]]:
+    """Each feature's items and their strengths for it (the items' `best`), as arrays."""
+    rows: dict[str, list[int]] = {}
+    values: dict[str, list[float]] = {}
+    for i, draft in enumerate(index.drafts):
+        for feature, value in draft.best.items():
+            if feature not in rows:
+                rows[feature], values[feature] = [], []
+            rows[feature].append(i)
+            values[feature].append(value)
+    return {f: (np.array(rows[f], dtype=np.int64), np.array(values[f])) for f in rows}
 
 
 def _topical(query: Query, best: dict[str, float]) -> bool:
