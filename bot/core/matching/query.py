@@ -33,6 +33,7 @@ class Query:
     asked: dict[int, float] = field(default_factory=dict)  # bit set of words → their weight
     basis: float = 0.0  # the weight coverage is a share of (`_basis`)
     letters: list[float] | None = None  # character n-gram similarity by row (`Scorer.letters`)
+    coverages: list[float] | None = None  # by row, in a small knowledge base (`Scorer.rank`)
     # Made once the words are known (`QuestionReader.read`), for the scorer's loops over items:
     # (weight, credit) of each word that earns credit, and the features of words not everyday.
     terms: list[tuple[float, tuple[tuple[str, float], ...]]] = field(default_factory=list)

@@ -62,8 +62,9 @@ class Scorer:
         letters = self.letters(query, range(n, n + len(self.index.outside)))
         share = self.weights.grams
         out: list[Scored] = []
+        known = query.coverages  # made by `rank` in a small knowledge base
         for k, found in enumerate(self.index.outside, start=n):
-            coverage = self._coverage(query, found.best, total)
+            coverage = known[k] if known else self._coverage(query, found.best, total)
             alike = letters[k]
             if (1 - share) * coverage + share * alike <= floor:  # confidence <= that
                 continue
@@ -110,8 +111,10 @@ class Scorer:
         # (minus a bound of the confidence, item, coverage): the word part is at most the
         # coverage. Sorted, the highest bound first, the earlier item first among equals.
         covered: list[tuple[float, int, float]] = []
-        if self._columns is not None:  # every item: as arrays
-            coverages = self._coverages(query, self._columns, total)
+        if self._columns is not None:  # every item (and out-of-scope topic): as arrays
+            every = self._coverages(query, self._columns, total)
+            query.coverages = every.tolist()
+            coverages = every[:self.index.n]
             bounds = (1 - share) * coverages + share * np.array(letters[:self.index.n])
             best_first = np.argsort(-bounds, kind="stable")
             best_first = best_first[bounds[best_first] > 0]
@@ -232,8 +235,10 @@ class Scorer:
 
     def _coverages(self, query: Query, columns: dict[str, tuple[Rows, Strengths]],
                    total: float) -> Strengths:
-        """`_coverage` of every item at once, the same operations in the same order."""
-        covered = np.zeros(self.index.n)
+        """`_coverage` of every item, then every out-of-scope topic, at once: the same
+        operations in the same order."""
+        count = self.index.n + len(self.index.outside)
+        covered = np.zeros(count)
         for weight, credit in query.terms:
             if len(credit) == 1:  # most words
                 feature, share = credit[0]
@@ -242,7 +247,7 @@ class Scorer:
                     rows, values = column
                     covered[rows] += weight * (values * share)
                 continue
-            strength = np.zeros(self.index.n)
+            strength = np.zeros(count)
             for feature, share in credit:
                 column = columns.get(feature)
                 if column is not None:
@@ -271,11 +276,13 @@ class Scorer:
 
 
 def _columns(index: Index) -> dict[str, tuple[Rows, Strengths]]:
-    """Each feature's items and their strengths for it (the items' `best`), as arrays."""
+    """Each feature's items, then out-of-scope topics, and their strengths for it (their
+    `best`), as arrays."""
     rows: dict[str, list[int]] = {}
     values: dict[str, list[float]] = {}
-    for i, draft in enumerate(index.drafts):
-        for feature, value in draft.best.items():
+    bests = [*(draft.best for draft in index.drafts), *(topic.best for topic in index.outside)]
+    for i, best in enumerate(bests):
+        for feature, value in best.items():
             if feature not in rows:
                 rows[feature], values[feature] = [], []
             rows[feature].append(i)
