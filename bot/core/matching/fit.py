@@ -27,6 +27,7 @@ class Digest:
     stem_weight: dict[str, float]  # each stem's weight, summed over its positions
     concepts: dict[str, tuple[int, ...]]  # concept → the positions it marks
     concepts_at: dict[int, tuple[str, ...]]  # position → its concepts, in order
+    concept_names: frozenset[str]  # the keys of `concepts`
     pairs: dict[str, int]  # adjacent stems and how often the phrasing has them
 
     @classmethod
@@ -44,7 +45,7 @@ class Digest:
             at.setdefault(i, []).append(concept)
         return cls(frozenset(stem_weight), stem_weight,
                    {c: tuple(sorted(set(i))) for c, i in concepts.items()},
-                   {i: tuple(c) for i, c in at.items()}, pairs)
+                   {i: tuple(c) for i, c in at.items()}, frozenset(concepts), pairs)
 
 
 class PhraseFitter:
@@ -95,16 +96,21 @@ class PhraseFitter:
         integer operations, not one per phrasing."""
         bits = self._bits_of(item)
         telling = query.telling or query.features
-        groups: dict[float, int] = {}  # shared weight → the phrasings sharing exactly that
+        sharers: list[tuple[float, int]] = []  # (weight, the phrasings) of each word sharing
         seen = 0
         for word in query.words:
             has = 0
             for feature in word.features:
                 if feature in telling:
                     has |= bits.get(feature, 0)
-            if not has:
-                continue
-            weight = word.weight
+            if has:
+                sharers.append((word.weight, has))
+                seen |= has
+        if seen.bit_count() <= self._phrasings:  # all of them, in order
+            return [n for n in range(seen.bit_length()) if seen >> n & 1]
+        groups: dict[float, int] = {}  # shared weight → the phrasings sharing exactly that
+        seen = 0
+        for weight, has in sharers:
             regrouped: dict[float, int] = {}
             for shared, group in groups.items():
                 inside = group & has
@@ -161,7 +167,7 @@ class PhraseFitter:
                 covered += digest.stem_weight[found_stem]
                 mask |= masks[found_stem]
             if digest.concepts:
-                asked_concepts = digest.concepts.keys() & features
+                asked_concepts = digest.concept_names & features
                 if asked_concepts:
                     phrase_stems = phrase.stems
                     at = digest.concepts_at
@@ -183,9 +189,10 @@ class PhraseFitter:
                     asked = asked_by[mask] = sum(w.weight for bit, w in enumerate(words)
                                                  if mask >> bit & 1)
                 pairs = 0.0
-                if digest.pairs:
-                    for pair in bigrams.keys() & digest.pairs.keys():
-                        pairs += bigrams[pair] * digest.pairs[pair]
+                for pair, count in digest.pairs.items():
+                    weight = bigrams.get(pair)
+                    if weight is not None:
+                        pairs += weight * count
                 covered += pairs
                 # Words in the same order count again: a bonus, never a penalty.
                 share = covered / (phrase.total + pairs)

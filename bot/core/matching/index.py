@@ -20,7 +20,7 @@ import functools
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from bot.core.knowledge.models import (
@@ -41,6 +41,7 @@ NAMING = frozenset({"title", "keyword", "alias", "factor", "factor in table"})  
 EAGER_ITEMS = 2_000
 REMEMBER_ITEMS = 2_000  # up to this many entries, builds remember (see Index)
 
+_NONE: frozenset[str] = frozenset()
 OUTSIDE = "out-of-scope"  # the kind of an out-of-scope topic's item (see `Index.outside`)
 
 
@@ -75,16 +76,21 @@ class Item:
 
 @dataclass(slots=True)
 class Draft:
+    """An item as the build reads it. Its collections are tuples of strings, which the garbage
+    collector stops tracking: a large knowledge base has 100,000s of phrasings, and tracked
+    lists and sets would make each full collection during its build slower."""
+
     id: str
     label: str
     kind: str
     parent: str | None
     related: frozenset[str]
-    phrases: list[tuple[str, str, str, list[str], Found, list[str]]]
+    # (text, kind, plain words, stems, synonyms found, adjacent pairs)
+    phrases: tuple[tuple[str, str, str, tuple[str, ...], Found, tuple[str, ...]], ...]
     best: dict[str, float]
-    pairs: set[str]
-    indexed: set[str]  # the features its postings list it under
-    named: set[str]  # the features of its title, keywords and aliases
+    pairs: tuple[str, ...]
+    indexed: tuple[str, ...]  # the features its postings list it under
+    named: tuple[str, ...]  # the features of its title, keywords and aliases
     text: str  # all its texts, one a line (for `CharGrams`)
 
 
@@ -106,6 +112,7 @@ class Index:
                          else SynonymFinder(dict(kb.synonyms), tokenizer))
         # Every word seen and its key: its stem, or "~word" for a stop word.
         self.content: dict[str, str] = {w: STOP_MARK + w for w in tokenizer.stop_words}
+        self._contrasts: list[str] = []  # phrasings that may set two words against each other
         drafts: list[Draft] = []
         for entry in kb.entries:
             drafts.append(self._draft(
@@ -159,12 +166,22 @@ class Index:
         for i, draft in enumerate(drafts):
             for feature in draft.indexed:
                 postings[feature].append(i)
-        self.postings: dict[str, list[int]] = dict(postings)
+        self.postings: dict[str, tuple[int, ...]] = {f: tuple(i) for f, i in postings.items()}
         self.frequency = {w: self.df.get(s, 0) for w, s in self.vocabulary.items()}
         self.typo_buckets = self._typo_buckets()
         self.sorted_words = sorted(w for w in self.vocabulary if w not in tokenizer.stop_words)
-        self.opposed = self._opposed(drafts)
-        self.titled = [_titled(draft) for draft in drafts]
+        self.opposed = self._opposed(self._contrasts)
+
+
+    def titled(self, i: int) -> frozenset[str]:
+        """The stems and concepts of the i-th item's title (a row's factor), for a contrast
+        (`Scorer.rank`, rarely)."""
+        out: set[str] = set()
+        for _, kind, _, stems, found, _ in self.drafts[i].phrases:
+            if kind in ("title", "factor"):
+                out.update(stems)
+                out.update(concept for _, _, concept in found)
+        return frozenset(out)
 
     def item(self, i: int) -> Item:
         """The i-th item, finished (phrasing weights) on first use in a large knowledge base."""
@@ -203,53 +220,53 @@ class Index:
         return drafts
 
     def _draft(self, item_id: str, label: str, kind: str, parent: str | None, *,
-               related: Iterable[str], phrasings: list[tuple[str, str]],
+               related: Collection[str], phrasings: list[tuple[str, str]],
                texts: list[tuple[str, str, float]]) -> Draft:
-        phrases: list[tuple[str, str, str, list[str], Found, list[str]]] = []
+        phrases: list[tuple[str, str, str, tuple[str, ...], Found, tuple[str, ...]]] = []
         pairs: set[str] = set()
         seen: set[str] = set()
         strong: list[str] = []  # every stem and concept of the phrasings
         named: set[str] = set()
-        remember = self.remember
-        find = functools.partial(self.synonyms.find, remember=remember)
-        tokens_many = self.tokenizer.tokens_many
-        tokenized = tokens_many([text for _, text in phrasings])
+        find = functools.partial(self.synonyms.find, remember=self.remember)
+        # Strongest fields first, so that a feature keeps the strength it was first seen with.
+        texts = sorted((t for t in texts if t[1]), key=lambda t: -t[2])
+        tokenized = self.tokenizer.tokens_many([*(text for _, text in phrasings),
+                                                *(text for _, text, _ in texts)])
         keyed = self._keys(tokenized)
-        synonyms = not self.synonyms.firsts.isdisjoint(
-            [k for keys in keyed for k in keys])
-        for (field_kind, text), words, keys in zip(phrasings, tokenized, keyed, strict=True):
-            stems = [k for k in keys if k[0] != STOP_MARK]
-            found = find(keys) if synonyms else []
+        synonyms = not self.synonyms.firsts.isdisjoint(itertools.chain.from_iterable(keyed))
+        for (field_kind, text), words, keys in zip(phrasings, tokenized, keyed, strict=False):
+            stems = tuple([k for k in keys if k[0] != STOP_MARK])
+            found = find(keys) if synonyms else ()
             strong.extend(stems)
-            strong.extend(concept for _, _, concept in found)
+            if found:
+                strong.extend([concept for _, _, concept in found])
             if field_kind in NAMING:
                 named.update(stems)
-                named.update(concept for _, _, concept in found)
+                named.update([concept for _, _, concept in found])
             plain = " ".join(words)
             if stems and plain not in seen:
                 seen.add(plain)
+                if " vs " in plain and kind != OUTSIDE:  # most phrasings draw no contrast
+                    self._contrasts.append(plain)
                 mine = _pairs(stems)
                 pairs.update(mine)
                 phrases.append((text, field_kind, plain, stems, found, mine))
         best = dict.fromkeys(strong, self.weights.phrase)
         indexed = set(strong)
-        # Strongest fields first, so that a feature keeps the strength it was first seen with.
-        texts = sorted((t for t in texts if t[1]), key=lambda t: -t[2])
-        keyed = (self._keys(tokens_many([t for _, t, _ in texts])) if texts
-                 else [])
-        for (_, _, strength), keys in zip(texts, keyed, strict=True):
-            stems = [k for k in keys if k[0] != STOP_MARK]
-            concepts = [concept for _, _, concept in find(keys)]
+        for (_, _, strength), keys in zip(texts, keyed[len(phrasings):], strict=True):
+            text_stems = [k for k in keys if k[0] != STOP_MARK]
+            concepts = [concept for _, _, concept in find(keys)] if synonyms else []
             if strength >= self.weights.cell:  # strong enough to nominate candidates
-                indexed.update(stems)
+                indexed.update(text_stems)
                 indexed.update(concepts)
-            weaker = dict.fromkeys(stems, strength)
-            weaker.update(dict.fromkeys(concepts, strength))
+            weaker = dict.fromkeys(text_stems, strength)
+            if concepts:
+                weaker.update(dict.fromkeys(concepts, strength))
             weaker.update(best)
             best = weaker
         text = "\n".join([*(text for _, text in phrasings), *(t for _, t, _ in texts)])
-        return Draft(item_id, label, kind, parent, frozenset(related), phrases, best, pairs,
-                     indexed, named, text)
+        return Draft(item_id, label, kind, parent, frozenset(related) if related else _NONE,
+                     tuple(phrases), best, tuple(pairs), tuple(indexed), tuple(named), text)
 
     def _keys(self, tokenized: list[list[str]]) -> list[list[str]]:
         """The key (see `Tokenizer.key_of`) of every word, learning the words never seen
@@ -293,22 +310,19 @@ class Index:
         return Item(draft.id, draft.label, draft.kind, draft.parent, draft.related,
                     tuple(phrases), draft.best, {f: tuple(n) for f, n in by_feature.items()})
 
-    def _opposed(self, drafts: list[Draft]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    def _opposed(self, contrasts: list[str]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
         """The two sides of every contrast the knowledge base draws again and again ("open vs
         closed" in many phrasings): each side is a stem with the synonym groups whose term
         uses it ("closed", "closed providers": so "proprietary" and "claude" say closed too)."""
         seen: Counter[tuple[str, str]] = Counter()
         stop_words, tokenizer = self.tokenizer.stop_words, self.tokenizer
-        for draft in drafts:
-            for _, _, plain, _, _, _ in draft.phrases:
-                if " vs " not in plain:  # most phrasings draw no contrast
-                    continue
-                words = plain.split()
-                for left, middle, right in zip(words, words[1:], words[2:], strict=False):
-                    if middle == "vs" and left not in stop_words and right not in stop_words:
-                        a, b = stem(left), stem(right)
-                        if a != b:
-                            seen[(a, b) if a < b else (b, a)] += 1
+        for plain in contrasts:
+            words = plain.split()
+            for left, middle, right in zip(words, words[1:], words[2:], strict=False):
+                if middle == "vs" and left not in stop_words and right not in stop_words:
+                    a, b = stem(left), stem(right)
+                    if a != b:
+                        seen[(a, b) if a < b else (b, a)] += 1
         by_stem: defaultdict[str, set[str]] = defaultdict(set)
         for group in self.synonyms.groups:
             for word in tokenizer.tokens(group.names[0]):
@@ -328,16 +342,6 @@ class Index:
         return dict(buckets)
 
 
-def _titled(draft: Draft) -> frozenset[str]:
-    """The stems and concepts of an item's title (a row's factor)."""
-    out: set[str] = set()
-    for _, kind, _, stems, found, _ in draft.phrases:
-        if kind in ("title", "factor"):
-            out.update(stems)
-            out.update(concept for _, _, concept in found)
-    return frozenset(out)
-
-
 def _demote_examples(drafts: list[Draft], w: Weights) -> None:
     """Lower to `example` the words an item only mentions in its example questions while
     another item names them ("llama" in a question about competitive pressure, while it is a
@@ -348,12 +352,12 @@ def _demote_examples(drafts: list[Draft], w: Weights) -> None:
     few = {feature for feature, count in named.items() if count <= w.namers}
     for draft in drafts:
         best = draft.best
-        for feature in (best.keys() & few) - draft.named:
+        for feature in (best.keys() & few).difference(draft.named):
             best[feature] = min(best[feature], w.example)
 
 
-def _pairs(stems: list[str]) -> list[str]:
-    return [f"{a} {b}" for a, b in itertools.pairwise(stems)]
+def _pairs(stems: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(map(" ".join, itertools.pairwise(stems)))
 
 
 def _tagged(kind: str, texts: Iterable[str]) -> list[tuple[str, str]]:

@@ -44,7 +44,6 @@ rarer features; only those are scored in full.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
 from bot.core.knowledge.models import KnowledgeBase, Thresholds
@@ -148,7 +147,7 @@ class Matcher:
                 floor += OUTSCORED * limits.margin - 1e-9  # what `_verdict` asks of one
             above = self.scorer.outside(query, floor)
             if above:
-                scored[0] = dataclasses.replace(top, outscored=max(s.score for s in above))
+                scored[0] = top._replace(outscored=max(s.score for s in above))
         return scored
 
     def _verdict(self, scored: list[Scored], default: Thresholds | None = None) -> Verdict:

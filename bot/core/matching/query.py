@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
-    """One content word of the question, after correction."""
+class Word(NamedTuple):
+    """One content word of the question, after correction (a named tuple: a long question
+    makes dozens, and a frozen dataclass takes several times as long to make)."""
 
     typed: str
     used: str
@@ -32,6 +33,11 @@ class Query:
     asked: dict[int, float] = field(default_factory=dict)  # bit set of words → their weight
     basis: float = 0.0  # the weight coverage is a share of (`_basis`)
     letters: list[float] | None = None  # character n-gram similarity by row (`Scorer.letters`)
+    coverages: list[float] | None = None  # by row, in a small knowledge base (`Scorer.rank`)
+    # Made once the words are known (`QuestionReader.read`), for the scorer's loops over items:
+    # (weight, credit) of each word that earns credit, and the features of words not everyday.
+    terms: list[tuple[float, tuple[tuple[str, float], ...]]] = field(default_factory=list)
+    topical: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> float:

@@ -46,43 +46,55 @@ class QuestionReader:
         if not words or tokenizer.is_small_talk(words):
             query.small_talk = bool(words)
             return query
-        kept: list[tuple[str, str, bool]] = []
+        kept: list[tuple[str, str, bool, str]] = []  # (typed, used, corrected, stem)
         keys: list[str] = []
+        content, df = index.content, index.df  # a known word's key is its stem
         for word in words:
             if word in stop_words:
                 keys.append(STOP_MARK + word)
                 continue
-            if word in index.vocabulary or stem(word) in index.df:
-                kept.append((word, word, False))
-                keys.append(stem(word))
+            key = content.get(word) or stem(word)
+            if word in content or key in df:
+                kept.append((word, word, False, key))
+                keys.append(key)
                 continue
             fixed = self.correct(word)
             if fixed is not None:
                 if fixed in stop_words:
                     keys.append(STOP_MARK + fixed)
                 else:
-                    kept.append((word, fixed, True))
-                    keys.append(stem(fixed))
+                    key = stem(fixed)
+                    kept.append((word, fixed, True, key))
+                    keys.append(key)
                 continue
             parts = [part for part in self.split(word) if part not in stop_words]
             if not parts:
                 parts = [word]
-            kept.extend((word, part, False) for part in parts)
-            keys.extend(stem(part) for part in parts)
-        if all(used.isdigit() or used in ASKING_WORDS for _, used, _ in kept):
+            for part in parts:
+                key = stem(part)
+                kept.append((word, part, False, key))
+                keys.append(key)
+        if all(used.isdigit() or used in ASKING_WORDS for _, used, _, _ in kept):
             return query  # numbers or "who"/"why" alone ask nothing the knowledge base answers
-        stems = [stem(used) for _, used, _ in kept]
+        stems = [key for _, _, _, key in kept]
         features = index.synonyms.features(keys)
-        _compared(features, [s if not c else "" for s, (_, _, c) in zip(stems, kept, strict=True)],
-                  index.synonyms.instances)
-        for (typed, used, corrected), word_stem, feats in zip(kept, stems, features,
-                                                              strict=True):
-            known = {f: index.idf[f] for f in feats if f in index.idf}
+        _compared(features, [s if not c else "" for _, _, c, s in kept], index.synonyms.instances)
+        idf = index.idf
+        weak_words = tokenizer.weak_words
+        asked = query.words
+        for (typed, used, corrected, word_stem), feats in zip(kept, features, strict=True):
+            if len(feats) == 1:  # most words: their own stem, known or not
+                (feature,) = feats
+                value = idf.get(feature)
+                known = {feature: value} if value is not None else {}
+            else:
+                known = {f: idf[f] for f in feats if f in idf}
             if known:
                 weight = max(known.values())
                 # A word found only through a commoner feature (its synonym group) earns that
                 # feature's share of the credit, but never less than SYNONYM.
-                credit = tuple((f, max(weights.synonym, idf / weight)) for f, idf in known.items())
+                credit = tuple((f, max(weights.synonym, value / weight))
+                               for f, value in known.items())
             else:
                 weight = index.unknown_idf * (weights.number if any(c.isdigit() for c in used)
                                               else 1.0)
@@ -92,7 +104,7 @@ class QuestionReader:
                     weight *= weights.unseen_familiar
                 credit = ()
             everyday = False
-            if used in tokenizer.weak_words:
+            if used in weak_words:
                 weight *= weights.weak
                 everyday = used in ASKING_WORDS
             elif used in COMMON_WORDS or typed in COMMON_WORDS:
@@ -100,24 +112,27 @@ class QuestionReader:
                 everyday = True
             if corrected:
                 credit = tuple((f, share * weights.corrected) for f, share in credit)
-            query.words.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected,
-                                    credit, everyday))
+            asked.append(Word(typed, used, word_stem, frozenset(feats), weight, corrected,
+                              credit, everyday))
             query.features.update(feats)
+            if credit:
+                query.terms.append((weight, credit))
+                if not everyday:
+                    query.topical.extend(f for f, _ in credit)
         query.key = " ".join(sorted(stems))
         query.basis = _basis(query.total, index.unknown_idf, weights)
-        if query.words:
-            heaviest = max(w.weight for w in query.words)
-            for w in query.words:
-                if w.weight >= heaviest * weights.telling:
-                    query.telling.update(w.features)
-            for bit, w in enumerate(query.words):
+        if asked:
+            least = max(w.weight for w in asked) * weights.telling
+            telling, masks = query.telling, query.masks
+            for bit, w in enumerate(asked):
+                if w.weight >= least:
+                    telling.update(w.features)
                 for feature in w.features:
-                    query.masks[feature] = query.masks.get(feature, 0) | (1 << bit)
-        ws = query.words
-        pair_idf = index.pair_idf
-        for a, b in itertools.pairwise(ws):
+                    masks[feature] = masks.get(feature, 0) | (1 << bit)
+        pair_idf, unknown, bigram = index.pair_idf, index.unknown_idf, weights.bigram
+        for a, b in itertools.pairwise(asked):
             pair = f"{a.stem} {b.stem}"
-            query.bigrams[pair] = weights.bigram * pair_idf.get(pair, index.unknown_idf)
+            query.bigrams[pair] = bigram * pair_idf.get(pair, unknown)
         return query
 
     def correct(self, word: str) -> str | None:

@@ -6,15 +6,20 @@ exact bounds."""
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from bot.core.matching.fit import PhraseFitter
 from bot.core.matching.index import Index, Item, Phrase
 from bot.core.matching.policy import JOINT_ITEMS
 from bot.core.matching.query import Query, Word
+
+Rows = npt.NDArray[np.int64]
+Strengths = npt.NDArray[np.float64]
 
 MAX_CANDIDATES = 4  # three did-you-mean choices and the runner-up
 POOL = 60  # candidates scored in full in a large knowledge base
@@ -22,8 +27,9 @@ COMMON_SHARE = 0.08  # of the items: a word listed by more nominates no candidat
 ALIKE = 15  # in a large knowledge base, the items most alike letter by letter join the pool
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
+class Scored(NamedTuple):
+    """An item scored for a question (a named tuple: cheap to make, several a question)."""
+
     item: Item
     score: float
     coverage: float
@@ -43,6 +49,9 @@ class Scorer:
         self.weights = index.weights
         self._fitter = fitter
         self.links = links  # item → the items linked to it (`policy.links_by_id`)
+        # A knowledge base whose every item is a candidate (`_candidates`): each feature's items
+        # and strengths (`best`), so that a question's coverages are a few array operations.
+        self._columns = _columns(index) if index.n <= POOL * 2 else None
 
     def outside(self, query: Query, floor: float) -> list[Scored]:
         """The out-of-scope topics scoring above `floor`, scored like items, best first."""
@@ -53,8 +62,9 @@ class Scorer:
         letters = self.letters(query, range(n, n + len(self.index.outside)))
         share = self.weights.grams
         out: list[Scored] = []
+        known = query.coverages  # made by `rank` in a small knowledge base
         for k, found in enumerate(self.index.outside, start=n):
-            coverage = self._coverage(query, found.best, total)
+            coverage = known[k] if known else self._coverage(query, found.best, total)
             alike = letters[k]
             if (1 - share) * coverage + share * alike <= floor:  # confidence <= that
                 continue
@@ -94,46 +104,60 @@ class Scorer:
         if total <= 0:
             return []
         item = self.index.item
-        titled = self.index.titled
         drafts = self.index.drafts
         candidates = self._candidates(query, pool)
         letters = self.letters(query, candidates)
         share = self.weights.grams
-        # (a bound of the confidence, coverage, item): the word part is at most the coverage.
-        covered: list[tuple[float, float, int]] = []
-        for i in candidates:
-            coverage = self._coverage(query, drafts[i].best, total)
-            bound = (1 - share) * coverage + share * letters[i]
-            if bound > 0:
-                covered.append((bound, coverage, i))
-        covered.sort(key=lambda c: (-c[0], c[2]))
+        # (minus a bound of the confidence, item, coverage): the word part is at most the
+        # coverage. Sorted, the highest bound first, the earlier item first among equals.
+        covered: list[tuple[float, int, float]] = []
+        if self._columns is not None:  # every item (and out-of-scope topic): as arrays
+            every = self._coverages(query, self._columns, total)
+            query.coverages = every.tolist()
+            coverages = every[:self.index.n]
+            bounds = (1 - share) * coverages + share * np.array(letters[:self.index.n])
+            best_first = np.argsort(-bounds, kind="stable")
+            best_first = best_first[bounds[best_first] > 0]
+            covered = list(zip((-bounds[best_first]).tolist(), best_first.tolist(),
+                               coverages[best_first].tolist(), strict=True))
+        else:
+            coverage_of = self._coverage
+            for i in candidates:
+                coverage = coverage_of(query, drafts[i].best, total)
+                bound = (1 - share) * coverage + share * letters[i]
+                if bound > 0:
+                    covered.append((-bound, i, coverage))
+            covered.sort()
         sides = _sides(query, self.index.opposed)
 
         def scored_item(coverage: float, i: int) -> Scored:
             found = item(i)
             fit, phrase = self._fitter.fit(query, found)
             confidence = self._confidence(query, coverage, fit, found)
-            if sides and _takes_the_other_side(sides, titled[i]):
+            if sides and _takes_the_other_side(sides, self.index.titled(i)):
                 confidence *= self.weights.opposed
             return Scored(found, self._blend(confidence, letters[i]), coverage, fit, phrase,
                           letters=letters[i])
 
         scored: list[Scored] = []
-        floor = 0.0
-        for bound, coverage, i in covered:
+        best: list[float] = []  # the `keep` best scores so far, a heap: the least is best[0]
+        for bound, i, coverage in covered:
             # Nothing further down can enter the top `keep`.
-            if len(scored) >= keep and bound < floor:
+            if len(best) >= keep and -bound < best[0]:
                 break
-            scored.append(scored_item(coverage, i))
-            if len(scored) >= keep:
-                floor = sorted((s.score for s in scored), reverse=True)[keep - 1]
+            found = scored_item(coverage, i)
+            scored.append(found)
+            if len(best) < keep:
+                heapq.heappush(best, found.score)
+            elif found.score > best[0]:
+                heapq.heapreplace(best, found.score)
         order = self.index.position
         scored.sort(key=lambda s: (-s.score, order[s.item.id]))
         if scored and all(self.linked(scored[0].item, s.item) for s in scored[1:]):
             # Every exact item is linked to the best: go on down for the best unlinked one.
             top, rival = scored[0].item, 0.0
-            for bound, coverage, i in covered[len(scored):]:
-                if bound < rival:
+            for bound, i, coverage in covered[len(scored):]:
+                if -bound < rival:
                     break
                 if not self.linked(top, item(i)):
                     found = scored_item(coverage, i)
@@ -141,7 +165,7 @@ class Scorer:
                     rival = max(rival, found.score)
             scored.sort(key=lambda s: (-s.score, order[s.item.id]))
         for n, s in enumerate(scored[:JOINT_ITEMS]):  # what `policy.verdict` needs
-            scored[n] = dataclasses.replace(s, parts=self._parts(query, s.item.best, total))
+            scored[n] = s._replace(parts=self._parts(query, s.item.best, total))
         return scored
 
     def _candidates(self, query: Query, pool: int) -> list[int]:
@@ -198,14 +222,39 @@ class Scorer:
     def _coverage(query: Query, best: dict[str, float], total: float) -> float:
         """The IDF-weighted share of the question that an item (its `best`) explains."""
         covered = 0.0
-        for word in query.words:  # Scorer._strength, inlined: this runs for every item
+        get = best.get
+        for weight, credit in query.terms:  # Scorer._strength, inlined: it runs for every item
             strength = 0.0
-            for feature, share in word.credit:
-                value = best.get(feature)
+            for feature, share in credit:
+                value = get(feature)
                 if value is not None and value * share > strength:
                     strength = value * share
-            covered += word.weight * strength
+            if strength:
+                covered += weight * strength
         return min(1.0, covered / total)
+
+    def _coverages(self, query: Query, columns: dict[str, tuple[Rows, Strengths]],
+                   total: float) -> Strengths:
+        """`_coverage` of every item, then every out-of-scope topic, at once: the same
+        operations in the same order."""
+        count = self.index.n + len(self.index.outside)
+        covered = np.zeros(count)
+        for weight, credit in query.terms:
+            if len(credit) == 1:  # most words
+                feature, share = credit[0]
+                column = columns.get(feature)
+                if column is not None:
+                    rows, values = column
+                    covered[rows] += weight * (values * share)
+                continue
+            strength = np.zeros(count)
+            for feature, share in credit:
+                column = columns.get(feature)
+                if column is not None:
+                    rows, values = column
+                    strength[rows] = np.maximum(strength[rows], values * share)
+            covered += weight * strength
+        return np.minimum(1.0, covered / total)
 
     def parts(self, query: Query, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
         """`_parts` of the items with these ids (the unknown ones left out)."""
@@ -226,10 +275,24 @@ class Scorer:
         return other.id in self.links.get(top.id, ())
 
 
+def _columns(index: Index) -> dict[str, tuple[Rows, Strengths]]:
+    """Each feature's items, then out-of-scope topics, and their strengths for it (their
+    `best`), as arrays."""
+    rows: dict[str, list[int]] = {}
+    values: dict[str, list[float]] = {}
+    bests = [*(draft.best for draft in index.drafts), *(topic.best for topic in index.outside)]
+    for i, best in enumerate(bests):
+        for feature, value in best.items():
+            if feature not in rows:
+                rows[feature], values[feature] = [], []
+            rows[feature].append(i)
+            values[feature].append(value)
+    return {f: (np.array(rows[f], dtype=np.int64), np.array(values[f])) for f in rows}
+
+
 def _topical(query: Query, best: dict[str, float]) -> bool:
     """Whether the item matches a word of the question that is not an everyday word."""
-    return any(not word.everyday and any(f in best for f, _ in word.credit)
-               for word in query.words)
+    return any(feature in best for feature in query.topical)
 
 
 def _sides(query: Query, opposed: tuple[tuple[frozenset[str], frozenset[str]], ...]

@@ -21,7 +21,7 @@ from bot.core.memo import Memo, Synonyms
 
 CONCEPT_PREFIX = "≈"
 
-Found = list[tuple[int, int, str]]  # (start, end, concept) as positions among content words
+Found = tuple[tuple[int, int, str], ...]  # (start, end, concept) as positions among content words
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,17 +89,17 @@ class SynonymFinder:
         """(start, end, concept) for every member found, as positions among content words;
         remembered for the next build (knowledge-base text, not questions) if `remember`."""
         if self.firsts.isdisjoint(keys):
-            return []
+            return ()
         if not remember:
             return self._find(keys)
         key = tuple(keys)
         known = self._found.get(key)
         if known is None:
-            known = self._found.put(key, tuple(self._find(keys)))
-        return list(known)
+            known = self._found.put(key, self._find(keys))
+        return known
 
     def _find(self, keys: list[str]) -> Found:
-        found: Found = []
+        found: list[tuple[int, int, str]] = []
         by_first = self.by_first
         size = len(keys)
         spans: list[tuple[int, int, str]] = []
@@ -115,7 +115,7 @@ class SynonymFinder:
                 if end:
                     spans.append((start, end, concept))
         if not spans:
-            return found
+            return ()
         # The content position of each key (for a stop word, that of the next content word).
         position: list[int] = []
         count = 0
@@ -128,7 +128,7 @@ class SynonymFinder:
             low, high = position[start], position[end]
             if high > low:
                 found.append((low, high, concept))
-        return found
+        return tuple(found)
 
     def features(self, keys: list[str]) -> list[set[str]]:
         """For each content word of `keys`, its stem and the concepts of members covering it."""

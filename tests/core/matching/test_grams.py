@@ -66,6 +66,16 @@ def test_question_words_never_grow_the_vocabulary() -> None:
     assert grams.similarity("reaction") == before
 
 
+def test_dense_vectors_and_posting_lists_give_the_same_cosines() -> None:
+    texts = [*TEXTS, "How do I ban a member? Use guild.ban with a reason."]
+    dense = CharGrams(texts, (2, 5))  # a few texts: one dense matrix
+    postings = CharGrams(texts, (2, 5), dense=0)
+    for question in ("make the bot reeact", "ban someone", "upload a picture", "zzz"):
+        assert postings.similarity(question) == pytest.approx(dense.similarity(question),
+                                                              abs=1e-12)
+    assert dense.similarity("ban someone")[3] > 0.1
+
+
 def test_a_large_index_makes_vectors_on_demand_with_the_same_cosines() -> None:
     texts = [*TEXTS, "How do I ban a member? Use guild.ban with a reason.",
              "How do I react to a message? message.add_reaction adds one."]

@@ -381,6 +381,23 @@ def test_complete_labels_are_unique_short_and_bounded() -> None:
 # -- scale -----------------------------------------------------------------------------------
 
 
+def test_every_items_coverage_at_once_is_the_item_by_item_one(matcher: Matcher) -> None:
+    # A small knowledge base scores every item and out-of-scope topic with array operations
+    # (`Scorer._coverages`); a large one its candidates one by one (`Scorer._coverage`): the
+    # same floats.
+    scorer = matcher.scorer
+    assert scorer._columns is not None
+    for question in ("can i run it locally on my own servers", "who can i sue for harm",
+                     "self-hosting vs closed api cost", "transparancy of open models"):
+        query = matcher.reader.read(question)
+        bests = [*(d.best for d in matcher.index.drafts),
+                 *(topic.best for topic in matcher.index.outside)]
+        one_by_one = [scorer._coverage(query, best, query.basis) for best in bests]
+        assert any(one_by_one)
+        assert scorer._coverages(query, scorer._columns, query.basis).tolist() == one_by_one
+    assert any(len(credit) > 1 for _, credit in matcher.reader.read("run locally").terms)
+
+
 def test_candidate_generation_on_a_large_kb_still_finds_the_entry() -> None:
     # Enough entries for candidate generation and for items finished on first use.
     filler = tuple(

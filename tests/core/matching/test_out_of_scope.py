@@ -128,6 +128,19 @@ def test_an_out_of_scope_topic_declines_its_near_miss(declared: Matcher) -> None
     assert all(not c.id.startswith("out-of-scope") for c in match.candidates)
 
 
+def test_topics_are_scored_with_the_items_coverage_arrays_alike(declared: Matcher) -> None:
+    # A small knowledge base's `rank` covers topics too (`Scorer._coverages`); `outside` takes
+    # them from there: the same floats as a topic covered on its own.
+    scorer = declared.scorer
+    query = declared.reader.read("what does anthropic charge per million tokens?")
+    scorer.rank(query)
+    assert query.coverages is not None
+    topics = query.coverages[declared.index.n:]
+    assert topics == [scorer._coverage(query, topic.best, query.basis)
+                      for topic in declared.index.outside]
+    assert max(topics) > 0
+
+
 def test_the_in_scope_neighbour_still_answers(declared: Matcher) -> None:
     assert declared.match("is open cheaper than closed?").answer_id == "cost"
     assert declared.match("how are closed models priced").answer_id == "cost"
