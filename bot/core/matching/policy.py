@@ -100,9 +100,10 @@ def thresholds_by_id(kb: KnowledgeBase) -> dict[str, Thresholds]:
 
 
 def links_by_id(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
-    """For each item, the items whose closeness does not make a question ambiguous: those
-    related to it either way, and a table with its rows."""
-    links: dict[str, set[str]] = {item_id: set() for item_id in kb.ids}
+    """For each item linked to any, the items whose closeness does not make a question
+    ambiguous: those related to it either way, and a table with its rows (an item linked to
+    none is left out: most of a large imported knowledge base)."""
+    links: dict[str, set[str]] = {}
     pairs: list[tuple[str, str]] = []
     for item in kb.items():
         pairs += [(item.id, r) for r in item.related]
