@@ -74,7 +74,7 @@ class Matcher:
         self.index = index
         self.weights = index.weights
         self.reader = QuestionReader(index)
-        self._completer = Completer(index)
+        self._completer: Completer | None = None  # made on first use: answers never need it
         self._limits = thresholds_by_id(kb)
         self._own = _own_thresholds(kb)
         memory = index.memory
@@ -124,6 +124,8 @@ class Matcher:
             position = self.index.position
             ranked = self.scorer.rank(self.reader.read(typed), keep=POOL)
             return [position[s.item.id] for s in ranked]
+        if self._completer is None:
+            self._completer = Completer(self.index)
         return self._completer.complete(text, limit, candidates)
 
     # -- scoring --------------------------------------------------------------------
