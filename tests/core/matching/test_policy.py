@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.knowledge.models import ComparisonTable, Entry, KnowledgeBase, TableRow, Thresholds
 from bot.core.matching.match import Verdict
@@ -83,3 +85,25 @@ def test_an_alternative_must_reach_the_suggest_threshold() -> None:
     ranked = [Ranked("a", 0.3), Ranked("b", 0.24), Ranked("c", 0.23)]
     assert alternatives(ranked, LIMITS, {}, w) == ()  # 0.24 ≥ 0.75 × 0.3 but < suggest 0.25
     assert alternatives(ranked, Thresholds(0.3, 0.2, 0.05), {}, w) == ("b", "c")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=0, max_size=6),
+       st.sets(st.sampled_from("bcdef")), st.floats(0.0, 1.0))
+def test_alternatives_are_close_unlinked_runner_ups_in_rank_order(
+        scores: list[float], linked: set[str], share: float) -> None:
+    ranked = [Ranked(name, score) for name, score in
+              zip("abcdef", sorted(scores, reverse=True), strict=False)]
+    links = {"a": frozenset(linked)}
+    offered = alternatives(ranked, LIMITS, links, Weights(alternative=share))
+    assert len(offered) <= ALTERNATIVES
+    later = [r.id for r in ranked[1:]]
+    assert [i for i in later if i in offered] == list(offered)  # runner-ups, in rank order
+    by_id = {r.id: r.score for r in ranked}
+    for item in offered:
+        assert item not in linked
+        assert by_id[item] >= max(LIMITS.suggest, share * ranked[0].score)
+    # None left out that qualifies, up to the limit.
+    qualifying = [i for i in later if i not in linked
+                  and by_id[i] >= max(LIMITS.suggest, share * ranked[0].score)]
+    assert list(offered) == qualifying[:ALTERNATIVES]
