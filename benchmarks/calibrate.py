@@ -102,14 +102,14 @@ def grid() -> list[Thresholds]:
 
 def judge(matcher: Matcher, case: Case, limits: Thresholds) -> Figures:
     """The figures of one question under `limits` (as bot.core.curation.evaluate counts them)."""
-    verdict = matcher._verdict(case.scored, limits)
+    verdict, offered = matcher._decide(case.scored, limits)
     ids = [s.item.id for s in case.scored[:MAX_CANDIDATES]]
     wanted = case.question.ids
     if not wanted:
         ok = verdict is Verdict.NONE
         return Figures(1, ok, 0, 0, 0, 1, ok)
     got = ids[0] if verdict is Verdict.ANSWER and ids else None
-    shown = [got] if got else (ids[:3] if verdict is Verdict.SUGGEST else [])
+    shown = [got, *offered] if got else (ids[:3] if verdict is Verdict.SUGGEST else [])
     ok = got in wanted
     top3 = any(i in wanted for i in shown[:3])
     return Figures(1, ok, 1, ok, top3, 0, 0)

@@ -55,10 +55,9 @@ from bot.core.matching.match import Candidate, Match, Verdict
 from bot.core.matching.policy import (
     OUTSCORED,
     Ranked,
-    alternatives,
+    decision,
     links_by_id,
     thresholds_by_id,
-    verdict,
 )
 from bot.core.matching.read import QuestionReader
 from bot.core.matching.score import MAX_CANDIDATES, POOL, Scored, Scorer
@@ -95,8 +94,7 @@ class Matcher:
     def match(self, question: str) -> Match:
         scored = self._score(question)
         candidates = tuple(Candidate(s.item.id, _unit(s.score)) for s in scored[:MAX_CANDIDATES])
-        decided = self._verdict(scored)
-        offered = self._alternatives(scored) if decided is Verdict.ANSWER else ()
+        decided, offered = self._decide(scored)
         return Match(question, decided, candidates, offered)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
@@ -132,7 +130,7 @@ class Matcher:
 
     def _score(self, question: str, thorough: bool = False) -> list[Scored]:
         """Items by confidence, best first; the best carries the score of an out-of-scope
-        topic that matches the question better (`outscored`, for `_verdict`).
+        topic that matches the question better (`outscored`, for `_decide`).
 
         Out-of-scope topics are scored only when the verdict could be other than `none`
         at the best item's thresholds, and only those that could decline the question, unless
@@ -146,30 +144,27 @@ class Matcher:
                 limits = self._limits.get(top.item.id, self.kb.thresholds)
                 if top.score < limits.suggest * self.weights.joint_share:
                     return scored  # `none` whatever scores above it
-                floor += OUTSCORED * limits.margin - 1e-9  # what `_verdict` asks of one
+                floor += OUTSCORED * limits.margin - 1e-9  # what `_decide` asks of one
             above = self.scorer.outside(query, floor)
             if above:
                 scored[0] = top._replace(outscored=max(s.score for s in above))
         return scored
 
-    def _verdict(self, scored: list[Scored], default: Thresholds | None = None) -> Verdict:
-        """The verdict for ranked items; `default` stands in for the knowledge base's own
-        thresholds (for calibration) where an item sets none of its own."""
+    def _decide(self, scored: list[Scored], default: Thresholds | None = None
+                ) -> tuple[Verdict, tuple[str, ...]]:
+        """The verdict for ranked items and, on an answer, the candidates offered under it
+        (`policy.decision`); `default` stands in for the knowledge base's own thresholds (for
+        calibration) where an item sets none of its own."""
         if not scored:
-            return Verdict.NONE
+            return Verdict.NONE, ()
         top = scored[0]
         if default is None:
             limits = self._limits.get(top.item.id, self.kb.thresholds)
         else:
             limits = self._own.get(top.item.id) or default
         ranked = [Ranked(s.item.id, s.score, s.parts) for s in scored]
-        return verdict(ranked, limits, self.scorer.links, self.weights, outside=top.outscored)
-
-    def _alternatives(self, scored: list[Scored]) -> tuple[str, ...]:
-        """The candidates to offer under the answer (`policy.alternatives`)."""
-        limits = self._limits.get(scored[0].item.id, self.kb.thresholds)
-        ranked = [Ranked(s.item.id, s.score) for s in scored[:MAX_CANDIDATES]]
-        return alternatives(ranked, limits, self.scorer.links, self.weights)
+        return decision(ranked, limits, self.scorer.links, self.weights,
+                        outside=top.outscored, shown=MAX_CANDIDATES)
 
     def parts(self, question: str, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
         """For a layer that fuses another score in: each question word's share of the question

@@ -68,6 +68,16 @@ def verdict(ranked: Sequence[Ranked], limits: Thresholds, links: Mapping[str, fr
     return decide(top.score, rival, limits, outside=outside, joint=joint, split=split)
 
 
+def decision(ranked: Sequence[Ranked], limits: Thresholds, links: Mapping[str, frozenset[str]],
+             w: Weights, *, outside: float = 0.0, shown: int) -> tuple[Verdict, tuple[str, ...]]:
+    """`verdict`, and on an answer the `alternatives` offered under it, from the first `shown`
+    items (those a Match lists)."""
+    decided = verdict(ranked, limits, links, w, outside=outside)
+    if decided is not Verdict.ANSWER:
+        return decided, ()
+    return decided, alternatives(ranked[:shown], limits, links, w)
+
+
 def alternatives(ranked: Sequence[Ranked], limits: Thresholds,
                  links: Mapping[str, frozenset[str]], w: Weights) -> tuple[str, ...]:
     """The runner-ups to offer under an answer ("Not it?"): items not linked to it (those

@@ -38,10 +38,9 @@ from bot.core.matching.matcher import Matcher
 from bot.core.matching.policy import (
     JOINT_ITEMS,
     Ranked,
-    alternatives,
+    decision,
     links_by_id,
     thresholds_by_id,
-    verdict,
 )
 
 OPENING_CHARS = 300  # of an answer: what its first sentences say is what it is about
@@ -146,11 +145,7 @@ class FusedMatcher:
         scored = self._score(self.lexical.lexical(question, self.fusion.pool), question)
         items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX) and s.score > 0]
         candidates = tuple(Candidate(s.id, _unit(s.score)) for s in items[:self.fusion.choices])
-        decided = self._verdict(scored, question)
-        offered = () if decided is not Verdict.ANSWER else alternatives(
-            [Ranked(s.id, s.score) for s in items[:self.fusion.choices]],
-            self._limits.get(items[0].id, self.kb.thresholds), self._links,
-            self.lexical.weights)
+        decided, offered = self._decide(scored, question)
         return Match(question, decided, candidates, offered)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
@@ -190,19 +185,21 @@ class FusedMatcher:
         scored.sort(key=lambda s: (-s.score, order.get(s.id, len(order)), s.id))
         return scored
 
-    def _verdict(self, scored: list[Scored], question: str) -> Verdict:
-        """The verdict policy (`policy.verdict`) on fused scores, with the lexical matcher's
-        two-halves rules on the words each of the first items explains."""
+    def _decide(self, scored: list[Scored], question: str) -> tuple[Verdict, tuple[str, ...]]:
+        """The verdict policy (`policy.decision`: the verdict, and an answer's alternatives) on
+        fused scores, with the lexical matcher's two-halves rules on the words each of the
+        first items explains."""
         items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
         if not items:
-            return Verdict.NONE
+            return Verdict.NONE, ()
         top = items[0]
         limits = self._limits.get(top.id, self.kb.thresholds)
         outside = max((s.score for s in scored if s.id.startswith(OUT_OF_SCOPE_PREFIX)),
                       default=0.0)
         parts = self.lexical.parts(question, [s.id for s in items[:JOINT_ITEMS]])
         ranked = [Ranked(s.id, s.score, parts.get(s.id, ())) for s in items]
-        return verdict(ranked, limits, self._links, self.lexical.weights, outside=outside)
+        return decision(ranked, limits, self._links, self.lexical.weights, outside=outside,
+                        shown=self.fusion.choices)
 
 
 def _short(text: str, limit: int = 80) -> str:
