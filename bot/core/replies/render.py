@@ -24,8 +24,7 @@ def render_match(kb: KnowledgeBase, match: Match) -> Reply:
     if match.verdict is Verdict.ANSWER and match.answer_id is not None:
         reply = render_item(kb, match.answer_id)
         if reply is not None:
-            offered = tuple(Choice(i, kb.title_of(i)) for i in match.alternatives
-                            if kb.find(i) is not None)
+            offered = _known_choices(kb, match.alternatives)
             return dataclasses.replace(reply, choices=offered) if offered else reply
     if match.verdict is Verdict.SUGGEST and match.suggestions:
         return render_suggestions(kb, match.suggestions)
@@ -122,7 +121,12 @@ def _render_entry(kb: KnowledgeBase, entry: Entry) -> Reply:
 
 
 def _see_also(kb: KnowledgeBase, ids: Iterable[str], *, exclude: str) -> tuple[Choice, ...]:
-    unique = dict.fromkeys(i for i in ids if i != exclude and kb.find(i) is not None)
+    return _known_choices(kb, (i for i in ids if i != exclude))
+
+
+def _known_choices(kb: KnowledgeBase, ids: Iterable[str]) -> tuple[Choice, ...]:
+    """A choice for each id the knowledge base has, once each, in order."""
+    unique = dict.fromkeys(i for i in ids if kb.find(i) is not None)
     return tuple(Choice(item_id, kb.title_of(item_id)) for item_id in unique)
 
 
