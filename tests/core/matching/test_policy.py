@@ -14,6 +14,7 @@ from bot.core.matching.policy import (
     Ranked,
     alternatives,
     decide,
+    decision,
     links_by_id,
     thresholds_by_id,
 )
@@ -78,6 +79,15 @@ def test_an_answers_alternatives_are_close_runner_ups_not_linked_to_it() -> None
     assert alternatives(ranked, LIMITS, links, w) == ("c", "d")
     assert alternatives(ranked[:1], LIMITS, links, w) == ()
     assert alternatives([], LIMITS, links, w) == ()
+
+
+def test_a_decision_offers_alternatives_only_with_an_answer_and_among_those_shown() -> None:
+    w = Weights(alternative=0.75)
+    ranked = [Ranked("a", 0.5), Ranked("b", 0.45), Ranked("c", 0.4)]
+    assert decision(ranked, LIMITS, {}, w, shown=4) == (Verdict.SUGGEST, ())  # lead < margin
+    clear = [Ranked("a", 0.9), Ranked("b", 0.75), Ranked("c", 0.7)]
+    assert decision(clear, LIMITS, {}, w, shown=4) == (Verdict.ANSWER, ("b", "c"))
+    assert decision(clear, LIMITS, {}, w, shown=2) == (Verdict.ANSWER, ("b",))
 
 
 def test_an_alternative_must_reach_the_suggest_threshold() -> None:
