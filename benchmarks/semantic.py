@@ -290,7 +290,7 @@ def speed(kb: KnowledgeBase, questions: list[str], runtime: tuple[ModelFiles, On
         return max(range(len(scores)), key=scores.__getitem__)
 
     runs = {"before": before.match, "after": after.match,
-            "lexical": lambda q: lexical.lexical(q, after.fusion.pool),
+            "lexical": lambda q: lexical.lexical(lexical.read(q), after.fusion.pool),
             "encoder": encoder.encode_question, "product": lambda q: index.similar(q, (), 10),
             "BM25": postings_bm25, "rank_bm25": rank_bm25}
     for q in questions[:20]:

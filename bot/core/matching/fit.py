@@ -189,10 +189,8 @@ class PhraseFitter:
                     asked = asked_by[mask] = sum(w.weight for bit, w in enumerate(words)
                                                  if mask >> bit & 1)
                 pairs = 0.0
-                for pair, count in digest.pairs.items():
-                    weight = bigrams.get(pair)
-                    if weight is not None:
-                        pairs += weight * count
+                for pair in digest.pairs.keys() & bigrams.keys():
+                    pairs += bigrams[pair] * digest.pairs[pair]
                 covered += pairs
                 # Words in the same order count again: a bonus, never a penalty.
                 share = covered / (phrase.total + pairs)

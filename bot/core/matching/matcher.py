@@ -59,6 +59,7 @@ from bot.core.matching.policy import (
     links_by_id,
     thresholds_by_id,
 )
+from bot.core.matching.query import Query
 from bot.core.matching.read import QuestionReader
 from bot.core.matching.score import MAX_CANDIDATES, POOL, Scored, Scorer
 from bot.core.matching.weights import Weights
@@ -106,15 +107,22 @@ class Matcher:
         return tuple(Candidate(s.item.id, _unit(s.score), reasons(self.kb, self.index, query, s))
                      for s in scored[: max(0, limit)])
 
-    def lexical(self, question: str, limit: int) -> dict[str, float] | None:
-        """For a layer that fuses another score in (`semantic`): the confidences of the `limit`
-        best items and of every out-of-scope topic that scores (`out-of-scope:<n>`), by id; None
-        when the question asks nothing (empty, small talk, numbers alone)."""
-        query = self.reader.read(question)
+    def read(self, question: str) -> Query:
+        """The question as the matcher reads it, for a layer that fuses another score in
+        (`semantic`): read once, then passed to `lexical`, `outside` and `parts`."""
+        return self.reader.read(question)
+
+    def lexical(self, query: Query, limit: int) -> dict[str, float] | None:
+        """The confidences of the `limit` best items, by id; None when the question asks
+        nothing (empty, small talk, numbers alone)."""
         if not query.words:
             return None
-        scored = self.scorer.rank(query, keep=max(1, limit)) + self.scorer.outside(query, 0.0)
-        return {s.item.id: _unit(s.score) for s in scored}
+        return {s.item.id: _unit(s.score) for s in self.scorer.rank(query, keep=max(1, limit))}
+
+    def outside(self, query: Query, floor: float = 0.0) -> dict[str, float]:
+        """The confidences of the out-of-scope topics scoring above `floor`, by their ids
+        (`out-of-scope:<n>`; after `lexical`, which leaves what they reuse on the query)."""
+        return {s.item.id: _unit(s.score) for s in self.scorer.outside(query, floor)}
 
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete choices (label, item id) for what the member has typed so far."""
@@ -166,10 +174,9 @@ class Matcher:
         return decision(ranked, limits, self.scorer.links, self.weights,
                         outside=top.outscored, shown=MAX_CANDIDATES)
 
-    def parts(self, question: str, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
+    def parts(self, query: Query, ids: Sequence[str]) -> dict[str, tuple[float, ...]]:
         """For a layer that fuses another score in: each question word's share of the question
         that each of these items explains (the two-halves rules of `policy.verdict`)."""
-        query = self.reader.read(question)
         return self.scorer.parts(query, ids)
 
 

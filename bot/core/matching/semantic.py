@@ -37,11 +37,13 @@ from bot.core.matching.match import Candidate, Match, Verdict
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.policy import (
     JOINT_ITEMS,
+    OUTSCORED,
     Ranked,
     decision,
     links_by_id,
     thresholds_by_id,
 )
+from bot.core.matching.query import Query
 
 OPENING_CHARS = 300  # of an answer: what its first sentences say is what it is about
 
@@ -140,22 +142,34 @@ class FusedMatcher:
         self._links = links_by_id(lexical.kb)
         self._order = {item_id: n for n, item_id in enumerate(lexical.kb.ids)}
         self._limits = thresholds_by_id(lexical.kb)
+        self._topics = [f"{OUT_OF_SCOPE_PREFIX}{n}"
+                        for n in range(1, len(lexical.kb.out_of_scope) + 1)]
 
     def match(self, question: str) -> Match:
-        scored = self._score(self.lexical.lexical(question, self.fusion.pool), question)
-        items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX) and s.score > 0]
+        query = self.lexical.read(question)
+        lexical = self.lexical.lexical(query, self.fusion.pool)
+        if lexical is None:
+            return Match(question, Verdict.NONE, (), ())
+        similar = self.semantic.similar(question, [*lexical, *self._topics], self.fusion.pool)
+        items = [s for s in self._score(lexical, similar)
+                 if s.score > 0 and not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
         candidates = tuple(Candidate(s.id, _unit(s.score)) for s in items[:self.fusion.choices])
-        decided, offered = self._decide(scored, question)
+        decided, offered = self._decide(items, self._outside(query, items, similar), query)
         return Match(question, decided, candidates, offered)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
         """The best candidates, each with both parts of its score and the lexical reasons."""
         explained = {c.id: c for c in self.lexical.explain(question, max(limit, self.fusion.pool))}
-        asked = self.lexical.lexical(question, self.fusion.pool)
-        lexical = None if asked is None else {**asked, **{i: c.score for i, c in explained.items()}}
+        query = self.lexical.read(question)
+        asked = self.lexical.lexical(query, self.fusion.pool)
+        if asked is None:
+            return ()
+        lexical = {**asked, **self.lexical.outside(query),
+                   **{i: c.score for i, c in explained.items()}}
+        similar = self.semantic.similar(question, lexical.keys(), self.fusion.pool)
         out: list[Candidate] = []
         fusion = self.fusion
-        scored = [s for s in self._score(lexical, question) if s.score > 0]
+        scored = [s for s in self._score(lexical, similar) if s.score > 0]
         for s in scored[:max(0, limit)]:
             cosine = s.similar.cosine if s.similar else 0.0
             reasons = [f"score {s.score:.2f} = {fusion.lexical:.2f} × lexical {s.lexical:.2f} + "
@@ -171,12 +185,10 @@ class FusedMatcher:
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         return self.lexical.complete(text, limit)
 
-    def _score(self, lexical: Mapping[str, float] | None, question: str) -> list[Scored]:
-        """Items and out-of-scope topics by fused score, best first (items first among
-        equals); none when the question asks nothing (small talk, empty)."""
-        if lexical is None:
-            return []
-        similar = self.semantic.similar(question, lexical.keys(), self.fusion.pool)
+    def _score(self, lexical: Mapping[str, float], similar: Mapping[str, Similar]
+               ) -> list[Scored]:
+        """Items by fused score, best first; out-of-scope topics among them when `lexical`
+        or `similar` has them (items first among equals)."""
         order = self._order
         scored = [Scored(i, self.fusion.fused(lexical.get(i, 0.0),
                                               similar[i].cosine if i in similar else 0.0),
@@ -185,18 +197,38 @@ class FusedMatcher:
         scored.sort(key=lambda s: (-s.score, order.get(s.id, len(order)), s.id))
         return scored
 
-    def _decide(self, scored: list[Scored], question: str) -> tuple[Verdict, tuple[str, ...]]:
+    def _outside(self, query: Query, items: list[Scored], similar: Mapping[str, Similar]
+                 ) -> float:
+        """The best fused score of an out-of-scope topic, as far as the verdict needs it
+        (`items`: best first, no topic among them). None when the best item scores too little
+        for any verdict but `none`; and only the topics whose lexical confidence could lift
+        them OUTSCORED of a margin above the best item are scored lexically (the others are
+        fused with a lexical 0: they cannot decline the question either way)."""
+        if not items or not self._topics:
+            return 0.0
+        top = items[0]
+        limits = self._limits.get(top.id, self.kb.thresholds)
+        if top.score < limits.suggest * self.lexical.weights.joint_share:
+            return 0.0  # `none` whatever scores above it
+        fusion = self.fusion
+        cosines = {i: similar[i].cosine if i in similar else 0.0 for i in self._topics}
+        most = max(fusion.calibrated(c) for c in cosines.values())
+        # A topic's fused score reaches top + OUTSCORED × margin only from this lexical one.
+        needed = top.score + OUTSCORED * limits.margin - (1 - fusion.lexical) * most
+        lexical = self.lexical.outside(query, needed / fusion.lexical - 1e-9)
+        return max(fusion.fused(lexical.get(i, 0.0), c) for i, c in cosines.items())
+
+    def _decide(self, items: list[Scored], outside: float, query: Query
+                ) -> tuple[Verdict, tuple[str, ...]]:
         """The verdict policy (`policy.decision`: the verdict, and an answer's alternatives) on
-        fused scores, with the lexical matcher's two-halves rules on the words each of the
-        first items explains."""
-        items = [s for s in scored if not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
+        fused scores (`items`: best first, no out-of-scope topic; `outside`: the best topic's),
+        with the lexical matcher's two-halves rules on the words each of the first items
+        explains."""
         if not items:
             return Verdict.NONE, ()
         top = items[0]
         limits = self._limits.get(top.id, self.kb.thresholds)
-        outside = max((s.score for s in scored if s.id.startswith(OUT_OF_SCOPE_PREFIX)),
-                      default=0.0)
-        parts = self.lexical.parts(question, [s.id for s in items[:JOINT_ITEMS]])
+        parts = self.lexical.parts(query, [s.id for s in items[:JOINT_ITEMS]])
         ranked = [Ranked(s.id, s.score, parts.get(s.id, ())) for s in items]
         return decision(ranked, limits, self._links, self.lexical.weights, outside=outside,
                         shown=self.fusion.choices)

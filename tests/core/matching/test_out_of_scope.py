@@ -141,6 +141,25 @@ def test_topics_are_scored_with_the_items_coverage_arrays_alike(declared: Matche
     assert max(topics) > 0
 
 
+def test_a_fusing_layer_reads_once_and_gets_topics_above_a_floor(declared: Matcher) -> None:
+    # What the semantic layer asks of the lexical matcher: one read question, the items'
+    # confidences, then only the topics that score above the floor it needs.
+    question = "what does anthropic charge per million tokens?"
+    query = declared.read(question)
+    items = declared.lexical(query, 4)
+    assert items is not None and set(items) <= {"cost", "local"}
+    every = declared.outside(query)
+    explained = {c.id: c.score for c in declared.explain(question, 5)}
+    assert every == {i: explained[i] for i in every}
+    assert items["cost"] == explained["cost"]
+    prices, graphics = every["out-of-scope:1"], every.get("out-of-scope:2", 0.0)
+    assert prices > graphics + 0.1  # the graphics cards share only letters with it
+    assert declared.outside(query, (prices + graphics) / 2) == {"out-of-scope:1": prices}
+    assert declared.outside(query, prices) == {}
+    assert set(declared.parts(query, ["cost", "unknown"])) == {"cost"}
+    assert declared.lexical(declared.read("thanks!"), 4) is None
+
+
 def test_the_in_scope_neighbour_still_answers(declared: Matcher) -> None:
     assert declared.match("is open cheaper than closed?").answer_id == "cost"
     assert declared.match("how are closed models priced").answer_id == "cost"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase, Thresholds
 from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
+from bot.core.matching.policy import OUTSCORED
 from bot.core.matching.semantic import FusedMatcher, Fusion, item_texts, opening_of
 from bot.core.matching.weights import Weights
 from bot.semantic.encoder import OnnxEncoder
@@ -120,6 +122,20 @@ def test_small_talk_and_empty_questions_get_no_candidates(fused: FusedMatcher,
 def test_out_of_scope_and_unrelated_questions_are_declined(fused: FusedMatcher,
                                                            question: str) -> None:
     assert fused.match(question).verdict is Verdict.NONE
+
+
+def test_an_out_of_scope_topic_above_a_close_item_declines(fused: FusedMatcher,
+                                                          community: KnowledgeBase) -> None:
+    # The item alone would be offered (it reaches `suggest`), so the topic is scored, and it
+    # outscores the item by more than OUTSCORED of a margin.
+    question = "will the weather be good for my server boost tomorrow"
+    scores = {c.id: c.score for c in fused.explain(question, 3)}
+    assert scores["server-boosts"] >= community.thresholds.suggest
+    assert scores["out-of-scope:1"] - scores["server-boosts"] >= OUTSCORED * 0.05
+    assert fused.match(question).verdict is Verdict.NONE
+    bare = dataclasses.replace(community, out_of_scope=())
+    alone = FusedMatcher(Matcher.build(bare), fused.semantic)
+    assert alone.match(question).verdict is not Verdict.NONE
 
 
 def test_an_out_of_scope_topic_is_named_in_explanations(fused: FusedMatcher) -> None:
