@@ -361,3 +361,7 @@ def _sync(settings: Settings, *, guild: int | None, globally: bool) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     return sync_commands(settings, guild_id=target)
+
+
+if __name__ == "__main__":  # `python -m bot.cli` too, not only `python -m bot`
+    sys.exit(main())

@@ -112,15 +112,19 @@ def suggest_q(matcher: Matcher) -> str:
 
 
 def test_faqbot_and_python_m_bot_are_the_same_program(cwd: Path) -> None:
+    # `python -m bot.cli` as well: the module a reader finds the commands in.
     script = Path(sys.executable).with_name("faqbot")
     assert script.exists()
-    help_a, help_b, ask_a, ask_b = parallel(
+    module = (sys.executable, "-m", "bot.cli")
+    help_a, help_b, help_c, ask_a, ask_b, ask_c = parallel(
         partial(faqbot, cwd, "--help"),
         partial(faqbot, cwd, "--help", program=(str(script),)),
+        partial(faqbot, cwd, "--help", program=module),
         partial(faqbot, cwd, "ask", "--json", ANSWER_Q),
         partial(faqbot, cwd, "ask", "--json", ANSWER_Q, program=(str(script),)),
+        partial(faqbot, cwd, "ask", "--json", ANSWER_Q, program=module),
     )
-    for a, b in ((help_a, help_b), (ask_a, ask_b)):
+    for a, b in ((help_a, help_b), (help_a, help_c), (ask_a, ask_b), (ask_a, ask_c)):
         assert (a.code, a.out) == (b.code, b.out)
         assert a.code == 0
     assert "usage: faqbot" in help_a.out
