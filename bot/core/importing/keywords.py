@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.core.matching.english import is_english, is_everyday
-from bot.core.matching.text import STOP_WORDS, stem
+from bot.core.matching.text import CHAT_SPELLINGS, STOP_WORDS, stem, without_apostrophes
 
 KEYWORDS = 12
 MARKED_WORTH = 1.5  # a term in inline code, emphasis or a link's text, against plain prose
@@ -38,7 +38,7 @@ ENGLISH_WORTH = 0.5
 _WORD = re.compile(r"[a-z][a-z0-9]*")  # words as the matcher splits them
 # Words, and what cuts a run of them: punctuation, a spaced dash, a line break.
 _PROSE_TOKEN = re.compile(r"[a-z0-9]+|\s-\s|\n|[^a-z0-9\s]")
-_JOINERS = frozenset({"'", "’", "-"})  # inside a term: "don't", "thread-safe"
+_HYPHEN = "-"  # inside a term: "thread-safe"
 _ADDRESS = re.compile(r"https?://[^\s)>]+")
 _BLOCK = re.compile(r"```[^\n]*\n(.*?)```", re.DOTALL)
 _INLINE = re.compile(r"`([^`\n]+)`")
@@ -69,8 +69,10 @@ def _telling(word: str) -> float:
 
 
 def _content(word: str) -> bool:
+    """A word that can be a term: not a stop word, a chat spelling ("dont", "pls": the matcher
+    respells them), a number or a code."""
     return (len(word) >= _MIN_LENGTH and word[0].isalpha() and word not in STOP_WORDS
-            and not _CODED.match(word))
+            and word not in CHAT_SPELLINGS and not _CODED.match(word))
 
 
 class _Vocabulary:
@@ -131,20 +133,25 @@ class _Terms:
 
     def add_prose(self, text: str, marked: bool) -> None:
         """Its words and two-word terms: adjacent content words, nothing between them but
-        spaces, an apostrophe or a hyphen ("thread-safe")."""
+        spaces or a hyphen ("add-ons" is the term "add ons", as the matcher reads it: two words
+        side by side). Words joined by an apostrophe are one word, as the matcher reads them
+        ("don't": "dont")."""
         vocabulary = self.vocabulary
         contents = vocabulary.contents
         singles: list[str] = []
         pairs: list[tuple[str, str]] = []
         last = ""
-        for token in _PROSE_TOKEN.findall(_ADDRESS.sub(" . ", text.lower())):
-            if token in _JOINERS:
+        text = without_apostrophes(_ADDRESS.sub(" . ", text.lower()).replace("’", "'"))
+        tokens = _PROSE_TOKEN.findall(text)
+        for n, token in enumerate(tokens):
+            if token == _HYPHEN:
                 continue
             keep = contents.get(token)
             if keep is None:
                 keep = vocabulary.content(token)
             if keep:
-                singles.append(token)
+                if not _compound_part(tokens, n, vocabulary):
+                    singles.append(token)
                 if last:
                     pairs.append((last, token))
                 last = token
@@ -168,6 +175,21 @@ class _Terms:
             if words:
                 self.add(words, words[0] if len(words) == 1 and name.isalnum() else name,
                          marked, times)
+
+
+def _compound_part(tokens: list[str], n: int, vocabulary: _Vocabulary) -> bool:
+    """Whether the n-th token is a part of a hyphenated compound that is no term on its own:
+    one joined to another content word ("add-ons": the two are the term), or an English word
+    whose sense is the compound's ("32-bit", "re-run"). A name beside a number or a letter
+    ("SLZB-06", "ZBDongle-E") is a term."""
+    before = n > 1 and tokens[n - 1] == _HYPHEN
+    after = n + 2 < len(tokens) and tokens[n + 1] == _HYPHEN
+    if not before and not after:
+        return False
+    if ((before and vocabulary.content(tokens[n - 2]))
+            or (after and vocabulary.content(tokens[n + 2]))):
+        return True
+    return is_english(tokens[n])
 
 
 def bound_names(code: str) -> set[str]:

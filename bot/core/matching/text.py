@@ -134,10 +134,13 @@ def _words_of(text: str, pattern: re.Pattern[str] | None = None) -> list[str]:
         text = text.replace("’", "'")
     if "@" in text or "<" in text or "http" in text or "www" in text:
         text = _NOISE.sub(" ", text)
-    text = text.lower()
-    if "'" in text:
-        text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))
-    return (pattern or _WORD).findall(text)
+    return (pattern or _WORD).findall(without_apostrophes(text.lower()))
+
+
+def without_apostrophes(text: str) -> str:
+    """Possessives dropped and words joined across an apostrophe ("don't" → "dont"), as the
+    matcher reads them (`text` in lower case, its apostrophes "'")."""
+    return _APOSTROPHE.sub("", _POSSESSIVE.sub("", text)) if "'" in text else text
 
 
 def tokens_many(texts: list[str]) -> list[list[str]]:

@@ -49,6 +49,20 @@ def test_names_the_code_uses_are_keywords_names_it_binds_are_not() -> None:
     assert not {"mydict", "item"} & set(picked)
 
 
+def test_a_hyphenated_compound_is_one_term_never_its_fragments() -> None:
+    # "add-ons" is the term, as the matcher reads a member's "add-ons" (two words side by
+    # side); "ons" alone, "bit" of "32-bit" and "don" of "don't" are no words of the text.
+    picked = keywords("Backups", "A backup keeps your add-ons. Restoring a backup restores "
+                      "the add-ons too, but don't restore a 32-bit backup on a 64-bit "
+                      "system: 32-bit add-ons don't run there.")
+    assert "add ons" in picked
+    assert not {"ons", "add", "bit", "don", "dont"} & set(picked)
+    # A name beside a number or a letter is still a name.
+    named = keywords("Sticks", "Use a SLZB-06 or a ZBDongle-E; the SLZB-06 and the ZBDongle-E "
+                     "both work.")
+    assert {"slzb", "zbdongle"} <= set(named)
+
+
 def test_bound_names_are_assigned_defined_looped_or_parameters() -> None:
     code = ("def handler(signum, frame=None):\n    total, count = 0, 1\n"
             "for row in rows:\n    print(row)\nwith open(p) as f:\n    pass\n"
