@@ -2,10 +2,12 @@
 
 Run: .venv/bin/python benchmarks/semantic.py [--skip-large] [--model-path DIR] [--shared DIR]
 
-Quality, on each question set over its own knowledge base (`faqbot eval`'s figures: overall,
-in-scope top-1 and top-3, out-of-scope declined): faqbot lexical, faqbot with the semantic
-layer, and four baselines that answer their top item when its score reaches a threshold tuned
-on the set itself (the best overall over every threshold; an optimistic figure for them):
+Quality, on each question set over its own knowledge base (the two FAQs of ../shared/eval/byo,
+the small knowledge bases written blind in tests/fixtures/blind-byo, the shipped one's sets;
+`faqbot eval`'s figures: overall, in-scope top-1 and top-3, out-of-scope declined): faqbot
+lexical, faqbot with the semantic layer, and four baselines that answer their top item when
+its score reaches a threshold tuned on the set itself (the best overall over every threshold;
+an optimistic figure for them):
 BM25 (k1 1.5, b 0.75), TF-IDF (word and character 3-5-gram, sublinear, cosine), the embedding
 model alone (the cosine of an item's closest text: the texts the layer encodes), and the
 embedding fused with TF-IDF (their mean). Items are title, questions, keywords and answer.
@@ -351,6 +353,13 @@ def main() -> None:
             assert kb is not None, problems
             quality(name, kb, [("questions", load_questions(folder / "questions.yaml"))],
                     (encoder, cache), baselines=not args.no_baselines)
+    # the small knowledge bases of other communities, written blind (tests/fixtures/blind-byo)
+    for folder in sorted(p for p in (ROOT / "tests" / "fixtures" / "blind-byo").iterdir()
+                         if p.is_dir()):
+        kb, problems = load_knowledge(folder / "knowledge")
+        assert kb is not None, problems
+        quality(folder.name, kb, [("questions", load_questions(folder / "questions.yaml"))],
+                (encoder, cache), baselines=not args.no_baselines)
     shipped, problems = load_knowledge(ROOT / "knowledge")
     assert shipped is not None, problems
     sets = [(p.name, load_questions(p))
