@@ -215,7 +215,8 @@ class FusedMatcher:
         most = max(fusion.calibrated(c) for c in cosines.values())
         # A topic's fused score reaches top + OUTSCORED × margin only from this lexical one.
         needed = top.score + OUTSCORED * limits.margin - (1 - fusion.lexical) * most
-        lexical = self.lexical.outside(query, needed / fusion.lexical - 1e-9)
+        lexical = (self.lexical.outside(query, needed / fusion.lexical - 1e-9)
+                   if fusion.lexical > 0 else {})  # all meaning, no words: nothing to score
         return max(fusion.fused(lexical.get(i, 0.0), c) for i, c in cosines.items())
 
     def _decide(self, items: list[Scored], outside: float, query: Query

@@ -138,6 +138,13 @@ def test_an_out_of_scope_topic_above_a_close_item_declines(fused: FusedMatcher,
     assert alone.match(question).verdict is not Verdict.NONE
 
 
+def test_a_fusion_of_meaning_alone_still_declines_out_of_scope(fused: FusedMatcher) -> None:
+    alone = FusedMatcher(fused.lexical, fused.semantic, Fusion(lexical=0.0))
+    assert alone.match("will the weather be good for my server boost tomorrow").verdict \
+        is Verdict.NONE
+    assert alone.match("how do i DM someone?").answer_id == "direct-messages"
+
+
 def test_an_out_of_scope_topic_is_named_in_explanations(fused: FusedMatcher) -> None:
     ids = [c.id for c in fused.explain("what will the weather be like tomorrow?")]
     assert ids[0] == "out-of-scope:1"
