@@ -72,6 +72,7 @@ class Item:
     phrases: tuple[Phrase, ...]
     best: dict[str, float]
     by_feature: dict[str, tuple[int, ...]]  # feature → the phrasings that have it
+    title: frozenset[str]  # the stems and concepts of its title (a row's factor): its side
 
 
 @dataclass(slots=True)
@@ -172,16 +173,6 @@ class Index:
         self.sorted_words = sorted(w for w in self.vocabulary if w not in tokenizer.stop_words)
         self.opposed = self._opposed(self._contrasts)
 
-
-    def titled(self, i: int) -> frozenset[str]:
-        """The stems and concepts of the i-th item's title (a row's factor), for a contrast
-        (`Scorer.rank`, rarely)."""
-        out: set[str] = set()
-        for _, kind, _, stems, found, _ in self.drafts[i].phrases:
-            if kind in ("title", "factor"):
-                out.update(stems)
-                out.update(concept for _, _, concept in found)
-        return frozenset(out)
 
     def item(self, i: int) -> Item:
         """The i-th item, finished (phrasing weights) on first use in a large knowledge base."""
@@ -307,8 +298,11 @@ class Index:
         for n, phrase in enumerate(phrases):
             for feature in {*phrase.stems, *(c for _, c in phrase.concepts)}:
                 by_feature[feature].append(n)
+        title = frozenset(feature for phrase in phrases if phrase.kind in ("title", "factor")
+                          for feature in (*phrase.stems, *(c for _, c in phrase.concepts)))
         return Item(draft.id, draft.label, draft.kind, draft.parent, draft.related,
-                    tuple(phrases), draft.best, {f: tuple(n) for f, n in by_feature.items()})
+                    tuple(phrases), draft.best, {f: tuple(n) for f, n in by_feature.items()},
+                    title)
 
     def _opposed(self, contrasts: list[str]) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
         """The two sides of every contrast the knowledge base draws again and again ("open vs
