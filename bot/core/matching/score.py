@@ -134,7 +134,7 @@ class Scorer:
             found = item(i)
             fit, phrase = self._fitter.fit(query, found)
             confidence = self._confidence(query, coverage, fit, found)
-            if sides and _takes_the_other_side(sides, self.index.titled(i)):
+            if sides and _takes_the_other_side(sides, found.title):
                 confidence *= self.weights.opposed
             return Scored(found, self._blend(confidence, letters[i]), coverage, fit, phrase,
                           letters=letters[i])
@@ -153,9 +153,12 @@ class Scorer:
                 heapq.heapreplace(best, found.score)
         order = self.index.position
         scored.sort(key=lambda s: (-s.score, order[s.item.id]))
-        if scored and all(self.linked(scored[0].item, s.item) for s in scored[1:]):
-            # Every exact item is linked to the best: go on down for the best unlinked one.
-            top, rival = scored[0].item, 0.0
+        if scored and all(self.linked(scored[0].item, s.item) for s in scored[1:keep]):
+            # The `keep` exact items are all linked to the best: the rival may be one scored
+            # below them or one not scored yet. Go on down until nothing left can beat it.
+            top = scored[0].item
+            rival = max((s.score for s in scored[keep:] if not self.linked(top, s.item)),
+                        default=0.0)
             for bound, i, coverage in covered[len(scored):]:
                 if -bound < rival:
                     break
