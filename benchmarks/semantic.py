@@ -346,16 +346,12 @@ def main() -> None:
     cache = VectorCache(data / "vectors.sqlite3")
 
     print("\n== quality")
-    if shared is not None:
-        for name in ("discordpy-faq", "python-faq"):
-            folder = shared / "eval" / "byo" / name
-            kb, problems = load_knowledge(folder / "knowledge")
-            assert kb is not None, problems
-            quality(name, kb, [("questions", load_questions(folder / "questions.yaml"))],
-                    (encoder, cache), baselines=not args.no_baselines)
-    # the small knowledge bases of other communities, written blind (tests/fixtures/blind-byo)
-    for folder in sorted(p for p in (ROOT / "tests" / "fixtures" / "blind-byo").iterdir()
-                         if p.is_dir()):
+    # the two byo FAQs, then the small knowledge bases written blind: each its own questions
+    folders = ([shared / "eval" / "byo" / name for name in ("discordpy-faq", "python-faq")]
+               if shared is not None else [])
+    folders += sorted(p for p in (ROOT / "tests" / "fixtures" / "blind-byo").iterdir()
+                      if p.is_dir())
+    for folder in folders:
         kb, problems = load_knowledge(folder / "knowledge")
         assert kb is not None, problems
         quality(folder.name, kb, [("questions", load_questions(folder / "questions.yaml"))],
