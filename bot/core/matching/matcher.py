@@ -53,9 +53,9 @@ from bot.core.matching.fit import PhraseFitter
 from bot.core.matching.index import Index
 from bot.core.matching.match import Candidate, Match, Verdict
 from bot.core.matching.policy import (
-    OUTSCORED,
     Ranked,
     decision,
+    declining_score,
     links_by_id,
     thresholds_by_id,
 )
@@ -150,9 +150,10 @@ class Matcher:
             floor = top.score
             if not thorough:
                 limits = self._limits.get(top.item.id, self.kb.thresholds)
-                if top.score < limits.suggest * self.weights.joint_share:
+                declining = declining_score(top.score, limits, self.weights)
+                if declining is None:
                     return scored  # `none` whatever scores above it
-                floor += OUTSCORED * limits.margin - 1e-9  # what `_decide` asks of one
+                floor = declining - 1e-9
             above = self.scorer.outside(query, floor)
             if above:
                 scored[0] = top._replace(outscored=max(s.score for s in above))

@@ -35,6 +35,15 @@ def decide(best: float, rival: float, limits: Thresholds, *, outside: float = 0.
     return Verdict.NONE
 
 
+def declining_score(best: float, limits: Thresholds, w: Weights) -> float | None:
+    """The least score of an out-of-scope topic that declines a question whose best item
+    scores `best` (what `decide` asks of one), or None when no topic can change the verdict:
+    the best item is too weak for anything but `none` (neither `suggest` nor `joint`)."""
+    if best < limits.suggest * w.joint_share:
+        return None
+    return best + OUTSCORED * limits.margin
+
+
 JOINT_ITEMS = 3  # two items answering one question are among the best this many
 ALTERNATIVES = 2  # runner-ups offered under an answer, at most
 

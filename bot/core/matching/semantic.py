@@ -37,9 +37,9 @@ from bot.core.matching.match import Candidate, Match, Verdict
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.policy import (
     JOINT_ITEMS,
-    OUTSCORED,
     Ranked,
     decision,
+    declining_score,
     links_by_id,
     thresholds_by_id,
 )
@@ -202,19 +202,20 @@ class FusedMatcher:
         """The best fused score of an out-of-scope topic, as far as the verdict needs it
         (`items`: best first, no topic among them). None when the best item scores too little
         for any verdict but `none`; and only the topics whose lexical confidence could lift
-        them OUTSCORED of a margin above the best item are scored lexically (the others are
-        fused with a lexical 0: they cannot decline the question either way)."""
+        them to `policy.declining_score` are scored lexically (the others are fused with a
+        lexical 0: they cannot decline the question either way)."""
         if not items or not self._topics:
             return 0.0
         top = items[0]
         limits = self._limits.get(top.id, self.kb.thresholds)
-        if top.score < limits.suggest * self.lexical.weights.joint_share:
+        declining = declining_score(top.score, limits, self.lexical.weights)
+        if declining is None:
             return 0.0  # `none` whatever scores above it
         fusion = self.fusion
         cosines = {i: similar[i].cosine if i in similar else 0.0 for i in self._topics}
         most = max(fusion.calibrated(c) for c in cosines.values())
-        # A topic's fused score reaches top + OUTSCORED × margin only from this lexical one.
-        needed = top.score + OUTSCORED * limits.margin - (1 - fusion.lexical) * most
+        # A topic's fused score reaches `declining` only from this lexical confidence up.
+        needed = declining - (1 - fusion.lexical) * most
         lexical = (self.lexical.outside(query, needed / fusion.lexical - 1e-9)
                    if fusion.lexical > 0 else {})  # all meaning, no words: nothing to score
         return max(fusion.fused(lexical.get(i, 0.0), c) for i, c in cosines.items())

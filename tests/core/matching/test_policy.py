@@ -15,6 +15,7 @@ from bot.core.matching.policy import (
     alternatives,
     decide,
     decision,
+    declining_score,
     links_by_id,
     thresholds_by_id,
 )
@@ -117,3 +118,15 @@ def test_alternatives_are_close_unlinked_runner_ups_in_rank_order(
     qualifying = [i for i in later if i not in linked
                   and by_id[i] >= max(LIMITS.suggest, share * ranked[0].score)]
     assert list(offered) == qualifying[:ALTERNATIVES]
+
+
+def test_declining_score_is_where_decide_starts_declining() -> None:
+    limits = Thresholds(answer=0.4, suggest=0.2, margin=0.1)
+    w = Weights()
+    least = declining_score(0.5, limits, w)
+    assert least == pytest.approx(0.5 + OUTSCORED * 0.1)
+    assert decide(0.5, 0.0, limits, outside=least + 1e-9) is Verdict.NONE
+    assert decide(0.5, 0.0, limits, outside=least - 1e-6) is Verdict.ANSWER
+    # Too weak for any verdict but `none` (not even two items together): no topic matters.
+    assert declining_score(limits.suggest * w.joint_share - 1e-6, limits, w) is None
+    assert declining_score(limits.suggest * w.joint_share, limits, w) is not None
