@@ -35,7 +35,7 @@ SHARED_SHARE = 0.7
 EVERYDAY_WORTH = 0.0
 ENGLISH_WORTH = 0.5
 
-_WORD = re.compile(r"[a-z][a-z0-9]*")  # words as the matcher splits them
+_WORD = re.compile(r"[a-z][a-z0-9]*(?:\+\+|#(?![a-z0-9]))?")  # words as the matcher splits them
 # Words, and what cuts a run of them: punctuation, a spaced dash, a line break.
 _PROSE_TOKEN = re.compile(r"[a-z0-9]+|\s-\s|\n|[^a-z0-9\s]")
 _HYPHEN = "-"  # inside a term: "thread-safe"

@@ -107,6 +107,18 @@ def test_a_typo_the_corrector_misses_still_finds_its_item_by_letters() -> None:
     assert matcher.explain("make the bot reeact with a thumbs up")[0].id == "reactions"
 
 
+def test_c_cpp_and_csharp_are_three_languages() -> None:
+    kb = KnowledgeBase(entries=(
+        Entry(id="c", title="Where do I start with C?", answer="Read K&R, then write a shell."),
+        Entry(id="cpp", title="Where do I start with C++?", answer="Read a recent C++ primer."),
+        Entry(id="csharp", title="Where do I start with C#?", answer="Install the .NET SDK."),
+    ))
+    matcher = Matcher.build(kb)
+    assert matcher.match("how do i start learning c#").answer_id == "csharp"
+    assert matcher.match("how do i start learning c++").answer_id == "cpp"
+    assert matcher.match("how do i start learning c").answer_id == "c"
+
+
 def test_one_rare_word_is_enough(matcher: Matcher) -> None:
     assert matcher.match("cost?").answer_id == "factor-cost"
     assert matcher.match("auditability").answer_id == "transparency"

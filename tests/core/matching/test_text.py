@@ -31,6 +31,18 @@ def test_tokens_drop_what_is_not_a_word(raw: str, cleaned: str) -> None:
     assert " ".join(tokens(raw)) == cleaned
 
 
+@pytest.mark.parametrize(("raw", "words"), [
+    ("C, C++ and C#", ["c", "c++", "and", "c#"]),
+    ("F# or Notepad++?", ["f#", "or", "notepad++"]),
+    ("c++17 is out", ["c++", "17", "is", "out"]),
+    ("issue#123 in #help", ["issue", "123", "in", "help"]),  # a "#" before a word breaks
+    ("a+b", ["a", "b"]),
+])
+def test_a_name_ending_in_plus_plus_or_hash_is_its_own_word(raw: str, words: list[str]) -> None:
+    assert tokens(raw) == words
+    assert tokens_many([raw]) == [words]
+
+
 def test_chat_spellings_are_respelled() -> None:
     assert tokens("can u run it on prem") == ["can", "you", "run", "it", "on", "prem"]
     assert tokens("opensource licence") == ["opensource", "license"]
