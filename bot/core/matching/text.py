@@ -116,9 +116,12 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("ancy", "", 5), ("ance", "", 5), ("ings", "", 3), ("ing", "", 3), ("ies", "y", 3),
     ("ied", "y", 3), ("izes", "iz", 3), ("ized", "iz", 3), ("ize", "iz", 3), ("ises", "iz", 4),
     ("ised", "iz", 4), ("ise", "iz", 4), ("ers", "", 4), ("er", "", 4), ("ed", "", 3),
-    ("ly", "", 4), ("ents", "", 5), ("ent", "", 5), ("es", "", 4), ("s", "", 3), ("e", "", 3),
+    ("ly", "", 4), ("ents", "", 5), ("ent", "", 5), ("s", "", 3), ("e", "", 3),
 )
-_KEEP_S = ("ss", "us", "is", "os", "ias")
+# A plural ending stripped, the singular is stemmed in turn ("files" → "file" → "fil", as
+# "file" is), so that a word and its plural always share their stem.
+_PLURAL = frozenset({"s", "ies"})
+_KEEP_S = ("ss", "us", "ias")
 # Words whose stem would name something else ("marketing" is not the "market").
 _UNSTEMMED = frozenset({"marketing"})
 _BY_LAST: dict[str, list[tuple[str, str, int]]] = {}
@@ -226,14 +229,21 @@ def stem(word: str) -> str:
     """A conservative stem: plurals and common derivational suffixes stripped."""
     if len(word) <= 3 or not word.isalpha() or word in _UNSTEMMED:
         return word
+    word, stripped = _stripped(word)
+    if stripped in _PLURAL and len(word) > 3 and word not in _UNSTEMMED:
+        word, _ = _stripped(word)
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]
+    return word
+
+
+def _stripped(word: str) -> tuple[str, str]:
+    """The word with its first matching suffix rule applied, and that suffix ("" if none)."""
     for suffix, replacement, shortest in _BY_LAST.get(word[-1], ()):
         if word.endswith(suffix):
             if suffix == "s" and word.endswith(_KEEP_S):
                 continue
             base = word[: len(word) - len(suffix)]
             if len(base) >= shortest:
-                word = base + replacement
-                break
-    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz":
-        word = word[:-1]
-    return word
+                return base + replacement, suffix
+    return word, ""

@@ -73,6 +73,11 @@ def test_a_lexicon_adds_its_own_respellings_and_words() -> None:
     ("run", "running"),
     ("company", "companies", "companys"),
     ("deploy", "deployment", "deploying"),
+    # A plural is stemmed as its singular is: the singular's own suffix goes too.
+    ("file", "files"), ("name", "names"), ("type", "types"), ("rule", "rules"),
+    ("variable", "variables"), ("iterable", "iterables"), ("difference", "differences"),
+    ("supply", "supplies"), ("alias", "aliases"), ("box", "boxes"), ("class", "classes"),
+    ("repo", "repos"), ("video", "videos"), ("api", "apis"), ("emoji", "emojis"),
 ])
 def test_stem_joins_word_families(words: tuple[str, ...]) -> None:
     assert len({stem(word) for word in words}) == 1, {w: stem(w) for w in words}
