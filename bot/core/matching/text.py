@@ -57,8 +57,31 @@ CHAT_SPELLINGS: dict[str, str] = {
     "arent": "are", "didnt": "did", "shouldnt": "should", "wouldnt": "would",
 }
 
+# Irregular past forms, read as the verb they are a form of ("i forgot my password" asks
+# what "I forget my password" does; "why wasn't it sent" what "send"...). Forms that are
+# also common nouns or adjectives ("left", "found", "bit", "stuck", "saw", "led", "rose";
+# "built" of "built-in", "given" of "a given list") are left alone.
+IRREGULAR_VERBS: dict[str, str] = {
+    form: verb for line in """
+    send sent; spend spent; lend lent; bend bent; pay paid; buy bought;
+    bring brought; think thought; fight fought; catch caught; teach taught; seek sought;
+    sell sold; hold held; keep kept; sleep slept; feel felt; meet met; lose lost;
+    feed fed; deal dealt; forget forgot forgotten; forgive forgave forgiven; get gotten;
+    give gave; take took taken; break broke broken; choose chose chosen;
+    write wrote written; freeze froze frozen; hide hid hidden; steal stole stolen;
+    speak spoke spoken; wake woke woken; wear wore worn; tear tore torn; shake shook shaken;
+    ride rode ridden; drive drove driven; rise risen; eat ate eaten; fall fallen;
+    begin began begun; run ran; win won; sing sang sung; ring rang rung; sink sank sunk;
+    drink drank drunk; swim swam swum; draw drew drawn; grow grew grown; throw threw thrown;
+    blow blew blown; fly flew flown; show shown; understand understood; hang hung;
+    dig dug; spin spun; strike struck; swear swore sworn; tell told
+    """.replace("\n", " ").split(";")
+    for verb, *forms in [line.split()] for form in forms
+}
+
 _RESPELL: dict[str, tuple[str, ...]] = {
-    word: tuple(again.split()) for word, again in CHAT_SPELLINGS.items()
+    **{form: (verb,) for form, verb in IRREGULAR_VERBS.items()},
+    **{word: tuple(again.split()) for word, again in CHAT_SPELLINGS.items()},
 }
 _RESPELLED = frozenset(_RESPELL)
 

@@ -119,6 +119,17 @@ def test_c_cpp_and_csharp_are_three_languages() -> None:
     assert matcher.match("how do i start learning c").answer_id == "c"
 
 
+def test_a_past_form_finds_the_entry_that_names_the_verb() -> None:
+    kb = KnowledgeBase(entries=(
+        Entry(id="forget", title="What if I forget my password?", answer="Use the reset link."),
+        Entry(id="refund", title="Can I get a refund?", answer="Within 14 days, yes."),
+        Entry(id="ship", title="When will my order ship?", answer="Within two working days."),
+    ))
+    matcher = Matcher.build(kb)
+    assert matcher.match("help i forgot it").answer_id == "forget"
+    assert '"forget" in title' in matcher.explain("help i forgot it")[0].reasons
+
+
 def test_one_rare_word_is_enough(matcher: Matcher) -> None:
     assert matcher.match("cost?").answer_id == "factor-cost"
     assert matcher.match("auditability").answer_id == "transparency"

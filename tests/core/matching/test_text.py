@@ -43,6 +43,13 @@ def test_a_name_ending_in_plus_plus_or_hash_is_its_own_word(raw: str, words: lis
     assert tokens_many([raw]) == [words]
 
 
+def test_irregular_past_forms_are_read_as_their_verb() -> None:
+    assert tokens("I forgot it, then they sent and paid") == [
+        "i", "forget", "it", "then", "they", "send", "and", "pay"]
+    assert tokens_many(["it was never sent"]) == [["it", "was", "never", "send"]]
+    assert tokens("left the server, found a bit") == ["left", "the", "server", "found", "a", "bit"]
+
+
 def test_chat_spellings_are_respelled() -> None:
     assert tokens("can u run it on prem") == ["can", "you", "run", "it", "on", "prem"]
     assert tokens("opensource licence") == ["opensource", "license"]
