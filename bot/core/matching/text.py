@@ -22,7 +22,9 @@ STOP_MARK = "~"  # a stop word's matching key is "~word" (see `Tokenizer.key_of`
 _NOISE = re.compile(
     r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|@\w+|(?:https?://|www\.)\S+", re.IGNORECASE
 )
-_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+# A possessive, or a contracted auxiliary ("I'll", "you'd", "we're", "I've", "I'm"): dropped,
+# not joined to its word ("i'd" is not "id", "he'll" not "hell").
+_POSSESSIVE = re.compile(r"(?<=\w)'(?:s|ll|d|re|ve|m)\b")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 # A word is letters and digits; "++" or "#" ending it stays part of it, so that C, C++ and C#
 # (F#, Notepad++) are three names, not one (a "#" followed by a letter or digit is a break).
@@ -166,8 +168,9 @@ def _words_of(text: str, pattern: re.Pattern[str] | None = None) -> list[str]:
 
 
 def without_apostrophes(text: str) -> str:
-    """Possessives dropped and words joined across an apostrophe ("don't" → "dont"), as the
-    matcher reads them (`text` in lower case, its apostrophes "'")."""
+    """Possessives and contracted auxiliaries dropped ("i'd" → "i"), and words joined across
+    an apostrophe ("don't" → "dont"), as the matcher reads them (`text` in lower case, its
+    apostrophes "'")."""
     return _APOSTROPHE.sub("", _POSSESSIVE.sub("", text)) if "'" in text else text
 
 

@@ -15,6 +15,9 @@ from bot.core.memo import Memo
     ("Café naïve résumé", "cafe naive resume"),          # accents
     ("what's the cost?!", "what the cost"),              # possessive/contraction, punctuation
     ("don't", "do"),                                     # joined, then respelled
+    ("i'd like the id", "i like the id"),                # a contracted auxiliary goes
+    ("she'll see, we're in, i've won, i'm ok", "she see we in i win i ok"),
+    ("O'Reilly", "oreilly"),                             # a name stays one word
     ("Claude’s weights", "claude weights"),              # curly apostrophe
     ("<@123456> <@!42> <#99> <@&7> hi", "hi"),           # Discord mentions
     ("@faqbot @everyone cost", "cost"),
