@@ -83,11 +83,13 @@ IRREGULAR_VERBS: dict[str, str] = {
 
 # Irregular plurals, read as their singular, as a regular plural's stem is its singular's
 # ("leaves" and "lives", also verbs, are left alone).
-IRREGULAR_PLURALS: dict[str, str] = dict(pair.split(":") for pair in """
-    children:child men:man women:woman mice:mouse feet:foot teeth:tooth geese:goose
-    knives:knife loaves:loaf halves:half shelves:shelf wolves:wolf thieves:thief wives:wife
-    indices:index matrices:matrix vertices:vertex criteria:criterion phenomena:phenomenon
-    """.split())
+IRREGULAR_PLURALS: dict[str, str] = {
+    "children": "child", "men": "man", "women": "woman", "mice": "mouse", "feet": "foot",
+    "teeth": "tooth", "geese": "goose", "knives": "knife", "loaves": "loaf", "halves": "half",
+    "shelves": "shelf", "wolves": "wolf", "thieves": "thief", "wives": "wife",
+    "indices": "index", "matrices": "matrix", "vertices": "vertex", "criteria": "criterion",
+    "phenomena": "phenomenon",
+}
 
 _RESPELL: dict[str, tuple[str, ...]] = {
     **{form: (verb,) for form, verb in IRREGULAR_VERBS.items()},
