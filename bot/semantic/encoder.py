@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -105,7 +106,11 @@ class OnnxEncoder:
         return np.asarray(pooled, dtype=np.float32)
 
 
+# onnxruntime's prefix, and its repetition of the path the message is about
+_ORT_NOISE = re.compile(r"\[ONNXRuntimeError\] : \d+ : |Load model from .*? failed: ?")
+
+
 def _line(exc: BaseException) -> str:
     """An onnxruntime or tokenizers message on one line, cut at 200 characters (onnxruntime's
     name the C++ source of the check that failed)."""
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
+    return _ORT_NOISE.sub("", " ".join(str(exc).split()))[:200] or type(exc).__name__

