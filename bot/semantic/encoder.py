@@ -60,10 +60,14 @@ class OnnxEncoder:
         self.key = key  # names the model in the vector cache
         self.question_tokens = question_tokens
         try:
-            self.dimension = int(self._pooled(["dimension"]).shape[1])
+            probe = self._pooled(["dimension"])
         except Exception as exc:
             raise ModelUnavailable(f"the model {model} does not run as a sentence encoder: "
                                    f"{_line(exc)}") from exc
+        if probe.ndim != 2 or not np.isfinite(probe).all():  # every cosine would be NaN
+            raise ModelUnavailable(f"the model {model} does not run as a sentence encoder: "
+                                   "its vectors are not numbers")
+        self.dimension = int(probe.shape[1])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """A (len(texts), dimension) float32 matrix of unit rows. Texts of similar length are

@@ -58,18 +58,25 @@ def test_a_long_question_is_cut_at_its_token_limit(encoder: OnnxEncoder) -> None
     assert float(cut @ encoder.encode([rambling])[0]) < 0.99
 
 
-def _reshape_model(path: Path) -> Path:
-    """An ONNX model with the encoder's input that fails when run: it reshapes a question's
-    few token ids into seven."""
+def _tiny_model(path: Path, kind: str) -> Path:
+    """An ONNX model with the encoder's input that cannot serve: "reshape" fails when run (it
+    reshapes a question's few token ids into seven), "nan" gives vectors of NaN (the square
+    root of minus each token id)."""
     from onnx import TensorProto, helper, numpy_helper, save
 
-    shape = numpy_helper.from_array(np.array([1, 1, 7], dtype=np.int64), "shape")
-    nodes = [helper.make_node("Cast", ["input_ids"], ["ids"], to=TensorProto.FLOAT),
-             helper.make_node("Reshape", ["ids", "shape"], ["last_hidden_state"])]
+    cast = helper.make_node("Cast", ["input_ids"], ["ids"], to=TensorProto.FLOAT)
+    if kind == "reshape":
+        const = numpy_helper.from_array(np.array([1, 1, 7], dtype=np.int64), "const")
+        nodes = [cast, helper.make_node("Reshape", ["ids", "const"], ["last_hidden_state"])]
+    else:
+        const = numpy_helper.from_array(np.array([2], dtype=np.int64), "const")
+        nodes = [cast, helper.make_node("Neg", ["ids"], ["minus"]),
+                 helper.make_node("Sqrt", ["minus"], ["root"]),
+                 helper.make_node("Unsqueeze", ["root", "const"], ["last_hidden_state"])]
     graph = helper.make_graph(
         nodes, "broken",
         [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"])],
-        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, None)], [shape])
+        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, None)], [const])
     save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
     return path
 
@@ -80,14 +87,15 @@ def _reshape_model(path: Path) -> Path:
     (None, b"not json", "cannot read the tokenizer {tokenizer}: "),
     (None, b'{"version": "1.0", "model": {"type": "Wo', "cannot read the tokenizer {tokenizer}: "),
     ("reshape", None, "the model {model} does not run as a sentence encoder: "),
+    ("nan", None, "the model {model} does not run as a sentence encoder: its vectors are not "),
 ])
 def test_a_model_or_tokenizer_that_cannot_be_used_is_one_line_naming_the_file(
         tmp_path: Path, model_folder: Path, capfd: pytest.CaptureFixture[str],
         case: tuple[bytes | str | None, bytes | None, str]) -> None:
     model, tokenizer, message = case
     onnx_file, tokenizer_file = tmp_path / "model.onnx", tmp_path / "tokenizer.json"
-    if model == "reshape":
-        _reshape_model(onnx_file)
+    if isinstance(model, str):
+        _tiny_model(onnx_file, model)
     else:
         onnx_file.write_bytes((model_folder / "model.onnx").read_bytes() if model is None
                               else model)
