@@ -100,8 +100,12 @@ def _local(path: Path, models_dir: Path) -> ModelFiles:
         from bot.semantic.convert import convert
         try:
             convert(path, target)
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelUnavailable(f"cannot convert the model in {path}: {exc}") from exc
+        except ImportError:
+            raise  # the extra is not installed: said as such by the caller
+        except Exception as exc:  # safetensors' own error, a config.json of odd values, ...
+            detail = f"missing {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
+            raise ModelUnavailable(f"cannot convert the model in {path}: "
+                                   f"{detail or type(exc).__name__}") from exc
     return _files(target, tokenizer, path.name, made=(target,))
 
 

