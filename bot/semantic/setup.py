@@ -78,17 +78,18 @@ def matcher_builder(settings: Settings, out: TextIO | None = None) -> Build:
 
 def semantic_build(settings: Settings, out: TextIO | None) -> SemanticBuild:
     """Locate (or download) the model and load it; raises when it cannot be had."""
-    try:
+    folder = data_dir(settings)
+    try:  # each part of the extra is imported where it is first needed (convert: onnx, ...)
         from bot.semantic.cache import VectorCache
         from bot.semantic.encoder import OnnxEncoder
         from bot.semantic.index import one_blas_thread
         from bot.semantic.model import ModelUnavailable, locate
+
+        one_blas_thread()
+        files = locate(settings.semantic_model, settings.semantic_model_path,
+                       folder / "models", settings.semantic_model_url, out)
     except ImportError as exc:
         raise ImportError(f"the 'semantic' extra is not installed ({EXTRA})") from exc
-    one_blas_thread()
-    folder = data_dir(settings)
-    files = locate(settings.semantic_model, settings.semantic_model_path, folder / "models",
-                   settings.semantic_model_url, out)
     try:
         encoder = OnnxEncoder(files.model, files.tokenizer, files.key)
     except ModelUnavailable as exc:

