@@ -6,7 +6,6 @@ Nothing heavy is imported unless SEMANTIC is on, so the bot runs without the `se
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -41,13 +40,7 @@ class SemanticBuild:
 
         lexical = Matcher.build(kb, memory)
         try:
-            try:
-                index = VectorIndex.build(kb, self.encoder, self.cache)
-            except (sqlite3.Error, OSError) as exc:
-                log.warning("the vector cache %s is unusable (%s); encoding without it",
-                            self.cache.path if self.cache else "-", exc)
-                log.debug("vector cache failure", exc_info=True)
-                index = VectorIndex.build(kb, self.encoder, None)
+            index = VectorIndex.build(kb, self.encoder, self.cache)  # (the cache never fails it)
         except Exception as exc:
             log.warning("the semantic vectors could not be computed (%s); answering lexically",
                         _reason(exc))

@@ -8,12 +8,14 @@ import json
 import shutil
 import sqlite3
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.core.matching.matcher import Matcher
-from bot.core.matching.semantic import FusedMatcher
+from bot.core.matching.semantic import FusedMatcher, item_texts
 from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.model import MODELS
 from bot.semantic.setup import SemanticBuild, matcher_builder, open_library
@@ -151,3 +153,36 @@ def test_any_part_of_the_extra_missing_says_the_extra_is_not_installed(
     assert out.getvalue() == ("Semantic layer off: the 'semantic' extra is not installed (make "
                               "run SEMANTIC=1 installs it, or pip install 'faqbot[semantic]'); "
                               "answering with the lexical matcher.\n")
+
+
+class Counting:
+    """The real encoder, counting the texts it encodes."""
+
+    def __init__(self, encoder: OnnxEncoder) -> None:
+        self.encoder = encoder
+        self.key = encoder.key
+        self.dimension = encoder.dimension
+        self.texts = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return self.encoder.encode(texts)
+
+    def encode_question(self, text: str) -> np.ndarray:
+        return self.encoder.encode_question(text)
+
+
+def test_a_cache_that_refuses_writes_costs_no_second_encoding(tmp_path: Path,
+                                                              encoder: OnnxEncoder) -> None:
+    from bot.semantic.cache import VectorCache
+
+    kb = open_library(settings_for(tmp_path)).current.kb
+    path = tmp_path / "vectors.sqlite3"
+    VectorCache(path).store("other", ["x"], np.ones((1, 3), dtype=np.float32))
+    with sqlite3.connect(path) as connection:  # as a read-only disk answers a write
+        connection.execute("CREATE TRIGGER refuse BEFORE INSERT ON vectors "
+                           "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END")
+    counting = Counting(encoder)
+    built = SemanticBuild(counting, VectorCache(path))(kb)
+    assert isinstance(built, FusedMatcher)
+    assert counting.texts == len({t for _, texts in item_texts(kb) for t in texts})
