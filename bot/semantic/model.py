@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
+import os
+import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -15,6 +18,8 @@ from bot.semantic.progress import Progress
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 CHUNK = 1 << 18
+TIMEOUT = 30  # seconds a host may stay silent, to connect or between two reads
+MAX_BYTES = 512 << 20  # the models served are 23 and 34 MB: more is not one of them
 
 
 class ModelUnavailable(Exception):
@@ -118,25 +123,49 @@ def _files(model: Path, tokenizer: Path, name: str, made: tuple[Path, ...] = ())
 
 
 def download(url: str, target: Path, out: TextIO | None) -> None:
-    """Fetch `url` into `target` with a progress bar, whole or not at all."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    """Fetch `url` into `target` with a progress bar, whole or not at all (into a temporary
+    file of its own first, so two processes starting at once never write the same one)."""
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            size = int(response.headers.get("Content-Length") or 0)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                            suffix=".part")
+    except OSError as exc:
+        raise ModelUnavailable(f"cannot write the model into {target.parent}: "
+                               f"{exc.strerror or exc}") from exc
+    partial = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle, \
+                urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            size = _length(response.headers.get("Content-Length"))
+            if size > MAX_BYTES:
+                raise ModelUnavailable(f"{url} is {size >> 20} MiB: more than a model of this "
+                                       f"kind ({MAX_BYTES >> 20} MiB at most)")
             bar = Progress(f"Downloading {target.name}", size, out)
-            with partial.open("wb") as handle:
-                while chunk := response.read(CHUNK):
-                    handle.write(chunk)
-                    bar.advance(len(chunk))
+            while chunk := response.read(CHUNK):
+                handle.write(chunk)
+                bar.advance(len(chunk))
+                if bar.done_bytes > MAX_BYTES:
+                    raise ModelUnavailable(f"{url} sends more than a model of this kind "
+                                           f"({MAX_BYTES >> 20} MiB at most)")
             bar.done()
         if size and partial.stat().st_size != size:
             raise ModelUnavailable(f"download of {url} stopped short")
         partial.replace(target)
     except urllib.error.HTTPError as exc:
         raise ModelUnavailable(f"cannot download {url}: HTTP {exc.code}") from exc
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+        # ValueError: an address urllib cannot use ("Invalid IPv6 URL"); HTTPException: an
+        # answer that is not HTTP, or a chunked body cut short.
         reason = getattr(exc, "reason", None) or exc
-        raise ModelUnavailable(f"cannot download {url}: {reason}") from exc
+        shown = " ".join(str(reason).split()) or type(exc).__name__
+        raise ModelUnavailable(f"cannot download {url}: {shown[:150]}") from exc
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _length(header: str | None) -> int:
+    """Content-Length, or 0 (unknown) when absent or not a number."""
+    try:
+        return max(0, int(header or 0))
+    except ValueError:
+        return 0

@@ -7,8 +7,10 @@ import http.server
 import io
 import json
 import shutil
+import socket
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -184,3 +186,80 @@ def test_a_broken_sentence_transformers_folder_is_one_clear_line(
         locate("ignored", folder, tmp_path / "models")
     assert "\n" not in str(caught.value)
     assert not list((tmp_path / "models").rglob("*.onnx"))  # nothing half-made is kept
+
+
+class Raw:
+    """A loopback server that answers every connection with the same bytes, then closes."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/model.onnx"
+        self.answer = answer
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(self.answer)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    (b"SSH-2.0-OpenSSH_9.0\r\n", "SSH-2.0-OpenSSH_9.0"),  # not HTTP
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + b"x" * 100,
+     "IncompleteRead"),  # a chunked body cut short
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 999999999999\r\n\r\n" + b"x" * 100,
+     "953674 MiB: more than a model of this kind"),
+])
+def test_a_host_that_answers_wrong_is_one_clear_line(tmp_path: Path, answer: bytes,
+                                                     message: str) -> None:
+    server = Raw(answer)
+    try:
+        with pytest.raises(ModelUnavailable, match=message) as caught:
+            download(server.url, tmp_path / "model.onnx", None)
+    finally:
+        server.close()
+    assert str(caught.value).startswith(("cannot download http://127.0.0.1:", "http://127.0."))
+    assert "\n" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []  # no model, no partial file
+
+
+def test_a_length_that_is_not_a_number_is_read_as_unknown(tmp_path: Path) -> None:
+    server = Raw(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\nConnection: close\r\n\r\nweights")
+    try:
+        download(server.url, tmp_path / "model.onnx", None)
+    finally:
+        server.close()
+    assert (tmp_path / "model.onnx").read_bytes() == b"weights"
+
+
+def test_an_address_urllib_cannot_use_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match=r"cannot download http://\[::1/x: Invalid IPv6"):
+        download("http://[::1/x", tmp_path / "model.onnx", None)
+
+
+def test_a_data_folder_that_cannot_hold_the_model_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file where the data folder should be")
+    with pytest.raises(ModelUnavailable, match=f"cannot write the model into {tmp_path}/data/"
+                                               "models/all-MiniLM-L6-v2: Not a directory"):
+        locate("all-MiniLM-L6-v2", None, tmp_path / "data" / "models", "http://127.0.0.1:9")
+
+
+def test_two_processes_downloading_at_once_both_get_the_model(host: Host, tmp_path: Path,
+                                                              model_folder: Path) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        found = list(pool.map(lambda _: locate("all-MiniLM-L6-v2", None, tmp_path / "models",
+                                               host.url), range(2)))
+    assert found[0] == found[1]
+    assert found[0].model.read_bytes() == (model_folder / "model.onnx").read_bytes()
+    assert sorted(p.name for p in found[0].model.parent.iterdir()) == ["model.onnx",
+                                                                       "tokenizer.json"]
+
