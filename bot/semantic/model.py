@@ -89,6 +89,9 @@ def locate(name: str, path: Path | None, models_dir: Path, base_url: str | None 
 
 
 def _local(path: Path, models_dir: Path) -> ModelFiles:
+    if not path.is_dir():
+        raise ModelUnavailable(f"SEMANTIC_MODEL_PATH {path} "
+                               f"{'is not a folder' if path.exists() else 'does not exist'}")
     tokenizer = path / TOKENIZER_FILE
     if not tokenizer.is_file():
         raise ModelUnavailable(f"SEMANTIC_MODEL_PATH {path} has no {TOKENIZER_FILE}")

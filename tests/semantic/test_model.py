@@ -263,3 +263,15 @@ def test_two_processes_downloading_at_once_both_get_the_model(host: Host, tmp_pa
     assert sorted(p.name for p in found[0].model.parent.iterdir()) == ["model.onnx",
                                                                        "tokenizer.json"]
 
+
+@pytest.mark.parametrize(("make", "message"), [
+    (None, "does not exist"),
+    ("file", "is not a folder"),
+])
+def test_a_model_path_that_is_no_folder_says_so(tmp_path: Path, make: str | None,
+                                                message: str) -> None:
+    path = tmp_path / "model"
+    if make == "file":
+        path.write_text("not a folder")
+    with pytest.raises(ModelUnavailable, match=f"^SEMANTIC_MODEL_PATH {path} {message}$"):
+        locate("ignored", path, tmp_path / "models")
