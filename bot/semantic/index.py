@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Sequence
 from typing import Protocol
 
@@ -10,6 +11,8 @@ import numpy as np
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.semantic import Similar, item_texts
 from bot.semantic.cache import VectorCache
+
+log = logging.getLogger(__name__)
 
 
 def one_blas_thread() -> None:
@@ -59,6 +62,8 @@ class VectorIndex:
         vectors = np.zeros((len(unique), encoder.dimension), dtype=np.float32)
         missing = (cache.fill(encoder.key, unique, vectors) if cache is not None
                    else list(range(len(unique))))
+        log.info("semantic vectors: %d text%s encoded, %d from the cache", len(missing),
+                 "" if len(missing) == 1 else "s", len(unique) - len(missing))
         if missing:
             new = [unique[n] for n in missing]
             fresh = encoder.encode(new)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from faqbot_harness import Harness
-from test_admin import MANAGE_GUILD
+from test_admin import MANAGE_GUILD, run_deferred
 from test_ask import buttons_of, embed_of
 
 from bot.core.matching.semantic import FusedMatcher
@@ -47,4 +50,38 @@ async def test_status_names_the_semantic_layer(harness: Harness) -> None:
     record = await harness.slash("kb status", permissions=MANAGE_GUILD)
     key = harness.library.current.matcher.semantic.model  # type: ignore[union-attr]
     assert f"**Matching:** lexical + semantic (`{key}`)" in embed_of(record)["description"]
+    harness.assert_valid()
+
+
+def _vectors(harness: Harness) -> int:
+    path = harness.bot.settings.database_path.parent / "vectors.sqlite3"
+    with closing(sqlite3.connect(path)) as connection:
+        return int(connection.execute("SELECT count(*) FROM vectors").fetchone()[0])
+
+
+async def test_kb_reload_keeps_the_live_vectors_or_encodes_only_what_changed(
+        harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    live = harness.library.current.matcher
+    stored = _vectors(harness)
+    path = harness.knowledge_dir / "community.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + "  - id: [broken\n", encoding="utf-8")
+    refused = embed_of(await run_deferred(harness, "kb reload", permissions=MANAGE_GUILD))
+    assert refused["title"].startswith("Reload refused")
+    assert harness.library.current.matcher is live  # the live knowledge base and its vectors
+    record = await harness.slash("ask", {"question": "how can i pm a user"})
+    assert buttons_of(record)[0].get("label") == "1. Sending direct messages"
+    path.write_text(good.replace("      - how do i block someone\n",
+                                 "      - how do i block someone\n"
+                                 "      - how can i stop a spammer\n"), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="bot.semantic.index"):
+        reloaded = embed_of(await run_deferred(harness, "kb reload", permissions=MANAGE_GUILD))
+    assert "Edited (1): blocking" in reloaded["description"]
+    assert isinstance(harness.library.current.matcher, FusedMatcher)
+    assert _vectors(harness) == stored + 1
+    assert [r.getMessage() for r in caplog.records  # the one new question, nothing else
+            if r.name == "bot.semantic.index"] == [
+        f"semantic vectors: 1 text encoded, {stored} from the cache"]
+    record = await harness.slash("ask", {"question": "how can i stop a spammer"})
+    assert embed_of(record)["title"] == "Blocking a member"
     harness.assert_valid()
