@@ -143,14 +143,14 @@ def download(url: str, target: Path, out: TextIO | None) -> None:
             if size > MAX_BYTES:
                 raise ModelUnavailable(f"{url} is {size >> 20} MiB: more than a model of this "
                                        f"kind ({MAX_BYTES >> 20} MiB at most)")
-            bar = Progress(f"Downloading {target.name}", size, out)
-            while chunk := response.read(CHUNK):
-                handle.write(chunk)
-                bar.advance(len(chunk))
-                if bar.done_bytes > MAX_BYTES:
-                    raise ModelUnavailable(f"{url} sends more than a model of this kind "
-                                           f"({MAX_BYTES >> 20} MiB at most)")
-            bar.done()
+            with Progress(f"Downloading {target.name}", size, out) as bar:
+                while chunk := response.read(CHUNK):
+                    handle.write(chunk)
+                    bar.advance(len(chunk))
+                    if bar.done_bytes > MAX_BYTES:
+                        raise ModelUnavailable(f"{url} sends more than a model of this kind "
+                                               f"({MAX_BYTES >> 20} MiB at most)")
+                bar.done()
         if size and partial.stat().st_size != size:
             raise ModelUnavailable(f"download of {url} stopped short")
         partial.replace(target)
