@@ -6,6 +6,7 @@ import hashlib
 import http.client
 import os
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -19,6 +20,9 @@ MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 CHUNK = 1 << 18
 TIMEOUT = 30  # seconds a host may stay silent, to connect or between two reads
+# Seconds a file may take in all: a host that sends a trickle is never silent for TIMEOUT, and
+# the bot would wait for it for hours before it starts. 10 minutes is 23 MB at 40 KB/s.
+DEADLINE = 600
 MAX_BYTES = 512 << 20  # the models served are 23 and 34 MB: more is not one of them
 
 
@@ -143,13 +147,19 @@ def download(url: str, target: Path, out: TextIO | None) -> None:
             if size > MAX_BYTES:
                 raise ModelUnavailable(f"{url} is {size >> 20} MiB: more than a model of this "
                                        f"kind ({MAX_BYTES >> 20} MiB at most)")
+            until = time.monotonic() + DEADLINE
             with Progress(f"Downloading {target.name}", size, out) as bar:
-                while chunk := response.read(CHUNK):
+                while chunk := response.read1(CHUNK):  # what came, not a full CHUNK
                     handle.write(chunk)
                     bar.advance(len(chunk))
                     if bar.done_bytes > MAX_BYTES:
                         raise ModelUnavailable(f"{url} sends more than a model of this kind "
                                                f"({MAX_BYTES >> 20} MiB at most)")
+                    if time.monotonic() > until:
+                        raise ModelUnavailable(
+                            f"{url} is too slow: {bar.done_bytes / (1 << 20):.1f} MiB in "
+                            f"{DEADLINE / 60:g} minutes; fetch the files by hand and set "
+                            "SEMANTIC_MODEL_PATH")
                 bar.done()
         if size and partial.stat().st_size != size:
             raise ModelUnavailable(f"download of {url} stopped short")

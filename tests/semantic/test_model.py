@@ -9,12 +9,14 @@ import json
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from bot.semantic import model
 from bot.semantic.model import MODELS, ModelUnavailable, download, locate
 
 
@@ -191,7 +193,8 @@ def test_a_broken_sentence_transformers_folder_is_one_clear_line(
 class Raw:
     """A loopback server that answers every connection with the same bytes, then closes."""
 
-    def __init__(self, answer: bytes) -> None:
+    def __init__(self, answer: bytes, *, trickle: bool = False) -> None:
+        self.trickle = trickle  # then 100 bytes every 20 ms, for 10 seconds at most
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/model.onnx"
         self.answer = answer
@@ -207,6 +210,12 @@ class Raw:
             with connection:
                 connection.recv(65536)
                 connection.sendall(self.answer)
+                for _ in range(500 if self.trickle else 0):
+                    time.sleep(0.02)
+                    try:
+                        connection.sendall(b"x" * 100)
+                    except OSError:
+                        break
 
     def close(self) -> None:
         self.sock.close()
@@ -230,6 +239,19 @@ def test_a_host_that_answers_wrong_is_one_clear_line(tmp_path: Path, answer: byt
     assert str(caught.value).startswith(("cannot download http://127.0.0.1:", "http://127.0."))
     assert "\n" not in str(caught.value)
     assert list(tmp_path.iterdir()) == []  # no model, no partial file
+
+
+def test_a_host_that_sends_a_trickle_is_given_up_at_the_deadline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model, "DEADLINE", 0.5)
+    server = Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n", trickle=True)
+    try:
+        with pytest.raises(ModelUnavailable, match=r"is too slow: 0\.0 MiB in 0\.00833333 "
+                                                   "minutes; fetch the files by hand"):
+            download(server.url, tmp_path / "model.onnx", None)
+    finally:
+        server.close()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_length_that_is_not_a_number_is_read_as_unknown(tmp_path: Path) -> None:
