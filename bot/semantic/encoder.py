@@ -68,6 +68,15 @@ class OnnxEncoder:
             raise ModelUnavailable(f"the model {model} does not run as a sentence encoder: "
                                    "its vectors are not numbers")
         self.dimension = int(probe.shape[1])
+        # Every id the tokenizer gives must have its row in the model's embeddings: a tokenizer
+        # of another model would otherwise fail on the first question using a word it has
+        # further up.
+        largest = max(self._tokenizer.get_vocab(with_added_tokens=True).values(), default=0)
+        try:
+            self._run(np.array([[0, largest]], dtype=np.int64))
+        except Exception as exc:
+            raise ModelUnavailable(f"the tokenizer {tokenizer} does not fit the model {model}: "
+                                   f"its token ids go up to {largest}") from exc
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """A (len(texts), dimension) float32 matrix of unit rows. Texts of similar length are

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -88,10 +89,12 @@ def _tiny_model(path: Path, kind: str) -> Path:
     (None, b'{"version": "1.0", "model": {"type": "Wo', "cannot read the tokenizer {tokenizer}: "),
     ("reshape", None, "the model {model} does not run as a sentence encoder: "),
     ("nan", None, "the model {model} does not run as a sentence encoder: its vectors are not "),
+    (None, "zebra 40000", "the tokenizer {tokenizer} does not fit the model {model}: its token "
+                          "ids go up to 40000"),  # another model's: more words than rows
 ])
 def test_a_model_or_tokenizer_that_cannot_be_used_is_one_line_naming_the_file(
         tmp_path: Path, model_folder: Path, capfd: pytest.CaptureFixture[str],
-        case: tuple[bytes | str | None, bytes | None, str]) -> None:
+        case: tuple[bytes | str | None, bytes | str | None, str]) -> None:
     model, tokenizer, message = case
     onnx_file, tokenizer_file = tmp_path / "model.onnx", tmp_path / "tokenizer.json"
     if isinstance(model, str):
@@ -99,6 +102,11 @@ def test_a_model_or_tokenizer_that_cannot_be_used_is_one_line_naming_the_file(
     else:
         onnx_file.write_bytes((model_folder / "model.onnx").read_bytes() if model is None
                               else model)
+    if isinstance(tokenizer, str):
+        word, number = tokenizer.split()
+        loaded = json.loads((model_folder / "tokenizer.json").read_text(encoding="utf-8"))
+        loaded["model"]["vocab"][word] = int(number)
+        tokenizer = json.dumps(loaded).encode()
     tokenizer_file.write_bytes((model_folder / "tokenizer.json").read_bytes()
                                if tokenizer is None else tokenizer)
     with pytest.raises(ModelUnavailable) as caught:
