@@ -82,10 +82,17 @@ class VectorIndex:
     def model(self) -> str:
         return self.encoder.key
 
-    def similar(self, question: str, ids: Collection[str], top: int) -> dict[str, Similar]:
+    def similar(self, question: str, ids: Collection[str], top: int
+                ) -> dict[str, Similar] | None:
         if not self.ids:
             return {}
-        vector = self.encoder.encode_question(question)
+        try:
+            vector = self.encoder.encode_question(question)
+        except Exception as exc:  # onnxruntime out of memory, ...: the question is not lost
+            log.warning("a question could not be encoded (%s); it is matched lexically",
+                        " ".join(str(exc).split())[:200] or type(exc).__name__)
+            log.debug("question encoding failure", exc_info=True)
+            return None
         cosines = self.matrix @ vector
         best = np.maximum.reduceat(cosines, self.starts)
         wanted = {self.position[i] for i in ids if i in self.position}
