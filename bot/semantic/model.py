@@ -122,10 +122,13 @@ def _local(path: Path, models_dir: Path) -> ModelFiles:
 
 
 def _files(model: Path, tokenizer: Path, name: str, made: tuple[Path, ...] = ()) -> ModelFiles:
+    """The key digests the tokenizer too: the same weights fed other token ids give other
+    vectors, which the cache must not hand back."""
     digest = hashlib.sha256()
-    with model.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
+    for path in (model, tokenizer):
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
     return ModelFiles(model, tokenizer, f"{name}:{digest.hexdigest()[:16]}", made)
 
 

@@ -297,3 +297,17 @@ def test_a_model_path_that_is_no_folder_says_so(tmp_path: Path, make: str | None
         path.write_text("not a folder")
     with pytest.raises(ModelUnavailable, match=f"^SEMANTIC_MODEL_PATH {path} {message}$"):
         locate("ignored", path, tmp_path / "models")
+
+
+def test_the_key_changes_with_the_tokenizer_as_with_the_weights(model_folder: Path,
+                                                                 tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.onnx").symlink_to(model_folder / "model.onnx")
+    tokenizer = json.loads((model_folder / "tokenizer.json").read_text(encoding="utf-8"))
+    (folder / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
+    first = locate("ignored", folder, tmp_path / "models").key
+    assert locate("ignored", folder, tmp_path / "models").key == first
+    tokenizer["normalizer"]["lowercase"] = False  # a cased tokenizer: other ids, other vectors
+    (folder / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
+    assert locate("ignored", folder, tmp_path / "models").key != first
