@@ -125,5 +125,5 @@ _ORT_NOISE = re.compile(r"\[ONNXRuntimeError\] : \d+ : |Load model from .*? fail
 
 def _line(exc: BaseException) -> str:
     """An onnxruntime or tokenizers message on one line, cut at 200 characters (onnxruntime's
-    name the C++ source of the check that failed)."""
+    messages go on to name the C++ source of the check that failed)."""
     return _ORT_NOISE.sub("", " ".join(str(exc).split()))[:200] or type(exc).__name__

@@ -63,7 +63,7 @@ MODELS = {
 class ModelFiles:
     model: Path
     tokenizer: Path
-    key: str  # names the model in the vector cache: its name and a digest of its weights
+    key: str  # names the model in the vector cache: its name, a digest of both files
     made: tuple[Path, ...] = ()  # those of them made here (downloaded, converted)
 
     def discard(self) -> None:
