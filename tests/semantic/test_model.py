@@ -275,8 +275,9 @@ def test_a_data_folder_that_cannot_hold_the_model_is_one_clear_line(tmp_path: Pa
         locate("all-MiniLM-L6-v2", None, tmp_path / "data" / "models", "http://127.0.0.1:9")
 
 
-def test_two_processes_downloading_at_once_both_get_the_model(host: Host, tmp_path: Path,
-                                                              model_folder: Path) -> None:
+def test_two_downloads_at_once_both_get_the_model(host: Host, tmp_path: Path,
+                                                  model_folder: Path) -> None:
+    # As the bot and a `faqbot ask` started together on a first run would.
     with ThreadPoolExecutor(2) as pool:
         found = list(pool.map(lambda _: locate("all-MiniLM-L6-v2", None, tmp_path / "models",
                                                host.url), range(2)))
