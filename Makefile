@@ -28,8 +28,10 @@ $(VENV)/.installed-bench: $(VENV)/.installed-dev
 	$(PY) -m pip install --quiet -e '.[bench]'
 	touch $@
 
-# `make run SEMANTIC=1` installs the semantic extra first (SEMANTIC=1 is passed on to the bot).
-run: $(VENV)/.installed $(if $(filter 1 true yes on,$(SEMANTIC)),$(VENV)/.installed-semantic)
+# `make run SEMANTIC=1` installs the semantic extra first (SEMANTIC=1 is passed on to the bot),
+# for every spelling the bot takes as on (1, true, yes, on, in any case).
+SEMANTIC_ON := $(filter 1 true yes on,$(shell printf '%s' '$(SEMANTIC)' | tr A-Z a-z))
+run: $(VENV)/.installed $(if $(SEMANTIC_ON),$(VENV)/.installed-semantic)
 	$(PY) -m bot
 
 test: $(VENV)/.installed-dev

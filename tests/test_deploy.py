@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import FALSE_WORDS, PROJECT_ROOT, TRUE_WORDS
 
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 UNIT = PROJECT_ROOT / "deploy" / "faqbot.service"
@@ -119,3 +119,12 @@ def test_the_systemd_unit_verifies(tmp_path: Path) -> None:
     done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True,
                           text=True, timeout=60, check=False)
     assert (done.returncode, done.stderr.strip()) == (0, "")
+
+
+@pytest.mark.parametrize("word", [*TRUE_WORDS, *FALSE_WORDS])
+def test_make_run_installs_the_semantic_extra_for_every_spelling_the_bot_takes_as_on(
+        word: str) -> None:
+    for spelled in {word, word.upper(), word.title()}:
+        dry = subprocess.run(["make", "-n", "-B", "run", f"SEMANTIC={spelled}"],
+                             cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+        assert ("'.[semantic]'" in dry.stdout) == (word in TRUE_WORDS), spelled

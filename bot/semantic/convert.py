@@ -31,6 +31,8 @@ def convert(folder: Path, target: Path) -> Path:
     from safetensors.numpy import load_file
 
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    if not isinstance(config, dict):
+        raise ValueError("config.json is not a JSON object")
     if config.get("model_type") != "bert":
         raise ValueError(f"{folder}: only BERT models can be converted, not "
                          f"{config.get('model_type')!r}")
@@ -59,6 +61,12 @@ def _graph(config: dict[str, Any], weights: dict[str, np.ndarray]) -> Any:
     heads = int(config["num_attention_heads"])
     layers = int(config["num_hidden_layers"])
     eps = float(config.get("layer_norm_eps", 1e-12))
+    if min(hidden, heads, layers) < 1:
+        raise ValueError("config.json: hidden_size, num_attention_heads and num_hidden_layers "
+                         "must be at least 1")
+    if hidden % heads:
+        raise ValueError(f"config.json: hidden_size {hidden} is not a multiple of "
+                         f"num_attention_heads {heads}")
     size = hidden // heads
     nodes: list[Any] = []
     inits: list[Any] = []

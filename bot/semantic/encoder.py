@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import onnxruntime
 from tokenizers import Tokenizer
+
+from bot.semantic.model import ModelUnavailable
 
 BATCH = 32
 MAX_TOKENS = 128  # an item's text (a title, a question, an answer's opening): longer says no more
@@ -35,20 +38,45 @@ class OnnxEncoder:
         # 128 tokens) for the life of the process (measured: 267 MiB resident with it, 150
         # without), and a question is encoded no slower without it.
         options.enable_cpu_mem_arena = False
-        options.log_severity_level = 3
+        # Fatal only: its errors (a model that does not run) are raised as exceptions too,
+        # and its own log would print them on stderr, several coloured lines each.
+        options.log_severity_level = 4
         # onnxruntime's fused SkipLayerNormalization kernel is slower on one short sentence
         # than the Add and LayerNormalization it replaces (measured, onnxruntime 1.32: 1.5 ms
         # instead of 1.9 ms for 16 tokens, 2.8 instead of 3.8 for 40).
-        self._session = onnxruntime.InferenceSession(
-            str(model), options, providers=["CPUExecutionProvider"],
-            disabled_optimizers=["SkipLayerNormFusion"])
+        try:
+            self._session = onnxruntime.InferenceSession(
+                str(model), options, providers=["CPUExecutionProvider"],
+                disabled_optimizers=["SkipLayerNormFusion"])
+        except Exception as exc:
+            raise ModelUnavailable(f"cannot load the model {model}: {_line(exc)}") from exc
         self._names = {i.name for i in self._session.get_inputs()}
-        self._tokenizer = Tokenizer.from_file(str(tokenizer))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
+        try:
+            self._tokenizer = Tokenizer.from_file(str(tokenizer))
+            self._tokenizer.enable_truncation(MAX_TOKENS)
+        except Exception as exc:
+            raise ModelUnavailable(f"cannot read the tokenizer {tokenizer}: {_line(exc)}") from exc
         self._tokenizer.no_padding()
         self.key = key  # names the model in the vector cache
         self.question_tokens = question_tokens
-        self.dimension = int(self._pooled(["dimension"]).shape[1])
+        try:
+            probe = self._pooled(["dimension"])
+        except Exception as exc:
+            raise ModelUnavailable(f"the model {model} does not run as a sentence encoder: "
+                                   f"{_line(exc)}") from exc
+        if probe.ndim != 2 or not np.isfinite(probe).all():  # every cosine would be NaN
+            raise ModelUnavailable(f"the model {model} does not run as a sentence encoder: "
+                                   "its vectors are not numbers")
+        self.dimension = int(probe.shape[1])
+        # Every id the tokenizer gives must have its row in the model's embeddings: a tokenizer
+        # of another model would otherwise fail on the first question using a word it has
+        # further up.
+        largest = max(self._tokenizer.get_vocab(with_added_tokens=True).values(), default=0)
+        try:
+            self._run(np.array([[0, largest]], dtype=np.int64))
+        except Exception as exc:
+            raise ModelUnavailable(f"the tokenizer {tokenizer} does not fit the model {model}: "
+                                   f"its token ids go up to {largest}") from exc
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """A (len(texts), dimension) float32 matrix of unit rows. Texts of similar length are
@@ -89,3 +117,13 @@ class OnnxEncoder:
         pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return np.asarray(pooled, dtype=np.float32)
+
+
+# onnxruntime's prefix, and its repetition of the path the message is about
+_ORT_NOISE = re.compile(r"\[ONNXRuntimeError\] : \d+ : |Load model from .*? failed: ?")
+
+
+def _line(exc: BaseException) -> str:
+    """An onnxruntime or tokenizers message on one line, cut at 200 characters (onnxruntime's
+    messages go on to name the C++ source of the check that failed)."""
+    return _ORT_NOISE.sub("", " ".join(str(exc).split()))[:200] or type(exc).__name__

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Sequence
 from typing import Protocol
 
@@ -10,6 +11,8 @@ import numpy as np
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.semantic import Similar, item_texts
 from bot.semantic.cache import VectorCache
+
+log = logging.getLogger(__name__)
 
 
 def one_blas_thread() -> None:
@@ -59,6 +62,8 @@ class VectorIndex:
         vectors = np.zeros((len(unique), encoder.dimension), dtype=np.float32)
         missing = (cache.fill(encoder.key, unique, vectors) if cache is not None
                    else list(range(len(unique))))
+        log.info("semantic vectors: %d text%s encoded, %d from the cache", len(missing),
+                 "" if len(missing) == 1 else "s", len(unique) - len(missing))
         if missing:
             new = [unique[n] for n in missing]
             fresh = encoder.encode(new)
@@ -77,10 +82,17 @@ class VectorIndex:
     def model(self) -> str:
         return self.encoder.key
 
-    def similar(self, question: str, ids: Collection[str], top: int) -> dict[str, Similar]:
+    def similar(self, question: str, ids: Collection[str], top: int
+                ) -> dict[str, Similar] | None:
         if not self.ids:
             return {}
-        vector = self.encoder.encode_question(question)
+        try:
+            vector = self.encoder.encode_question(question)
+        except Exception as exc:  # onnxruntime out of memory, ...: the question is not lost
+            log.warning("a question could not be encoded (%s); it is matched lexically",
+                        " ".join(str(exc).split())[:200] or type(exc).__name__)
+            log.debug("question encoding failure", exc_info=True)
+            return None
         cosines = self.matrix @ vector
         best = np.maximum.reduceat(cosines, self.starts)
         wanted = {self.position[i] for i in ids if i in self.position}

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
+import os
+import tempfile
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -15,6 +19,11 @@ from bot.semantic.progress import Progress
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 CHUNK = 1 << 18
+TIMEOUT = 30  # seconds a host may stay silent, to connect or between two reads
+# Seconds a file may take in all: a host that sends a trickle is never silent for TIMEOUT, and
+# the bot would wait for it for hours before it starts. 10 minutes is 23 MB at 40 KB/s.
+DEADLINE = 600
+MAX_BYTES = 512 << 20  # the models served are 23 and 34 MB: more is not one of them
 
 
 class ModelUnavailable(Exception):
@@ -54,7 +63,13 @@ MODELS = {
 class ModelFiles:
     model: Path
     tokenizer: Path
-    key: str  # names the model in the vector cache: its name and a digest of its weights
+    key: str  # names the model in the vector cache: its name, a digest of both files
+    made: tuple[Path, ...] = ()  # those of them made here (downloaded, converted)
+
+    def discard(self) -> None:
+        """Delete the files made here, so that the next start makes them again."""
+        for path in self.made:
+            path.unlink(missing_ok=True)
 
 
 def locate(name: str, path: Path | None, models_dir: Path, base_url: str | None = None,
@@ -73,10 +88,14 @@ def locate(name: str, path: Path | None, models_dir: Path, base_url: str | None 
         target = folder / local
         if not target.is_file():
             download((base_url or spec.base_url).rstrip("/") + "/" + remote, target, out)
-    return _files(folder / MODEL_FILE, folder / TOKENIZER_FILE, spec.name)
+    return _files(folder / MODEL_FILE, folder / TOKENIZER_FILE, spec.name,
+                  made=(folder / MODEL_FILE, folder / TOKENIZER_FILE))
 
 
 def _local(path: Path, models_dir: Path) -> ModelFiles:
+    if not path.is_dir():
+        raise ModelUnavailable(f"SEMANTIC_MODEL_PATH {path} "
+                               f"{'is not a folder' if path.exists() else 'does not exist'}")
     tokenizer = path / TOKENIZER_FILE
     if not tokenizer.is_file():
         raise ModelUnavailable(f"SEMANTIC_MODEL_PATH {path} has no {TOKENIZER_FILE}")
@@ -88,44 +107,83 @@ def _local(path: Path, models_dir: Path) -> ModelFiles:
                                "model.safetensors")
     stat = weights.stat()
     tag = hashlib.sha256(f"{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    config = path / "config.json"  # the graph is made from it: a change is another model
+    tag.update(config.read_bytes() if config.is_file() else b"")
     target = models_dir / f"converted-{tag.hexdigest()[:12]}" / MODEL_FILE
     if not target.is_file():
         from bot.semantic.convert import convert
         try:
             convert(path, target)
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelUnavailable(f"cannot convert the model in {path}: {exc}") from exc
-    return _files(target, tokenizer, path.name)
+        except ImportError:
+            raise  # the extra is not installed: said as such by the caller
+        except Exception as exc:  # safetensors' own error, a config.json of odd values, ...
+            detail = f"missing {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
+            raise ModelUnavailable(f"cannot convert the model in {path}: "
+                                   f"{detail or type(exc).__name__}") from exc
+    return _files(target, tokenizer, path.name, made=(target,))
 
 
-def _files(model: Path, tokenizer: Path, name: str) -> ModelFiles:
+def _files(model: Path, tokenizer: Path, name: str, made: tuple[Path, ...] = ()) -> ModelFiles:
+    """The key digests the tokenizer too: the same weights fed other token ids give other
+    vectors, which the cache must not hand back."""
     digest = hashlib.sha256()
-    with model.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return ModelFiles(model, tokenizer, f"{name}:{digest.hexdigest()[:16]}")
+    for path in (model, tokenizer):
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return ModelFiles(model, tokenizer, f"{name}:{digest.hexdigest()[:16]}", made)
 
 
 def download(url: str, target: Path, out: TextIO | None) -> None:
-    """Fetch `url` into `target` with a progress bar, whole or not at all."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
+    """Fetch `url` into `target` with a progress bar, whole or not at all (into a temporary
+    file of its own first, so two processes starting at once never write the same one)."""
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
-            size = int(response.headers.get("Content-Length") or 0)
-            bar = Progress(f"Downloading {target.name}", size, out)
-            with partial.open("wb") as handle:
-                while chunk := response.read(CHUNK):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                            suffix=".part")
+    except OSError as exc:
+        raise ModelUnavailable(f"cannot write the model into {target.parent}: "
+                               f"{exc.strerror or exc}") from exc
+    partial = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle, \
+                urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            size = _length(response.headers.get("Content-Length"))
+            if size > MAX_BYTES:
+                raise ModelUnavailable(f"{url} is {size >> 20} MiB: more than a model of this "
+                                       f"kind ({MAX_BYTES >> 20} MiB at most)")
+            until = time.monotonic() + DEADLINE
+            with Progress(f"Downloading {target.name}", size, out) as bar:
+                while chunk := response.read1(CHUNK):  # what came, not a full CHUNK
                     handle.write(chunk)
                     bar.advance(len(chunk))
-            bar.done()
+                    if bar.done_bytes > MAX_BYTES:
+                        raise ModelUnavailable(f"{url} sends more than a model of this kind "
+                                               f"({MAX_BYTES >> 20} MiB at most)")
+                    if time.monotonic() > until:
+                        raise ModelUnavailable(
+                            f"{url} is too slow: {bar.done_bytes / (1 << 20):.1f} MiB in "
+                            f"{DEADLINE / 60:g} minutes; fetch the files by hand and set "
+                            "SEMANTIC_MODEL_PATH")
+                bar.done()
         if size and partial.stat().st_size != size:
             raise ModelUnavailable(f"download of {url} stopped short")
         partial.replace(target)
     except urllib.error.HTTPError as exc:
         raise ModelUnavailable(f"cannot download {url}: HTTP {exc.code}") from exc
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+        # ValueError: an address urllib cannot use ("Invalid IPv6 URL"); HTTPException: an
+        # answer that is not HTTP, or a chunked body cut short.
         reason = getattr(exc, "reason", None) or exc
-        raise ModelUnavailable(f"cannot download {url}: {reason}") from exc
+        shown = " ".join(str(reason).split()) or type(exc).__name__
+        raise ModelUnavailable(f"cannot download {url}: {shown[:150]}") from exc
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _length(header: str | None) -> int:
+    """Content-Length, or 0 (unknown) when absent or not a number."""
+    try:
+        return max(0, int(header or 0))
+    except ValueError:
+        return 0

@@ -28,6 +28,16 @@ class Progress:
             self._drawn = now
             self._draw("\r")
 
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        """A download that failed ends the line it drew, so that what is printed next (why
+        it failed) starts a line of its own."""
+        if kind is not None and self._live and self._drawn and self.out is not None:
+            self.out.write("\n")
+            self.out.flush()
+
     def done(self) -> None:
         if self.out is not None:
             self._draw("\r" if self._live else "")

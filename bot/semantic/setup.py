@@ -6,7 +6,6 @@ Nothing heavy is imported unless SEMANTIC is on, so the bot runs without the `se
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -41,13 +40,7 @@ class SemanticBuild:
 
         lexical = Matcher.build(kb, memory)
         try:
-            try:
-                index = VectorIndex.build(kb, self.encoder, self.cache)
-            except (sqlite3.Error, OSError) as exc:
-                log.warning("the vector cache %s is unusable (%s); encoding without it",
-                            self.cache.path if self.cache else "-", exc)
-                log.debug("vector cache failure", exc_info=True)
-                index = VectorIndex.build(kb, self.encoder, None)
+            index = VectorIndex.build(kb, self.encoder, self.cache)  # (the cache never fails it)
         except Exception as exc:
             log.warning("the semantic vectors could not be computed (%s); answering lexically",
                         _reason(exc))
@@ -78,18 +71,28 @@ def matcher_builder(settings: Settings, out: TextIO | None = None) -> Build:
 
 def semantic_build(settings: Settings, out: TextIO | None) -> SemanticBuild:
     """Locate (or download) the model and load it; raises when it cannot be had."""
-    try:
+    folder = data_dir(settings)
+    try:  # each part of the extra is imported where it is first needed (convert: onnx, ...)
         from bot.semantic.cache import VectorCache
         from bot.semantic.encoder import OnnxEncoder
         from bot.semantic.index import one_blas_thread
-        from bot.semantic.model import locate
+        from bot.semantic.model import ModelUnavailable, locate
+
+        one_blas_thread()
+        files = locate(settings.semantic_model, settings.semantic_model_path,
+                       folder / "models", settings.semantic_model_url, out)
     except ImportError as exc:
         raise ImportError(f"the 'semantic' extra is not installed ({EXTRA})") from exc
-    one_blas_thread()
-    folder = data_dir(settings)
-    files = locate(settings.semantic_model, settings.semantic_model_path, folder / "models",
-                   settings.semantic_model_url, out)
-    encoder = OnnxEncoder(files.model, files.tokenizer, files.key)
+    try:
+        encoder = OnnxEncoder(files.model, files.tokenizer, files.key)
+    except ModelUnavailable as exc:
+        if not files.made:
+            raise
+        # Downloaded wrong (a mirror's error page, a body cut short without a length) or
+        # converted wrong: kept, it would fail every start from now on.
+        files.discard()
+        raise ModelUnavailable(f"{exc} (deleted, so the next start downloads or converts it "
+                               "again)") from exc
     return SemanticBuild(encoder, VectorCache(folder / "vectors.sqlite3"))
 
 

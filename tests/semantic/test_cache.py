@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from bot.semantic.cache import VectorCache
 
@@ -36,3 +42,92 @@ def test_many_texts_are_looked_up_in_chunks(tmp_path: Path) -> None:
     into = np.zeros((len(texts), 2), dtype=np.float32)
     assert cache.fill("m", texts, into) == []
     assert into.all()
+
+
+def _good_file(path: Path) -> Path:
+    VectorCache(path).store("m", [f"text {n}" for n in range(400)],
+                            np.ones((400, 3), dtype=np.float32))
+    return path
+
+
+def _spoil_random(path: Path) -> None:
+    path.write_bytes(bytes(range(256)) * 64)
+
+
+def _spoil_truncated(path: Path) -> None:
+    _good_file(path)
+    path.write_bytes(path.read_bytes()[:9000])
+
+
+def _spoil_text(path: Path) -> None:
+    path.write_text("vectors, as text\n")
+
+
+def _other_columns(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("CREATE TABLE vectors (key TEXT PRIMARY KEY, data BLOB)")
+        connection.execute("INSERT INTO vectors VALUES ('one', x'00')")
+
+
+def _other_version(path: Path) -> None:
+    _good_file(path)
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA user_version = 99")
+
+
+@pytest.mark.parametrize("spoil", [_spoil_random, _spoil_truncated, _spoil_text,
+                                   _other_columns, _other_version])
+def test_a_damaged_or_foreign_file_is_started_anew(tmp_path: Path, spoil: Callable[[Path], None],
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "vectors.sqlite3"
+    spoil(path)
+    cache = VectorCache(path)
+    into = np.zeros((2, 3), dtype=np.float32)
+    with caplog.at_level(logging.WARNING, logger="bot.semantic.cache"):
+        assert cache.fill("m", ["one", "two"], into) == [0, 1]
+        cache.store("m", ["one", "two"], np.full((2, 3), 0.5, dtype=np.float32))
+    assert [r.getMessage().split(" (")[0] for r in caplog.records] == [
+        f"the vector cache {path} is damaged or of another format"]
+    assert VectorCache(path).fill("m", ["one", "two"], into) == []  # the new file serves
+    assert (into == 0.5).all()
+
+
+def test_rows_not_written_here_are_encoded_again(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.sqlite3"
+    cache = VectorCache(path)
+    cache.store("m", ["one", "two", "three"], np.ones((3, 3), dtype=np.float32))
+    with closing(sqlite3.connect(path)) as connection, connection:
+        for text, vector in (("one", "not bytes"), ("two", np.full(3, np.nan, np.float32))):
+            connection.execute("UPDATE vectors SET vector = ? WHERE text = ?",
+                               (vector if isinstance(vector, str) else vector.tobytes(),
+                                hashlib.sha256(text.encode()).digest()))
+    into = np.zeros((3, 3), dtype=np.float32)
+    assert cache.fill("m", ["one", "two", "three"], into) == [0, 1]
+    assert np.isfinite(into).all()
+
+
+def test_a_file_of_the_first_unnumbered_format_is_kept(tmp_path: Path) -> None:
+    path = _good_file(tmp_path / "vectors.sqlite3")
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA user_version = 0")
+    into = np.zeros((1, 3), dtype=np.float32)
+    assert VectorCache(path).fill("m", ["text 7"], into) == []
+
+
+def test_a_cache_that_cannot_be_used_fails_nothing(tmp_path: Path,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    folder = tmp_path / "vectors.sqlite3"
+    folder.mkdir()  # a folder where the file should be: never removed
+    cache = VectorCache(folder)
+    with caplog.at_level(logging.WARNING, logger="bot.semantic.cache"):
+        assert cache.fill("m", ["one"], np.zeros((1, 3), dtype=np.float32)) == [0]
+        cache.store("m", ["one"], np.ones((1, 3), dtype=np.float32))
+    assert folder.is_dir()
+    assert len(caplog.records) == 2
+    assert all("is unusable" in r.getMessage() for r in caplog.records)
+    refusing = _good_file(tmp_path / "read-only.sqlite3")
+    with closing(sqlite3.connect(refusing)) as connection, connection:
+        connection.execute("CREATE TRIGGER refuse BEFORE INSERT ON vectors "
+                           "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END")
+    VectorCache(refusing).store("m", ["new"], np.ones((1, 3), dtype=np.float32))  # logged only
+    assert refusing.is_file()

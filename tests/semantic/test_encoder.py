@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from bot.semantic.encoder import OnnxEncoder
+from bot.semantic.model import ModelUnavailable
 
 
 def test_vectors_are_unit_rows_one_per_text(encoder: OnnxEncoder) -> None:
@@ -52,3 +57,62 @@ def test_a_long_question_is_cut_at_its_token_limit(encoder: OnnxEncoder) -> None
         encoder._tokenizer.encode(rambling).ids[1:encoder.question_tokens - 1])
     assert float(cut @ encoder.encode_question(kept)) > 0.99
     assert float(cut @ encoder.encode([rambling])[0]) < 0.99
+
+
+def _tiny_model(path: Path, kind: str) -> Path:
+    """An ONNX model with the encoder's input that cannot serve: "reshape" fails when run (it
+    reshapes a question's few token ids into seven), "nan" gives vectors of NaN (the square
+    root of minus each token id)."""
+    from onnx import TensorProto, helper, numpy_helper, save
+
+    cast = helper.make_node("Cast", ["input_ids"], ["ids"], to=TensorProto.FLOAT)
+    if kind == "reshape":
+        const = numpy_helper.from_array(np.array([1, 1, 7], dtype=np.int64), "const")
+        nodes = [cast, helper.make_node("Reshape", ["ids", "const"], ["last_hidden_state"])]
+    else:
+        const = numpy_helper.from_array(np.array([2], dtype=np.int64), "const")
+        nodes = [cast, helper.make_node("Neg", ["ids"], ["minus"]),
+                 helper.make_node("Sqrt", ["minus"], ["root"]),
+                 helper.make_node("Unsqueeze", ["root", "const"], ["last_hidden_state"])]
+    graph = helper.make_graph(
+        nodes, "broken",
+        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"])],
+        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, None)], [const])
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    return path
+
+
+@pytest.mark.parametrize("case", [
+    (b"\x8f\x02garbage" * 1000, None, "cannot load the model {model}: "),
+    (b"", None, "cannot load the model {model}: "),
+    (None, b"not json", "cannot read the tokenizer {tokenizer}: "),
+    (None, b'{"version": "1.0", "model": {"type": "Wo', "cannot read the tokenizer {tokenizer}: "),
+    ("reshape", None, "the model {model} does not run as a sentence encoder: "),
+    ("nan", None, "the model {model} does not run as a sentence encoder: its vectors are not "),
+    (None, "zebra 40000", "the tokenizer {tokenizer} does not fit the model {model}: its token "
+                          "ids go up to 40000"),  # another model's: more words than rows
+])
+def test_a_model_or_tokenizer_that_cannot_be_used_is_one_line_naming_the_file(
+        tmp_path: Path, model_folder: Path, capfd: pytest.CaptureFixture[str],
+        case: tuple[bytes | str | None, bytes | str | None, str]) -> None:
+    model, tokenizer, message = case
+    onnx_file, tokenizer_file = tmp_path / "model.onnx", tmp_path / "tokenizer.json"
+    if isinstance(model, str):
+        _tiny_model(onnx_file, model)
+    else:
+        onnx_file.write_bytes((model_folder / "model.onnx").read_bytes() if model is None
+                              else model)
+    if isinstance(tokenizer, str):
+        word, number = tokenizer.split()
+        loaded = json.loads((model_folder / "tokenizer.json").read_text(encoding="utf-8"))
+        loaded["model"]["vocab"][word] = int(number)
+        tokenizer = json.dumps(loaded).encode()
+    tokenizer_file.write_bytes((model_folder / "tokenizer.json").read_bytes()
+                               if tokenizer is None else tokenizer)
+    with pytest.raises(ModelUnavailable) as caught:
+        OnnxEncoder(onnx_file, tokenizer_file, "broken")
+    shown = str(caught.value)
+    assert shown.startswith(message.format(model=onnx_file, tokenizer=tokenizer_file))
+    assert "\n" not in shown and len(shown) < 400
+    # onnxruntime's own log (coloured lines on stderr) stays quiet: the exception says it.
+    assert capfd.readouterr().err == ""

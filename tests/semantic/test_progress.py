@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from bot.semantic.progress import Progress
 
 
@@ -30,3 +32,15 @@ def test_a_log_file_gets_only_the_finished_line() -> None:
     bar.advance(1 << 19)
     bar.done()
     assert out.getvalue() == "Downloading tokenizer.json 0.5 MiB\n"
+
+
+def test_a_download_that_fails_ends_the_line_it_drew() -> None:
+    out = Terminal()
+    with pytest.raises(TimeoutError), Progress("Downloading model.onnx", 4 << 20, out) as bar:
+        bar.advance(1 << 20)
+        raise TimeoutError  # the host went silent
+    assert out.getvalue().endswith(" 25% 1.0/4.0 MiB\n")
+    quiet = Terminal()
+    with pytest.raises(TimeoutError), Progress("Downloading model.onnx", 4 << 20, quiet):
+        raise TimeoutError  # before a byte came: nothing drawn, no empty line
+    assert quiet.getvalue() == ""

