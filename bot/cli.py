@@ -167,6 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_PROBLEMS
+    except Exception as exc:  # a bug: one line here, the traceback in the log at debug level
+        log.debug("faqbot %s failed", args.command or "start", exc_info=True)
+        print(f"faqbot: {args.command or 'start'} failed: {type(exc).__name__}: {exc} "
+              "(LOG_LEVEL=DEBUG logs the traceback)", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 def _tolerant_stdout() -> None:

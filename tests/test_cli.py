@@ -163,6 +163,25 @@ def test_ask_json_one_object_per_question(cwd: Path, matcher: Matcher, suggest_q
     assert (third["verdict"], third["id"], third["suggestions"]) == ("none", None, [])
 
 
+def test_a_bug_is_one_line_and_the_traceback_only_in_the_debug_log(cwd: Path) -> None:
+    # A fault no input can provoke on purpose, put in by the program that runs the CLI.
+    program = (sys.executable, "-c", (
+        "import sys\n"
+        "from bot.core.matching.matcher import Matcher\n"
+        "def broken(self, question): raise RuntimeError('boom')\n"
+        "Matcher.match = broken\n"
+        "from bot.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"))
+    quiet = faqbot(cwd, "ask", ANSWER_Q, program=program)
+    assert quiet.code == 1
+    assert quiet.err.strip().splitlines() == [
+        "faqbot: ask failed: RuntimeError: boom (LOG_LEVEL=DEBUG logs the traceback)"]
+    done = subprocess.run([*program, "ask", ANSWER_Q], cwd=cwd, capture_output=True,
+                          text=True, timeout=60, check=False, env=clean_env(LOG_LEVEL="DEBUG"))
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr and "RuntimeError: boom" in done.stderr
+
+
 def test_ask_with_a_question_argument(cwd: Path) -> None:
     # Words after `ask` make one question, quoted or not.
     run, text = parallel(partial(faqbot, cwd, "ask", "--json", *ANSWER_Q.split()),
