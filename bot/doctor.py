@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,10 +61,29 @@ def data_folder_check(database: Path) -> Check:
     return Check(True, f"data folder {folder} is writable")
 
 
+def semantic_check(settings: Settings) -> Check:
+    """Whether the semantic layer is off, or on with a model that loads (downloading it, with
+    its progress bar, on first use)."""
+    if not settings.semantic:
+        return Check(True, "semantic layer off (SEMANTIC=1 turns it on)")
+    from bot.semantic.setup import semantic_build
+
+    try:
+        build = semantic_build(settings, sys.stdout)
+    except Exception as exc:
+        reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+        return Check(False, f"semantic layer on, but its model cannot be had: {reason}",
+                     "install the extra (pip install 'faqbot[semantic]', or make run "
+                     "SEMANTIC=1), or on a machine without internet set SEMANTIC_MODEL_PATH to "
+                     "a folder with model.onnx and tokenizer.json; the bot answers lexically "
+                     "meanwhile")
+    return Check(True, f"semantic layer on: model {build.encoder.key} loads")
+
+
 def run_doctor(settings: Settings) -> list[Check]:
     """Every check, local ones first; Discord's only when a token is set."""
     checks = [settings_check(settings), knowledge_check(settings.knowledge_dir),
-              data_folder_check(settings.database_path)]
+              data_folder_check(settings.database_path), semantic_check(settings)]
     if not settings.discord_token:
         checks.append(Check(False, "DISCORD_TOKEN is not set: Discord was not checked",
                             "put DISCORD_TOKEN=... in .env (see .env.example); `faqbot chat` "

@@ -14,7 +14,8 @@ from bot.cli import main
 from bot.doctor import BAD_MARK, OK_MARK, run_doctor
 
 SETTINGS_NAMES = ("DISCORD_TOKEN", "DEV_GUILD_ID", "KNOWLEDGE_DIR", "DATABASE_PATH",
-                  "LOG_LEVEL", "HEALTH_PORT", "RETENTION_DAYS")
+                  "LOG_LEVEL", "HEALTH_PORT", "RETENTION_DAYS", "SEMANTIC", "SEMANTIC_MODEL",
+                  "SEMANTIC_MODEL_PATH", "SEMANTIC_MODEL_URL")
 
 
 @pytest.fixture
@@ -38,8 +39,9 @@ def test_doctor_without_a_token_checks_what_it_can(folder: Path,
     assert lines[0].startswith(f"{OK_MARK} settings parsed")
     assert lines[1].startswith(f"{OK_MARK} knowledge base valid: ")
     assert lines[2] == f"{OK_MARK} data folder {folder / 'data'} is writable"
-    assert lines[3] == f"{BAD_MARK} DISCORD_TOKEN is not set: Discord was not checked"
-    assert lines[4].startswith("    fix: put DISCORD_TOKEN=... in .env")
+    assert lines[3] == f"{OK_MARK} semantic layer off (SEMANTIC=1 turns it on)"
+    assert lines[4] == f"{BAD_MARK} DISCORD_TOKEN is not set: Discord was not checked"
+    assert lines[5].startswith("    fix: put DISCORD_TOKEN=... in .env")
     assert lines[-1] == "1 problem found."
 
 
@@ -67,3 +69,22 @@ def test_doctor_names_a_broken_knowledge_base_and_an_unwritable_data_folder(
     assert f"fix: run `faqbot kb check --dir {knowledge}`" in checks[1]
     assert checks[2].startswith(f"{BAD_MARK} data folder {blocker} is not writable")
     assert "fix: create it and give the bot's user write access" in checks[2]
+
+
+def test_doctor_checks_the_semantic_layer_when_it_is_on(folder: Path, model_folder: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    base = (f"DATABASE_PATH={folder / 'data' / 'faq.sqlite3'}\nKNOWLEDGE_DIR={TINY}\n"
+            "SEMANTIC=1\n")
+    (folder / ".env").write_text(base + f"SEMANTIC_MODEL_PATH={folder / 'nowhere'}\n",
+                                 encoding="utf-8")
+    assert main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert f"{BAD_MARK} semantic layer on, but its model cannot be had: " in out
+    assert "does not exist" in out and "fix: install the extra" in out
+    (folder / ".env").write_text(base + f"SEMANTIC_MODEL_PATH={model_folder}\n",
+                                 encoding="utf-8")
+    main(["doctor"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3].startswith(f"{OK_MARK} semantic layer on: model ")
+    assert lines[3].endswith(" loads")
