@@ -218,7 +218,7 @@ def format_why(matcher: AnyMatcher, question: str) -> str:
                          f"{cand.score:.2f} (declines a question it matches best)")
             lines.extend(f"     {reason}" for reason in cand.reasons)
             continue
-        limits = matcher.kb.thresholds_for(cand.id)
+        limits = matcher.limits(cand.id)
         lines.append(f"{n}. {cand.id} — {matcher.kb.title_of(cand.id)}  score {cand.score:.2f} "
                      f"(answer ≥ {limits.answer:.2f}, suggest ≥ {limits.suggest:.2f})")
         lines.extend(f"     {reason}" for reason in cand.reasons)

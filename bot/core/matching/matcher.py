@@ -107,6 +107,10 @@ class Matcher:
         return tuple(Candidate(s.item.id, _unit(s.score), reasons(self.kb, self.index, query, s))
                      for s in scored[: max(0, limit)])
 
+    def limits(self, item_id: str | None = None) -> Thresholds:
+        """The thresholds the verdict applies to an item (None: the knowledge base's)."""
+        return self._limits.get(item_id, self.kb.thresholds) if item_id else self.kb.thresholds
+
     def read(self, question: str) -> Query:
         """The question as the matcher reads it, for a layer that fuses another score in
         (`semantic`): read once, then passed to `lexical`, `outside` and `parts`."""
@@ -149,7 +153,7 @@ class Matcher:
             top = scored[0]
             floor = top.score
             if not thorough:
-                limits = self._limits.get(top.item.id, self.kb.thresholds)
+                limits = self.limits(top.item.id)
                 declining = declining_score(top.score, limits, self.weights)
                 if declining is None:
                     return scored  # `none` whatever scores above it
@@ -168,7 +172,7 @@ class Matcher:
             return Verdict.NONE, ()
         top = scored[0]
         if default is None:
-            limits = self._limits.get(top.item.id, self.kb.thresholds)
+            limits = self.limits(top.item.id)
         else:
             limits = self._own.get(top.item.id) or default
         ranked = [Ranked(s.item.id, s.score, s.parts) for s in scored]

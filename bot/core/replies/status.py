@@ -18,7 +18,7 @@ def render_status(snapshot: Snapshot) -> Reply:
     if len(kb.files) > MAX_FILES_SHOWN:
         files.append(f"… and {len(kb.files) - MAX_FILES_SHOWN} more")
     listed = "\n".join(f"• `{name}`" for name in files) or "• (none)"
-    limits = kb.thresholds
+    limits = snapshot.matcher.limits()
     facts = (
         Fact("Entries", str(len(kb.entries))),
         Fact("Table rows", str(rows)),

@@ -16,7 +16,13 @@ from bot.core.knowledge.models import KnowledgeBase, Thresholds
 from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.policy import OUTSCORED
-from bot.core.matching.semantic import FusedMatcher, Fusion, item_texts, opening_of
+from bot.core.matching.semantic import (
+    FUSED_DEFAULTS,
+    FusedMatcher,
+    Fusion,
+    item_texts,
+    opening_of,
+)
 from bot.core.matching.weights import Weights
 from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.index import VectorIndex
@@ -197,6 +203,24 @@ def test_an_items_own_thresholds_are_its_verdicts(tmp_path: Path,
     fused = FusedMatcher(Matcher.build(kb), VectorIndex.build(kb, encoder, None))
     match = fused.match("whats a boost, is it like a retweet")
     assert (match.verdict, match.suggestions[0]) == (Verdict.SUGGEST, "server-boosts")
+
+
+def test_a_knowledge_base_setting_no_thresholds_gets_the_layers_defaults(
+        community: KnowledgeBase, encoder: OnnxEncoder) -> None:
+    plain = dataclasses.replace(community, thresholds=Thresholds())  # as if it set none
+    vectors = VectorIndex.build(plain, encoder, None)
+    fused = FusedMatcher(Matcher.build(plain), vectors)
+    assert fused.limits() == fused.limits("server-boosts") == FUSED_DEFAULTS
+    assert fused.lexical.limits() == Thresholds()
+    assert "(answer ≥ 0.15, suggest ≥ 0.15)" in format_why(fused, "what are server boosts")
+    question = "whats a boost, is it like a retweet"
+    score = fused.match(question).score
+    for answer, verdict in ((score - 0.01, Verdict.ANSWER), (score + 0.01, Verdict.NONE)):
+        defaults = Thresholds(answer=answer, suggest=answer, margin=0.0)
+        matcher = FusedMatcher(Matcher.build(plain), vectors, Fusion(defaults=defaults))
+        assert matcher.match(question).verdict is verdict
+    own = FusedMatcher(Matcher.build(community), vectors)  # the fixture's own thresholds
+    assert own.limits() == own.limits("server-boosts") == community.thresholds != Thresholds()
 
 
 def test_a_question_spanning_two_items_offers_both(encoder: OnnxEncoder) -> None:
