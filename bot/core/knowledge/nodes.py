@@ -12,6 +12,7 @@ Only `yaml.safe_load` semantics
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,11 @@ from bot.core.knowledge.models import Location
 from bot.core.knowledge.problems import Problem
 
 MAX_NODES_PER_FILE = 50_000
+
+# What YAML 1.1 (and PyYAML's reader) refuses to read: everything but tab, line breaks and
+# printable characters (lone surrogates included). The parser checks a file's text with it, and
+# a quoted value once built, since an escape (`"\\e"`, `"\\0"`, `"\\ud800"`) can make one.
+NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(
@@ -231,7 +237,14 @@ class NodeBuilder:
                 kind = node.tag.removeprefix(_CORE)
                 self.problem(node, f"'{node.value}' is not a valid {kind}")
             return _INVALID
-        if isinstance(value, str | int | float | bool | dt.date) or value is None:
+        if isinstance(value, str):
+            control = NON_PRINTABLE.search(value)
+            if control is not None:
+                self.problem(node, f"control character U+{ord(control.group()):04X} is not "
+                                   "allowed (written as an escape in quoted text)")
+                return _INVALID
+            return value
+        if isinstance(value, int | float | bool | dt.date) or value is None:
             return value
         return _INVALID  # pragma: no cover - core scalar tags build only the types above
 

@@ -16,12 +16,11 @@ Syntax errors
 from __future__ import annotations
 
 import bisect
-import re
 from typing import Any
 
 import yaml
 
-from bot.core.knowledge.nodes import NodeBuilder, ParsedFile
+from bot.core.knowledge.nodes import NON_PRINTABLE, NodeBuilder, ParsedFile
 from bot.core.knowledge.problems import Problem
 
 MAX_DEPTH = 50
@@ -31,10 +30,8 @@ MAX_REPORTS_PER_KIND = 20
 
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# What YAML 1.1 (and PyYAML's reader) refuses to read: everything but tab, line breaks and
-# printable characters. After these are replaced, Python's `str.splitlines` breaks lines exactly
-# where YAML does, so line numbers agree.
-_NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# After the characters YAML refuses to read (`NON_PRINTABLE`) are replaced with this one, Python's
+# `str.splitlines` breaks lines exactly where YAML does, so line numbers agree.
 _REPLACEMENT = "\ufffd"
 
 class _Text:
@@ -77,7 +74,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     if len(bad_bytes) > MAX_REPORTS_PER_KIND:
         problems.append(Problem(name, 1, 1, f"{len(bad_bytes):,} bytes in all are not UTF-8; "
                                             "is this a text file saved as UTF-8?"))
-    controls = list(_NON_PRINTABLE.finditer(text))
+    controls = list(NON_PRINTABLE.finditer(text))
     for match in controls[:MAX_REPORTS_PER_KIND]:
         line, column = positions.position(match.start())
         problems.append(Problem(name, line, column, f"control character "
@@ -85,7 +82,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     if len(controls) > MAX_REPORTS_PER_KIND:
         problems.append(Problem(name, 1, 1, f"{len(controls):,} control characters in all"))
     if controls:
-        text = _NON_PRINTABLE.sub(_REPLACEMENT, text)
+        text = NON_PRINTABLE.sub(_REPLACEMENT, text)
     if not text.strip():
         problems.append(Problem(name, 1, 1, "file is empty"))
         return None, problems

@@ -193,6 +193,25 @@ def test_control_characters_are_reported() -> None:
     assert parsed is not None and not parsed.clean
 
 
+@pytest.mark.parametrize(("escape", "code"), [
+    ("\\0", "U+0000"), ("\\a", "U+0007"), ("\\e", "U+001B"), ("\\x7f", "U+007F"),
+    ("\\u202e", None), ("\\ud800", "U+D800"), ("\\udfff", "U+DFFF"),
+])
+def test_control_characters_written_as_escapes_are_reported(escape: str, code: str | None
+                                                            ) -> None:
+    # A double-quoted escape gets past the check of the file's characters; the value it makes
+    # must not: a lone surrogate cannot be printed or sent, an ESC rewrites a terminal.
+    parsed, problems = parse(f'a: "ok \\t\\n"\nb: "x{escape}y"\n"k{escape}": 1\n')
+    if code is None:
+        assert problems == []
+        return
+    message = (f"control character {code} is not allowed (written as an escape in quoted "
+               "text)")
+    assert where(problems) == [(2, 4, message), (3, 1, message)]
+    assert parsed is not None and not parsed.clean and parsed.root is not None
+    assert set(parsed.root.value) == {"a"}
+
+
 def test_windows_line_endings_are_fine() -> None:
     parsed, problems = parse("a: 1\r\nb:\r\n  - x\r\n  - y\r\nc: 1\r\n")
     assert problems == []
