@@ -270,13 +270,13 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
 
 
 def _eval(settings: Settings, path: Path, min_overall: float | None) -> int:
+    library = open_library(settings)
     try:
-        questions = load_questions(path)
+        questions = load_questions(path, {item.id for item in library.current.kb.items()})
     except (OSError, ValueError) as exc:
         print(f"faqbot: cannot read {path}: {exc}\n(`faqbot eval --help` shows the format)",
               file=sys.stderr)
         return EXIT_USAGE
-    library = open_library(settings)
     report = evaluate(library.current.matcher, questions)
     print(format_report(report))
     if min_overall is not None and report.overall < min_overall:
