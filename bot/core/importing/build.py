@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -18,6 +19,7 @@ from bot.core.importing.sections import (
     split_page,
 )
 from bot.core.replies.plain_text import truncate
+from bot.core.text import fold
 
 MAX_ID = 64  # the schema's limits
 MAX_TITLE = 200
@@ -122,12 +124,20 @@ def import_pages(pages: Sequence[Page], level: int | None = None,
                 sections.append((page, section))
     keywords = distinctive([(s.title, _body(s)) for _, s in sections])
     ids = set(taken)
+    asked: dict[str, ImportedEntry] = {}  # by fold: a knowledge base asks a question once
     for (page, section), words in zip(sections, keywords, strict=True):
         entry = _entry(page, section, words, ids)
         if entry is None:
             result.skipped.append(f"{_origin(page, section)}: “{section.title}” has no text")
-        else:
-            result.entries.append(entry)
+            continue
+        first = asked.get(fold(entry.questions[0])) if entry.questions else None
+        if first is not None:
+            result.notes.append(f"{entry.origin}: “{entry.title}” asks the question of "
+                                f"“{first.title}” ({first.origin}); it is not made a question "
+                                "twice")
+            entry = dataclasses.replace(entry, questions=())
+        asked.update((fold(question), entry) for question in entry.questions)
+        result.entries.append(entry)
     return result
 
 

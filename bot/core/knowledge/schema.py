@@ -41,6 +41,7 @@ from bot.core.knowledge.models import (
 )
 from bot.core.knowledge.nodes import Node, ParsedFile
 from bot.core.knowledge.problems import Problem
+from bot.core.text import fold
 
 FILE_FIELDS = ("document", "matcher", "synonyms", "lexicon", "entries", "table", "out_of_scope")
 LEXICON_FIELDS = written_fields(Lexicon)
@@ -73,6 +74,7 @@ class _Collected:
     thresholds_at: Location | None = None
     table_at: Location | None = None
     ids: dict[str, Location] = field(default_factory=dict)
+    questions: dict[str, tuple[str, Location]] = field(default_factory=dict)  # by fold: whose
     related: list[tuple[str, str, Location]] = field(default_factory=list)
 
 
@@ -112,6 +114,25 @@ class _Checker(FieldReader):
                 kept.append(value)
                 self.out.related.append((value, owner_id or "", where))
         return tuple(kept)
+
+    def questions(self, fields: dict[str, Node], owner: str, *, required: bool = False
+                  ) -> list[str]:
+        """An item's `questions`. A question asked twice, by it or by another item (an
+        out-of-scope topic included), is a problem: no one could tell which answers it."""
+        values, places = self.text_list(fields, "questions", required=required)
+        mine: set[str] = set()
+        for value, where in zip(values, places, strict=True):
+            key = fold(value)
+            first = self.out.questions.get(key)
+            if key in mine:
+                self.problem(where, f"question '{value}' is listed twice in {owner}")
+            elif first is not None and key:
+                self.problem(where, f"question '{value}' is also a question of {first[0]} (at "
+                                    f"{first[1]}); keep it under one")
+            else:
+                mine.add(key)
+                self.out.questions[key] = (owner, where)
+        return values
 
     # -- the schema -----------------------------------------------------------------
 
@@ -164,7 +185,8 @@ class _Checker(FieldReader):
         topic = self.text(fields, "topic", node, required=True, limit=MAX_TITLE)
         if "questions" not in fields:
             self.missing(node, "questions")
-        questions, _ = self.text_list(fields, "questions", required=True)
+        questions = self.questions(fields, f"the out-of-scope topic '{topic}'" if topic
+                                   else "an out-of-scope topic", required=True)
         keywords, _ = self.text_list(fields, "keywords")
         if topic is None or not questions:
             return
@@ -255,7 +277,7 @@ class _Checker(FieldReader):
     def shared(self, fields: dict[str, Node], node: Node, item_id: str | None,
                document: str | None, base: Thresholds) -> _Shared:
         """The fields an entry and the table both have, after their own."""
-        questions, _ = self.text_list(fields, "questions")
+        questions = self.questions(fields, f"'{item_id}'" if item_id else "another entry")
         keywords, _ = self.text_list(fields, "keywords")
         return _Shared(
             questions=tuple(questions), keywords=tuple(keywords),
@@ -331,7 +353,7 @@ class _Checker(FieldReader):
         elif written is not None and len(cells) != len(written):
             cells = []  # an empty or mistyped cell, already reported
         aliases, _ = self.text_list(fields, "aliases")
-        questions, _ = self.text_list(fields, "questions")
+        questions = self.questions(fields, f"'{row_id}'" if row_id else "another row")
         keywords, _ = self.text_list(fields, "keywords")
         related = self.related(row_id, fields)
         thresholds = self.thresholds(fields, base)

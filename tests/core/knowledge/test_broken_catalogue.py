@@ -276,6 +276,17 @@ CASES: list[Case] = [
     Case("related-to-nothing", files(kb_yaml=entries(entry("one", extra="    related: [tow]\n"),
                                                      entry("two"))),
          (("kb.yaml", 5, "related id 'tow' does not exist (in 'one'); did you mean 'two'?"),)),
+    Case("same-question-under-two-entries", files(kb_yaml=entries(
+        entry("one", extra="    questions: [How do I install it?]\n"),
+        entry("two", extra="    questions: [other, how do i install it]\n"))),
+         (("kb.yaml", 9, "question 'how do i install it' is also a question of 'one' (at "),)),
+    Case("same-question-twice-in-one-entry", files(kb_yaml=entries(
+        entry("one", extra="    questions: [how much, How much?]\n"))),
+         (("kb.yaml", 5, "question 'How much?' is listed twice in 'one'"),)),
+    Case("out-of-scope-question-an-entry-answers", files(kb_yaml=entries(
+        entry("one", extra="    questions: [will it rain]\n"))
+        + "out_of_scope:\n  - topic: weather\n    questions: [Will it rain?]\n"),
+         (("kb.yaml", 8, "question 'Will it rain?' is also a question of 'one' (at "),)),
     Case("related-cycles-are-normal-see-also", files(kb_yaml=entries(
         entry("a", extra="    related: [b]\n"), entry("b", extra="    related: [a, c]\n"),
         entry("c", extra="    related: [d]\n"), entry("d", extra="    related: [a]\n"),
