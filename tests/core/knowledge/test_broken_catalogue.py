@@ -252,6 +252,14 @@ CASES: list[Case] = [
         ("kb.yaml", 2, "missing required field 'title'"),
         ("kb.yaml", 2, "missing required field 'answer'"),
     )),
+    Case("empty-optional-lists", files(kb_yaml=entries(entry("one", extra="    questions:\n"
+                                                                      "    keywords: ~\n"))
+                                       + "synonyms:\n  dm: ~\nlexicon:\n  stop_words:\n"), (
+        ("kb.yaml", 5, "'questions' is empty; list at least one, or remove it"),
+        ("kb.yaml", 6, "'keywords' is empty; list at least one, or remove it"),
+        ("kb.yaml", 8, "'dm' is empty; list at least one, or remove it"),
+        ("kb.yaml", 10, "'stop_words' is empty; list at least one, or remove it"),
+    )),
     # -- ids -------------------------------------------------------------------------------------
     Case("id-with-spaces", files(kb_yaml=entries(entry("Cost Factor"))),
          (("kb.yaml", 2, "id 'Cost Factor' must be kebab-case: lowercase ASCII letters, digits "
