@@ -21,18 +21,15 @@ from bot.core.knowledge.fields import (
     MAX_CELL,
     MAX_ID,
     MAX_TITLE,
-    FieldReader,
     bad_id,
     kind,
-    one_word,
-    words_only,
     written_fields,
 )
+from bot.core.knowledge.lexicon import LexiconReader
 from bot.core.knowledge.models import (
     ComparisonTable,
     Entry,
     KnowledgeBase,
-    Lexicon,
     Location,
     OutOfScope,
     Source,
@@ -44,7 +41,6 @@ from bot.core.knowledge.problems import Problem
 from bot.core.text import fold
 
 FILE_FIELDS = ("document", "matcher", "synonyms", "lexicon", "entries", "table", "out_of_scope")
-LEXICON_FIELDS = written_fields(Lexicon)
 ENTRY_FIELDS = written_fields(Entry)
 TABLE_FIELDS = written_fields(ComparisonTable)
 ROW_FIELDS = written_fields(TableRow)
@@ -67,9 +63,6 @@ class _Collected:
     out_of_scope: list[OutOfScope] = field(default_factory=list)
     table: ComparisonTable | None = None
     synonyms: dict[str, list[str]] = field(default_factory=dict)
-    respellings: dict[str, str] = field(default_factory=dict)
-    stop_words: set[str] = field(default_factory=set)
-    weak_words: set[str] = field(default_factory=set)
     thresholds: Thresholds | None = None
     thresholds_at: Location | None = None
     table_at: Location | None = None
@@ -78,7 +71,7 @@ class _Collected:
     related: list[tuple[str, str, Location]] = field(default_factory=list)
 
 
-class _Checker(FieldReader):
+class _Checker(LexiconReader):
     """The schema: every file's parts, checked and collected into one knowledge base."""
 
     def __init__(self) -> None:
@@ -227,39 +220,6 @@ class _Checker(FieldReader):
                 self.problem(item.location, f"synonym '{term}' lists no alternatives")
             self.out.synonyms.setdefault(term.strip().lower(), []).extend(variants)
 
-    def lexicon(self, fields: dict[str, Node]) -> None:
-        """The knowledge base's own words (merged across files): `respellings` maps one word
-        as members type it to the words the knowledge base writes; `stop_words` and
-        `weak_words` list single words."""
-        block = self.block(fields, "lexicon", LEXICON_FIELDS)
-        if block is None:
-            return
-        _, parts = block
-        respellings = parts.get("respellings")
-        if respellings is not None:
-            pairs = self.mapping(respellings, "'respellings'")
-            for typed, written in (pairs or {}).items():
-                where = respellings.key_locations[typed]
-                word = one_word(typed)
-                if word is None:
-                    self.problem(where, f"respelling '{typed}' must be one word "
-                                        "(letters and digits)")
-                elif not isinstance(written.value, str) or not words_only(written.value):
-                    self.problem(written.location, f"respelling of '{typed}' must be text "
-                                                   "of letters and digits")
-                else:
-                    self.out.respellings[word] = " ".join(written.value.lower().split())
-        for key, into in (("stop_words", self.out.stop_words),
-                          ("weak_words", self.out.weak_words)):
-            words, places = self.text_list(parts, key)
-            for text, where in zip(words, places, strict=True):
-                word = one_word(text)
-                if word is None:
-                    self.problem(where, f"'{key}' lists single words (letters and digits), "
-                                        f"not '{text}'")
-                else:
-                    into.add(word)
-
     def entry(self, node: Node, document: str | None, base: Thresholds) -> None:
         fields = self.mapping(node, "an entry")
         if fields is None:
@@ -386,6 +346,7 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
     for parsed in files:
         checker.file(parsed)
     checker.cross_checks()
+    lexicon = checker.lexicon_checks()
     if checker.problems:
         return None, sorted(checker.problems)
     if not all(parsed.clean for parsed in files):
@@ -401,8 +362,6 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
         thresholds=out.thresholds or Thresholds(),
         files=tuple(parsed.path for parsed in files),
         out_of_scope=tuple(out.out_of_scope),
-        lexicon=Lexicon(respellings=tuple(sorted(out.respellings.items())),
-                        stop_words=frozenset(out.stop_words),
-                        weak_words=frozenset(out.weak_words)),
+        lexicon=lexicon,
     )
     return kb, []

@@ -260,6 +260,22 @@ CASES: list[Case] = [
         ("kb.yaml", 8, "'dm' is empty; list at least one, or remove it"),
         ("kb.yaml", 10, "'stop_words' is empty; list at least one, or remove it"),
     )),
+    Case("lexicon-contradictions", files(
+        a_yaml=entries(entry("one")) + "lexicon:\n  respellings: {finetune: fine tune}\n"
+                                       "  stop_words: [bot]\n",
+        b_yaml="lexicon:\n  respellings:\n    finetune: finetuning\n    pm: dm\n"
+               "    dm: direct message\n    colour: color\n    color: colour\n"
+               "  weak_words: [model, bot]\n"), (
+        ("b.yaml", 3, "respelling of 'finetune' is already set at "),
+        ("b.yaml", 4, "respelling of 'pm' gives 'dm', which is respelled too (to 'direct "
+                      "message', at "),
+        ("b.yaml", 6, "respelling of 'colour' gives 'color', which is respelled too"),
+        ("b.yaml", 7, "respelling of 'color' gives 'colour', which is respelled too"),
+        ("b.yaml", 8, "'bot' is in both 'stop_words' (at "),
+    )),
+    Case("lexicon-respelling-a-word-into-a-phrase-that-keeps-it", files(
+        kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {wifi: wifi network}\n"),
+        (), loads=True),
     # -- ids -------------------------------------------------------------------------------------
     Case("id-with-spaces", files(kb_yaml=entries(entry("Cost Factor"))),
          (("kb.yaml", 2, "id 'Cost Factor' must be kebab-case: lowercase ASCII letters, digits "
