@@ -36,6 +36,7 @@ from bot.core.knowledge.models import (
     TableRow,
     Thresholds,
 )
+from bot.core.knowledge.names import factor_names
 from bot.core.knowledge.nodes import Node, ParsedFile
 from bot.core.knowledge.problems import Problem
 from bot.core.text import fold
@@ -270,12 +271,32 @@ class _Checker(LexiconReader):
         column_count = len(fields["columns"].value) if "columns" in fields and \
             fields["columns"].is_list else 0
         rows = self.rows(fields, node, columns if len(columns) == column_count else [], base)
+        self.distinct_names(columns, fields.get("columns"), rows)
         if table_id is None or title is None or len(columns) < 2 or not rows:
             return
         self.out.table = ComparisonTable(
             id=table_id, title=title, columns=tuple(columns), rows=tuple(rows), answer=answer,
             location=node.location, **shared,
         )
+
+    def distinct_names(self, columns: list[str], written: Node | None,
+                       rows: list[TableRow]) -> None:
+        """Columns, and rows by every name `/compare` knows them by, told apart (by fold)."""
+        if written is not None:
+            seen: set[str] = set()
+            for column in columns:
+                if fold(column) in seen:
+                    self.problem(written.location, f"column '{column}' is listed twice")
+                seen.add(fold(column))
+        named: dict[str, TableRow] = {}
+        for row in rows:
+            clashes = [(name, first) for name in factor_names(row)
+                       if (first := named.setdefault(fold(name), row)) is not row]
+            if clashes and row.location is not None:  # rows read here always have one
+                name, first = clashes[0]
+                self.problem(row.location, f"row '{row.id}' is named '{name}', as row "
+                                           f"'{first.id}' is (at {first.location}); "
+                                           "`/compare` could not tell them apart")
 
     def rows(self, fields: dict[str, Node], owner: Node, columns: list[str],
              base: Thresholds) -> list[TableRow]:

@@ -235,6 +235,17 @@ CASES: list[Case] = [
         ("kb.yaml", 4, "'columns' must be a list, not text"),
         ("kb.yaml", 8, "each item of 'cells' must be text, not a number; quote it"),
     )),
+    Case("table-rows-named-alike", files(kb_yaml=TABLE.replace("[Open, Closed]",
+                                                               "[Open, open]")
+                                         + "    - id: factor-price\n      factor: cost\n"
+                                           "      cells: [x, y]\n"
+                                           "    - id: factor-speed\n      factor: Speed\n"
+                                           "      aliases: [latency, Price]\n"
+                                           "      cells: [x, y]\n"), (
+        ("kb.yaml", 4, "column 'open' is listed twice"),
+        ("kb.yaml", 9, "row 'factor-price' is named 'cost', as row 'factor-cost' is (at "),
+        ("kb.yaml", 12, "row 'factor-speed' is named 'Price', as row 'factor-price' is (at "),
+    )),
     Case("table-row-is-text", files(kb_yaml=TABLE + "    - factor-speed\n"),
          (("kb.yaml", 9, "a table row must be a mapping of fields, not text"),)),
     Case("wrong-type-at-the-file-level", files(kb_yaml="document: [a]\nsynonyms: x\n"
