@@ -4,7 +4,9 @@ Respellings are applied once, to members' questions and to the knowledge base's 
 a respelling whose words are themselves respelled (`pm: dm` beside `dm: direct message`, or a
 loop `colour: color` beside `color: colour`) would turn the knowledge base's word into another,
 so that members' word never meets it. A word set twice, or both a stop word (ignored) and a weak
-word (counted less), is a contradiction too. Each is reported where it is written.
+word (counted less), is a contradiction too, and a respelling to itself changes nothing unless
+it keeps one of general English's chat spellings as written (`r: r` in an R users' FAQ). Each
+is reported where it is written.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from bot.core.knowledge.fields import FieldReader, one_word, words_only, written_fields
 from bot.core.knowledge.models import Lexicon, Location
 from bot.core.knowledge.nodes import Node
+from bot.core.matching.text import CHAT_SPELLINGS
 
 LEXICON_FIELDS = written_fields(Lexicon)
 
@@ -66,8 +69,12 @@ class LexiconReader(FieldReader):
             first = self.words.respellings[word][1]
             self.problem(where, f"respelling of '{typed}' is already set at {first}; set it "
                                 "once")
+        elif (again := " ".join(written.value.lower().split())) == word \
+                and word not in CHAT_SPELLINGS:
+            self.problem(where, f"respelling of '{typed}' to itself changes nothing (only a "
+                                "chat spelling such as 'u' is kept as written that way)")
         else:
-            self.words.respellings[word] = (" ".join(written.value.lower().split()), where)
+            self.words.respellings[word] = (again, where)
 
     def lexicon_checks(self) -> Lexicon:
         """Report the contradictions between files' lexicons; the merged Lexicon."""

@@ -287,6 +287,11 @@ CASES: list[Case] = [
     Case("lexicon-respelling-a-word-into-a-phrase-that-keeps-it", files(
         kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {wifi: wifi network}\n"),
         (), loads=True),
+    Case("lexicon-respelling-a-word-to-itself", files(
+        kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {wifi: WiFi}\n"),
+        (("kb.yaml", 6, "respelling of 'wifi' to itself changes nothing"),)),
+    Case("lexicon-keeping-a-chat-spelling-as-written", files(  # 'r' the language, not "are"
+        kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {r: r}\n"), (), loads=True),
     # -- ids -------------------------------------------------------------------------------------
     Case("id-with-spaces", files(kb_yaml=entries(entry("Cost Factor"))),
          (("kb.yaml", 2, "id 'Cost Factor' must be kebab-case: lowercase ASCII letters, digits "
