@@ -18,6 +18,7 @@ from bot.core.importing.sections import (
     is_question,
     split_page,
 )
+from bot.core.knowledge.fields import invisible
 from bot.core.replies.plain_text import truncate
 from bot.core.text import fold
 
@@ -147,15 +148,16 @@ def _body(section: Section) -> str:
 
 def _entry(page: Page, section: Section, words: list[str],
            ids: set[str]) -> ImportedEntry | None:
-    title = truncate(plain(clean(_unprefixed(section.title))), MAX_TITLE) or \
-        truncate(plain(clean(page.name)), MAX_TITLE)
+    title = truncate(plain(clean(_unprefixed(section.title))), MAX_TITLE)
+    if invisible(title):
+        title = truncate(plain(clean(page.name)), MAX_TITLE)
     if section.url:
         more = f"Full section: <{section.url}>"
     else:
         more = f"*Shortened: the full section is “{title}” in {page.name}.*"
     answer, cut = fit(section.blocks, ANSWER_LIMIT, clean(more))
     answer = clean(answer)
-    if not answer.strip():
+    if invisible(answer):
         return None
     questions = (title,) if is_question(title) else ()
     extra = [a for a in section.aliases if a.casefold() != title.casefold()]

@@ -104,9 +104,10 @@ class FieldReader:
             self.problem(node.location, f"'{key}' must be text, not {kind(node)}{quote(node)}")
             return None
         value = node.value.strip()
-        if not value:
+        if not value or invisible(value):
             if required:
-                self.problem(node.location, f"'{key}' is empty")
+                also = " (only invisible characters)" if value else ""
+                self.problem(node.location, f"'{key}' is empty{also}")
             return None
         if len(value) > limit:
             also = (" (too long for Discord even when split into several messages)"
@@ -137,8 +138,9 @@ class FieldReader:
                              f"{quote(item)}")
                 continue
             text = item.value.strip()
-            if not text:
-                self.problem(item.location, f"empty item in '{key}'")
+            if not text or invisible(text):
+                also = " (only invisible characters)" if text else ""
+                self.problem(item.location, f"empty item in '{key}'{also}")
                 continue
             if len(text) > limit:
                 self.problem(item.location,
@@ -248,6 +250,12 @@ def _describe(value: Any) -> str:
     if value is None:
         return "empty"
     return next((name for kind, name in _KINDS if isinstance(value, kind)), type(value).__name__)
+
+
+def invisible(text: str) -> bool:
+    """Whether text shows nothing: only spaces and format characters (zero-width space and
+    joiner, word joiner, byte-order mark...), which `str.strip` keeps."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
 
 
 def one_word(text: str) -> str | None:

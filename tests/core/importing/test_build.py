@@ -61,6 +61,14 @@ def test_a_question_asked_by_two_headings_is_a_question_of_the_first_only() -> N
            "on Windows?” (faq.md:9); it is not made a question twice" in result.notes
 
 
+def test_invisible_headings_and_sections_are_treated_as_empty() -> None:
+    # A zero-width space is not a title or an answer: the knowledge base would refuse it.
+    faq = FAQ + "\n## More\n\n### Ghost?\n\n\u200b\n\n### \u200b\n\nAn untitled section.\n"
+    result = import_pages([parse_markdown(faq, "faq.md", None)])
+    assert [e.title for e in result.entries][-1] == "faq.md"
+    assert "faq.md:21: “Ghost?” has no text" in result.skipped
+
+
 def test_a_short_titled_page_is_one_entry_and_a_level_can_be_forced() -> None:
     tag = "# Pathlib\n\nUse `Path`.\n\n## Example\n\n```py\nPath('a') / 'b'\n```\n"
     page = parse_markdown(tag, "tags/pathlib.md")

@@ -259,6 +259,13 @@ CASES: list[Case] = [
         ("kb.yaml", 3, "'title' is empty"),
         ("kb.yaml", 4, "'answer' is empty"),
     )),
+    Case("only-invisible-characters", files(kb_yaml=entries(entry(
+        "one", title='"\\u200b"', answer='"\\u2060\\u00a0\\ufeff"',
+        extra='    questions: ["\\u200d", fine]\n'))), (
+        ("kb.yaml", 3, "'title' is empty (only invisible characters)"),
+        ("kb.yaml", 4, "'answer' is empty (only invisible characters)"),
+        ("kb.yaml", 5, "empty item in 'questions' (only invisible characters)"),
+    )),
     Case("missing-required-fields", files(kb_yaml="entries:\n  - id: one\n    group: G\n"), (
         ("kb.yaml", 2, "missing required field 'title'"),
         ("kb.yaml", 2, "missing required field 'answer'"),
