@@ -77,8 +77,26 @@ def test_symbolic_links(tmp_path: Path) -> None:
                        "copy the file in instead",
         "dangling.yaml": "symbolic link to a file that does not exist",
         "loop.yaml": "symbolic link that cannot be followed (a loop?)",
+        # read twice, every id in it would be a duplicate
+        "inside.yaml": "symbolic link to real.yaml, which is read already; remove the link",
     }
-    assert sorted(Path(f.path).name for f in result.files) == ["inside.yaml", "real.yaml"]
+    assert sorted(Path(f.path).name for f in result.files) == ["real.yaml"]
+
+
+def test_two_links_to_one_file_and_a_link_listed_before_its_file(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "faq.yaml").write_text(ENTRY.format(id="a"))
+    (folder / "b.yaml").symlink_to(folder / "sub" / "faq.yaml")
+    (folder / "c.yaml").symlink_to(folder / "sub" / "faq.yaml")
+    (folder / "a.yaml").symlink_to(folder / "z.yaml")
+    (folder / "z.yaml").write_text(ENTRY.format(id="z"))
+    result = load_folder(folder)
+    assert [(Path(p.path).name, p.message) for p in result.problems] == [
+        ("a.yaml", "symbolic link to z.yaml, which is read already; remove the link"),
+        ("c.yaml", "symbolic link to b.yaml, which is read already; remove the link"),
+    ]
+    assert [Path(f.path).name for f in result.files] == ["b.yaml", "z.yaml"]
 
 
 def test_huge_file_is_refused_before_reading(tmp_path: Path,
