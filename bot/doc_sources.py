@@ -132,8 +132,14 @@ def _walk(root: Path, gathered: Gathered) -> Iterator[tuple[Path, PurePosixPath]
 
 def _read_file(gathered: Gathered, path: Path, name: str, url: str | None) -> None:
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # Non-blocking: opening a FIFO named like a document would wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            size = info.st_size
+            if not stat.S_ISREG(info.st_mode):
+                gathered.problems.append(f"{name}: not a regular file; skipped")
+                return
             if size > MAX_DOCUMENT_BYTES:
                 gathered.problems.append(f"{name}: {_megabytes(size)} is over the "
                                          f"{_megabytes(MAX_DOCUMENT_BYTES)} a document may be; "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -135,6 +136,19 @@ def test_bad_files_each_get_one_line_naming_them(tmp_path: Path,
         f"{loop}/again: a symbolic link loop; not followed",
     ]
     assert [d.name for d in got.documents] == ["loop/ok.md"]
+
+
+def test_a_fifo_or_a_device_named_like_a_document_is_skipped_not_waited_on(tmp_path: Path
+                                                                          ) -> None:
+    # Opening a FIFO for reading waits for a writer: forever, for an import.
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "zero.html").symlink_to("/dev/zero")
+    (tmp_path / "ok.md").write_text("# Ok\n\ntext\n")
+    got = gather([str(tmp_path)])
+    name = tmp_path.name
+    assert got.problems == [f"{name}/pipe.md: not a regular file; skipped",
+                            f"{name}/zero.html: not a regular file; skipped"]
+    assert [d.name for d in got.documents] == [f"{name}/ok.md"]
 
 
 def test_a_50_mb_file_and_a_self_loop_are_refused(tmp_path: Path) -> None:
