@@ -19,7 +19,7 @@ from bot.core.importing.build import ImportResult, import_pages
 from bot.core.importing.knowledge_file import Merge, MergeError
 from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
 from bot.doc_sources import gather
-from bot.import_work import check, compose, existing_parts, parse_documents
+from bot.import_work import check, compose, existing_parts, ids_elsewhere, parse_documents
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +78,16 @@ def _import(args: argparse.Namespace, target: Path, existing: list[Path], out: T
             err: TextIO) -> int:
     gathered = gather(args.sources, args.url)
     pages, skipped = parse_documents(gathered.documents)
-    result = import_pages(pages, args.level)
+    elsewhere = ids_elsewhere(target.parent, [target, *existing])
+    result = import_pages(pages, args.level, taken=elsewhere)
     result.skipped[:0] = [*gathered.problems, *skipped]
     if not result.entries:
         _print_skipped(result, out)
         print("faqbot: nothing to import; nothing written.", file=err)
         return EXIT_FAILED
     try:
-        files = compose(target, existing, result, [d.name for d in gathered.documents])
+        files = compose(target, existing, result, [d.name for d in gathered.documents],
+                        elsewhere)
     except MergeError as exc:
         print(f"faqbot: {exc}; nothing written.", file=err)
         return EXIT_FAILED

@@ -29,7 +29,7 @@ from bot.core.importing.knowledge_file import (
 )
 from bot.core.importing.page import Page
 from bot.core.knowledge.files import MAX_FILE_BYTES, load_folder
-from bot.core.knowledge.nodes import ParsedFile
+from bot.core.knowledge.nodes import ParsedFile, walk
 from bot.core.knowledge.parse import parse_text
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.schema import validate
@@ -117,9 +117,10 @@ def existing_parts(target: Path) -> list[Path]:
 
 
 def compose(target: Path, existing: list[Path], result: ImportResult,
-            sources: list[str]) -> list[tuple[Path, Merge]]:
+            sources: list[str], elsewhere: Iterable[str] = ()) -> list[tuple[Path, Merge]]:
     """The files to write: new ones (split at PART_BYTES), or the existing ones with the
-    import merged in, new sections going to the last one while it has room."""
+    import merged in, new sections going to the last one while it has room; new entries'
+    ids avoid `elsewhere` (those of the folder's other files) too."""
     if not existing:
         made = new_files(result.entries, sources, PART_BYTES)
         return [(part_path(target, n), merged) for n, merged in enumerate(made, 1)]
@@ -135,7 +136,7 @@ def compose(target: Path, existing: list[Path], result: ImportResult,
             raise MergeError(f"{path}: fix it first ({problems[0]})")
         texts.append(data.decode("utf-8"))
         infos.append(keys_and_ids(texts[-1]))
-    every_id = set().union(*(ids for _, ids in infos))
+    every_id = set(elsewhere).union(*(ids for _, ids in infos))
     documents = {entry.document for entry in result.entries}
     remaining = list(result.entries)
     files: list[tuple[Path, Merge]] = []
@@ -210,6 +211,14 @@ def _check_batch(batch: tuple[str, list[str], list[tuple[str, str]]]) -> list[Pr
     others = _others(Path(folder), mine)
     before = set(validate(others)[1]) if others else set()
     return [p for p in validate([*others, *parsed_files])[1] if p not in before]
+
+
+def ids_elsewhere(folder: Path, mine: Iterable[Path]) -> set[str]:
+    """The ids the folder's other knowledge files define (entries, the table, its rows), as far
+    as they can be read: the ids an import must not take."""
+    return {node.value["id"].value for parsed in _others(folder, map(str, mine))
+            if parsed.root is not None for node in walk(parsed.root)
+            if node.is_map and "id" in node.value and isinstance(node.value["id"].value, str)}
 
 
 def _others(folder: Path, mine: Iterable[str]) -> list[ParsedFile]:
