@@ -18,7 +18,7 @@ from bot.core.importing.sections import (
     is_question,
     split_page,
 )
-from bot.core.knowledge.fields import invisible
+from bot.core.knowledge.fields import MAX_URL, invisible
 from bot.core.replies.plain_text import truncate
 from bot.core.text import fold
 
@@ -167,7 +167,8 @@ def _entry(page: Page, section: Section, words: list[str],
         id=unique_id(section.title, ids), title=title, answer=answer, questions=questions,
         keywords=keywords, group=group or None,
         document=truncate(plain(clean(section.document)), MAX_TITLE) or title,
-        section=None if section.whole_page else title, url=section.url, cut=cut,
+        section=None if section.whole_page else title, cut=cut,
+        url=section.url if section.url and len(section.url) <= MAX_URL else None,
         origin=_origin(page, section),
     )
 

@@ -69,6 +69,13 @@ def test_invisible_headings_and_sections_are_treated_as_empty() -> None:
     assert "faq.md:21: “Ghost?” has no text" in result.skipped
 
 
+def test_a_section_address_too_long_for_a_link_button_is_left_out_of_the_source() -> None:
+    base = "https://docs.example.org/" + "a" * 500 + ".html"
+    result = import_pages([parse_markdown(FAQ, "faq.md", base)])
+    first = result.entries[0]
+    assert first.url is None and "url" not in first.source()
+
+
 def test_a_short_titled_page_is_one_entry_and_a_level_can_be_forced() -> None:
     tag = "# Pathlib\n\nUse `Path`.\n\n## Example\n\n```py\nPath('a') / 'b'\n```\n"
     page = parse_markdown(tag, "tags/pathlib.md")

@@ -310,6 +310,9 @@ CASES: list[Case] = [
          files(a_yaml=entries(entry("one")), b_yml=entries(entry("two"), entry("one"))),
          (("b.yml", 5, "duplicate id 'one' (first defined at "),)),
     # -- content ---------------------------------------------------------------------------------
+    Case("url-longer-than-a-discord-link-button", files(kb_yaml=entries(entry(
+        "one", extra="    source: {document: D, url: 'https://x.org/" + "a" * 500 + "'}\n"))),
+         (("kb.yaml", 5, "'url' is 514 characters; at most 512 allowed"),)),
     Case("row-missing-a-cell", files(kb_yaml=TABLE + "    - id: factor-speed\n"
                                                      "      factor: Speed\n      cells: [fast]\n"),
          (("kb.yaml", 11, "row has 1 cells but the table has 2 columns (Open, Closed): "
