@@ -1,9 +1,9 @@
 """Parse one knowledge file's bytes into a node tree, reporting every problem in one pass.
 
 Everything is a problem, reported as `path:line:column: message`
-    Tabs, bytes that are not UTF-8, a byte-order mark, control characters, more than one
-    document in a file and values nested more than `MAX_DEPTH` levels (the node tree adds its
-    own: see `nodes`).
+    Tabs, bytes that are not UTF-8, a byte-order mark, control characters, Unicode's own line
+    breaks (U+0085, U+2028, U+2029), more than one document in a file and values nested more
+    than `MAX_DEPTH` levels (the node tree adds its own: see `nodes`).
 
 Syntax errors
     The parser stops at the first one. To report what follows it too, the offending line is
@@ -16,6 +16,7 @@ Syntax errors
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 import yaml
@@ -33,6 +34,11 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # After the characters YAML refuses to read (`NON_PRINTABLE`) are replaced with this one, Python's
 # `str.splitlines` breaks lines exactly where YAML does, so line numbers agree.
 _REPLACEMENT = "\ufffd"
+# Line breaks to YAML 1.1 (this loader) but not to YAML 1.2 (ruamel.yaml, which edits the files)
+# nor to text editors: a file using them would mean two things, so they are refused.
+_SEPARATORS = {"\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
+               "\u2029": "U+2029 (paragraph separator)"}
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
 
 class _Text:
     """The decoded text, with line/column lookup that agrees with YAML's line breaks."""
@@ -83,6 +89,13 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
         problems.append(Problem(name, 1, 1, f"{len(controls):,} control characters in all"))
     if controls:
         text = NON_PRINTABLE.sub(_REPLACEMENT, text)
+    separators = list(_SEPARATOR.finditer(text))
+    for match in separators[:MAX_REPORTS_PER_KIND]:
+        line, column = positions.position(match.start())
+        problems.append(Problem(name, line, column, f"line break {_SEPARATORS[match.group()]} "
+                                                    "is not allowed; use a plain line break"))
+    if len(separators) > MAX_REPORTS_PER_KIND:
+        problems.append(Problem(name, 1, 1, f"{len(separators):,} such line breaks in all"))
     if not text.strip():
         problems.append(Problem(name, 1, 1, "file is empty"))
         return None, problems

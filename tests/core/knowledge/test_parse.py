@@ -212,6 +212,19 @@ def test_control_characters_written_as_escapes_are_reported(escape: str, code: s
     assert set(parsed.root.value) == {"a"}
 
 
+@pytest.mark.parametrize(("separator", "name"), [
+    ("\x85", "U+0085 (next line)"), ("\u2028", "U+2028 (line separator)"),
+    ("\u2029", "U+2029 (paragraph separator)"),
+])
+def test_unicode_line_separators_are_refused(separator: str, name: str) -> None:
+    # YAML 1.1 (this loader) breaks lines there, YAML 1.2 (ruamel, which edits the files) and
+    # text editors do not: the same file would mean two things.
+    parsed, problems = parse(f"a: 1{separator}b: x{separator}\nc: 2\n")
+    message = f"line break {name} is not allowed; use a plain line break"
+    assert where(problems) == [(1, 5, message), (2, 5, message)]
+    assert parsed is not None and not parsed.clean
+
+
 def test_windows_line_endings_are_fine() -> None:
     parsed, problems = parse("a: 1\r\nb:\r\n  - x\r\n  - y\r\nc: 1\r\n")
     assert problems == []
