@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path, PurePosixPath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,10 @@ def _read_path(gathered: Gathered, path: Path, base_url: str | None) -> None:
 
 
 def _published(relative: PurePosixPath) -> str:
-    return str(relative.with_suffix(_PAGE_SUFFIX.get(relative.suffix.lower(),
-                                                     relative.suffix)))
+    """A file's address relative to the base: its page's name, percent-encoded (a space, '#' or
+    '?' in a file name is part of the name, not of the address's syntax)."""
+    return quote(str(relative.with_suffix(_PAGE_SUFFIX.get(relative.suffix.lower(),
+                                                           relative.suffix))))
 
 
 def _walk(root: Path, gathered: Gathered) -> Iterator[tuple[Path, PurePosixPath]]:

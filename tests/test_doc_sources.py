@@ -111,6 +111,21 @@ def test_folders_are_walked_in_a_stable_order(tmp_path: Path) -> None:
         ("docs/b/d.html", "html", "https://docs.example.org/site/b/d.html")]
 
 
+def test_file_names_are_percent_encoded_in_their_addresses(tmp_path: Path) -> None:
+    # "Getting Started.md" is published as Getting%20Started.md: a space would make the
+    # address invalid, and the knowledge base refuse the whole import.
+    docs = tmp_path / "docs"
+    (docs / "User Guide").mkdir(parents=True)
+    (docs / "User Guide" / "Getting Started.md").write_text("# A\n\ntext\n")
+    (docs / "caf\u00e9 #1?.md").write_text("# B\n\ntext\n")
+    got = gather([str(docs)], "https://docs.example.org/site/")
+    assert [d.url for d in got.documents] == [
+        "https://docs.example.org/site/caf%C3%A9%20%231%3F.md",
+        "https://docs.example.org/site/User%20Guide/Getting%20Started.md"]
+    one = gather([str(docs / "User Guide" / "Getting Started.md")], "https://x.org/docs/")
+    assert [d.url for d in one.documents] == ["https://x.org/docs/Getting%20Started.md"]
+
+
 def test_bad_files_each_get_one_line_naming_them(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(doc_sources, "MAX_DOCUMENT_BYTES", 1000)
