@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.atomic_file import atomic_write
 from bot.core.importing.build import ImportResult, import_pages
 from bot.core.importing.knowledge_file import Merge, MergeError
+from bot.core.knowledge.fields import is_web_address
 from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
 from bot.doc_sources import gather
 from bot.import_work import check, compose, existing_parts, ids_elsewhere, parse_documents
@@ -61,7 +62,7 @@ def import_command(args: argparse.Namespace, out: TextIO | None = None,
         print(f"faqbot: {existing[0]} exists; add --update to re-import into it (keeping its "
               "curation), or choose another --out", file=err)
         return EXIT_USAGE
-    if args.url and not args.url.lower().startswith(("http://", "https://")):
+    if args.url and not is_web_address(args.url):
         print(f"faqbot: --url must be an http:// or https:// address, not {args.url!r}",
               file=err)
         return EXIT_USAGE

@@ -212,6 +212,11 @@ def test_usage_mistakes_get_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, "kb", "import", source, "--out", str(tmp_path / "f.yaml"),
                        "--url", "javascript:alert(1)")
     assert code == 2 and "--url must be an http:// or https:// address" in err
+    for base in ("https://", "https://x.org/my docs/", "http:///path"):
+        code, _, err = run(capsys, "kb", "import", source, "--out", str(tmp_path / "f.yaml"),
+                           "--url", base)
+        assert code == 2 and err == (f"faqbot: --url must be an http:// or https:// address, "
+                                     f"not {base!r}\n"), err
     with pytest.raises(SystemExit):
         main(["kb", "import", source, "--out", str(tmp_path / "f.yaml"), "--level", "9"])
     assert "the level is a heading level from 1 to 6" in capsys.readouterr().err

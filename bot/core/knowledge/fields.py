@@ -210,9 +210,7 @@ class FieldReader:
         value = self.text(fields, "url", owner, required=False, limit=MAX_URL)
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc \
-                or _SPACE.search(value):
+        if not is_web_address(value):
             self.problem(fields["url"].location,
                          f"'url' must be an http:// or https:// address, not {value!r}")
             return None
@@ -229,6 +227,13 @@ class FieldReader:
             return value
         self.problem(node.location, "'reviewed' must be a date written as YYYY-MM-DD")
         return None
+
+
+def is_web_address(value: str) -> bool:
+    """An absolute http(s) address with a host and no spaces (no javascript:, no mailto:)."""
+    parts = urlsplit(value)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) \
+        and not _SPACE.search(value)
 
 
 def quote(node: Node) -> str:
