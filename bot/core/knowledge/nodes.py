@@ -105,10 +105,12 @@ class NodeBuilder:
     """Turns composed YAML node graphs into `Node`s, checking tags, keys, size and cycles."""
 
     def __init__(self, path: str, problems: list[Problem],
-                 blanked: frozenset[int] = frozenset()) -> None:
+                 blanked: frozenset[int] = frozenset(),
+                 blanked_items: frozenset[int] = frozenset()) -> None:
         self.path = path
         self.problems = problems
         self.blanked = blanked
+        self.blanked_items = blanked_items  # of those, lines that began a list item
         self.budget = MAX_NODES_PER_FILE
         self.exhausted = False
         self.active: set[int] = set()
@@ -188,10 +190,14 @@ class NodeBuilder:
                 continue
             if key in keys:
                 first = keys[key]
+                self._build(value_node)
+                if any(first.line < line < key_where.line for line in self.blanked_items):
+                    # A list item blanked (past a syntax error) between the two: its keys ran
+                    # on into this mapping, so the "duplicate" was never written as one.
+                    continue
                 self.problems.append(Problem.at(
                     key_where, f"duplicate key '{key}' (first at line {first.line}); "
                                "YAML would silently keep only the last one"))
-                self._build(value_node)
                 continue
             keys[key] = key_where
             value = self._build(value_node)

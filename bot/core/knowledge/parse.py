@@ -102,6 +102,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
 
     lines = text.splitlines(keepends=True)
     blanked: set[int] = set()
+    items: set[int] = set()  # blanked lines that began a list item ("- ...")
     gave_up = False
     documents: list[tuple[yaml.Mark, yaml.Node]] = []
     for attempt in range(MAX_SYNTAX_RECOVERIES + 1):
@@ -124,6 +125,8 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
             # Blank the offending line (keeping its line break, so that line numbers stay
             # right) and parse again, so that later problems are reported too.
             blanked.add(line)
+            if lines[line].lstrip(" \t").startswith("-"):
+                items.add(line + 1)
             lines[line] = lines[line][len(lines[line].rstrip("\r\n\x85\u2028\u2029")):]
             continue
         except yaml.YAMLError as exc:
@@ -141,7 +144,8 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
         if not blanked:
             problems.append(Problem(name, 1, 1, "file holds no YAML document, only comments"))
         return None, problems
-    builder = NodeBuilder(name, problems, frozenset(line + 1 for line in blanked))
+    builder = NodeBuilder(name, problems, frozenset(line + 1 for line in blanked),
+                          frozenset(items))
     root = builder.build(documents[0][1])
     for mark, extra in documents[1:]:
         problems.append(Problem(name, mark.line + 1, mark.column + 1, "a second YAML document "

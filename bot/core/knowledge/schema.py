@@ -346,8 +346,10 @@ class _Checker(LexiconReader):
             thresholds=thresholds, location=node.location,
         )
 
-    def cross_checks(self) -> None:
-        for target, owner, where in self.out.related:
+    def cross_checks(self, *, ids_unknowable: bool = False) -> None:
+        """Links between items. With `ids_unknowable` (lines were blanked past a syntax error,
+        and an id may have been on one) an unknown id is not reported: it may only be unread."""
+        for target, owner, where in () if ids_unknowable else self.out.related:
             if target not in self.out.ids:
                 hint = difflib.get_close_matches(target, list(self.out.ids), n=1)
                 also = f"; did you mean '{hint[0]}'?" if hint else ""
@@ -366,7 +368,7 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
         checker.file_thresholds(parsed)
     for parsed in files:
         checker.file(parsed)
-    checker.cross_checks()
+    checker.cross_checks(ids_unknowable=any(parsed.blanked for parsed in files))
     lexicon = checker.lexicon_checks()
     if checker.problems:
         return None, sorted(checker.problems)
