@@ -39,6 +39,7 @@ _REPLACEMENT = "\ufffd"
 _SEPARATORS = {"\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
                "\u2029": "U+2029 (paragraph separator)"}
 _SEPARATOR = re.compile("[\x85\u2028\u2029]")
+_ID_LINE = re.compile(r"[\s-]*[\"']?id[\"']?\s*:")
 
 class _Text:
     """The decoded text, with line/column lookup that agrees with YAML's line breaks."""
@@ -103,6 +104,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     lines = text.splitlines(keepends=True)
     blanked: set[int] = set()
     items: set[int] = set()  # blanked lines that began a list item ("- ...")
+    ids_lost = False  # whether a blanked line may have held an id (an item, or an `id:`)
     gave_up = False
     documents: list[tuple[yaml.Mark, yaml.Node]] = []
     for attempt in range(MAX_SYNTAX_RECOVERIES + 1):
@@ -127,6 +129,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
             blanked.add(line)
             if lines[line].lstrip(" \t").startswith("-"):
                 items.add(line + 1)
+            ids_lost = ids_lost or line + 1 in items or bool(_ID_LINE.match(lines[line]))
             lines[line] = lines[line][len(lines[line].rstrip("\r\n\x85\u2028\u2029")):]
             continue
         except yaml.YAMLError as exc:
@@ -156,7 +159,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     if root is None:
         return None, problems
     parsed = ParsedFile(name, root, clean=not problems,
-                        blanked=frozenset(line + 1 for line in blanked))
+                        blanked=frozenset(line + 1 for line in blanked), ids_lost=ids_lost)
     return parsed, problems
 
 

@@ -347,8 +347,8 @@ class _Checker(LexiconReader):
         )
 
     def cross_checks(self, *, ids_unknowable: bool = False) -> None:
-        """Links between items. With `ids_unknowable` (lines were blanked past a syntax error,
-        and an id may have been on one) an unknown id is not reported: it may only be unread."""
+        """Links between items. With `ids_unknowable` (a line blanked past a syntax error may
+        have held an id) an unknown id is not reported: it may only be unread."""
         for target, owner, where in () if ids_unknowable else self.out.related:
             if target not in self.out.ids:
                 hint = difflib.get_close_matches(target, list(self.out.ids), n=1)
@@ -368,7 +368,7 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
         checker.file_thresholds(parsed)
     for parsed in files:
         checker.file(parsed)
-    checker.cross_checks(ids_unknowable=any(parsed.blanked for parsed in files))
+    checker.cross_checks(ids_unknowable=any(parsed.ids_lost for parsed in files))
     lexicon = checker.lexicon_checks()
     if checker.problems:
         return None, sorted(checker.problems)
