@@ -177,6 +177,11 @@ class _Checker(LexiconReader):
             return
         self.known_fields(node, OUT_OF_SCOPE_FIELDS, "an out-of-scope topic")
         topic = self.text(fields, "topic", node, required=True, limit=MAX_TITLE)
+        twin = next((t for t in self.out.out_of_scope if topic and fold(t.topic) == fold(topic)),
+                    None)
+        if twin is not None and topic is not None:
+            self.problem(fields["topic"].location, f"out-of-scope topic '{topic}' is already "
+                                                   f"defined at {twin.location}; name it once")
         if "questions" not in fields:
             self.missing(node, "questions")
         questions = self.questions(fields, f"the out-of-scope topic '{topic}'" if topic

@@ -278,6 +278,11 @@ CASES: list[Case] = [
         ("kb.yaml", 8, "'dm' is empty; list at least one, or remove it"),
         ("kb.yaml", 10, "'stop_words' is empty; list at least one, or remove it"),
     )),
+    Case("out-of-scope-topic-twice", files(
+        a_yaml=entries(entry("one")) + "out_of_scope:\n  - topic: Weather\n"
+                                       "    questions: [will it rain]\n",
+        b_yaml="out_of_scope:\n  - topic: weather\n    questions: [is it sunny]\n"),
+         (("b.yaml", 2, "out-of-scope topic 'weather' is already defined at "),)),
     Case("lexicon-contradictions", files(
         a_yaml=entries(entry("one")) + "lexicon:\n  respellings: {finetune: fine tune}\n"
                                        "  stop_words: [bot]\n",
