@@ -18,7 +18,16 @@ class Location:
     column: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{shown_path(self.path)}:{self.line}:{self.column}"
+
+
+def shown_path(path: str) -> str:
+    """A file's path as it can be shown on one line: what is not printable in it (a line break
+    or an escape in a file's name, a byte of it that is not UTF-8) written as an escape."""
+    if path.isprintable():
+        return path
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+                   for char in path)
 
 
 @dataclass(frozen=True, slots=True)

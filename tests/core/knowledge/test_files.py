@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.knowledge import files
 from bot.core.knowledge.files import MAX_FILE_BYTES, load_folder
+from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.problems import Problem
 from bot.core.memo import BuildMemory
 
@@ -97,6 +98,18 @@ def test_two_links_to_one_file_and_a_link_listed_before_its_file(tmp_path: Path)
         ("c.yaml", "symbolic link to b.yaml, which is read already; remove the link"),
     ]
     assert [Path(f.path).name for f in result.files] == ["b.yaml", "z.yaml"]
+
+
+def test_odd_file_names_are_shown_on_one_line(tmp_path: Path) -> None:
+    # A line break or a terminal escape in a file's name must not split or colour a problem.
+    (tmp_path / "a\nb.yaml").write_text(ENTRY.format(id="a") + "    titel: x\n")
+    (tmp_path / "c\x1b[31m.yaml").write_text(ENTRY.format(id="a"))
+    kb, problems = load_knowledge(tmp_path)
+    assert kb is None
+    shown = [str(problem).removeprefix(f"{tmp_path}/") for problem in problems]
+    assert [line.split(":")[0] for line in shown] == ["a\\nb.yaml", "c\\x1b[31m.yaml"]
+    assert "(first defined at " + str(tmp_path) + "/a\\nb.yaml:2:9)" in shown[1]
+    assert all(line.isprintable() for line in shown)
 
 
 def test_huge_file_is_refused_before_reading(tmp_path: Path,
