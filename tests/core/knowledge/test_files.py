@@ -112,6 +112,17 @@ def test_odd_file_names_are_shown_on_one_line(tmp_path: Path) -> None:
     assert all(line.isprintable() for line in shown)
 
 
+def test_a_line_break_in_a_quoted_key_or_question_stays_on_the_problems_line(
+        tmp_path: Path) -> None:
+    (tmp_path / "kb.yaml").write_text(ENTRY.format(id="a") + '    "ti\\ntel": x\n'
+                                      '    questions: ["a\\nb", "A B"]\n')
+    kb, problems = load_knowledge(tmp_path)
+    assert kb is None
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in problems] == [
+        "kb.yaml:5:5: unknown field 'ti\\ntel' in an entry; did you mean 'title'?",
+        "kb.yaml:6:25: question 'A B' is listed twice in 'a'"]
+
+
 def test_huge_file_is_refused_before_reading(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "huge.yaml"
