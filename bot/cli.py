@@ -170,9 +170,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _tolerant_stdout() -> None:
-    """Never crash printing: an odd file name or a non-UTF-8 terminal gets escapes instead."""
+    """Never crash printing: an odd file name or a non-UTF-8 terminal gets escapes instead.
+    Bytes typed in another encoding are read as U+FFFD, not as lone surrogates, which the
+    question log cannot store."""
     if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
         sys.stdout.reconfigure(errors="backslashreplace")
+    if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors != "replace":
+        sys.stdin.reconfigure(errors="replace")
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

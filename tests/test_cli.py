@@ -245,6 +245,21 @@ def test_chat_piped_prints_answers_and_no_prompts(cwd: Path, suggest_q: str,
     assert out.count("Brewing tea\n===") == 2  # the first answer and /explain
 
 
+def test_a_question_typed_in_another_encoding_is_answered_and_recorded(cwd: Path) -> None:
+    # Latin-1 bytes from a terminal: read as U+FFFD, not as lone surrogates that the question
+    # log cannot store (the question was answered, then lost with an error line).
+    env = clean_env()
+    done = subprocess.run([sys.executable, "-m", "bot", "chat"], cwd=cwd, env=env,
+                          input=b"how do i brew t\xe9a\n", capture_output=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0 and done.stderr == b"", done.stderr
+    assert b"Brewing tea" in done.stdout
+    exported = faqbot(cwd, "export", "--format", "jsonl", "--all",
+                      DATABASE_PATH=env["DATABASE_PATH"])
+    assert [json.loads(line)["text"] for line in exported.out.splitlines()] == [
+        "how do i brew t\ufffda"]
+
+
 def test_start_without_a_token_falls_back_to_chat(cwd: Path) -> None:
     run = faqbot(cwd, stdin=ANSWER_Q + "\n")
     assert run.code == 0
