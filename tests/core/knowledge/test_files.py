@@ -123,6 +123,24 @@ def test_a_line_break_in_a_quoted_key_or_question_stays_on_the_problems_line(
         "kb.yaml:6:25: question 'A B' is listed twice in 'a'"]
 
 
+def test_a_file_that_vanishes_between_listing_and_reading(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.yaml").write_text(ENTRY.format(id="a"))
+    (tmp_path / "b.yaml").write_text(ENTRY.format(id="b"))
+    read = files._load_file
+
+    def vanishing(path: Path, *args: object) -> object:
+        if path.name == "b.yaml":
+            path.unlink()  # an editor or a sync tool removing it just after the listing
+        return read(path, *args)
+
+    monkeypatch.setattr(files, "_load_file", vanishing)
+    kb, problems = load_knowledge(tmp_path)
+    assert kb is None
+    assert [str(p) for p in problems] == [
+        f"{tmp_path}/b.yaml:1:1: cannot read file: No such file or directory"]
+
+
 def test_huge_file_is_refused_before_reading(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "huge.yaml"
