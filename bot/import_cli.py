@@ -20,7 +20,14 @@ from bot.core.importing.knowledge_file import Merge, MergeError
 from bot.core.knowledge.fields import is_web_address
 from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
 from bot.doc_sources import gather
-from bot.import_work import check, compose, existing_parts, ids_elsewhere, parse_documents
+from bot.import_work import (
+    check,
+    compose,
+    existing_parts,
+    ids_elsewhere,
+    parse_documents,
+    questions_asked,
+)
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +87,8 @@ def _import(args: argparse.Namespace, target: Path, existing: list[Path], out: T
     gathered = gather(args.sources, args.url)
     pages, skipped = parse_documents(gathered.documents)
     elsewhere = ids_elsewhere(target.parent, [target, *existing])
-    result = import_pages(pages, args.level, taken=elsewhere)
+    result = import_pages(pages, args.level, taken=elsewhere,
+                          asked=questions_asked(target.parent))
     result.skipped[:0] = [*gathered.problems, *skipped]
     if not result.entries:
         _print_skipped(result, out)

@@ -10,7 +10,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -33,6 +33,7 @@ from bot.core.knowledge.nodes import ParsedFile, walk
 from bot.core.knowledge.parse import parse_text
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.schema import validate
+from bot.core.text import fold
 from bot.doc_sources import Document
 
 log = logging.getLogger(__name__)
@@ -216,9 +217,24 @@ def _check_batch(batch: tuple[str, list[str], list[tuple[str, str]]]) -> list[Pr
 def ids_elsewhere(folder: Path, mine: Iterable[Path]) -> set[str]:
     """The ids the folder's other knowledge files define (entries, the table, its rows), as far
     as they can be read: the ids an import must not take."""
-    return {node.value["id"].value for parsed in _others(folder, map(str, mine))
-            if parsed.root is not None for node in walk(parsed.root)
-            if node.is_map and "id" in node.value and isinstance(node.value["id"].value, str)}
+    return {value for parsed in _others(folder, map(str, mine))
+            for value in _fields(parsed, "id")}
+
+
+def questions_asked(folder: Path) -> set[str]:
+    """The questions (folded) the folder's knowledge files ask, as far as they can be read:
+    an import does not ask them again."""
+    return {fold(question) for parsed in _others(folder, ())
+            for question in _fields(parsed, "questions")}
+
+
+def _fields(parsed: ParsedFile, key: str) -> Iterator[str]:
+    """The text of every `key` field in a file (each item of a list of texts)."""
+    for node in walk(parsed.root) if parsed.root is not None else ():
+        value = node.value.get(key) if node.is_map else None
+        for item in (value.value if value.is_list else [value]) if value is not None else ():
+            if isinstance(item.value, str):
+                yield item.value
 
 
 def _others(folder: Path, mine: Iterable[str]) -> list[ParsedFile]:

@@ -102,8 +102,9 @@ def unique_id(text: str, taken: set[str]) -> str:
 
 
 def import_pages(pages: Sequence[Page], level: int | None = None,
-                 taken: Iterable[str] = ()) -> ImportResult:
-    """Every page cut into sections and made into entries; ids avoid `taken`."""
+                 taken: Iterable[str] = (), asked: Iterable[str] = ()) -> ImportResult:
+    """Every page cut into sections and made into entries; ids avoid `taken`, and questions
+    the knowledge base asks already (`asked`, folded) are not asked again."""
     result = ImportResult()
     sections: list[tuple[Page, Section]] = []
     for page in pages:
@@ -125,19 +126,20 @@ def import_pages(pages: Sequence[Page], level: int | None = None,
                 sections.append((page, section))
     keywords = distinctive([(s.title, _body(s)) for _, s in sections])
     ids = set(taken)
-    asked: dict[str, ImportedEntry] = {}  # by fold: a knowledge base asks a question once
+    # By fold, who asks each question: a knowledge base asks a question once.
+    asker = dict.fromkeys(asked, "a knowledge file beside this one")
     for (page, section), words in zip(sections, keywords, strict=True):
         entry = _entry(page, section, words, ids)
         if entry is None:
             result.skipped.append(f"{_origin(page, section)}: “{section.title}” has no text")
             continue
-        first = asked.get(fold(entry.questions[0])) if entry.questions else None
+        first = asker.get(fold(entry.questions[0])) if entry.questions else None
         if first is not None:
             result.notes.append(f"{entry.origin}: “{entry.title}” asks the question of "
-                                f"“{first.title}” ({first.origin}); it is not made a question "
-                                "twice")
+                                f"{first}; it is not made a question twice")
             entry = dataclasses.replace(entry, questions=())
-        asked.update((fold(question), entry) for question in entry.questions)
+        asker.update((fold(question), f"“{entry.title}” ({entry.origin})")
+                     for question in entry.questions)
         result.entries.append(entry)
     return result
 
