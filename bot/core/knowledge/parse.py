@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -40,6 +41,10 @@ _SEPARATORS = {"\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)"
                "\u2029": "U+2029 (paragraph separator)"}
 _SEPARATOR = re.compile("[\x85\u2028\u2029]")
 _ID_LINE = re.compile(r"[\s-]*[\"']?id[\"']?\s*:")
+# Spaces that look like ' ' but that YAML reads as text (a BOM inside a file too).
+_UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]")
+_INDENT = re.compile(f"^[ \\t{_UNICODE_SPACE.pattern[1:-1]}]+", re.MULTILINE)
+_INDENT_SPACE = re.compile(f"^[ \\t]*({_UNICODE_SPACE.pattern})", re.MULTILINE)
 
 class _Text:
     """The decoded text, with line/column lookup that agrees with YAML's line breaks."""
@@ -97,6 +102,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
                                                     "is not allowed; use a plain line break"))
     if len(separators) > MAX_REPORTS_PER_KIND:
         problems.append(Problem(name, 1, 1, f"{len(separators):,} such line breaks in all"))
+    text = _spaces_in_indentation(name, text, positions, problems)
     if not text.strip():
         problems.append(Problem(name, 1, 1, "file is empty"))
         return None, problems
@@ -161,6 +167,22 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     parsed = ParsedFile(name, root, clean=not problems,
                         blanked=frozenset(line + 1 for line in blanked), ids_lost=ids_lost)
     return parsed, problems
+
+
+def _spaces_in_indentation(name: str, text: str, positions: _Text,
+                           problems: list[Problem]) -> str:
+    """Report each Unicode space in a line's indentation (a no-break space pasted from a web
+    page...), and read it as a space, so that the rest of the file means what it shows."""
+    found = list(_INDENT_SPACE.finditer(text))
+    for match in found[:MAX_REPORTS_PER_KIND]:
+        char = match.group(1)
+        line, column = positions.position(match.start(1))
+        problems.append(Problem(name, line, column, f"{unicodedata.name(char).lower()} "
+                                f"U+{ord(char):04X} in the indentation; YAML indents with "
+                                "spaces only"))
+    if not found:
+        return text
+    return _INDENT.sub(lambda m: _UNICODE_SPACE.sub(" ", m.group()), text)
 
 
 def _decode(data: bytes) -> tuple[str, list[tuple[int, int]]]:

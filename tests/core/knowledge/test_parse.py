@@ -225,6 +225,21 @@ def test_unicode_line_separators_are_refused(separator: str, name: str) -> None:
     assert parsed is not None and not parsed.clean
 
 
+def test_unicode_spaces_in_an_indentation_are_one_problem_each() -> None:
+    # Pasted from a web page or a word processor: they look like spaces, and YAML reads them
+    # as text, so everything after them went wrong in ways that named no cause.
+    parsed, problems = parse("entries:\n  - id: one\n\u00a0\u00a0  title: T\n"
+                             " \u3000  answer: A\n    x: 'a\u00a0b'\n")
+    assert where(problems) == [
+        (3, 1, "no-break space U+00A0 in the indentation; YAML indents with spaces only"),
+        (4, 2, "ideographic space U+3000 in the indentation; YAML indents with spaces only"),
+    ]
+    assert parsed is not None and not parsed.clean and parsed.root is not None
+    entry = parsed.root.value["entries"].value[0].value
+    assert set(entry) == {"id", "title", "answer", "x"}  # read as if they were spaces
+    assert entry["x"].value == "a\u00a0b"  # inside text, a space of any kind is text
+
+
 def test_windows_line_endings_are_fine() -> None:
     parsed, problems = parse("a: 1\r\nb:\r\n  - x\r\n  - y\r\nc: 1\r\n")
     assert problems == []
