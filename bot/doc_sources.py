@@ -156,11 +156,16 @@ def _read_file(gathered: Gathered, path: Path, name: str, url: str | None) -> No
         gathered.documents.append(Document(name, text, KINDS[path.suffix.lower()], url))
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _decode(gathered: Gathered, name: str, data: bytes, charset: str = "utf-8") -> str | None:
     if len(data) > MAX_DOCUMENT_BYTES:
         gathered.problems.append(f"{name}: over {_megabytes(MAX_DOCUMENT_BYTES)}; skipped")
         return None
-    if b"\x00" in data[:8192]:
+    if data.startswith(_UTF16_BOMS):  # Windows Notepad's "Unicode": the mark says what it is
+        charset = "utf-16"
+    elif b"\x00" in data[:8192]:
         gathered.problems.append(f"{name}: a binary file, not text; skipped")
         return None
     try:
@@ -170,7 +175,8 @@ def _decode(gathered: Gathered, name: str, data: bytes, charset: str = "utf-8") 
         if isinstance(exc, UnicodeDecodeError):
             line = data[: exc.start].count(b"\n") + 1
             where = f":{line}"
-        gathered.problems.append(f"{name}{where}: not UTF-8 text; save it as UTF-8; skipped")
+        label = "UTF-16" if charset == "utf-16" else "UTF-8"
+        gathered.problems.append(f"{name}{where}: not {label} text; save it as UTF-8; skipped")
         return None
     if not text.strip():
         gathered.problems.append(f"{name}: empty; skipped")

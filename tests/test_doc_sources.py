@@ -166,6 +166,17 @@ def test_a_fifo_or_a_device_named_like_a_document_is_skipped_not_waited_on(tmp_p
     assert [d.name for d in got.documents] == [f"{name}/ok.md"]
 
 
+def test_utf16_with_its_byte_order_mark_is_read_not_called_binary(tmp_path: Path) -> None:
+    # Windows Notepad's "Unicode": the byte-order mark says what it is, so nothing is lost.
+    (tmp_path / "le.md").write_bytes("# Caf\u00e9?\n\nYes.\n".encode("utf-16"))
+    (tmp_path / "be.md").write_bytes(b"\xfe\xff" + "# Tea?\n\nNo.\n".encode("utf-16-be"))
+    (tmp_path / "odd.md").write_bytes(b"\xff\xfe# \x00")  # an odd length: not UTF-16 at all
+    got = gather([str(tmp_path / name) for name in ("le.md", "be.md", "odd.md")])
+    assert [(d.name, d.text) for d in got.documents] == [
+        ("le.md", "# Caf\u00e9?\n\nYes.\n"), ("be.md", "# Tea?\n\nNo.\n")]
+    assert got.problems == ["odd.md:1: not UTF-16 text; save it as UTF-8; skipped"]
+
+
 def test_a_50_mb_file_and_a_self_loop_are_refused(tmp_path: Path) -> None:
     huge = tmp_path / "huge.md"
     with huge.open("wb") as handle:
