@@ -175,9 +175,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _tolerant_stdout() -> None:
-    """Never crash printing: an odd file name or a non-UTF-8 terminal gets escapes instead."""
+    """Never crash printing: an odd file name or a non-UTF-8 terminal gets escapes instead.
+    Bytes typed in another encoding are read as U+FFFD, not as lone surrogates, which the
+    question log cannot store."""
     if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
         sys.stdout.reconfigure(errors="backslashreplace")
+    if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors != "replace":
+        sys.stdin.reconfigure(errors="replace")
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -275,13 +279,13 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
 
 
 def _eval(settings: Settings, path: Path, min_overall: float | None) -> int:
+    library = open_library(settings)
     try:
-        questions = load_questions(path)
+        questions = load_questions(path, {item.id for item in library.current.kb.items()})
     except (OSError, ValueError) as exc:
         print(f"faqbot: cannot read {path}: {exc}\n(`faqbot eval --help` shows the format)",
               file=sys.stderr)
         return EXIT_USAGE
-    library = open_library(settings)
     report = evaluate(library.current.matcher, questions)
     print(format_report(report))
     if min_overall is not None and report.overall < min_overall:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path, PurePosixPath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 log = logging.getLogger(__name__)
 
@@ -93,8 +93,10 @@ def _read_path(gathered: Gathered, path: Path, base_url: str | None) -> None:
 
 
 def _published(relative: PurePosixPath) -> str:
-    return str(relative.with_suffix(_PAGE_SUFFIX.get(relative.suffix.lower(),
-                                                     relative.suffix)))
+    """A file's address relative to the base: its page's name, percent-encoded (a space, '#' or
+    '?' in a file name is part of the name, not of the address's syntax)."""
+    return quote(str(relative.with_suffix(_PAGE_SUFFIX.get(relative.suffix.lower(),
+                                                           relative.suffix))))
 
 
 def _walk(root: Path, gathered: Gathered) -> Iterator[tuple[Path, PurePosixPath]]:
@@ -132,8 +134,14 @@ def _walk(root: Path, gathered: Gathered) -> Iterator[tuple[Path, PurePosixPath]
 
 def _read_file(gathered: Gathered, path: Path, name: str, url: str | None) -> None:
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # Non-blocking: opening a FIFO named like a document would wait for a writer forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            size = info.st_size
+            if not stat.S_ISREG(info.st_mode):
+                gathered.problems.append(f"{name}: not a regular file; skipped")
+                return
             if size > MAX_DOCUMENT_BYTES:
                 gathered.problems.append(f"{name}: {_megabytes(size)} is over the "
                                          f"{_megabytes(MAX_DOCUMENT_BYTES)} a document may be; "
@@ -148,11 +156,16 @@ def _read_file(gathered: Gathered, path: Path, name: str, url: str | None) -> No
         gathered.documents.append(Document(name, text, KINDS[path.suffix.lower()], url))
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def _decode(gathered: Gathered, name: str, data: bytes, charset: str = "utf-8") -> str | None:
     if len(data) > MAX_DOCUMENT_BYTES:
         gathered.problems.append(f"{name}: over {_megabytes(MAX_DOCUMENT_BYTES)}; skipped")
         return None
-    if b"\x00" in data[:8192]:
+    if data.startswith(_UTF16_BOMS):  # Windows Notepad's "Unicode": the mark says what it is
+        charset = "utf-16"
+    elif b"\x00" in data[:8192]:
         gathered.problems.append(f"{name}: a binary file, not text; skipped")
         return None
     try:
@@ -162,7 +175,8 @@ def _decode(gathered: Gathered, name: str, data: bytes, charset: str = "utf-8") 
         if isinstance(exc, UnicodeDecodeError):
             line = data[: exc.start].count(b"\n") + 1
             where = f":{line}"
-        gathered.problems.append(f"{name}{where}: not UTF-8 text; save it as UTF-8; skipped")
+        label = "UTF-16" if charset == "utf-16" else "UTF-8"
+        gathered.problems.append(f"{name}{where}: not {label} text; save it as UTF-8; skipped")
         return None
     if not text.strip():
         gathered.problems.append(f"{name}: empty; skipped")

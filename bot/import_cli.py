@@ -17,9 +17,17 @@ from typing import TextIO
 from bot.atomic_file import atomic_write
 from bot.core.importing.build import ImportResult, import_pages
 from bot.core.importing.knowledge_file import Merge, MergeError
+from bot.core.knowledge.fields import is_web_address
 from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
 from bot.doc_sources import gather
-from bot.import_work import check, compose, existing_parts, parse_documents
+from bot.import_work import (
+    check,
+    compose,
+    existing_parts,
+    ids_elsewhere,
+    parse_documents,
+    questions_asked,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +69,7 @@ def import_command(args: argparse.Namespace, out: TextIO | None = None,
         print(f"faqbot: {existing[0]} exists; add --update to re-import into it (keeping its "
               "curation), or choose another --out", file=err)
         return EXIT_USAGE
-    if args.url and not args.url.lower().startswith(("http://", "https://")):
+    if args.url and not is_web_address(args.url):
         print(f"faqbot: --url must be an http:// or https:// address, not {args.url!r}",
               file=err)
         return EXIT_USAGE
@@ -78,14 +86,17 @@ def _import(args: argparse.Namespace, target: Path, existing: list[Path], out: T
             err: TextIO) -> int:
     gathered = gather(args.sources, args.url)
     pages, skipped = parse_documents(gathered.documents)
-    result = import_pages(pages, args.level)
+    elsewhere = ids_elsewhere(target.parent, [target, *existing])
+    result = import_pages(pages, args.level, taken=elsewhere,
+                          asked=questions_asked(target.parent))
     result.skipped[:0] = [*gathered.problems, *skipped]
     if not result.entries:
         _print_skipped(result, out)
         print("faqbot: nothing to import; nothing written.", file=err)
         return EXIT_FAILED
     try:
-        files = compose(target, existing, result, [d.name for d in gathered.documents])
+        files = compose(target, existing, result, [d.name for d in gathered.documents],
+                        elsewhere)
     except MergeError as exc:
         print(f"faqbot: {exc}; nothing written.", file=err)
         return EXIT_FAILED

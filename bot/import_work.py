@@ -10,7 +10,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -29,10 +29,11 @@ from bot.core.importing.knowledge_file import (
 )
 from bot.core.importing.page import Page
 from bot.core.knowledge.files import MAX_FILE_BYTES, load_folder
-from bot.core.knowledge.nodes import ParsedFile
+from bot.core.knowledge.nodes import ParsedFile, walk
 from bot.core.knowledge.parse import parse_text
 from bot.core.knowledge.problems import Problem
 from bot.core.knowledge.schema import validate
+from bot.core.text import fold
 from bot.doc_sources import Document
 
 log = logging.getLogger(__name__)
@@ -117,9 +118,10 @@ def existing_parts(target: Path) -> list[Path]:
 
 
 def compose(target: Path, existing: list[Path], result: ImportResult,
-            sources: list[str]) -> list[tuple[Path, Merge]]:
+            sources: list[str], elsewhere: Iterable[str] = ()) -> list[tuple[Path, Merge]]:
     """The files to write: new ones (split at PART_BYTES), or the existing ones with the
-    import merged in, new sections going to the last one while it has room."""
+    import merged in, new sections going to the last one while it has room; new entries'
+    ids avoid `elsewhere` (those of the folder's other files) too."""
     if not existing:
         made = new_files(result.entries, sources, PART_BYTES)
         return [(part_path(target, n), merged) for n, merged in enumerate(made, 1)]
@@ -135,7 +137,7 @@ def compose(target: Path, existing: list[Path], result: ImportResult,
             raise MergeError(f"{path}: fix it first ({problems[0]})")
         texts.append(data.decode("utf-8"))
         infos.append(keys_and_ids(texts[-1]))
-    every_id = set().union(*(ids for _, ids in infos))
+    every_id = set(elsewhere).union(*(ids for _, ids in infos))
     documents = {entry.document for entry in result.entries}
     remaining = list(result.entries)
     files: list[tuple[Path, Merge]] = []
@@ -210,6 +212,29 @@ def _check_batch(batch: tuple[str, list[str], list[tuple[str, str]]]) -> list[Pr
     others = _others(Path(folder), mine)
     before = set(validate(others)[1]) if others else set()
     return [p for p in validate([*others, *parsed_files])[1] if p not in before]
+
+
+def ids_elsewhere(folder: Path, mine: Iterable[Path]) -> set[str]:
+    """The ids the folder's other knowledge files define (entries, the table, its rows), as far
+    as they can be read: the ids an import must not take."""
+    return {value for parsed in _others(folder, map(str, mine))
+            for value in _fields(parsed, "id")}
+
+
+def questions_asked(folder: Path) -> set[str]:
+    """The questions (folded) the folder's knowledge files ask, as far as they can be read:
+    an import does not ask them again."""
+    return {fold(question) for parsed in _others(folder, ())
+            for question in _fields(parsed, "questions")}
+
+
+def _fields(parsed: ParsedFile, key: str) -> Iterator[str]:
+    """The text of every `key` field in a file (each item of a list of texts)."""
+    for node in walk(parsed.root) if parsed.root is not None else ():
+        value = node.value.get(key) if node.is_map else None
+        for item in (value.value if value.is_list else [value]) if value is not None else ():
+            if isinstance(item.value, str):
+                yield item.value
 
 
 def _others(folder: Path, mine: Iterable[str]) -> list[ParsedFile]:

@@ -264,6 +264,21 @@ def test_chat_piped_prints_answers_and_no_prompts(cwd: Path, suggest_q: str,
     assert out.count("Brewing tea\n===") == 2  # the first answer and /explain
 
 
+def test_a_question_typed_in_another_encoding_is_answered_and_recorded(cwd: Path) -> None:
+    # Latin-1 bytes from a terminal: read as U+FFFD, not as lone surrogates that the question
+    # log cannot store (the question was answered, then lost with an error line).
+    env = clean_env()
+    done = subprocess.run([sys.executable, "-m", "bot", "chat"], cwd=cwd, env=env,
+                          input=b"how do i brew t\xe9a\n", capture_output=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0 and done.stderr == b"", done.stderr
+    assert b"Brewing tea" in done.stdout
+    exported = faqbot(cwd, "export", "--format", "jsonl", "--all",
+                      DATABASE_PATH=env["DATABASE_PATH"])
+    assert [json.loads(line)["text"] for line in exported.out.splitlines()] == [
+        "how do i brew t\ufffda"]
+
+
 def test_start_without_a_token_falls_back_to_chat(cwd: Path) -> None:
     run = faqbot(cwd, stdin=ANSWER_Q + "\n")
     assert run.code == 0
@@ -517,12 +532,17 @@ def test_eval_and_min_overall(cwd: Path) -> None:
         "questions:\n  - {q: how do i brew tea, ids: [tea-brewing]}\n"
         "  - {q: what is the capital of france, ids: []}\n", encoding="utf-8")
     (cwd / "bad-eval.yaml").write_text("questions: 3\n", encoding="utf-8")
+    (cwd / "deep-eval.yaml").write_text("[" * 10_000, encoding="utf-8")
+    (cwd / "typo-eval.yaml").write_text("questions:\n  - {q: how do i brew tea, "
+                                        "ids: [tea-brewnig]}\n", encoding="utf-8")
     passing, failing, tiny, *bad = parallel(
         partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--min-overall", "0"),
         partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--min-overall", "1.01"),
         partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--dir", str(TINY), "--min-overall", "1"),
         partial(faqbot, cwd, "eval", "bad-eval.yaml"),
         partial(faqbot, cwd, "eval", "missing.yaml"),
+        partial(faqbot, cwd, "eval", "deep-eval.yaml"),
+        partial(faqbot, cwd, "eval", "typo-eval.yaml"),
     )
     assert passing.code == 0
     assert passing.out.startswith("overall")
@@ -531,9 +551,13 @@ def test_eval_and_min_overall(cwd: Path) -> None:
     assert "is below --min-overall 1.010" in failing.err
     assert tiny.code == 0, tiny.out
     assert "(2/2)" in tiny.out
-    for path, run in zip(("bad-eval.yaml", "missing.yaml"), bad, strict=True):
+    for path, run in zip(("bad-eval.yaml", "missing.yaml", "deep-eval.yaml", "typo-eval.yaml"),
+                         bad, strict=True):
         assert run.code == 2
         assert run.err.startswith(f"faqbot: cannot read {path}")
+    assert "deep-eval.yaml:1:51: values are nested more than 50 levels deep" in bad[2].err
+    assert ("typo-eval.yaml:2:34: question 1 ('how do i brew tea'): id 'tea-brewnig' is not in "
+            "the knowledge base") in bad[3].err
 
 
 def test_why_prints_the_top_candidates(cwd: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -110,6 +111,21 @@ def test_folders_are_walked_in_a_stable_order(tmp_path: Path) -> None:
         ("docs/b/d.html", "html", "https://docs.example.org/site/b/d.html")]
 
 
+def test_file_names_are_percent_encoded_in_their_addresses(tmp_path: Path) -> None:
+    # "Getting Started.md" is published as Getting%20Started.md: a space would make the
+    # address invalid, and the knowledge base refuse the whole import.
+    docs = tmp_path / "docs"
+    (docs / "User Guide").mkdir(parents=True)
+    (docs / "User Guide" / "Getting Started.md").write_text("# A\n\ntext\n")
+    (docs / "caf\u00e9 #1?.md").write_text("# B\n\ntext\n")
+    got = gather([str(docs)], "https://docs.example.org/site/")
+    assert [d.url for d in got.documents] == [
+        "https://docs.example.org/site/caf%C3%A9%20%231%3F.md",
+        "https://docs.example.org/site/User%20Guide/Getting%20Started.md"]
+    one = gather([str(docs / "User Guide" / "Getting Started.md")], "https://x.org/docs/")
+    assert [d.url for d in one.documents] == ["https://x.org/docs/Getting%20Started.md"]
+
+
 def test_bad_files_each_get_one_line_naming_them(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(doc_sources, "MAX_DOCUMENT_BYTES", 1000)
@@ -135,6 +151,30 @@ def test_bad_files_each_get_one_line_naming_them(tmp_path: Path,
         f"{loop}/again: a symbolic link loop; not followed",
     ]
     assert [d.name for d in got.documents] == ["loop/ok.md"]
+
+
+def test_a_fifo_or_a_device_named_like_a_document_is_skipped_not_waited_on(tmp_path: Path
+                                                                          ) -> None:
+    # Opening a FIFO for reading waits for a writer: forever, for an import.
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "zero.html").symlink_to("/dev/zero")
+    (tmp_path / "ok.md").write_text("# Ok\n\ntext\n")
+    got = gather([str(tmp_path)])
+    name = tmp_path.name
+    assert got.problems == [f"{name}/pipe.md: not a regular file; skipped",
+                            f"{name}/zero.html: not a regular file; skipped"]
+    assert [d.name for d in got.documents] == [f"{name}/ok.md"]
+
+
+def test_utf16_with_its_byte_order_mark_is_read_not_called_binary(tmp_path: Path) -> None:
+    # Windows Notepad's "Unicode": the byte-order mark says what it is, so nothing is lost.
+    (tmp_path / "le.md").write_bytes("# Caf\u00e9?\n\nYes.\n".encode("utf-16"))
+    (tmp_path / "be.md").write_bytes(b"\xfe\xff" + "# Tea?\n\nNo.\n".encode("utf-16-be"))
+    (tmp_path / "odd.md").write_bytes(b"\xff\xfe# \x00")  # an odd length: not UTF-16 at all
+    got = gather([str(tmp_path / name) for name in ("le.md", "be.md", "odd.md")])
+    assert [(d.name, d.text) for d in got.documents] == [
+        ("le.md", "# Caf\u00e9?\n\nYes.\n"), ("be.md", "# Tea?\n\nNo.\n")]
+    assert got.problems == ["odd.md:1: not UTF-16 text; save it as UTF-8; skipped"]
 
 
 def test_a_50_mb_file_and_a_self_loop_are_refused(tmp_path: Path) -> None:

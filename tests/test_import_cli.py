@@ -12,6 +12,7 @@ import pytest
 import yaml
 from test_doc_sources import server  # noqa: F401  (the fixture)
 
+from bot import import_cli
 from bot.cli import main
 
 FAQ = Path(__file__).parent / "fixtures" / "import" / "python-faq" / "source"
@@ -121,22 +122,64 @@ def test_bad_input_is_listed_and_the_rest_imported(tmp_path: Path,
 
 
 def test_nothing_is_written_when_nothing_imports_or_the_folder_would_break(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "empty.md").write_text("\n")
     out = tmp_path / "kb" / "docs.yaml"
     out.parent.mkdir()
     code, _, err = run(capsys, "kb", "import", str(tmp_path / "empty.md"), "--out", str(out))
     assert code == 1 and "nothing written" in err
     assert not out.exists()
-    (tmp_path / "a.md").write_text("# Clash\n\nText.\n")
+    (tmp_path / "a.md").write_text("# How do I brew tea?\n\nText.\n")
     shutil.copy(Path(__file__).parent / "fixtures" / "tiny" / "kb" / "tiny.yaml",
                 out.parent / "main.yaml")
-    (out.parent / "main.yaml").write_text((out.parent / "main.yaml").read_text().replace(
-        "id: flat-tyre", "id: clash"))
+    # The importer avoids the other files' ids and questions; were it to miss one, the check
+    # of the folder with the new file still stops the write.
+    monkeypatch.setattr(import_cli, "questions_asked", lambda folder: set())
     code, _, err = run(capsys, "kb", "import", str(tmp_path / "a.md"), "--out", str(out))
-    assert code == 1 and "would not pass `faqbot kb check`" in err and "clash" in err
+    assert code == 1 and "would not pass `faqbot kb check`" in err
+    assert "question 'How do I brew tea?' is also a question of 'tea-brewing'" in err
     assert not out.exists()
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_a_question_the_folder_asks_already_is_not_asked_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "tiny" / "kb" / "tiny.yaml",
+                folder / "main.yaml")
+    (tmp_path / "a.md").write_text("# How do I brew tea?\n\nText.\n\n# Why green?\n\nX.\n")
+    code, said, err = run(capsys, "kb", "import", str(tmp_path / "a.md"), "--out",
+                          str(folder / "docs.yaml"))
+    assert code == 0, err
+    assert "note: a.md:1: “How do I brew tea?” asks the question of a knowledge file beside " \
+           "this one; it is not made a question twice" in said
+    asked = {e["title"]: e.get("questions")
+             for e in yaml.safe_load((folder / "docs.yaml").read_text())["entries"]}
+    assert asked == {"How do I brew tea?": None, "Why green?": ["Why green?"]}
+
+
+def test_new_ids_avoid_the_ids_of_the_folders_other_files(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A heading that slugs to an id another knowledge file has ("Flat tyre" beside the tiny
+    # knowledge base's flat-tyre) gets '-2', as a clash inside the import does.
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "tiny" / "kb" / "tiny.yaml",
+                folder / "main.yaml")
+    (tmp_path / "a.md").write_text("# Flat tyre\n\nPump it up.\n")
+    (tmp_path / "b.md").write_text("# Coffee grinding\n\nFinely.\n")
+    code, _, err = run(capsys, "kb", "import", str(tmp_path / "a.md"), "--out",
+                       str(folder / "docs.yaml"))
+    assert code == 0, err
+    assert [e["id"] for e in yaml.safe_load((folder / "docs.yaml").read_text())["entries"]] \
+        == ["flat-tyre-2"]
+    code, _, err = run(capsys, "kb", "import", str(tmp_path / "a.md"), str(tmp_path / "b.md"),
+                       "--out", str(folder / "docs.yaml"), "--update")
+    assert code == 0, err
+    assert [e["id"] for e in yaml.safe_load((folder / "docs.yaml").read_text())["entries"]] \
+        == ["flat-tyre-2", "coffee-grinding-2"]
 
 
 def test_import_a_page_by_url(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -191,6 +234,11 @@ def test_usage_mistakes_get_one_line(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, "kb", "import", source, "--out", str(tmp_path / "f.yaml"),
                        "--url", "javascript:alert(1)")
     assert code == 2 and "--url must be an http:// or https:// address" in err
+    for base in ("https://", "https://x.org/my docs/", "http:///path"):
+        code, _, err = run(capsys, "kb", "import", source, "--out", str(tmp_path / "f.yaml"),
+                           "--url", base)
+        assert code == 2 and err == (f"faqbot: --url must be an http:// or https:// address, "
+                                     f"not {base!r}\n"), err
     with pytest.raises(SystemExit):
         main(["kb", "import", source, "--out", str(tmp_path / "f.yaml"), "--level", "9"])
     assert "the level is a heading level from 1 to 6" in capsys.readouterr().err

@@ -79,7 +79,8 @@ class ReloadResult:
 
 def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> KnowledgeDiff:
     """Entries and table rows added, removed or edited between two knowledge bases, and the
-    knowledge-base-wide parts (synonyms, thresholds, out-of-scope topics) that changed."""
+    knowledge-base-wide parts (synonyms, thresholds, out-of-scope topics, lexicon) that
+    changed."""
     old_items = _items(old)
     new_items = _items(new)
     rows = {item.id for kb in (old, new) for item in kb.items() if isinstance(item, TableRow)}
@@ -90,6 +91,7 @@ def diff_knowledge(old: KnowledgeBase, new: KnowledgeBase) -> KnowledgeDiff:
         ("synonyms", dict(old.synonyms) != dict(new.synonyms)),
         ("matcher thresholds", old.thresholds != new.thresholds),
         ("out-of-scope topics", old.out_of_scope != new.out_of_scope),
+        ("lexicon", old.lexicon != new.lexicon),
     ) if changed)
     return KnowledgeDiff(
         added=tuple(i for i in added if i not in rows),

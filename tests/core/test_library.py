@@ -122,6 +122,18 @@ def test_reload_reports_knowledge_base_wide_changes(folder: Path) -> None:
     assert library.reload().diff.summary() == "No changes."
 
 
+def test_reload_reports_a_changed_lexicon(folder: Path) -> None:
+    # Stop words or respellings change every answer's scoring: "No changes." would mislead.
+    library = Library.open(folder)
+    path = folder / "tiny.yaml"
+    path.write_text("lexicon:\n  stop_words: [tea]\n" + path.read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    result = library.reload()
+    assert result.ok, result.problems
+    assert result.diff.settings == ("lexicon",)
+    assert "Changed: lexicon" in result.diff.summary()
+
+
 def test_reload_reports_added_removed_and_edited_entries(folder: Path) -> None:
     library = Library.open(folder)
     (folder / "extra.yaml").write_text(EXTRA, encoding="utf-8")

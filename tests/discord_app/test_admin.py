@@ -129,6 +129,26 @@ async def test_reload_of_a_broken_folder_keeps_the_old_one(harness: Harness) -> 
     harness.assert_valid()
 
 
+async def test_reload_of_files_that_loaded_before_this_branch_keeps_the_old_one(
+        harness: Harness) -> None:
+    # Each of these loaded once: a lone surrogate written as an escape (which no JSON body can
+    # carry to Discord), a question asked twice, a file name with a line break.
+    retitle(harness.knowledge_dir)
+    (harness.knowledge_dir / "escaped.yaml").write_text(
+        'entries:\n  - id: odd\n    title: "Odd \\ud800"\n    answer: A\n'
+        f"    questions: [{QUESTION}]\n", encoding="utf-8")
+    (harness.knowledge_dir / "line\nbreak.yaml").write_text("entries: 3\n", encoding="utf-8")
+    followup = await run_deferred(harness, "kb reload", user=moderator(harness))
+    description = embed_of(followup)["description"]
+    assert "escaped.yaml:3:12: control character U+D800 is not allowed" in description
+    assert f"question '{QUESTION}' is also a question of 'odd' (at " in description
+    assert "line\\nbreak.yaml:1:10: 'entries' must be a list" in description
+    assert "The previous knowledge base is still live." in description
+    assert harness.library.current.version == 1
+    assert await ask_title(harness) == OLD_TITLE
+    harness.assert_valid()
+
+
 async def test_many_problems_are_paged_within_limits(harness: Harness) -> None:
     break_folder(harness.knowledge_dir, problems=150)
     followup = await run_deferred(harness, "kb reload", permissions=MANAGE_GUILD)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from bot.core.knowledge.parse import parse_text
 from bot.core.matching.match import Verdict
 from bot.core.matching.semantic import AnyMatcher
 
@@ -69,30 +69,39 @@ class EvalReport:
     declined_by_topic: int = 0  # out-of-scope questions an out-of-scope topic declined
 
 
-def load_questions(path: Path) -> list[EvalQuestion]:
-    """Read `questions: [{q: ..., ids: [...]}]`; raise ValueError naming what is wrong."""
+def load_questions(path: Path, known_ids: Collection[str] | None = None) -> list[EvalQuestion]:
+    """Read `questions: [{q: ..., ids: [...]}]`, parsed as safely as a knowledge file; raise
+    ValueError naming what is wrong (`path:line:column: message`, where there is a place). With
+    `known_ids`, an id that is not one of them is wrong too: it could never be answered."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except OSError as exc:
         raise ValueError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text") from exc
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: invalid YAML: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+    parsed, problems = parse_text(str(path), data)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ValueError(f"{min(problems)}{more}")
+    root = parsed.root if parsed is not None else None
+    listed = root.value.get("questions") if root is not None and root.is_map else None
+    if root is None or listed is None or not listed.is_list:
         raise ValueError(f"{path}: expected a mapping with a 'questions' list")
     out: list[EvalQuestion] = []
-    for n, item in enumerate(data["questions"], start=1):
-        if not isinstance(item, dict) or "q" not in item:
-            raise ValueError(f"{path}: question {n} must be a mapping with 'q' and 'ids'")
-        text, ids = item.get("q"), item.get("ids", [])
+    for n, item in enumerate(listed.value, start=1):
+        where = f"{item.location}: question {n}"
+        if not item.is_map or "q" not in item.value:
+            raise ValueError(f"{where} must be a mapping with 'q' and 'ids'")
+        text_node, ids_node = item.value["q"], item.value.get("ids")
+        text = text_node.value
         if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"{path}: question {n}: 'q' must be non-empty text")
-        if ids is None:
-            ids = []
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise ValueError(f"{path}: question {n} ({text!r}): 'ids' must be a list of ids")
-        out.append(EvalQuestion(text, tuple(ids)))
+            raise ValueError(f"{text_node.location}: question {n}: 'q' must be non-empty text")
+        ids = [] if ids_node is None or ids_node.value is None else ids_node.value
+        if not isinstance(ids, list) or not all(isinstance(i.value, str) for i in ids):
+            raise ValueError(f"{where} ({text!r}): 'ids' must be a list of ids")
+        for node in ids:
+            if known_ids is not None and node.value not in known_ids:
+                raise ValueError(f"{node.location}: question {n} ({text!r}): id "
+                                 f"'{node.value}' is not in the knowledge base")
+        out.append(EvalQuestion(text, tuple(i.value for i in ids)))
     if not out:
         raise ValueError(f"{path}: no questions")
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,9 @@ from bot.core.importing.sections import (
     is_question,
     split_page,
 )
+from bot.core.knowledge.fields import MAX_URL, invisible
 from bot.core.replies.plain_text import truncate
+from bot.core.text import fold
 
 MAX_ID = 64  # the schema's limits
 MAX_TITLE = 200
@@ -99,8 +102,9 @@ def unique_id(text: str, taken: set[str]) -> str:
 
 
 def import_pages(pages: Sequence[Page], level: int | None = None,
-                 taken: Iterable[str] = ()) -> ImportResult:
-    """Every page cut into sections and made into entries; ids avoid `taken`."""
+                 taken: Iterable[str] = (), asked: Iterable[str] = ()) -> ImportResult:
+    """Every page cut into sections and made into entries; ids avoid `taken`, and questions
+    the knowledge base asks already (`asked`, folded) are not asked again."""
     result = ImportResult()
     sections: list[tuple[Page, Section]] = []
     for page in pages:
@@ -122,12 +126,21 @@ def import_pages(pages: Sequence[Page], level: int | None = None,
                 sections.append((page, section))
     keywords = distinctive([(s.title, _body(s)) for _, s in sections])
     ids = set(taken)
+    # By fold, who asks each question: a knowledge base asks a question once.
+    asker = dict.fromkeys(asked, "a knowledge file beside this one")
     for (page, section), words in zip(sections, keywords, strict=True):
         entry = _entry(page, section, words, ids)
         if entry is None:
             result.skipped.append(f"{_origin(page, section)}: “{section.title}” has no text")
-        else:
-            result.entries.append(entry)
+            continue
+        first = asker.get(fold(entry.questions[0])) if entry.questions else None
+        if first is not None:
+            result.notes.append(f"{entry.origin}: “{entry.title}” asks the question of "
+                                f"{first}; it is not made a question twice")
+            entry = dataclasses.replace(entry, questions=())
+        asker.update((fold(question), f"“{entry.title}” ({entry.origin})")
+                     for question in entry.questions)
+        result.entries.append(entry)
     return result
 
 
@@ -137,15 +150,16 @@ def _body(section: Section) -> str:
 
 def _entry(page: Page, section: Section, words: list[str],
            ids: set[str]) -> ImportedEntry | None:
-    title = truncate(plain(clean(_unprefixed(section.title))), MAX_TITLE) or \
-        truncate(plain(clean(page.name)), MAX_TITLE)
+    title = truncate(plain(clean(_unprefixed(section.title))), MAX_TITLE)
+    if invisible(title):
+        title = truncate(plain(clean(page.name)), MAX_TITLE)
     if section.url:
         more = f"Full section: <{section.url}>"
     else:
         more = f"*Shortened: the full section is “{title}” in {page.name}.*"
     answer, cut = fit(section.blocks, ANSWER_LIMIT, clean(more))
     answer = clean(answer)
-    if not answer.strip():
+    if invisible(answer):
         return None
     questions = (title,) if is_question(title) else ()
     extra = [a for a in section.aliases if a.casefold() != title.casefold()]
@@ -155,7 +169,8 @@ def _entry(page: Page, section: Section, words: list[str],
         id=unique_id(section.title, ids), title=title, answer=answer, questions=questions,
         keywords=keywords, group=group or None,
         document=truncate(plain(clean(section.document)), MAX_TITLE) or title,
-        section=None if section.whole_page else title, url=section.url, cut=cut,
+        section=None if section.whole_page else title, cut=cut,
+        url=section.url if section.url and len(section.url) <= MAX_URL else None,
         origin=_origin(page, section),
     )
 

@@ -135,19 +135,20 @@ def merge(existing: str, entries: Sequence[ImportedEntry], *,
     if not isinstance(items, CommentedSeq):
         raise MergeError("'entries' is not a list")
     default_document = document.get("document")
-    by_key: dict[tuple[str, str | None], CommentedMap] = {}
+    # A heading written twice in one document gives two entries with the same key: the n-th
+    # section with a key updates the n-th entry with it, never one entry twice.
+    by_key: dict[tuple[str, str | None], list[CommentedMap]] = {}
     ids: set[str] = set(taken)
     for existing_item in _entries(items):
         ids.add(str(existing_item.get("id")))
         found = _key(existing_item, default_document)
         if found is not None:
-            by_key.setdefault(found, existing_item)
+            by_key.setdefault(found, []).append(existing_item)
     result = Merge(text="")
-    seen: set[tuple[str, str | None]] = set()
     for entry in entries:
         key = (entry.document, entry.section)
-        seen.add(key)
-        item = by_key.get(key)
+        waiting = by_key.get(key)
+        item = waiting.pop(0) if waiting else None
         if item is None:
             fields = entry.fields()
             fields["id"] = entry.id if entry.id not in ids else unique_id(entry.title, ids)
@@ -159,9 +160,9 @@ def merge(existing: str, entries: Sequence[ImportedEntry], *,
         else:
             result.unchanged.append(str(item.get("id")))
     imported = set(documents) if documents is not None else {e.document for e in entries}
-    for key, item in by_key.items():
-        if key[0] in imported and key not in seen:
-            result.gone.append(f"{item.get('id')} ({item.get('title')})")
+    for key, unmatched in by_key.items():
+        if key[0] in imported:
+            result.gone.extend(f"{item.get('id')} ({item.get('title')})" for item in unmatched)
     mapping = indent if not dash else max((indent or 2) - dash, 2)
     result.text = _dump(document, mapping or 2, indent or 2, dash or 0,
                         explicit_start=existing.lstrip().startswith("---"))

@@ -23,7 +23,7 @@ MAX_TITLE = 200
 MAX_ANSWER = 16_000
 MAX_CELL = 1_000
 MAX_PHRASE = 300
-MAX_URL = 2_000
+MAX_URL = 512  # a Discord link button's address: a longer one fails the whole answer
 _SPACE = re.compile(r"\s")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WORD = re.compile(r"[a-z0-9]+")  # a word as the matcher splits text (matching.text)
@@ -96,17 +96,18 @@ class FieldReader:
             if required:
                 self.missing(owner, key)
             return None
+        # An optional field written empty is reported too: its text was lost or never written.
+        empty = f"'{key}' is empty" if required else f"'{key}' is empty; write it, or remove it"
         if not isinstance(node.value, str):
             if node.value is None:
-                if required:
-                    self.problem(node.location, f"'{key}' is empty")
+                self.problem(node.location, empty)
                 return None
             self.problem(node.location, f"'{key}' must be text, not {kind(node)}{quote(node)}")
             return None
         value = node.value.strip()
-        if not value:
-            if required:
-                self.problem(node.location, f"'{key}' is empty")
+        if not value or invisible(value):
+            also = " (only invisible characters)" if value else ""
+            self.problem(node.location, f"{empty}{also}")
             return None
         if len(value) > limit:
             also = (" (too long for Discord even when split into several messages)"
@@ -119,11 +120,11 @@ class FieldReader:
     def text_list(self, fields: dict[str, Node], key: str, *, required: bool = False,
                   limit: int = MAX_PHRASE) -> tuple[list[str], list[Location]]:
         node = fields.get(key)
-        if node is None or node.value is None:
-            if required:
-                where = node.location if node is not None else None
-                if where is not None:
-                    self.problem(where, f"'{key}' is empty")
+        if node is None:
+            return [], []  # a required list that is absent: the caller reports it
+        if node.value is None:  # `questions:` with nothing after it
+            also = "" if required else "; list at least one, or remove it"
+            self.problem(node.location, f"'{key}' is empty{also}")
             return [], []
         if not node.is_list:
             self.problem(node.location, f"'{key}' must be a list, not {kind(node)}")
@@ -137,8 +138,9 @@ class FieldReader:
                              f"{quote(item)}")
                 continue
             text = item.value.strip()
-            if not text:
-                self.problem(item.location, f"empty item in '{key}'")
+            if not text or invisible(text):
+                also = " (only invisible characters)" if text else ""
+                self.problem(item.location, f"empty item in '{key}'{also}")
                 continue
             if len(text) > limit:
                 self.problem(item.location,
@@ -208,9 +210,7 @@ class FieldReader:
         value = self.text(fields, "url", owner, required=False, limit=MAX_URL)
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc \
-                or _SPACE.search(value):
+        if not is_web_address(value):
             self.problem(fields["url"].location,
                          f"'url' must be an http:// or https:// address, not {value!r}")
             return None
@@ -227,6 +227,13 @@ class FieldReader:
             return value
         self.problem(node.location, "'reviewed' must be a date written as YYYY-MM-DD")
         return None
+
+
+def is_web_address(value: str) -> bool:
+    """An absolute http(s) address with a host and no spaces (no javascript:, no mailto:)."""
+    parts = urlsplit(value)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc) \
+        and not _SPACE.search(value)
 
 
 def quote(node: Node) -> str:
@@ -248,6 +255,12 @@ def _describe(value: Any) -> str:
     if value is None:
         return "empty"
     return next((name for kind, name in _KINDS if isinstance(value, kind)), type(value).__name__)
+
+
+def invisible(text: str) -> bool:
+    """Whether text shows nothing: only spaces and format characters (zero-width space and
+    joiner, word joiner, byte-order mark...), which `str.strip` keeps."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
 
 
 def one_word(text: str) -> str | None:

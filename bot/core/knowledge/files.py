@@ -6,9 +6,9 @@ What is read
     such files beside the ones being edited (Emacs's `.#faq.yaml` lock, which is a dangling
     symbolic link; `.faq.yaml.swp`; macOS's `._faq.yaml`), and they are never knowledge.
 
-Refused, each as a problem: a symbolic link out of the folder, a folder named like a file, a
-file over `MAX_FILE_BYTES` (from its size, before it is read). Each file's bytes are then parsed
-(`parse.parse_text`).
+Refused, each as a problem: a symbolic link out of the folder or to a file read already, a
+folder named like a file, a file over `MAX_FILE_BYTES` (from its size, before it is read). Each
+file's bytes are then parsed (`parse.parse_text`).
 """
 
 from __future__ import annotations
@@ -58,8 +58,11 @@ def load_folder(folder: Path, memory: BuildMemory | None = None) -> LoadResult:
             Problem(where, 1, 1, "no knowledge files (*.yaml or *.yml) in this folder")
         )
         return result
+    # Each file is read once, by its own name first: a link to a file read already is refused
+    # (all its ids would be duplicates).
+    read = {root / path.name: path.name for path in paths if not path.is_symlink()}
     for path in paths:
-        parsed, problems = _load_file(path, root, memory)
+        parsed, problems = _load_file(path, root, memory, read)
         result.problems.extend(problems)
         if parsed is not None:
             result.files.append(parsed)
@@ -71,7 +74,7 @@ def is_knowledge_name(name: str) -> bool:
     return not name.startswith(".") and name.lower().endswith(KNOWLEDGE_SUFFIXES)
 
 
-def _load_file(path: Path, root: Path, memory: BuildMemory | None
+def _load_file(path: Path, root: Path, memory: BuildMemory | None, read: dict[Path, str]
                ) -> tuple[ParsedFile | None, list[Problem]]:
     name = str(path)
 
@@ -89,6 +92,10 @@ def _load_file(path: Path, root: Path, memory: BuildMemory | None
             if not target.is_relative_to(root):
                 return refuse(f"symbolic link points outside the knowledge folder, to {target}; "
                               "copy the file in instead")
+            if target in read:
+                return refuse(f"symbolic link to {read[target]}, which is read already; "
+                              "remove the link")
+            read[target] = path.name
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
             return refuse("is a folder, not a knowledge file; knowledge files are not "

@@ -18,7 +18,17 @@ class Location:
     column: int
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
+        return f"{one_line(self.path)}:{self.line}:{self.column}"
+
+
+def one_line(text: str) -> str:
+    """Text as it can be shown on one line: what is not printable in it (a line break or an
+    escape in a file's name or in a quoted key, a byte of a name that is not UTF-8) written as
+    an escape."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+                   for char in text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ Only `yaml.safe_load` semantics
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,11 @@ from bot.core.knowledge.models import Location
 from bot.core.knowledge.problems import Problem
 
 MAX_NODES_PER_FILE = 50_000
+
+# What YAML 1.1 (and PyYAML's reader) refuses to read: everything but tab, line breaks and
+# printable characters (lone surrogates included). The parser checks a file's text with it, and
+# a quoted value once built, since an escape (`"\\e"`, `"\\0"`, `"\\ud800"`) can make one.
+NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = frozenset(
@@ -67,13 +73,15 @@ class ParsedFile:
 
     `clean` is False when the loader found any problem in the file: it is still validated, so
     that every problem is reported at once, but it never becomes part of a KnowledgeBase.
-    `blanked` holds the (1-based) lines blanked out to get past syntax errors.
+    `blanked` holds the (1-based) lines blanked out to get past syntax errors; `ids_lost` says
+    whether one of them may have held an id (a list item, or an `id:` line).
     """
 
     path: str
     root: Node | None
     clean: bool = True
     blanked: frozenset[int] = frozenset()
+    ids_lost: bool = False
 
 
 class _Invalid:
@@ -99,10 +107,12 @@ class NodeBuilder:
     """Turns composed YAML node graphs into `Node`s, checking tags, keys, size and cycles."""
 
     def __init__(self, path: str, problems: list[Problem],
-                 blanked: frozenset[int] = frozenset()) -> None:
+                 blanked: frozenset[int] = frozenset(),
+                 blanked_items: frozenset[int] = frozenset()) -> None:
         self.path = path
         self.problems = problems
         self.blanked = blanked
+        self.blanked_items = blanked_items  # of those, lines that began a list item
         self.budget = MAX_NODES_PER_FILE
         self.exhausted = False
         self.active: set[int] = set()
@@ -182,10 +192,14 @@ class NodeBuilder:
                 continue
             if key in keys:
                 first = keys[key]
+                self._build(value_node)
+                if any(first.line < line < key_where.line for line in self.blanked_items):
+                    # A list item blanked (past a syntax error) between the two: its keys ran
+                    # on into this mapping, so the "duplicate" was never written as one.
+                    continue
                 self.problems.append(Problem.at(
                     key_where, f"duplicate key '{key}' (first at line {first.line}); "
                                "YAML would silently keep only the last one"))
-                self._build(value_node)
                 continue
             keys[key] = key_where
             value = self._build(value_node)
@@ -231,7 +245,14 @@ class NodeBuilder:
                 kind = node.tag.removeprefix(_CORE)
                 self.problem(node, f"'{node.value}' is not a valid {kind}")
             return _INVALID
-        if isinstance(value, str | int | float | bool | dt.date) or value is None:
+        if isinstance(value, str):
+            control = NON_PRINTABLE.search(value)
+            if control is not None:
+                self.problem(node, f"control character U+{ord(control.group()):04X} is not "
+                                   "allowed (written as an escape in quoted text)")
+                return _INVALID
+            return value
+        if isinstance(value, int | float | bool | dt.date) or value is None:
             return value
         return _INVALID  # pragma: no cover - core scalar tags build only the types above
 

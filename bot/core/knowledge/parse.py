@@ -1,9 +1,9 @@
 """Parse one knowledge file's bytes into a node tree, reporting every problem in one pass.
 
 Everything is a problem, reported as `path:line:column: message`
-    Tabs, bytes that are not UTF-8, a byte-order mark, control characters, more than one
-    document in a file and values nested more than `MAX_DEPTH` levels (the node tree adds its
-    own: see `nodes`).
+    Tabs, bytes that are not UTF-8, a byte-order mark, control characters, Unicode's own line
+    breaks (U+0085, U+2028, U+2029), more than one document in a file and values nested more
+    than `MAX_DEPTH` levels (the node tree adds its own: see `nodes`).
 
 Syntax errors
     The parser stops at the first one. To report what follows it too, the offending line is
@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from typing import Any
 
 import yaml
 
-from bot.core.knowledge.nodes import NodeBuilder, ParsedFile
+from bot.core.knowledge.nodes import NON_PRINTABLE, NodeBuilder, ParsedFile
 from bot.core.knowledge.problems import Problem
 
 MAX_DEPTH = 50
@@ -31,11 +32,19 @@ MAX_REPORTS_PER_KIND = 20
 
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# What YAML 1.1 (and PyYAML's reader) refuses to read: everything but tab, line breaks and
-# printable characters. After these are replaced, Python's `str.splitlines` breaks lines exactly
-# where YAML does, so line numbers agree.
-_NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# After the characters YAML refuses to read (`NON_PRINTABLE`) are replaced with this one, Python's
+# `str.splitlines` breaks lines exactly where YAML does, so line numbers agree.
 _REPLACEMENT = "\ufffd"
+# Line breaks to YAML 1.1 (this loader) but not to YAML 1.2 (ruamel.yaml, which edits the files)
+# nor to text editors: a file using them would mean two things, so they are refused.
+_SEPARATORS = {"\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
+               "\u2029": "U+2029 (paragraph separator)"}
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
+_ID_LINE = re.compile(r"[\s-]*[\"']?id[\"']?\s*:")
+# Spaces that look like ' ' but that YAML reads as text (a BOM inside a file too).
+_UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]")
+_INDENT = re.compile(f"^[ \\t{_UNICODE_SPACE.pattern[1:-1]}]+", re.MULTILINE)
+_INDENT_SPACE = re.compile(f"^[ \\t]*({_UNICODE_SPACE.pattern})", re.MULTILINE)
 
 class _Text:
     """The decoded text, with line/column lookup that agrees with YAML's line breaks."""
@@ -77,7 +86,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     if len(bad_bytes) > MAX_REPORTS_PER_KIND:
         problems.append(Problem(name, 1, 1, f"{len(bad_bytes):,} bytes in all are not UTF-8; "
                                             "is this a text file saved as UTF-8?"))
-    controls = list(_NON_PRINTABLE.finditer(text))
+    controls = list(NON_PRINTABLE.finditer(text))
     for match in controls[:MAX_REPORTS_PER_KIND]:
         line, column = positions.position(match.start())
         problems.append(Problem(name, line, column, f"control character "
@@ -85,13 +94,23 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     if len(controls) > MAX_REPORTS_PER_KIND:
         problems.append(Problem(name, 1, 1, f"{len(controls):,} control characters in all"))
     if controls:
-        text = _NON_PRINTABLE.sub(_REPLACEMENT, text)
+        text = NON_PRINTABLE.sub(_REPLACEMENT, text)
+    separators = list(_SEPARATOR.finditer(text))
+    for match in separators[:MAX_REPORTS_PER_KIND]:
+        line, column = positions.position(match.start())
+        problems.append(Problem(name, line, column, f"line break {_SEPARATORS[match.group()]} "
+                                                    "is not allowed; use a plain line break"))
+    if len(separators) > MAX_REPORTS_PER_KIND:
+        problems.append(Problem(name, 1, 1, f"{len(separators):,} such line breaks in all"))
+    text = _spaces_in_indentation(name, text, positions, problems)
     if not text.strip():
         problems.append(Problem(name, 1, 1, "file is empty"))
         return None, problems
 
     lines = text.splitlines(keepends=True)
     blanked: set[int] = set()
+    items: set[int] = set()  # blanked lines that began a list item ("- ...")
+    ids_lost = False  # whether a blanked line may have held an id (an item, or an `id:`)
     gave_up = False
     documents: list[tuple[yaml.Mark, yaml.Node]] = []
     for attempt in range(MAX_SYNTAX_RECOVERIES + 1):
@@ -114,6 +133,9 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
             # Blank the offending line (keeping its line break, so that line numbers stay
             # right) and parse again, so that later problems are reported too.
             blanked.add(line)
+            if lines[line].lstrip(" \t").startswith("-"):
+                items.add(line + 1)
+            ids_lost = ids_lost or line + 1 in items or bool(_ID_LINE.match(lines[line]))
             lines[line] = lines[line][len(lines[line].rstrip("\r\n\x85\u2028\u2029")):]
             continue
         except yaml.YAMLError as exc:
@@ -131,7 +153,8 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
         if not blanked:
             problems.append(Problem(name, 1, 1, "file holds no YAML document, only comments"))
         return None, problems
-    builder = NodeBuilder(name, problems, frozenset(line + 1 for line in blanked))
+    builder = NodeBuilder(name, problems, frozenset(line + 1 for line in blanked),
+                          frozenset(items))
     root = builder.build(documents[0][1])
     for mark, extra in documents[1:]:
         problems.append(Problem(name, mark.line + 1, mark.column + 1, "a second YAML document "
@@ -142,8 +165,24 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     if root is None:
         return None, problems
     parsed = ParsedFile(name, root, clean=not problems,
-                        blanked=frozenset(line + 1 for line in blanked))
+                        blanked=frozenset(line + 1 for line in blanked), ids_lost=ids_lost)
     return parsed, problems
+
+
+def _spaces_in_indentation(name: str, text: str, positions: _Text,
+                           problems: list[Problem]) -> str:
+    """Report each Unicode space in a line's indentation (a no-break space pasted from a web
+    page...), and read it as a space, so that the rest of the file means what it shows."""
+    found = list(_INDENT_SPACE.finditer(text))
+    for match in found[:MAX_REPORTS_PER_KIND]:
+        char = match.group(1)
+        line, column = positions.position(match.start(1))
+        problems.append(Problem(name, line, column, f"{unicodedata.name(char).lower()} "
+                                f"U+{ord(char):04X} in the indentation; YAML indents with "
+                                "spaces only"))
+    if not found:
+        return text
+    return _INDENT.sub(lambda m: _UNICODE_SPACE.sub(" ", m.group()), text)
 
 
 def _decode(data: bytes) -> tuple[str, list[tuple[int, int]]]:

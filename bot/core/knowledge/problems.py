@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.knowledge.models import Location
+from bot.core.knowledge.models import Location, one_line
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -21,7 +21,7 @@ class Problem:
         return cls(location.path, location.line, location.column, message)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"{one_line(self.path)}:{self.line}:{self.column}: {one_line(self.message)}"
 
 
 class KnowledgeError(Exception):

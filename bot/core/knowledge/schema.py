@@ -21,29 +21,27 @@ from bot.core.knowledge.fields import (
     MAX_CELL,
     MAX_ID,
     MAX_TITLE,
-    FieldReader,
     bad_id,
     kind,
-    one_word,
-    words_only,
     written_fields,
 )
+from bot.core.knowledge.lexicon import LexiconReader
 from bot.core.knowledge.models import (
     ComparisonTable,
     Entry,
     KnowledgeBase,
-    Lexicon,
     Location,
     OutOfScope,
     Source,
     TableRow,
     Thresholds,
 )
+from bot.core.knowledge.names import factor_names
 from bot.core.knowledge.nodes import Node, ParsedFile
 from bot.core.knowledge.problems import Problem
+from bot.core.text import fold
 
 FILE_FIELDS = ("document", "matcher", "synonyms", "lexicon", "entries", "table", "out_of_scope")
-LEXICON_FIELDS = written_fields(Lexicon)
 ENTRY_FIELDS = written_fields(Entry)
 TABLE_FIELDS = written_fields(ComparisonTable)
 ROW_FIELDS = written_fields(TableRow)
@@ -66,17 +64,15 @@ class _Collected:
     out_of_scope: list[OutOfScope] = field(default_factory=list)
     table: ComparisonTable | None = None
     synonyms: dict[str, list[str]] = field(default_factory=dict)
-    respellings: dict[str, str] = field(default_factory=dict)
-    stop_words: set[str] = field(default_factory=set)
-    weak_words: set[str] = field(default_factory=set)
     thresholds: Thresholds | None = None
     thresholds_at: Location | None = None
     table_at: Location | None = None
     ids: dict[str, Location] = field(default_factory=dict)
+    questions: dict[str, tuple[str, Location]] = field(default_factory=dict)  # by fold: whose
     related: list[tuple[str, str, Location]] = field(default_factory=list)
 
 
-class _Checker(FieldReader):
+class _Checker(LexiconReader):
     """The schema: every file's parts, checked and collected into one knowledge base."""
 
     def __init__(self) -> None:
@@ -112,6 +108,25 @@ class _Checker(FieldReader):
                 kept.append(value)
                 self.out.related.append((value, owner_id or "", where))
         return tuple(kept)
+
+    def questions(self, fields: dict[str, Node], owner: str, *, required: bool = False
+                  ) -> list[str]:
+        """An item's `questions`. A question asked twice, by it or by another item (an
+        out-of-scope topic included), is a problem: no one could tell which answers it."""
+        values, places = self.text_list(fields, "questions", required=required)
+        mine: set[str] = set()
+        for value, where in zip(values, places, strict=True):
+            key = fold(value)
+            first = self.out.questions.get(key)
+            if key in mine:
+                self.problem(where, f"question '{value}' is listed twice in {owner}")
+            elif first is not None and key:
+                self.problem(where, f"question '{value}' is also a question of {first[0]} (at "
+                                    f"{first[1]}); keep it under one")
+            else:
+                mine.add(key)
+                self.out.questions[key] = (owner, where)
+        return values
 
     # -- the schema -----------------------------------------------------------------
 
@@ -162,9 +177,15 @@ class _Checker(FieldReader):
             return
         self.known_fields(node, OUT_OF_SCOPE_FIELDS, "an out-of-scope topic")
         topic = self.text(fields, "topic", node, required=True, limit=MAX_TITLE)
+        twin = next((t for t in self.out.out_of_scope if topic and fold(t.topic) == fold(topic)),
+                    None)
+        if twin is not None and topic is not None:
+            self.problem(fields["topic"].location, f"out-of-scope topic '{topic}' is already "
+                                                   f"defined at {twin.location}; name it once")
         if "questions" not in fields:
             self.missing(node, "questions")
-        questions, _ = self.text_list(fields, "questions", required=True)
+        questions = self.questions(fields, f"the out-of-scope topic '{topic}'" if topic
+                                   else "an out-of-scope topic", required=True)
         keywords, _ = self.text_list(fields, "keywords")
         if topic is None or not questions:
             return
@@ -200,43 +221,14 @@ class _Checker(FieldReader):
             if not term.strip():
                 self.problem(node.key_locations[term], "empty synonym term")
                 continue
-            variants, _ = self.text_list({term: item}, term)
+            variants, places = self.text_list({term: item}, term)
+            for variant, where in zip(variants, places, strict=True):
+                # by case and spacing only: 'fine tune' is a real alternative to 'fine-tune'
+                if variant.lower().split() == term.lower().split():
+                    self.problem(where, f"synonym '{term}' lists itself ('{variant}')")
             if not variants and item.is_list:
                 self.problem(item.location, f"synonym '{term}' lists no alternatives")
             self.out.synonyms.setdefault(term.strip().lower(), []).extend(variants)
-
-    def lexicon(self, fields: dict[str, Node]) -> None:
-        """The knowledge base's own words (merged across files): `respellings` maps one word
-        as members type it to the words the knowledge base writes; `stop_words` and
-        `weak_words` list single words."""
-        block = self.block(fields, "lexicon", LEXICON_FIELDS)
-        if block is None:
-            return
-        _, parts = block
-        respellings = parts.get("respellings")
-        if respellings is not None:
-            pairs = self.mapping(respellings, "'respellings'")
-            for typed, written in (pairs or {}).items():
-                where = respellings.key_locations[typed]
-                word = one_word(typed)
-                if word is None:
-                    self.problem(where, f"respelling '{typed}' must be one word "
-                                        "(letters and digits)")
-                elif not isinstance(written.value, str) or not words_only(written.value):
-                    self.problem(written.location, f"respelling of '{typed}' must be text "
-                                                   "of letters and digits")
-                else:
-                    self.out.respellings[word] = " ".join(written.value.lower().split())
-        for key, into in (("stop_words", self.out.stop_words),
-                          ("weak_words", self.out.weak_words)):
-            words, places = self.text_list(parts, key)
-            for text, where in zip(words, places, strict=True):
-                word = one_word(text)
-                if word is None:
-                    self.problem(where, f"'{key}' lists single words (letters and digits), "
-                                        f"not '{text}'")
-                else:
-                    into.add(word)
 
     def entry(self, node: Node, document: str | None, base: Thresholds) -> None:
         fields = self.mapping(node, "an entry")
@@ -255,7 +247,7 @@ class _Checker(FieldReader):
     def shared(self, fields: dict[str, Node], node: Node, item_id: str | None,
                document: str | None, base: Thresholds) -> _Shared:
         """The fields an entry and the table both have, after their own."""
-        questions, _ = self.text_list(fields, "questions")
+        questions = self.questions(fields, f"'{item_id}'" if item_id else "another entry")
         keywords, _ = self.text_list(fields, "keywords")
         return _Shared(
             questions=tuple(questions), keywords=tuple(keywords),
@@ -288,12 +280,32 @@ class _Checker(FieldReader):
         column_count = len(fields["columns"].value) if "columns" in fields and \
             fields["columns"].is_list else 0
         rows = self.rows(fields, node, columns if len(columns) == column_count else [], base)
+        self.distinct_names(columns, fields.get("columns"), rows)
         if table_id is None or title is None or len(columns) < 2 or not rows:
             return
         self.out.table = ComparisonTable(
             id=table_id, title=title, columns=tuple(columns), rows=tuple(rows), answer=answer,
             location=node.location, **shared,
         )
+
+    def distinct_names(self, columns: list[str], written: Node | None,
+                       rows: list[TableRow]) -> None:
+        """Columns, and rows by every name `/compare` knows them by, told apart (by fold)."""
+        if written is not None:
+            seen: set[str] = set()
+            for column in columns:
+                if fold(column) in seen:
+                    self.problem(written.location, f"column '{column}' is listed twice")
+                seen.add(fold(column))
+        named: dict[str, TableRow] = {}
+        for row in rows:
+            clashes = [(name, first) for name in factor_names(row)
+                       if (first := named.setdefault(fold(name), row)) is not row]
+            if clashes and row.location is not None:  # rows read here always have one
+                name, first = clashes[0]
+                self.problem(row.location, f"row '{row.id}' is named '{name}', as row "
+                                           f"'{first.id}' is (at {first.location}); "
+                                           "`/compare` could not tell them apart")
 
     def rows(self, fields: dict[str, Node], owner: Node, columns: list[str],
              base: Thresholds) -> list[TableRow]:
@@ -331,7 +343,7 @@ class _Checker(FieldReader):
         elif written is not None and len(cells) != len(written):
             cells = []  # an empty or mistyped cell, already reported
         aliases, _ = self.text_list(fields, "aliases")
-        questions, _ = self.text_list(fields, "questions")
+        questions = self.questions(fields, f"'{row_id}'" if row_id else "another row")
         keywords, _ = self.text_list(fields, "keywords")
         related = self.related(row_id, fields)
         thresholds = self.thresholds(fields, base)
@@ -343,8 +355,10 @@ class _Checker(FieldReader):
             thresholds=thresholds, location=node.location,
         )
 
-    def cross_checks(self) -> None:
-        for target, owner, where in self.out.related:
+    def cross_checks(self, *, ids_unknowable: bool = False) -> None:
+        """Links between items. With `ids_unknowable` (a line blanked past a syntax error may
+        have held an id) an unknown id is not reported: it may only be unread."""
+        for target, owner, where in () if ids_unknowable else self.out.related:
             if target not in self.out.ids:
                 hint = difflib.get_close_matches(target, list(self.out.ids), n=1)
                 also = f"; did you mean '{hint[0]}'?" if hint else ""
@@ -363,7 +377,8 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
         checker.file_thresholds(parsed)
     for parsed in files:
         checker.file(parsed)
-    checker.cross_checks()
+    checker.cross_checks(ids_unknowable=any(parsed.ids_lost for parsed in files))
+    lexicon = checker.lexicon_checks()
     if checker.problems:
         return None, sorted(checker.problems)
     if not all(parsed.clean for parsed in files):
@@ -379,8 +394,6 @@ def validate(files: list[ParsedFile]) -> tuple[KnowledgeBase | None, list[Proble
         thresholds=out.thresholds or Thresholds(),
         files=tuple(parsed.path for parsed in files),
         out_of_scope=tuple(out.out_of_scope),
-        lexicon=Lexicon(respellings=tuple(sorted(out.respellings.items())),
-                        stop_words=frozenset(out.stop_words),
-                        weak_words=frozenset(out.weak_words)),
+        lexicon=lexicon,
     )
     return kb, []

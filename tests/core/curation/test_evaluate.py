@@ -48,7 +48,15 @@ def test_load_questions(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("questions: [", "invalid YAML"),
+    ("questions: [", r"questions.yaml:1:13: YAML syntax: .* not closed"),
+    ("[" * 10_000, r"questions.yaml:1:\d+: values are nested more than 50 levels deep"),
+    ("questions: !!python/object/apply:os.system [true]\n",
+     r"questions.yaml:1:12: tag !!python/object/apply:os.system is not allowed"),
+    ("questions:\n  - q: a\n    q: b\n", r"questions.yaml:3:5: duplicate key 'q'"),
+    ("questions:\n  - q: \"\\ud800\"\n", r"questions.yaml:2:8: control character U\+D800"),
+    ("l0: &l0 [a]\n" + "".join(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n"
+                               for n in range(1, 10)) + "questions: *l9\n",
+     r"questions.yaml:\d+:\d+: anchors '&' and aliases '\*' expand this file"),
     ("- just a list\n", "'questions' list"),
     ("questions: {}\n", "'questions' list"),
     ("questions: []\n", "no questions"),
@@ -61,6 +69,14 @@ def test_bad_files_raise_value_error_naming_the_problem(tmp_path: Path, text: st
                                                         message: str) -> None:
     with pytest.raises(ValueError, match=message):
         load_questions(write(tmp_path, text))
+
+
+def test_ids_not_in_the_knowledge_base_are_named_where_they_are(tmp_path: Path) -> None:
+    path = write(tmp_path, "questions:\n  - q: how much?\n    ids: [cost, csot]\n")
+    with pytest.raises(ValueError, match=r"questions.yaml:3:17: question 1 \('how much\?'\): "
+                                         r"id 'csot' is not in the knowledge base"):
+        load_questions(path, known_ids={"cost", "pricing"})
+    assert load_questions(path) == [EvalQuestion("how much?", ("cost", "csot"))]
 
 
 def test_missing_and_binary_files(tmp_path: Path) -> None:

@@ -48,6 +48,34 @@ def test_a_faq_page_gives_one_entry_a_question() -> None:
     assert result.entries[2].group == "Using"
 
 
+def test_a_question_asked_by_two_headings_is_a_question_of_the_first_only() -> None:
+    # The knowledge base refuses one question under two entries; each section still becomes
+    # an entry, found by its title.
+    faq = FAQ + "\n## Windows\n\n### Why does it fail on windows\n\nCheck the *drivers*.\n"
+    page = parse_markdown(faq, "faq.md", "https://docs.example.org/faq.html")
+    result = import_pages([page])
+    asked = {e.id: e.questions for e in result.entries}
+    assert asked["why-does-it-fail-on-windows"] == ("Why does it fail on Windows?",)
+    assert asked["why-does-it-fail-on-windows-2"] == ()
+    assert "faq.md:21: “Why does it fail on windows” asks the question of “Why does it fail " \
+           "on Windows?” (faq.md:9); it is not made a question twice" in result.notes
+
+
+def test_invisible_headings_and_sections_are_treated_as_empty() -> None:
+    # A zero-width space is not a title or an answer: the knowledge base would refuse it.
+    faq = FAQ + "\n## More\n\n### Ghost?\n\n\u200b\n\n### \u200b\n\nAn untitled section.\n"
+    result = import_pages([parse_markdown(faq, "faq.md", None)])
+    assert [e.title for e in result.entries][-1] == "faq.md"
+    assert "faq.md:21: “Ghost?” has no text" in result.skipped
+
+
+def test_a_section_address_too_long_for_a_link_button_is_left_out_of_the_source() -> None:
+    base = "https://docs.example.org/" + "a" * 500 + ".html"
+    result = import_pages([parse_markdown(FAQ, "faq.md", base)])
+    first = result.entries[0]
+    assert first.url is None and "url" not in first.source()
+
+
 def test_a_short_titled_page_is_one_entry_and_a_level_can_be_forced() -> None:
     tag = "# Pathlib\n\nUse `Path`.\n\n## Example\n\n```py\nPath('a') / 'b'\n```\n"
     page = parse_markdown(tag, "tags/pathlib.md")

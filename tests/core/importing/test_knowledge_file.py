@@ -105,6 +105,22 @@ def test_update_twice_changes_nothing_the_second_time() -> None:
     assert second.text == first.text
 
 
+def test_update_with_repeated_headings_updates_each_section_in_turn() -> None:
+    # Two sections under the same heading share (document, section): each must still update
+    # its own entry, in order, and nothing the docs say may be lost.
+    page = DOCS + "\n## Is it free?\n\nThe pro plan is {}.\n"
+    first = merge("entries: []\n", entries(page.format("paid")))
+    assert first.made == ["how-do-i-install-it", "is-it-free", "is-it-free-2"]
+    second = merge(first.text, entries(page.format("cheap").replace("no tricks", "none")))
+    assert second.updated == ["is-it-free", "is-it-free-2"] and second.made == []
+    answers = [d["answer"] for d in yaml.safe_load(second.text)["entries"]]
+    assert answers[1:] == ["Yes: none, yes, no: \"quoted\" 'text' # not a comment",
+                           "The pro plan is cheap."]
+    shorter = merge(second.text, entries(DOCS.replace("no tricks", "none")))
+    assert shorter.unchanged == ["how-do-i-install-it", "is-it-free"]
+    assert shorter.gone == ["is-it-free-2 (Is it free?)"]
+
+
 def test_new_entries_never_take_an_existing_id() -> None:
     taken = "entries:\n  - id: how-do-i-install-it\n    title: Other\n    answer: x\n"
     result = merge(taken, entries(DOCS))

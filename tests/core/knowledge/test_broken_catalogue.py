@@ -235,6 +235,17 @@ CASES: list[Case] = [
         ("kb.yaml", 4, "'columns' must be a list, not text"),
         ("kb.yaml", 8, "each item of 'cells' must be text, not a number; quote it"),
     )),
+    Case("table-rows-named-alike", files(kb_yaml=TABLE.replace("[Open, Closed]",
+                                                               "[Open, open]")
+                                         + "    - id: factor-price\n      factor: cost\n"
+                                           "      cells: [x, y]\n"
+                                           "    - id: factor-speed\n      factor: Speed\n"
+                                           "      aliases: [latency, Price]\n"
+                                           "      cells: [x, y]\n"), (
+        ("kb.yaml", 4, "column 'open' is listed twice"),
+        ("kb.yaml", 9, "row 'factor-price' is named 'cost', as row 'factor-cost' is (at "),
+        ("kb.yaml", 12, "row 'factor-speed' is named 'Price', as row 'factor-price' is (at "),
+    )),
     Case("table-row-is-text", files(kb_yaml=TABLE + "    - factor-speed\n"),
          (("kb.yaml", 9, "a table row must be a mapping of fields, not text"),)),
     Case("wrong-type-at-the-file-level", files(kb_yaml="document: [a]\nsynonyms: x\n"
@@ -248,9 +259,60 @@ CASES: list[Case] = [
         ("kb.yaml", 3, "'title' is empty"),
         ("kb.yaml", 4, "'answer' is empty"),
     )),
+    Case("only-invisible-characters", files(kb_yaml=entries(entry(
+        "one", title='"\\u200b"', answer='"\\u2060\\u00a0\\ufeff"',
+        extra='    questions: ["\\u200d", fine]\n'))), (
+        ("kb.yaml", 3, "'title' is empty (only invisible characters)"),
+        ("kb.yaml", 4, "'answer' is empty (only invisible characters)"),
+        ("kb.yaml", 5, "empty item in 'questions' (only invisible characters)"),
+    )),
     Case("missing-required-fields", files(kb_yaml="entries:\n  - id: one\n    group: G\n"), (
         ("kb.yaml", 2, "missing required field 'title'"),
         ("kb.yaml", 2, "missing required field 'answer'"),
+    )),
+    Case("empty-optional-lists", files(kb_yaml=entries(entry("one", extra="    questions:\n"
+                                                                      "    keywords: ~\n"))
+                                       + "synonyms:\n  dm: ~\nlexicon:\n  stop_words:\n"), (
+        ("kb.yaml", 5, "'questions' is empty; list at least one, or remove it"),
+        ("kb.yaml", 6, "'keywords' is empty; list at least one, or remove it"),
+        ("kb.yaml", 8, "'dm' is empty; list at least one, or remove it"),
+        ("kb.yaml", 10, "'stop_words' is empty; list at least one, or remove it"),
+    )),
+    Case("out-of-scope-topic-twice", files(
+        a_yaml=entries(entry("one")) + "out_of_scope:\n  - topic: Weather\n"
+                                       "    questions: [will it rain]\n",
+        b_yaml="out_of_scope:\n  - topic: weather\n    questions: [is it sunny]\n"),
+         (("b.yaml", 2, "out-of-scope topic 'weather' is already defined at "),)),
+    Case("synonym-of-itself", files(kb_yaml=entries(entry("one"))
+                                    + "synonyms:\n  dm: [direct message, DM]\n"),
+         (("kb.yaml", 6, "synonym 'dm' lists itself ('DM')"),)),
+    Case("lexicon-contradictions", files(
+        a_yaml=entries(entry("one")) + "lexicon:\n  respellings: {finetune: fine tune}\n"
+                                       "  stop_words: [bot]\n",
+        b_yaml="lexicon:\n  respellings:\n    finetune: finetuning\n    pm: dm\n"
+               "    dm: direct message\n    colour: color\n    color: colour\n"
+               "  weak_words: [model, bot]\n"), (
+        ("b.yaml", 3, "respelling of 'finetune' is already set at "),
+        ("b.yaml", 4, "respelling of 'pm' gives 'dm', which is respelled too (to 'direct "
+                      "message', at "),
+        ("b.yaml", 6, "respelling of 'colour' gives 'color', which is respelled too"),
+        ("b.yaml", 7, "respelling of 'color' gives 'colour', which is respelled too"),
+        ("b.yaml", 8, "'bot' is in both 'stop_words' (at "),
+    )),
+    Case("lexicon-respelling-a-word-into-a-phrase-that-keeps-it", files(
+        kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {wifi: wifi network}\n"),
+        (), loads=True),
+    Case("lexicon-respelling-a-word-to-itself", files(
+        kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {wifi: WiFi}\n"),
+        (("kb.yaml", 6, "respelling of 'wifi' to itself changes nothing"),)),
+    Case("lexicon-keeping-a-chat-spelling-as-written", files(  # 'r' the language, not "are"
+        kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {r: r}\n"), (), loads=True),
+    Case("empty-optional-text", files(kb_yaml="document: ''\n" + entries(entry(
+        "one", extra="    group:\n    source: {section: '  ', url: ''}\n"))), (
+        ("kb.yaml", 1, "'document' is empty; write it, or remove it"),
+        ("kb.yaml", 6, "'group' is empty; write it, or remove it"),
+        ("kb.yaml", 7, "'section' is empty; write it, or remove it"),
+        ("kb.yaml", 7, "'url' is empty; write it, or remove it"),
     )),
     # -- ids -------------------------------------------------------------------------------------
     Case("id-with-spaces", files(kb_yaml=entries(entry("Cost Factor"))),
@@ -263,6 +325,9 @@ CASES: list[Case] = [
          files(a_yaml=entries(entry("one")), b_yml=entries(entry("two"), entry("one"))),
          (("b.yml", 5, "duplicate id 'one' (first defined at "),)),
     # -- content ---------------------------------------------------------------------------------
+    Case("url-longer-than-a-discord-link-button", files(kb_yaml=entries(entry(
+        "one", extra="    source: {document: D, url: 'https://x.org/" + "a" * 500 + "'}\n"))),
+         (("kb.yaml", 5, "'url' is 514 characters; at most 512 allowed"),)),
     Case("row-missing-a-cell", files(kb_yaml=TABLE + "    - id: factor-speed\n"
                                                      "      factor: Speed\n      cells: [fast]\n"),
          (("kb.yaml", 11, "row has 1 cells but the table has 2 columns (Open, Closed): "
@@ -276,6 +341,17 @@ CASES: list[Case] = [
     Case("related-to-nothing", files(kb_yaml=entries(entry("one", extra="    related: [tow]\n"),
                                                      entry("two"))),
          (("kb.yaml", 5, "related id 'tow' does not exist (in 'one'); did you mean 'two'?"),)),
+    Case("same-question-under-two-entries", files(kb_yaml=entries(
+        entry("one", extra="    questions: [How do I install it?]\n"),
+        entry("two", extra="    questions: [other, how do i install it]\n"))),
+         (("kb.yaml", 9, "question 'how do i install it' is also a question of 'one' (at "),)),
+    Case("same-question-twice-in-one-entry", files(kb_yaml=entries(
+        entry("one", extra="    questions: [how much, How much?]\n"))),
+         (("kb.yaml", 5, "question 'How much?' is listed twice in 'one'"),)),
+    Case("out-of-scope-question-an-entry-answers", files(kb_yaml=entries(
+        entry("one", extra="    questions: [will it rain]\n"))
+        + "out_of_scope:\n  - topic: weather\n    questions: [Will it rain?]\n"),
+         (("kb.yaml", 8, "question 'Will it rain?' is also a question of 'one' (at "),)),
     Case("related-cycles-are-normal-see-also", files(kb_yaml=entries(
         entry("a", extra="    related: [b]\n"), entry("b", extra="    related: [a, c]\n"),
         entry("c", extra="    related: [d]\n"), entry("d", extra="    related: [a]\n"),

@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.knowledge import files
 from bot.core.knowledge.files import MAX_FILE_BYTES, load_folder
+from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.problems import Problem
 from bot.core.memo import BuildMemory
 
@@ -77,8 +78,67 @@ def test_symbolic_links(tmp_path: Path) -> None:
                        "copy the file in instead",
         "dangling.yaml": "symbolic link to a file that does not exist",
         "loop.yaml": "symbolic link that cannot be followed (a loop?)",
+        # read twice, every id in it would be a duplicate
+        "inside.yaml": "symbolic link to real.yaml, which is read already; remove the link",
     }
-    assert sorted(Path(f.path).name for f in result.files) == ["inside.yaml", "real.yaml"]
+    assert sorted(Path(f.path).name for f in result.files) == ["real.yaml"]
+
+
+def test_two_links_to_one_file_and_a_link_listed_before_its_file(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "faq.yaml").write_text(ENTRY.format(id="a"))
+    (folder / "b.yaml").symlink_to(folder / "sub" / "faq.yaml")
+    (folder / "c.yaml").symlink_to(folder / "sub" / "faq.yaml")
+    (folder / "a.yaml").symlink_to(folder / "z.yaml")
+    (folder / "z.yaml").write_text(ENTRY.format(id="z"))
+    result = load_folder(folder)
+    assert [(Path(p.path).name, p.message) for p in result.problems] == [
+        ("a.yaml", "symbolic link to z.yaml, which is read already; remove the link"),
+        ("c.yaml", "symbolic link to b.yaml, which is read already; remove the link"),
+    ]
+    assert [Path(f.path).name for f in result.files] == ["b.yaml", "z.yaml"]
+
+
+def test_odd_file_names_are_shown_on_one_line(tmp_path: Path) -> None:
+    # A line break or a terminal escape in a file's name must not split or colour a problem.
+    (tmp_path / "a\nb.yaml").write_text(ENTRY.format(id="a") + "    titel: x\n")
+    (tmp_path / "c\x1b[31m.yaml").write_text(ENTRY.format(id="a"))
+    kb, problems = load_knowledge(tmp_path)
+    assert kb is None
+    shown = [str(problem).removeprefix(f"{tmp_path}/") for problem in problems]
+    assert [line.split(":")[0] for line in shown] == ["a\\nb.yaml", "c\\x1b[31m.yaml"]
+    assert "(first defined at " + str(tmp_path) + "/a\\nb.yaml:2:9)" in shown[1]
+    assert all(line.isprintable() for line in shown)
+
+
+def test_a_line_break_in_a_quoted_key_or_question_stays_on_the_problems_line(
+        tmp_path: Path) -> None:
+    (tmp_path / "kb.yaml").write_text(ENTRY.format(id="a") + '    "ti\\ntel": x\n'
+                                      '    questions: ["a\\nb", "A B"]\n')
+    kb, problems = load_knowledge(tmp_path)
+    assert kb is None
+    assert [str(p).removeprefix(f"{tmp_path}/") for p in problems] == [
+        "kb.yaml:5:5: unknown field 'ti\\ntel' in an entry; did you mean 'title'?",
+        "kb.yaml:6:25: question 'A B' is listed twice in 'a'"]
+
+
+def test_a_file_that_vanishes_between_listing_and_reading(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.yaml").write_text(ENTRY.format(id="a"))
+    (tmp_path / "b.yaml").write_text(ENTRY.format(id="b"))
+    read = files._load_file
+
+    def vanishing(path: Path, *args: object) -> object:
+        if path.name == "b.yaml":
+            path.unlink()  # an editor or a sync tool removing it just after the listing
+        return read(path, *args)
+
+    monkeypatch.setattr(files, "_load_file", vanishing)
+    kb, problems = load_knowledge(tmp_path)
+    assert kb is None
+    assert [str(p) for p in problems] == [
+        f"{tmp_path}/b.yaml:1:1: cannot read file: No such file or directory"]
 
 
 def test_huge_file_is_refused_before_reading(tmp_path: Path,

@@ -193,6 +193,53 @@ def test_control_characters_are_reported() -> None:
     assert parsed is not None and not parsed.clean
 
 
+@pytest.mark.parametrize(("escape", "code"), [
+    ("\\0", "U+0000"), ("\\a", "U+0007"), ("\\e", "U+001B"), ("\\x7f", "U+007F"),
+    ("\\u202e", None), ("\\ud800", "U+D800"), ("\\udfff", "U+DFFF"),
+])
+def test_control_characters_written_as_escapes_are_reported(escape: str, code: str | None
+                                                            ) -> None:
+    # A double-quoted escape gets past the check of the file's characters; the value it makes
+    # must not: a lone surrogate cannot be printed or sent, an ESC rewrites a terminal.
+    parsed, problems = parse(f'a: "ok \\t\\n"\nb: "x{escape}y"\n"k{escape}": 1\n')
+    if code is None:
+        assert problems == []
+        return
+    message = (f"control character {code} is not allowed (written as an escape in quoted "
+               "text)")
+    assert where(problems) == [(2, 4, message), (3, 1, message)]
+    assert parsed is not None and not parsed.clean and parsed.root is not None
+    assert set(parsed.root.value) == {"a"}
+
+
+@pytest.mark.parametrize(("separator", "name"), [
+    ("\x85", "U+0085 (next line)"), ("\u2028", "U+2028 (line separator)"),
+    ("\u2029", "U+2029 (paragraph separator)"),
+])
+def test_unicode_line_separators_are_refused(separator: str, name: str) -> None:
+    # YAML 1.1 (this loader) breaks lines there, YAML 1.2 (ruamel, which edits the files) and
+    # text editors do not: the same file would mean two things.
+    parsed, problems = parse(f"a: 1{separator}b: x{separator}\nc: 2\n")
+    message = f"line break {name} is not allowed; use a plain line break"
+    assert where(problems) == [(1, 5, message), (2, 5, message)]
+    assert parsed is not None and not parsed.clean
+
+
+def test_unicode_spaces_in_an_indentation_are_one_problem_each() -> None:
+    # Pasted from a web page or a word processor: they look like spaces, and YAML reads them
+    # as text, so everything after them went wrong in ways that named no cause.
+    parsed, problems = parse("entries:\n  - id: one\n\u00a0\u00a0  title: T\n"
+                             " \u3000  answer: A\n    x: 'a\u00a0b'\n")
+    assert where(problems) == [
+        (3, 1, "no-break space U+00A0 in the indentation; YAML indents with spaces only"),
+        (4, 2, "ideographic space U+3000 in the indentation; YAML indents with spaces only"),
+    ]
+    assert parsed is not None and not parsed.clean and parsed.root is not None
+    entry = parsed.root.value["entries"].value[0].value
+    assert set(entry) == {"id", "title", "answer", "x"}  # read as if they were spaces
+    assert entry["x"].value == "a\u00a0b"  # inside text, a space of any kind is text
+
+
 def test_windows_line_endings_are_fine() -> None:
     parsed, problems = parse("a: 1\r\nb:\r\n  - x\r\n  - y\r\nc: 1\r\n")
     assert problems == []

@@ -387,6 +387,20 @@ def test_blanked_line_causes_no_missing_field_noise(make_kb: MakeKb) -> None:
     ]
 
 
+def test_a_blanked_list_item_causes_no_duplicate_key_or_unknown_id_noise(make_kb: MakeKb
+                                                                          ) -> None:
+    # With "- id: two" blanked, its fields run on into entry one: not duplicates the curator
+    # wrote, and 'two' is not missing, only unreadable until the tab is fixed.
+    text = ("entries:\n  - id: one\n    title: One\n    answer: A\n    related: [two]\n"
+            "\t- id: two\n    title: Two\n    answer: B\n  - id: three\n    title: Three\n"
+            "    answer: C\n    related: [two, tree]\n    title: again\n")
+    assert problems_of(make_kb, text) == [
+        (6, "tab character; YAML indents with spaces only"),
+        (13, "duplicate key 'title' (first at line 10); YAML would silently keep only the "
+             "last one"),
+    ]
+
+
 def test_refused_values_cause_no_missing_field_noise(make_kb: MakeKb) -> None:
     text = "entries:\n  - id: one\n    title: !!binary eA==\n    answer: A\n"
     assert problems_of(make_kb, text) == [
