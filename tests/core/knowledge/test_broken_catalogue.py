@@ -283,9 +283,6 @@ CASES: list[Case] = [
                                        "    questions: [will it rain]\n",
         b_yaml="out_of_scope:\n  - topic: weather\n    questions: [is it sunny]\n"),
          (("b.yaml", 2, "out-of-scope topic 'weather' is already defined at "),)),
-    Case("synonym-of-itself", files(kb_yaml=entries(entry("one"))
-                                    + "synonyms:\n  dm: [direct message, DM]\n"),
-         (("kb.yaml", 6, "synonym 'dm' lists itself ('DM')"),)),
     Case("lexicon-contradictions", files(
         a_yaml=entries(entry("one")) + "lexicon:\n  respellings: {finetune: fine tune}\n"
                                        "  stop_words: [bot]\n",
