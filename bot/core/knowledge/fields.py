@@ -96,18 +96,18 @@ class FieldReader:
             if required:
                 self.missing(owner, key)
             return None
-        # An optional field written empty is reported too: its text was lost or never written.
-        empty = f"'{key}' is empty" if required else f"'{key}' is empty; write it, or remove it"
         if not isinstance(node.value, str):
             if node.value is None:
-                self.problem(node.location, empty)
+                if required:
+                    self.problem(node.location, f"'{key}' is empty")
                 return None
             self.problem(node.location, f"'{key}' must be text, not {kind(node)}{quote(node)}")
             return None
         value = node.value.strip()
         if not value or invisible(value):
-            also = " (only invisible characters)" if value else ""
-            self.problem(node.location, f"{empty}{also}")
+            if required:
+                also = " (only invisible characters)" if value else ""
+                self.problem(node.location, f"'{key}' is empty{also}")
             return None
         if len(value) > limit:
             also = (" (too long for Discord even when split into several messages)"

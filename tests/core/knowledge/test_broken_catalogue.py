@@ -304,13 +304,6 @@ CASES: list[Case] = [
         (("kb.yaml", 6, "respelling of 'wifi' to itself changes nothing"),)),
     Case("lexicon-keeping-a-chat-spelling-as-written", files(  # 'r' the language, not "are"
         kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {r: r}\n"), (), loads=True),
-    Case("empty-optional-text", files(kb_yaml="document: ''\n" + entries(entry(
-        "one", extra="    group:\n    source: {section: '  ', url: ''}\n"))), (
-        ("kb.yaml", 1, "'document' is empty; write it, or remove it"),
-        ("kb.yaml", 6, "'group' is empty; write it, or remove it"),
-        ("kb.yaml", 7, "'section' is empty; write it, or remove it"),
-        ("kb.yaml", 7, "'url' is empty; write it, or remove it"),
-    )),
     # -- ids -------------------------------------------------------------------------------------
     Case("id-with-spaces", files(kb_yaml=entries(entry("Cost Factor"))),
          (("kb.yaml", 2, "id 'Cost Factor' must be kebab-case: lowercase ASCII letters, digits "
