@@ -120,11 +120,11 @@ class FieldReader:
     def text_list(self, fields: dict[str, Node], key: str, *, required: bool = False,
                   limit: int = MAX_PHRASE) -> tuple[list[str], list[Location]]:
         node = fields.get(key)
-        if node is None:
-            return [], []  # a required list that is absent: the caller reports it
-        if node.value is None:  # `questions:` with nothing after it
-            also = "" if required else "; list at least one, or remove it"
-            self.problem(node.location, f"'{key}' is empty{also}")
+        if node is None or node.value is None:
+            if required:
+                where = node.location if node is not None else None
+                if where is not None:
+                    self.problem(where, f"'{key}' is empty")
             return [], []
         if not node.is_list:
             self.problem(node.location, f"'{key}' must be a list, not {kind(node)}")
