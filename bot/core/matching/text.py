@@ -63,8 +63,12 @@ CHAT_SPELLINGS: dict[str, str] = {
 # what "I forget my password" does; "why wasn't it sent" what "send"...). Forms that are
 # also common nouns or adjectives ("left", "found", "bit", "stuck", "saw", "led", "rose";
 # "built" of "built-in", "given" of "a given list") are left alone.
-IRREGULAR_VERBS: dict[str, str] = {
-    form: verb for line in """
+def _base_forms(table: str) -> dict[str, str]:
+    """Each form of a "verb form form; verb form; ..." table, mapped to its verb."""
+    return {form: verb for verb, *forms in map(str.split, table.split(";")) for form in forms}
+
+
+IRREGULAR_VERBS: dict[str, str] = _base_forms("""
     send sent; spend spent; lend lent; bend bent; pay paid; buy bought;
     bring brought; think thought; fight fought; catch caught; teach taught; seek sought;
     sell sold; hold held; keep kept; sleep slept; feel felt; meet met; lose lost;
@@ -77,9 +81,7 @@ IRREGULAR_VERBS: dict[str, str] = {
     drink drank drunk; swim swam swum; draw drew drawn; grow grew grown; throw threw thrown;
     blow blew blown; fly flew flown; show shown; understand understood; hang hung;
     dig dug; spin spun; strike struck; swear swore sworn; tell told
-    """.replace("\n", " ").split(";")
-    for verb, *forms in [line.split()] for form in forms
-}
+    """)
 
 # Irregular plurals, read as their singular, as a regular plural's stem is its singular's
 # ("leaves" and "lives", also verbs, are left alone).
