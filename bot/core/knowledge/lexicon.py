@@ -5,7 +5,7 @@ a respelling whose words are themselves respelled (`pm: dm` beside `dm: direct m
 loop `colour: color` beside `color: colour`) would turn the knowledge base's word into another,
 so that members' word never meets it. A word set twice, or both a stop word (ignored) and a weak
 word (counted less), is a contradiction too, and a respelling to itself changes nothing unless
-it keeps one of general English's chat spellings as written (`r: r` in an R users' FAQ). Each
+it keeps a word general English respells as written (`r: r` in an R users' FAQ). Each
 is reported where it is written.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from bot.core.knowledge.fields import FieldReader, one_word, words_only, written_fields
 from bot.core.knowledge.models import Lexicon, Location
 from bot.core.knowledge.nodes import Node
-from bot.core.matching.text import CHAT_SPELLINGS
+from bot.core.matching.text import RESPELLED
 
 LEXICON_FIELDS = written_fields(Lexicon)
 
@@ -70,9 +70,10 @@ class LexiconReader(FieldReader):
             self.problem(where, f"respelling of '{typed}' is already set at {first}; set it "
                                 "once")
         elif (again := " ".join(written.value.lower().split())) == word \
-                and word not in CHAT_SPELLINGS:
+                and word not in RESPELLED:
             self.problem(where, f"respelling of '{typed}' to itself changes nothing (only a "
-                                "chat spelling such as 'u' is kept as written that way)")
+                                "word general English respells, such as 'u' or 'sent', is "
+                                "kept as written that way)")
         else:
             self.words.respellings[word] = (again, where)
 

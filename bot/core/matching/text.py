@@ -98,7 +98,8 @@ _RESPELL: dict[str, tuple[str, ...]] = {
     **{plural: (singular,) for plural, singular in IRREGULAR_PLURALS.items()},
     **{word: tuple(again.split()) for word, again in CHAT_SPELLINGS.items()},
 }
-_RESPELLED = frozenset(_RESPELL)
+# Every word general English respells: a lexicon may keep one as written (`sent: sent`).
+RESPELLED = frozenset(_RESPELL)
 
 # Words that carry no topic on their own. Interrogatives stay out of this list on purpose
 # only where they select a topic ("who" is responsible, "how much" it costs): see WEAK_WORDS.
@@ -189,7 +190,7 @@ def without_apostrophes(text: str) -> str:
 
 def tokens_many(texts: list[str]) -> list[list[str]]:
     """`tokens` of each text, in one pass over them all (to build an index quickly)."""
-    return [_respelled(words, _RESPELL, _RESPELLED) for words in _split_all(texts)]
+    return [_respelled(words, _RESPELL, RESPELLED) for words in _split_all(texts)]
 
 
 def _split_many(texts: list[str], memo: Memo[str, tuple[str, ...]] | None) -> list[list[str]]:
@@ -213,7 +214,7 @@ def _split_all(texts: list[str]) -> list[list[str]]:
 def tokens(text: str) -> list[str]:
     """Words of `text` after cleaning and respelling chat spellings (general English only;
     `Tokenizer.tokens` adds a knowledge base's own respellings)."""
-    return _respelled(_words_of(text), _RESPELL, _RESPELLED)
+    return _respelled(_words_of(text), _RESPELL, RESPELLED)
 
 
 def _respelled(words: list[str], respell: dict[str, tuple[str, ...]],

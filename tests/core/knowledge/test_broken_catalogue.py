@@ -301,6 +301,9 @@ CASES: list[Case] = [
         (("kb.yaml", 6, "respelling of 'wifi' to itself changes nothing"),)),
     Case("lexicon-keeping-a-chat-spelling-as-written", files(  # 'r' the language, not "are"
         kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {r: r}\n"), (), loads=True),
+    Case("lexicon-keeping-an-irregular-form-as-written", files(  # "sent" as itself, not "send"
+        kb_yaml=entries(entry("one")) + "lexicon:\n  respellings: {sent: sent}\n"), (),
+         loads=True),
     # -- ids -------------------------------------------------------------------------------------
     Case("id-with-spaces", files(kb_yaml=entries(entry("Cost Factor"))),
          (("kb.yaml", 2, "id 'Cost Factor' must be kebab-case: lowercase ASCII letters, digits "

@@ -53,6 +53,11 @@ def test_irregular_past_forms_are_read_as_their_verb() -> None:
     assert tokens("left the server, found a bit") == ["left", "the", "server", "found", "a", "bit"]
 
 
+def test_a_lexicon_keeps_an_irregular_form_as_written() -> None:
+    assert Tokenizer(Lexicon(respellings=(("sent", "sent"),))).tokens("never sent") == [
+        "never", "sent"]
+
+
 def test_irregular_plurals_are_read_as_their_singular() -> None:
     assert tokens("two loaves for the children") == ["two", "loaf", "for", "the", "child"]
     assert tokens_many(["sparse matrices"]) == [["sparse", "matrix"]]
