@@ -210,7 +210,9 @@ def test_a_knowledge_base_setting_no_thresholds_gets_the_layers_defaults(
     plain = dataclasses.replace(community, thresholds=Thresholds())  # as if it set none
     vectors = VectorIndex.build(plain, encoder, None)
     fused = FusedMatcher(Matcher.build(plain), vectors)
-    assert fused.limits() == fused.limits("server-boosts") == FUSED_DEFAULTS
+    # A margin is a lead in lexical confidence: on the fused scale, `Fusion.lexical` of it.
+    assert fused.limits() == fused.limits("server-boosts") == dataclasses.replace(
+        FUSED_DEFAULTS, margin=FUSED_DEFAULTS.margin * fused.fusion.lexical)
     assert fused.lexical.limits() == Thresholds()
     assert "(answer ≥ 0.15, suggest ≥ 0.15)" in format_why(fused, "what are server boosts")
     question = "whats a boost, is it like a retweet"
@@ -220,7 +222,9 @@ def test_a_knowledge_base_setting_no_thresholds_gets_the_layers_defaults(
         matcher = FusedMatcher(Matcher.build(plain), vectors, Fusion(defaults=defaults))
         assert matcher.match(question).verdict is verdict
     own = FusedMatcher(Matcher.build(community), vectors)  # the fixture's own thresholds
-    assert own.limits() == own.limits("server-boosts") == community.thresholds != Thresholds()
+    assert community.thresholds != Thresholds()
+    assert own.limits() == own.limits("server-boosts") == dataclasses.replace(
+        community.thresholds, margin=community.thresholds.margin * own.fusion.lexical)
 
 
 def test_a_question_spanning_two_items_offers_both(encoder: OnnxEncoder) -> None:
