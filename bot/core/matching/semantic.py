@@ -6,7 +6,8 @@ that of its closest text). The cosine is calibrated to [0, 1] for the model (`Fu
 what unrelated sentences score; `Fusion.ceiling`: what a close paraphrase scores) and fused with
 the lexical confidence by a convex combination, so the fused confidence stays a calibrated
 [0, 1] read by the same verdict policy and a knowledge base's own thresholds as the lexical one
-(one that sets none gets `FUSED_DEFAULTS`, a little lower than the lexical matcher's):
+(one that sets none gets `FUSED_DEFAULTS`, a little lower than the lexical matcher's; a margin,
+a lead in lexical confidence, counts `lexical` of itself):
 
     fused = w × lexical + (1 − w) × clip((cosine − floor) / (ceiling − floor)),  w = `lexical`
 
