@@ -77,7 +77,7 @@ def semantic_check(settings: Settings) -> Check:
                      "SEMANTIC=1), or on a machine without internet set SEMANTIC_MODEL_PATH to "
                      "a folder with model.onnx and tokenizer.json; the bot answers lexically "
                      "meanwhile")
-    return Check(True, f"semantic layer on: model {build.encoder.key} loads")
+    return Check(True, f"semantic layer on: its model loads ({build.encoder.key})")
 
 
 def run_doctor(settings: Settings) -> list[Check]:
