@@ -66,13 +66,13 @@ def semantic_check(settings: Settings) -> Check:
     its progress bar, on first use)."""
     if not settings.semantic:
         return Check(True, "semantic layer off (SEMANTIC=1 turns it on)")
+    from bot.semantic.model import reason
     from bot.semantic.setup import semantic_build
 
     try:
         build = semantic_build(settings, sys.stdout)
     except Exception as exc:
-        reason = " ".join(str(exc).split())[:300] or type(exc).__name__
-        return Check(False, f"semantic layer on, but its model cannot be had: {reason}",
+        return Check(False, f"semantic layer on, but its model cannot be had: {reason(exc)}",
                      "install the extra (pip install 'faqbot[semantic]', or make run "
                      "SEMANTIC=1), or on a machine without internet set SEMANTIC_MODEL_PATH to "
                      "a folder with model.onnx and tokenizer.json; the bot answers lexically "

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.semantic.model import reason
+
 log = logging.getLogger(__name__)
 
 CHUNK = 500  # SQLite's parameter limit is 999 on old builds
@@ -103,15 +105,15 @@ class VectorCache:
         """Log why the cache failed; True when the file was damaged or of another format and
         has been removed (the next connection starts a new one)."""
         log.debug("vector cache failure", exc_info=exc)
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        why = reason(exc, None)
         if isinstance(exc, OtherFormat) or getattr(exc, "sqlite_errorcode", None) in DAMAGED:
             log.warning("the vector cache %s is damaged or of another format (%s); starting "
-                        "a new one", self.path, reason)
+                        "a new one", self.path, why)
             for suffix in ("", "-journal", "-wal", "-shm"):
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
             return True
         log.warning("the vector cache %s is unusable (%s); encoding without it", self.path,
-                    reason)
+                    why)
         return False
 
 

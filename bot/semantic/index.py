@@ -11,6 +11,7 @@ import numpy as np
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.semantic import Similar, item_texts
 from bot.semantic.cache import VectorCache
+from bot.semantic.model import reason
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ class VectorIndex:
             vector = self.encoder.encode_question(question)
         except Exception as exc:  # onnxruntime out of memory, ...: the question is not lost
             log.warning("a question could not be encoded (%s); it is matched lexically",
-                        " ".join(str(exc).split())[:200] or type(exc).__name__)
+                        reason(exc, 200))
             log.debug("question encoding failure", exc_info=True)
             return None
         cosines = self.matrix @ vector

@@ -30,6 +30,13 @@ class ModelUnavailable(Exception):
     """The model cannot be had; the message says why in one line."""
 
 
+def reason(exc: BaseException, limit: int | None = 300) -> str:
+    """An exception as one short line: its message on one line (cut at `limit` characters),
+    or its type's name when it has none."""
+    line = " ".join(str(exc).split())
+    return (line[:limit] if limit is not None else line) or type(exc).__name__
+
+
 @dataclass(frozen=True, slots=True)
 class ModelSpec:
     """A known model: the base URL of its public host and the files to fetch from it."""
@@ -117,9 +124,8 @@ def _local(path: Path, models_dir: Path) -> ModelFiles:
         except ImportError:
             raise  # the extra is not installed: said as such by the caller
         except Exception as exc:  # safetensors' own error, a config.json of odd values, ...
-            detail = f"missing {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
-            raise ModelUnavailable(f"cannot convert the model in {path}: "
-                                   f"{detail or type(exc).__name__}") from exc
+            detail = f"missing {exc}" if isinstance(exc, KeyError) else reason(exc, None)
+            raise ModelUnavailable(f"cannot convert the model in {path}: {detail}") from exc
     return _files(target, tokenizer, path.name, made=(target,))
 
 

@@ -15,6 +15,7 @@ from bot.core.library import Build, Library
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import FusedMatcher
 from bot.core.memo import BuildMemory
+from bot.semantic.model import reason
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class SemanticBuild:
             index = VectorIndex.build(kb, self.encoder, self.cache)  # (the cache never fails it)
         except Exception as exc:
             log.warning("the semantic vectors could not be computed (%s); answering lexically",
-                        _reason(exc))
+                        reason(exc))
             log.debug("semantic vectors failure", exc_info=True)
             return lexical
         return FusedMatcher(lexical, index)
@@ -64,7 +65,7 @@ def matcher_builder(settings: Settings, out: TextIO | None = None) -> Build:
         return semantic_build(settings, out)
     except Exception as exc:
         log.debug("semantic layer unavailable", exc_info=True)
-        print(f"Semantic layer off: {_reason(exc)}; answering with the lexical matcher.",
+        print(f"Semantic layer off: {reason(exc)}; answering with the lexical matcher.",
               file=out, flush=True)
         return Matcher.build
 
@@ -94,11 +95,6 @@ def semantic_build(settings: Settings, out: TextIO | None) -> SemanticBuild:
         raise ModelUnavailable(f"{exc} (deleted, so the next start downloads or converts it "
                                "again)") from exc
     return SemanticBuild(encoder, VectorCache(folder / "vectors.sqlite3"))
-
-
-def _reason(exc: BaseException) -> str:
-    """An exception as one short line."""
-    return (" ".join(str(exc).split()) or type(exc).__name__)[:300]
 
 
 def open_library(settings: Settings, out: TextIO | None = None) -> Library:
