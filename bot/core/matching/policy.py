@@ -113,9 +113,11 @@ def other_half(top: Ranked, other: Ranked, w: Weights) -> bool:
     return covered(top, other) >= w.joint_coverage
 
 
-def thresholds_by_id(kb: KnowledgeBase) -> dict[str, Thresholds]:
-    """Every item's effective thresholds: its own, else the knowledge base's."""
-    return {item.id: item.thresholds or kb.thresholds for item in kb.items()}
+def thresholds_by_id(kb: KnowledgeBase, default: Thresholds | None = None
+                     ) -> dict[str, Thresholds]:
+    """Every item's effective thresholds: its own, else `default` (the knowledge base's)."""
+    base = default or kb.thresholds
+    return {item.id: item.thresholds or base for item in kb.items()}
 
 
 def links_by_id(kb: KnowledgeBase) -> dict[str, frozenset[str]]:

@@ -43,6 +43,7 @@ from bot.core.matching.policy import (
     decision,
     declining_score,
     links_by_id,
+    thresholds_by_id,
 )
 from bot.core.matching.query import Query
 
@@ -51,7 +52,8 @@ OPENING_CHARS = 300  # of an answer: what its first sentences say is what it is 
 # `Thresholds()`). A question the model finds nothing alike in fuses to `Fusion.lexical` of its
 # lexical confidence, so fused scores sit lower near the answer threshold: 0.15 against 0.17
 # scores no worse on the two byo FAQs and three small knowledge bases, and up to 0.05 better.
-# A knowledge base's own thresholds apply as they are.
+# A knowledge base's own answer and suggest thresholds apply as they are (every margin counts
+# `Fusion.lexical` of itself: `FusedMatcher._fused`).
 FUSED_DEFAULTS = Thresholds(answer=0.15, suggest=0.15, margin=0.01)
 
 
@@ -148,16 +150,13 @@ class FusedMatcher:
         self.lexical = lexical
         self.semantic = semantic
         self.fusion = fusion or Fusion()
-        self.kb = lexical.kb
-        self._links = links_by_id(lexical.kb)
-        self._order = {item_id: n for n, item_id in enumerate(lexical.kb.ids)}
-        kb = lexical.kb
-        self._default = self._fused(
-            self.fusion.defaults if kb.thresholds == Thresholds() else kb.thresholds)
-        self._limits = {item.id: self._fused(item.thresholds) if item.thresholds
-                        else self._default for item in kb.items()}
-        self._topics = [f"{OUT_OF_SCOPE_PREFIX}{n}"
-                        for n in range(1, len(lexical.kb.out_of_scope) + 1)]
+        self.kb = kb = lexical.kb
+        self._links = links_by_id(kb)
+        self._order = {item_id: n for n, item_id in enumerate(kb.ids)}
+        base = self.fusion.defaults if kb.thresholds == Thresholds() else kb.thresholds
+        self._default = self._fused(base)
+        self._limits = {i: self._fused(t) for i, t in thresholds_by_id(kb, base).items()}
+        self._topics = [f"{OUT_OF_SCOPE_PREFIX}{n}" for n in range(1, len(kb.out_of_scope) + 1)]
 
     def match(self, question: str) -> Match:
         query = self.lexical.read(question)
@@ -230,7 +229,7 @@ class FusedMatcher:
     def _outside(self, query: Query, items: list[Scored], similar: Mapping[str, Similar]
                  ) -> float:
         """The best fused score of an out-of-scope topic, as far as the verdict needs it
-        (`items`: best first, no topic among them). None when the best item scores too little
+        (`items`: best first, no topic among them). 0 when the best item scores too little
         for any verdict but `none`; and only the topics whose lexical confidence could lift
         them to `policy.declining_score` are scored lexically (the others are fused with a
         lexical 0: they cannot decline the question either way)."""
