@@ -281,7 +281,7 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
 def _eval(settings: Settings, path: Path, min_overall: float | None) -> int:
     library = open_library(settings)
     try:
-        questions = load_questions(path, {item.id for item in library.current.kb.items()})
+        questions = load_questions(path, set(library.current.kb.ids))
     except (OSError, ValueError) as exc:
         print(f"faqbot: cannot read {path}: {exc}\n(`faqbot eval --help` shows the format)",
               file=sys.stderr)
