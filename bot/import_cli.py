@@ -25,6 +25,7 @@ from bot.import_work import (
     compose,
     existing_parts,
     ids_elsewhere,
+    other_files,
     parse_documents,
     questions_asked,
 )
@@ -86,9 +87,11 @@ def _import(args: argparse.Namespace, target: Path, existing: list[Path], out: T
             err: TextIO) -> int:
     gathered = gather(args.sources, args.url)
     pages, skipped = parse_documents(gathered.documents)
-    elsewhere = ids_elsewhere(target.parent, [target, *existing])
-    result = import_pages(pages, args.level, taken=elsewhere,
-                          asked=questions_asked(target.parent))
+    # The folder's other files, read once. The target's own entries are the ones an update
+    # keeps: their ids and questions are the merge's business, not "taken".
+    others = other_files(target.parent, [target, *existing])
+    elsewhere = ids_elsewhere(others)
+    result = import_pages(pages, args.level, taken=elsewhere, asked=questions_asked(others))
     result.skipped[:0] = [*gathered.problems, *skipped]
     if not result.entries:
         _print_skipped(result, out)

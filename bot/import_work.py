@@ -209,23 +209,21 @@ def _check_batch(batch: tuple[str, list[str], list[tuple[str, str]]]) -> list[Pr
             parsed_files.append(parsed)
     if problems:
         return problems
-    others = _others(Path(folder), mine)
+    others = other_files(Path(folder), mine)
     before = set(validate(others)[1]) if others else set()
     return [p for p in validate([*others, *parsed_files])[1] if p not in before]
 
 
-def ids_elsewhere(folder: Path, mine: Iterable[Path]) -> set[str]:
-    """The ids the folder's other knowledge files define (entries, the table, its rows), as far
-    as they can be read: the ids an import must not take."""
-    return {value for parsed in _others(folder, map(str, mine))
-            for value in _fields(parsed, "id")}
+def ids_elsewhere(others: Iterable[ParsedFile]) -> set[str]:
+    """The ids the folder's other knowledge files define (entries, the table, its rows): the
+    ids an import must not take."""
+    return {value for parsed in others for value in _fields(parsed, "id")}
 
 
-def questions_asked(folder: Path) -> set[str]:
-    """The questions (folded) the folder's knowledge files ask, as far as they can be read:
-    an import does not ask them again."""
-    return {fold(question) for parsed in _others(folder, ())
-            for question in _fields(parsed, "questions")}
+def questions_asked(others: Iterable[ParsedFile]) -> set[str]:
+    """The questions (folded) the folder's other knowledge files ask: an import does not ask
+    them again."""
+    return {fold(question) for parsed in others for question in _fields(parsed, "questions")}
 
 
 def _fields(parsed: ParsedFile, key: str) -> Iterator[str]:
@@ -237,7 +235,8 @@ def _fields(parsed: ParsedFile, key: str) -> Iterator[str]:
                 yield item.value
 
 
-def _others(folder: Path, mine: Iterable[str]) -> list[ParsedFile]:
+def other_files(folder: Path, mine: Iterable[str | Path]) -> list[ParsedFile]:
+    """The folder's knowledge files but `mine`, as far as they can be read."""
     if not folder.is_dir():
         return []
     skip = {Path(path).resolve() for path in mine}

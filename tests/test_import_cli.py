@@ -160,6 +160,22 @@ def test_a_question_the_folder_asks_already_is_not_asked_again(
     assert asked == {"How do I brew tea?": None, "Why green?": ["Why green?"]}
 
 
+def test_an_update_does_not_take_the_targets_own_questions_for_another_files(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (tmp_path / "a.md").write_text("# How do I brew tea?\n\nText.\n")
+    target = str(folder / "docs.yaml")
+    assert run(capsys, "kb", "import", str(tmp_path / "a.md"), "--out", target)[0] == 0
+    (tmp_path / "a.md").write_text("# How do I brew tea?\n\nNew text.\n")
+    code, said, err = run(capsys, "kb", "import", str(tmp_path / "a.md"), "--out", target,
+                          "--update")
+    assert code == 0, err
+    assert "asks the question of" not in said
+    entry = yaml.safe_load((folder / "docs.yaml").read_text())["entries"][0]
+    assert (entry["questions"], entry["answer"]) == (["How do I brew tea?"], "New text.")
+
+
 def test_new_ids_avoid_the_ids_of_the_folders_other_files(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # A heading that slugs to an id another knowledge file has ("Flat tyre" beside the tiny
