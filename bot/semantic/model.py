@@ -30,9 +30,9 @@ class ModelUnavailable(Exception):
     """The model cannot be had; the message says why in one line."""
 
 
-def reason(exc: BaseException, limit: int | None = 300) -> str:
-    """An exception as one short line: its message on one line (cut at `limit` characters),
-    or its type's name when it has none."""
+def reason(exc: object, limit: int | None = 300) -> str:
+    """An exception (or what urllib gives as its reason) as one short line: its message on one
+    line (cut at `limit` characters), or its type's name when it has none."""
     line = " ".join(str(exc).split())
     return (line[:limit] if limit is not None else line) or type(exc).__name__
 
@@ -180,9 +180,8 @@ def download(url: str, target: Path, out: TextIO | None) -> None:
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
         # ValueError: an address urllib cannot use ("Invalid IPv6 URL"); HTTPException: an
         # answer that is not HTTP, or a chunked body cut short.
-        reason = getattr(exc, "reason", None) or exc
-        shown = " ".join(str(reason).split()) or type(exc).__name__
-        raise ModelUnavailable(f"cannot download {url}: {shown[:150]}") from exc
+        shown = reason(getattr(exc, "reason", None) or exc, 150)
+        raise ModelUnavailable(f"cannot download {url}: {shown}") from exc
     finally:
         partial.unlink(missing_ok=True)
 
