@@ -210,9 +210,3 @@ class KnowledgeBase:
             return None
         n = int(number)
         return self.out_of_scope[n - 1] if 1 <= n <= len(self.out_of_scope) else None
-
-    def thresholds_for(self, item_id: str) -> Thresholds:
-        item = self.find(item_id)
-        if item is not None and item.thresholds is not None:
-            return item.thresholds
-        return self.thresholds
