@@ -26,7 +26,6 @@ from bot.core.knowledge.nodes import NON_PRINTABLE, NodeBuilder, ParsedFile
 from bot.core.knowledge.problems import Problem
 
 MAX_DEPTH = 50
-FAST_PATH_NESTING = 2_000  # brackets plus deepest indent below which libyaml may compose
 MAX_SYNTAX_RECOVERIES = 10
 MAX_REPORTS_PER_KIND = 20
 
@@ -262,10 +261,14 @@ def _compose_fast(text: str) -> list[tuple[yaml.Mark, yaml.Node]] | None:
     document. None means "use the pure-Python composer", which words every error, reports
     extra documents and refuses deep nesting itself; both build the same node graph.
 
-    libyaml composes recursively in C, beyond Python's recursion limit, so text that could
-    nest deeply (many brackets, or very deep indentation) never goes to it.
+    libyaml composes recursively in C, where deep nesting overflows a thread's stack (a
+    256 KiB one at 1,000 levels) instead of raising, so its parser's events, made one after
+    another, are read first: text nesting more than MAX_DEPTH levels never reaches it.
     """
-    if not yaml.__with_libyaml__ or _could_nest_deeply(text):
+    if not yaml.__with_libyaml__:
+        return None
+    nesting = _nesting(text)
+    if nesting is None or nesting[0] > MAX_DEPTH:
         return None
     loader = yaml.CSafeLoader(text)
     try:
@@ -274,15 +277,32 @@ def _compose_fast(text: str) -> list[tuple[yaml.Mark, yaml.Node]] | None:
         return None
     finally:
         loader.dispose()
-    if node is None or _depth(node) > MAX_DEPTH:
+    if node is None or (nesting[1] and _depth(node) > MAX_DEPTH):
         return None
     return [(node.start_mark, node)]
 
 
-def _could_nest_deeply(text: str) -> bool:
-    brackets = text.count("[") + text.count("{")
-    indent = max((len(line) - len(line.lstrip(" ")) for line in text.split("\n")), default=0)
-    return brackets + indent > FAST_PATH_NESTING
+def _nesting(text: str) -> tuple[int, bool] | None:
+    """How deep the text's collections nest as libyaml parses it (at most MAX_DEPTH + 1: it
+    stops there), and whether it has aliases (a graph deeper than its text); None when libyaml
+    cannot parse it."""
+    loader = yaml.CSafeLoader(text)
+    depth = deepest = 0
+    aliased = False
+    try:
+        while depth <= MAX_DEPTH and (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliased = True
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return deepest, aliased
 
 
 def _depth(root: yaml.Node) -> int:

@@ -7,10 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.knowledge import nodes
+from bot.core.knowledge import parse as parsing
 from bot.core.knowledge.parse import (
     MAX_DEPTH,
     MAX_REPORTS_PER_KIND,
@@ -362,6 +364,37 @@ def test_block_nesting_too_deep_points_at_the_line() -> None:
     text = "".join(" " * i + "a:\n" for i in range(100))
     _, problems = parse(text)
     assert where(problems) == [(50, 50, "values are nested more than 50 levels deep")]
+
+
+def flow_list_entries(count: int) -> str:
+    return "entries:\n" + "".join(
+        f"  - id: entry-{i}\n    title: Entry {i}\n    questions: [what is {i}, why {i}]\n"
+        f"    keywords: [k{i}, {{a: [b]}}]\n    answer: An answer [with brackets].\n"
+        for i in range(count))
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
+def test_many_flow_lists_are_composed_by_libyaml_as_by_python(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    text = flow_list_entries(1_500)  # 9,000 brackets, three levels deep at most
+    assert parsing._compose_fast(text) is not None
+    fast = parse(text)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    assert parse(text) == fast
+    assert fast[1] == []
+
+
+@pytest.mark.parametrize("text", ["- " * (MAX_DEPTH + 1) + "x", "[" * 10_000,
+                                  "a: &x " + "[" * 30 + "1" + "]" * 30 + "\n"
+                                  "b: " + "[" * 30 + "*x" + "]" * 30 + "\n"])
+def test_libyaml_never_composes_deep_nesting(text: str) -> None:
+    """libyaml recurses in C: a deep document would overflow a thread's stack, not raise."""
+    assert parsing._compose_fast(text) is None
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
+def test_libyaml_composes_nesting_up_to_the_limit() -> None:
+    assert parsing._compose_fast("- " * MAX_DEPTH + "x") is not None
 
 
 # -- syntax errors and recovery ------------------------------------------------------------------
