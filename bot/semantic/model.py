@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import logging
 import os
 import tempfile
 import time
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.semantic.progress import Progress
+
+log = logging.getLogger(__name__)
 
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
@@ -145,6 +148,7 @@ def download(url: str, target: Path, out: TextIO | None) -> None:
     file of its own first, so two processes starting at once never write the same one)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(target)
         descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                             suffix=".part")
     except OSError as exc:
@@ -184,6 +188,19 @@ def download(url: str, target: Path, out: TextIO | None) -> None:
         raise ModelUnavailable(f"cannot download {url}: {shown}") from exc
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _remove_abandoned(target: Path) -> None:
+    """Delete the temporary files of downloads of `target` that a killed process left: those
+    unwritten for longer than a download may last (DEADLINE), so never another process's
+    download under way."""
+    oldest = time.time() - DEADLINE - TIMEOUT
+    for partial in target.parent.glob(f".{target.name}.*.part"):
+        try:
+            if partial.stat().st_mtime < oldest:
+                partial.unlink()
+        except OSError:  # gone meanwhile, or not ours to delete: the download goes on
+            log.debug("cannot remove %s", partial, exc_info=True)
 
 
 def _length(header: str | None) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import io
 import json
+import os
 import shutil
 import socket
 import threading
@@ -329,3 +330,21 @@ def test_a_changed_config_is_converted_again(tmp_path: Path) -> None:
     (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
     second = locate("ignored", folder, tmp_path / "models")
     assert second.model != first.model and second.key != first.key
+
+
+def test_a_download_killed_before_is_cleaned_up_not_one_under_way(host: Host,
+                                                                   tmp_path: Path) -> None:
+    # SIGKILL leaves the temporary file of a download; one unwritten for longer than a
+    # download may last is deleted, a recent one may be another process's and stays.
+    folder = tmp_path / "models" / "all-MiniLM-L6-v2"
+    folder.mkdir(parents=True)
+    killed, running = folder / ".model.onnx.abc123.part", folder / ".model.onnx.def456.part"
+    other = folder / ".notes.txt.abc123.part"
+    for path in (killed, running, other):
+        path.write_bytes(b"half a model")
+    long_ago = time.time() - model.DEADLINE - model.TIMEOUT - 60
+    os.utime(killed, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    locate("all-MiniLM-L6-v2", None, tmp_path / "models", host.url, None)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".model.onnx.def456.part", ".notes.txt.abc123.part", "model.onnx", "tokenizer.json"]
