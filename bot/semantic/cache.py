@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -16,8 +17,14 @@ from bot.semantic.model import reason
 log = logging.getLogger(__name__)
 
 CHUNK = 500  # SQLite's parameter limit is 999 on old builds
-FORMAT = 1  # the file's PRAGMA user_version (0: this format, from before it was numbered)
-COLUMNS = ["model", "text", "vector"]
+# The file's PRAGMA user_version. 2: each row has the day it was last used; 1, and 0 (before
+# formats were numbered): without it, upgraded in place.
+FORMAT = 2
+COLUMNS = ["model", "text", "vector", "used"]
+UNDATED = ["model", "text", "vector"]  # the columns of formats 0 and 1
+# A row no build has used for this many days (the text of an entry since edited, a model no
+# longer run) is deleted when new vectors are stored: the file does not grow for ever.
+KEEP_DAYS = 60
 DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
@@ -31,10 +38,11 @@ class VectorCache:
 
     A cache never fails a build: a file that is damaged or of another format is started anew,
     one that cannot be used at all (a folder in its place, a read-only disk) is logged and the
-    vectors are encoded without it."""
+    vectors are encoded without it. Rows unused for KEEP_DAYS are deleted as new ones come."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], float] = time.time) -> None:
         self.path = path
+        self._clock = clock  # seconds since the epoch: rows are dated by their day
 
     def fill(self, model: str, texts: Sequence[str], into: np.ndarray) -> list[int]:
         """Copy the cached vector of each text into its row of `into`; the positions of the
@@ -58,14 +66,16 @@ class VectorCache:
         rows: dict[bytes, int] = {_digest(text): n for n, text in enumerate(texts)}
         found = np.zeros(len(texts), dtype=bool)
         keys = list(rows)
+        undated: list[bytes] = []  # rows used now, last used before today
+        today = self._today()
         size = into.shape[1] * 4
         with closing(self._connect()) as connection:
             for start in range(0, len(keys), CHUNK):
                 chunk = keys[start:start + CHUNK]
                 marks = ",".join("?" * len(chunk))
-                for digest, blob in connection.execute(
-                        f"SELECT text, vector FROM vectors WHERE model = ? AND text IN ({marks})",
-                        (model, *chunk)):
+                for digest, blob, used in connection.execute(
+                        f"SELECT text, vector, used FROM vectors WHERE model = ? "
+                        f"AND text IN ({marks})", (model, *chunk)):
                     row = rows.get(digest) if isinstance(digest, bytes) else None
                     if row is None or not isinstance(blob, bytes) or len(blob) != size:
                         continue  # another size, or not written here: encoded again
@@ -73,14 +83,38 @@ class VectorCache:
                     if np.isfinite(vector).all():
                         into[row] = vector
                         found[row] = True
+                        if used != today:
+                            undated.append(digest)
+            self._date(connection, model, undated, today)
         return [int(n) for n in np.flatnonzero(~found)]
 
+    def _date(self, connection: sqlite3.Connection, model: str, rows: list[bytes],
+              today: int) -> None:
+        """Date these rows, just used, today; a file that takes no writes still serves what it
+        has."""
+        if not rows:
+            return
+        try:
+            with connection:
+                for start in range(0, len(rows), CHUNK):
+                    chunk = rows[start:start + CHUNK]
+                    connection.execute(
+                        f"UPDATE vectors SET used = ? WHERE model = ? "
+                        f"AND text IN ({','.join('?' * len(chunk))})", (today, model, *chunk))
+        except sqlite3.Error:
+            log.debug("cannot date the vectors used in %s", self.path, exc_info=True)
+
     def _store(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+        today = self._today()
         with closing(self._connect()) as connection, connection:
             connection.executemany(
-                "INSERT OR REPLACE INTO vectors (model, text, vector) VALUES (?, ?, ?)",
-                ((model, _digest(text), vector.astype(np.float32).tobytes())
+                "INSERT OR REPLACE INTO vectors (model, text, vector, used) VALUES (?, ?, ?, ?)",
+                ((model, _digest(text), vector.astype(np.float32).tobytes(), today)
                  for text, vector in zip(texts, vectors, strict=True)))
+            connection.execute("DELETE FROM vectors WHERE used < ?", (today - KEEP_DAYS,))
+
+    def _today(self) -> int:
+        return int(self._clock() // 86_400)
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,10 +125,16 @@ class VectorCache:
             if not columns:
                 connection.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, "
                                    "text BLOB NOT NULL, vector BLOB NOT NULL, "
+                                   "used INTEGER NOT NULL DEFAULT 0, "
                                    "PRIMARY KEY (model, text)) WITHOUT ROWID")
                 connection.execute(f"PRAGMA user_version = {FORMAT}")
                 connection.commit()
-            elif columns != COLUMNS or version not in (0, FORMAT):
+            elif columns == UNDATED and version in (0, 1):  # dated from their next use
+                connection.execute("ALTER TABLE vectors ADD COLUMN used INTEGER NOT NULL "
+                                   "DEFAULT 0")
+                connection.execute(f"PRAGMA user_version = {FORMAT}")
+                connection.commit()
+            elif columns != COLUMNS or version != FORMAT:
                 raise OtherFormat(f"format {version}, columns {', '.join(columns)}")
         except BaseException:
             connection.close()

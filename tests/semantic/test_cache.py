@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.semantic import cache
 from bot.semantic.cache import VectorCache
 
 
@@ -106,12 +107,54 @@ def test_rows_not_written_here_are_encoded_again(tmp_path: Path) -> None:
     assert np.isfinite(into).all()
 
 
-def test_a_file_of_the_first_unnumbered_format_is_kept(tmp_path: Path) -> None:
-    path = _good_file(tmp_path / "vectors.sqlite3")
-    with closing(sqlite3.connect(path)) as connection:
-        connection.execute("PRAGMA user_version = 0")
+@pytest.mark.parametrize("version", [0, 1])
+def test_a_file_of_an_earlier_format_is_upgraded_in_place(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "vectors.sqlite3"
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("CREATE TABLE vectors (model TEXT NOT NULL, text BLOB NOT NULL, "
+                           "vector BLOB NOT NULL, PRIMARY KEY (model, text)) WITHOUT ROWID")
+        connection.execute("INSERT INTO vectors VALUES (?, ?, ?)",
+                           ("m", hashlib.sha256(b"seven").digest(),
+                            np.full(3, 7, np.float32).tobytes()))
+        connection.execute(f"PRAGMA user_version = {version}")
     into = np.zeros((1, 3), dtype=np.float32)
-    assert VectorCache(path).fill("m", ["text 7"], into) == []
+    assert VectorCache(path).fill("m", ["seven"], into) == []
+    assert (into == 7).all()
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == cache.FORMAT
+        assert [r[1] for r in connection.execute("PRAGMA table_info(vectors)")] == cache.COLUMNS
+
+
+def test_rows_unused_for_keep_days_go_when_new_ones_come(tmp_path: Path) -> None:
+    day = [100]
+    path = tmp_path / "vectors.sqlite3"
+    dated = VectorCache(path, clock=lambda: day[0] * 86_400 + 3_600)
+    dated.store("m", ["edited away", "still asked"], np.ones((2, 3), dtype=np.float32))
+    dated.store("old model", ["still asked"], np.ones((1, 3), dtype=np.float32))
+    day[0] = 150
+    assert dated.fill("m", ["still asked"], np.zeros((1, 3), dtype=np.float32)) == []
+    day[0] = 100 + cache.KEEP_DAYS + 1
+    assert dated.fill("m", ["still asked"], np.zeros((1, 3), dtype=np.float32)) == []
+    assert _rows(path) == 3  # reading deletes nothing
+    dated.store("m", ["new"], np.ones((1, 3), dtype=np.float32))
+    assert _rows(path) == 2
+    assert dated.fill("m", ["edited away", "still asked", "new"], np.zeros((3, 3))) == [0]
+
+
+def _rows(path: Path) -> int:
+    with closing(sqlite3.connect(path)) as connection:
+        return int(connection.execute("SELECT COUNT(*) FROM vectors").fetchone()[0])
+
+
+def test_a_file_that_takes_no_writes_still_serves_its_vectors(tmp_path: Path) -> None:
+    path = _good_file(tmp_path / "vectors.sqlite3")
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("CREATE TRIGGER refuse BEFORE UPDATE ON vectors "
+                           "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END")
+    into = np.zeros((2, 3), dtype=np.float32)
+    later = VectorCache(path, clock=lambda: 10**10)  # every row is due to be dated
+    assert later.fill("m", ["text 1", "text 2"], into) == []
+    assert (into == 1).all()
 
 
 def test_a_cache_that_cannot_be_used_fails_nothing(tmp_path: Path,
