@@ -8,7 +8,6 @@ permission: only users listed in ADMIN_USER_IDS pass there.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -44,7 +43,3 @@ def ensure_admin(interaction: discord.Interaction) -> bool:
         return True
     raise app_commands.CheckFailure(refusal(interaction))
 
-
-def admin_only() -> Any:
-    """`@admin_only()` on a single app command: the same check as the `/kb` group's."""
-    return app_commands.check(ensure_admin)

@@ -142,11 +142,6 @@ def _embed(reply: Reply, page: _Page, footer: str, number: int, total: int) -> d
     return embed
 
 
-def embed_size(embed: discord.Embed) -> int:
-    """The characters Discord counts toward the 6,000 limit."""
-    return len(embed)
-
-
 def plain_text(text: str, limit: int = CONTENT_LIMIT) -> str:
     """Member-supplied text made safe to show: no mentions, no Markdown, within `limit`."""
     cleaned = discord.utils.escape_mentions(discord.utils.escape_markdown(text))

@@ -18,7 +18,6 @@ from bot.discord_app.embeds import (
     FOOTER_LIMIT,
     TITLE_LIMIT,
     build_pages,
-    embed_size,
     split_text,
     table_fields,
 )
@@ -34,7 +33,6 @@ def assert_within_limits(embed: discord.Embed) -> None:
         assert 0 < len(item.value or "") <= FIELD_VALUE_LIMIT
     assert len(embed.footer.text or "") <= FOOTER_LIMIT
     assert len(embed) <= EMBED_TOTAL_LIMIT
-    assert embed_size(embed) == len(embed)
     assert embed  # never an empty embed
 
 

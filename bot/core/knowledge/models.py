@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,25 +113,7 @@ class ComparisonTable:
         return next((row for row in self.rows if row.id == row_id), None)
 
 
-class Topic(Protocol):
-    """What entries, the table and its rows share: an id and a title, the phrasings that ask
-    for it, its see-also links and its own thresholds."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def questions(self) -> tuple[str, ...]: ...
-    @property
-    def keywords(self) -> tuple[str, ...]: ...
-    @property
-    def related(self) -> tuple[str, ...]: ...
-    @property
-    def thresholds(self) -> Thresholds | None: ...
-
-
-Item = Entry | ComparisonTable | TableRow  # each one a Topic
+Item = Entry | ComparisonTable | TableRow  # what a question is answered with
 
 OUT_OF_SCOPE_PREFIX = "out-of-scope:"
 

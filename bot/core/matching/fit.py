@@ -15,9 +15,6 @@ from bot.core.matching.query import Query
 from bot.core.matching.weights import Weights
 from bot.core.memo import Memo
 
-# Of an item's phrasings that share telling words with the question, only this many (those
-# sharing the most question weight) are compared in full.
-
 
 @dataclass(frozen=True, slots=True)
 class Digest:

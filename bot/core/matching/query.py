@@ -26,7 +26,6 @@ class Query:
     words: list[Word] = field(default_factory=list)
     features: set[str] = field(default_factory=set)
     key: str = ""
-    small_talk: bool = False
     bigrams: dict[str, float] = field(default_factory=dict)
     telling: set[str] = field(default_factory=set)  # features of the words that weigh
     masks: dict[str, int] = field(default_factory=dict)  # feature → bit set of its words

@@ -44,7 +44,6 @@ class QuestionReader:
         words = tokenizer.tokens(text)[:MAX_WORDS]
         query = Query(text)
         if not words or tokenizer.is_small_talk(words):
-            query.small_talk = bool(words)
             return query
         kept: list[tuple[str, str, bool, str]] = []  # (typed, used, corrected, stem)
         keys: list[str] = []

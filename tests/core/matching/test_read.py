@@ -25,7 +25,6 @@ def reader() -> QuestionReader:
 def test_small_talk_and_empty_questions_have_no_words() -> None:
     read = reader().read
     assert read("").words == []
-    assert read("hello there!").small_talk
     assert read("hello there!").words == []
     assert read("who").words == []  # an interrogative alone asks nothing
 
