@@ -1,4 +1,5 @@
-"""The semantic layer's quality gate on the shipped knowledge base: it must not make it worse."""
+"""The semantic layer's quality gate: it must not make the shipped knowledge base worse, and must
+lift knowledge bases written the way admins write them (one question an entry, or imported)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.curation.evaluate import evaluate, format_report, load_questions
+from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import FusedMatcher
@@ -39,3 +41,30 @@ def test_every_set_together_is_no_worse_than_lexical(fused: FusedMatcher,
     semantic = evaluate(fused, questions)
     # 94.2% with the layer, 94.1% without, when this gate was written (780 questions).
     assert semantic.overall >= lexical.overall - 0.01, format_report(semantic)
+
+
+# Each set of tests/fixtures/byo and blind-byo (see their READMEs) with its floor with the layer:
+# a little under its figure when this gate was written, and what it then scored without it.
+# (The Minecraft server's set scores 0.868 either way.)
+LIFTED = {
+    "byo/discordpy-faq": 0.74,  # 0.757 with the layer, 0.723 without
+    "byo/python-faq": 0.75,  # 0.770, 0.690
+    "blind-byo/bakery-shop": 0.85,  # 0.875, 0.800
+    "blind-byo/open-source-cli": 0.70,  # 0.720, 0.660
+    "blind-byo/tabletop-club": 0.70,  # 0.722, 0.648 (never tuned on)
+    "blind-byo/uni-course": 0.74,  # 0.759, 0.722 (never tuned on)
+    "blind-byo/home-automation": 0.78,  # 0.800, 0.693 (never tuned on)
+}
+
+
+@pytest.mark.parametrize(("folder", "floor"), LIFTED.items())
+def test_the_layer_lifts_knowledge_bases_written_as_admins_write_them(
+        folder: str, floor: float, encoder: OnnxEncoder) -> None:
+    kb, problems = load_knowledge(FIXTURES / folder / "knowledge")
+    assert kb is not None, problems
+    questions = load_questions(FIXTURES / folder / "questions.yaml")
+    lexical = evaluate(Matcher.build(kb), questions)
+    semantic = evaluate(FusedMatcher(Matcher.build(kb), VectorIndex.build(kb, encoder, None)),
+                        questions)
+    assert semantic.overall >= floor, format_report(semantic)
+    assert semantic.overall > lexical.overall, format_report(semantic)

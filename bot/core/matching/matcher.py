@@ -45,6 +45,7 @@ rarer features; only those are scored in full.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from bot.core.knowledge.models import KnowledgeBase, Thresholds
 from bot.core.matching.complete import Completer
@@ -64,6 +65,13 @@ from bot.core.matching.read import QuestionReader
 from bot.core.matching.score import MAX_CANDIDATES, POOL, Scored, Scorer
 from bot.core.matching.weights import Weights
 from bot.core.memo import BuildMemory
+
+
+class Lexical(NamedTuple):
+    """What the lexical matcher makes of a question, for a layer that fuses another score in."""
+
+    scores: dict[str, float]  # the confidences of the best items, by id
+    answer: str | None  # the item it answers with on its own, if its verdict is `answer`
 
 
 class Matcher:
@@ -93,7 +101,7 @@ class Matcher:
     # -- public ---------------------------------------------------------------------
 
     def match(self, question: str) -> Match:
-        scored = self._score(question)
+        scored = self._ranked(self.reader.read(question))
         candidates = tuple(Candidate(s.item.id, _unit(s.score)) for s in scored[:MAX_CANDIDATES])
         decided, offered = self._decide(scored)
         return Match(question, decided, candidates, offered)
@@ -116,12 +124,16 @@ class Matcher:
         (`semantic`): read once, then passed to `lexical`, `outside` and `parts`."""
         return self.reader.read(question)
 
-    def lexical(self, query: Query, limit: int) -> dict[str, float] | None:
-        """The confidences of the `limit` best items, by id; None when the question asks
-        nothing (empty, small talk, numbers alone)."""
+    def lexical(self, query: Query, limit: int) -> Lexical | None:
+        """The confidences of the `limit` best items (and of any other scored exactly), and
+        the item this matcher answers with on its own; None when the question asks nothing
+        (empty, small talk, numbers alone)."""
         if not query.words:
             return None
-        return {s.item.id: _unit(s.score) for s in self.scorer.rank(query, keep=max(1, limit))}
+        scored = self._ranked(query, max(limit, MAX_CANDIDATES))
+        decided, _ = self._decide(scored)
+        return Lexical({s.item.id: _unit(s.score) for s in scored},
+                       scored[0].item.id if decided is Verdict.ANSWER else None)
 
     def outside(self, query: Query, floor: float = 0.0) -> dict[str, float]:
         """The confidences of the out-of-scope topics scoring above `floor`, by their ids
@@ -141,14 +153,19 @@ class Matcher:
     # -- scoring --------------------------------------------------------------------
 
     def _score(self, question: str, thorough: bool = False) -> list[Scored]:
-        """Items by confidence, best first; the best carries the score of an out-of-scope
-        topic that matches the question better (`outscored`, for `_decide`).
+        """`_ranked` for a question as typed."""
+        return self._ranked(self.reader.read(question), thorough=thorough)
+
+    def _ranked(self, query: Query, keep: int = MAX_CANDIDATES, thorough: bool = False
+                ) -> list[Scored]:
+        """Items by confidence, best first (the `keep` best exactly); the best carries the
+        score of an out-of-scope topic that matches the question better (`outscored`, for
+        `_decide`).
 
         Out-of-scope topics are scored only when the verdict could be other than `none`
         at the best item's thresholds, and only those that could decline the question, unless
         `thorough` (calibration tries other thresholds)."""
-        query = self.reader.read(question)
-        scored = self.scorer.rank(query)
+        scored = self.scorer.rank(query, keep=keep)
         if scored and self.index.outside:
             top = scored[0]
             floor = top.score

@@ -163,13 +163,15 @@ class FusedMatcher:
         lexical = self.lexical.lexical(query, self.fusion.pool)
         if lexical is None:
             return Match(question, Verdict.NONE, (), ())
-        similar = self.semantic.similar(question, [*lexical, *self._topics], self.fusion.pool)
+        similar = self.semantic.similar(question, [*lexical.scores, *self._topics],
+                                        self.fusion.pool)
         if similar is None:
             return self.lexical.match(question)
-        items = [s for s in self._score(lexical, similar)
+        items = [s for s in self._score(lexical.scores, similar)
                  if s.score > 0 and not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
         candidates = tuple(Candidate(s.id, _unit(s.score)) for s in items[:self.fusion.choices])
-        decided, offered = self._decide(items, self._outside(query, items, similar), query)
+        decided, offered = self._decide(items, self._outside(query, items, similar), query,
+                                        lexical.answer)
         return Match(question, decided, candidates, offered)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
@@ -179,7 +181,7 @@ class FusedMatcher:
         asked = self.lexical.lexical(query, self.fusion.pool)
         if asked is None:
             return ()
-        lexical = {**asked, **self.lexical.outside(query),
+        lexical = {**asked.scores, **self.lexical.outside(query),
                    **{i: c.score for i, c in explained.items()}}
         similar = self.semantic.similar(question, lexical.keys(), self.fusion.pool)
         if similar is None:
@@ -249,12 +251,12 @@ class FusedMatcher:
                    if fusion.lexical > 0 else {})  # all meaning, no words: nothing to score
         return max(fusion.fused(lexical.get(i, 0.0), c) for i, c in cosines.items())
 
-    def _decide(self, items: list[Scored], outside: float, query: Query
-                ) -> tuple[Verdict, tuple[str, ...]]:
+    def _decide(self, items: list[Scored], outside: float, query: Query,
+                answered: str | None) -> tuple[Verdict, tuple[str, ...]]:
         """The verdict policy (`policy.decision`: the verdict, and an answer's alternatives) on
         fused scores (`items`: best first, no out-of-scope topic; `outside`: the best topic's),
         with the lexical matcher's two-halves rules on the words each of the first items
-        explains."""
+        explains; `answered`: the item the lexical matcher answers with on its own."""
         if not items:
             return Verdict.NONE, ()
         top = items[0]
@@ -262,7 +264,7 @@ class FusedMatcher:
         parts = self.lexical.parts(query, [s.id for s in items[:JOINT_ITEMS]])
         ranked = [Ranked(s.id, s.score, parts.get(s.id, ())) for s in items]
         return decision(ranked, limits, self._links, self.lexical.weights, outside=outside,
-                        shown=self.fusion.choices)
+                        shown=self.fusion.choices, answered=answered)
 
 
 def _short(text: str, limit: int = 80) -> str:

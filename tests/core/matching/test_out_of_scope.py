@@ -146,8 +146,10 @@ def test_a_fusing_layer_reads_once_and_gets_topics_above_a_floor(declared: Match
     # confidences, then only the topics that score above the floor it needs.
     question = "what does anthropic charge per million tokens?"
     query = declared.read(question)
-    items = declared.lexical(query, 4)
-    assert items is not None and set(items) <= {"cost", "local"}
+    lexical = declared.lexical(query, 4)
+    assert lexical is not None and set(lexical.scores) <= {"cost", "local"}
+    assert lexical.answer is None  # the topic declines it: answered by neither matcher
+    items = lexical.scores
     every = declared.outside(query)
     explained = {c.id: c.score for c in declared.explain(question, 5)}
     assert every == {i: explained[i] for i in every}

@@ -215,7 +215,8 @@ def test_a_knowledge_base_setting_no_thresholds_gets_the_layers_defaults(
         FUSED_DEFAULTS, margin=FUSED_DEFAULTS.margin * fused.fusion.lexical)
     assert fused.lexical.limits() == Thresholds()
     assert "(answer ≥ 0.15, suggest ≥ 0.15)" in format_why(fused, "what are server boosts")
-    question = "whats a boost, is it like a retweet"
+    question = "how to pm someone"  # shares no word with the entry: the layer answers it
+    assert fused.lexical.match(question).verdict is Verdict.NONE
     score = fused.match(question).score
     for answer, verdict in ((score - 0.01, Verdict.ANSWER), (score + 0.01, Verdict.NONE)):
         defaults = Thresholds(answer=answer, suggest=answer, margin=0.0)
@@ -225,6 +226,29 @@ def test_a_knowledge_base_setting_no_thresholds_gets_the_layers_defaults(
     assert community.thresholds != Thresholds()
     assert own.limits() == own.limits("server-boosts") == dataclasses.replace(
         community.thresholds, margin=community.thresholds.margin * own.fusion.lexical)
+
+
+def test_a_suggestion_of_the_lexical_answer_is_an_answer(community: KnowledgeBase,
+                                                          encoder: OnnxEncoder) -> None:
+    # The layer ranks first the item the words answer with on their own, and finds its lead
+    # thin (here: any lead is): the words' answer stands. Found by meaning alone, or too weak
+    # on the fused scale, a question gets the layer's own verdict.
+    plain = dataclasses.replace(community, thresholds=Thresholds())
+    vectors = VectorIndex.build(plain, encoder, None)
+
+    def fused(answer: float, margin: float) -> FusedMatcher:
+        defaults = Thresholds(answer=answer, suggest=answer, margin=margin)
+        return FusedMatcher(Matcher.build(plain), vectors, Fusion(defaults=defaults))
+
+    agreed, alone = "whats a boost, is it like a retweet", "how to pm someone"
+    thin = fused(0.15, 1.0)  # no lead is enough
+    assert thin.lexical.match(agreed).answer_id == "server-boosts"
+    match = thin.match(agreed)
+    assert (match.verdict, match.answer_id) == (Verdict.ANSWER, "server-boosts")
+    assert thin.lexical.match(alone).verdict is Verdict.NONE
+    assert (thin.match(alone).verdict, thin.match(alone).suggestions[0]) == (
+        Verdict.SUGGEST, "direct-messages")
+    assert fused(0.99, 0.0).match(agreed).verdict is Verdict.NONE  # too weak: declined
 
 
 def test_a_question_spanning_two_items_offers_both(encoder: OnnxEncoder) -> None:
