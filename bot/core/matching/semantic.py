@@ -24,7 +24,9 @@ shares no word with the right entry ("pm" for "DM") can still find it. Out-of-sc
 fused the same way and decline a question they match better than every item. A question that
 asks nothing (empty, small talk, numbers alone: the lexical matcher's call) gets no candidates.
 A question spanning two items ("grind or steep") is judged by the same rules as in the lexical
-matcher (`policy.verdict`): on the fused scores, with the words each item explains.
+matcher (`policy.verdict`): on the fused scores, with the words each item explains. When the
+fused verdict would only suggest the item the lexical matcher answers with on its own, it is
+answered (`policy.decide`'s `agreed`): the layer agreeing takes no answer away.
 """
 
 from __future__ import annotations
