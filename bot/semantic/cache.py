@@ -25,7 +25,11 @@ UNDATED = ["model", "text", "vector"]  # the columns of formats 0 and 1
 # A row no build has used for this many days (the text of an entry since edited, a model no
 # longer run) is deleted when new vectors are stored: the file does not grow for ever.
 KEEP_DAYS = 60
+# Milliseconds a load waits behind another process's write to date the rows it used; then it
+# leaves them undated (they are dated by a later load), rather than wait SQLite's 30 s.
+DATING_WAIT_MS = 1_000
 DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+READ_ONLY = 8  # SQLITE_READONLY (the low byte of its extended codes too)
 
 
 class OtherFormat(sqlite3.DatabaseError):
@@ -69,13 +73,14 @@ class VectorCache:
         undated: list[bytes] = []  # rows used now, last used before today
         today = self._today()
         size = into.shape[1] * 4
-        with closing(self._connect()) as connection:
+        connection, dated = self._connect()
+        with closing(connection):
             for start in range(0, len(keys), CHUNK):
                 chunk = keys[start:start + CHUNK]
                 marks = ",".join("?" * len(chunk))
                 for digest, blob, used in connection.execute(
-                        f"SELECT text, vector, used FROM vectors WHERE model = ? "
-                        f"AND text IN ({marks})", (model, *chunk)):
+                        f"SELECT text, vector, {'used' if dated else today} FROM vectors "
+                        f"WHERE model = ? AND text IN ({marks})", (model, *chunk)):
                     row = rows.get(digest) if isinstance(digest, bytes) else None
                     if row is None or not isinstance(blob, bytes) or len(blob) != size:
                         continue  # another size, or not written here: encoded again
@@ -95,6 +100,7 @@ class VectorCache:
         if not rows:
             return
         try:
+            connection.execute(f"PRAGMA busy_timeout = {DATING_WAIT_MS}")
             with connection:
                 for start in range(0, len(rows), CHUNK):
                     chunk = rows[start:start + CHUNK]
@@ -106,7 +112,8 @@ class VectorCache:
 
     def _store(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
         today = self._today()
-        with closing(self._connect()) as connection, connection:
+        connection, _ = self._connect()
+        with closing(connection), connection:
             connection.executemany(
                 "INSERT OR REPLACE INTO vectors (model, text, vector, used) VALUES (?, ?, ?, ?)",
                 ((model, _digest(text), vector.astype(np.float32).tobytes(), today)
@@ -116,30 +123,47 @@ class VectorCache:
     def _today(self) -> int:
         return int(self._clock() // 86_400)
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self) -> tuple[sqlite3.Connection, bool]:
+        """A connection to the file, made or upgraded to this format first (by one process at
+        a time: two starting together must not take a half-made file for a foreign one); and
+        whether its rows are dated (not: a file of an earlier format that takes no writes,
+        read as it is)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(self.path, timeout=30)
         try:
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            columns = [row[1] for row in connection.execute("PRAGMA table_info(vectors)")]
-            if not columns:
-                connection.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, "
-                                   "text BLOB NOT NULL, vector BLOB NOT NULL, "
-                                   "used INTEGER NOT NULL DEFAULT 0, "
-                                   "PRIMARY KEY (model, text)) WITHOUT ROWID")
-                connection.execute(f"PRAGMA user_version = {FORMAT}")
+            if _layout(connection) == (FORMAT, COLUMNS):
+                return connection, True
+            try:
+                connection.execute("BEGIN IMMEDIATE")  # the others wait here
+                self._set_up(connection)
                 connection.commit()
-            elif columns == UNDATED and version in (0, 1):  # dated from their next use
-                connection.execute("ALTER TABLE vectors ADD COLUMN used INTEGER NOT NULL "
-                                   "DEFAULT 0")
-                connection.execute(f"PRAGMA user_version = {FORMAT}")
-                connection.commit()
-            elif columns != COLUMNS or version != FORMAT:
-                raise OtherFormat(f"format {version}, columns {', '.join(columns)}")
+            except sqlite3.OperationalError as exc:
+                code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+                if code != READ_ONLY or _layout(connection)[1] != UNDATED:
+                    raise
+                connection.rollback()
+                return connection, False
         except BaseException:
             connection.close()
             raise
-        return connection
+        return connection, True
+
+    def _set_up(self, connection: sqlite3.Connection) -> None:
+        """Make the table, or upgrade an earlier format's, as another process may have left
+        it meanwhile (in a transaction that holds the others back)."""
+        version, columns = _layout(connection)
+        if not columns:
+            connection.execute("CREATE TABLE vectors (model TEXT NOT NULL, "
+                               "text BLOB NOT NULL, vector BLOB NOT NULL, "
+                               "used INTEGER NOT NULL DEFAULT 0, "
+                               "PRIMARY KEY (model, text)) WITHOUT ROWID")
+        elif columns == UNDATED and version in (0, 1):  # every row dated today
+            connection.execute("ALTER TABLE vectors ADD COLUMN used INTEGER NOT NULL "
+                               "DEFAULT 0")
+            connection.execute("UPDATE vectors SET used = ?", (self._today(),))
+        elif (version, columns) != (FORMAT, COLUMNS):
+            raise OtherFormat(f"format {version}, columns {', '.join(columns)}")
+        connection.execute(f"PRAGMA user_version = {FORMAT}")
 
     def _failed(self, exc: BaseException) -> bool:
         """Log why the cache failed; True when the file was damaged or of another format and
@@ -155,6 +179,12 @@ class VectorCache:
         log.warning("the vector cache %s is unusable (%s); encoding without it", self.path,
                     why)
         return False
+
+
+def _layout(connection: sqlite3.Connection) -> tuple[int, list[str]]:
+    """The file's format number and the columns of its table (none: no table yet)."""
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    return version, [row[1] for row in connection.execute("PRAGMA table_info(vectors)")]
 
 
 def _digest(text: str) -> bytes:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
@@ -174,3 +176,57 @@ def test_a_cache_that_cannot_be_used_fails_nothing(tmp_path: Path,
                            "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END")
     VectorCache(refusing).store("m", ["new"], np.ones((1, 3), dtype=np.float32))  # logged only
     assert refusing.is_file()
+
+
+def _format_1_file(path: Path, rows: dict[tuple[str, str], float]) -> Path:
+    """A cache as formats 0 and 1 wrote it: no `used` column."""
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute("CREATE TABLE vectors (model TEXT NOT NULL, text BLOB NOT NULL, "
+                           "vector BLOB NOT NULL, PRIMARY KEY (model, text)) WITHOUT ROWID")
+        connection.executemany("INSERT INTO vectors VALUES (?, ?, ?)", [
+            (model, hashlib.sha256(text.encode()).digest(), np.full(3, value, np.float32).tobytes())
+            for (model, text), value in rows.items()])
+        connection.execute("PRAGMA user_version = 1")
+    return path
+
+
+def test_an_upgrade_dates_every_row_so_the_next_store_deletes_none(tmp_path: Path) -> None:
+    path = _format_1_file(tmp_path / "vectors.sqlite3", {("m", "seven"): 7, ("other", "x"): 1})
+    upgraded = VectorCache(path)
+    assert upgraded.fill("m", ["seven"], np.zeros((1, 3), dtype=np.float32)) == []
+    upgraded.store("m", ["new"], np.ones((1, 3), dtype=np.float32))
+    assert upgraded.fill("other", ["x"], np.zeros((1, 3), dtype=np.float32)) == []
+
+
+def test_a_read_only_file_of_an_earlier_format_still_serves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _format_1_file(tmp_path / "vectors.sqlite3", {("m", "seven"): 7})
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda where, **options: connect(
+        f"file:{where}?mode=ro", uri=True, **options))
+    into = np.zeros((1, 3), dtype=np.float32)
+    assert VectorCache(path).fill("m", ["seven"], into) == []
+    assert (into == 7).all()
+
+
+@pytest.mark.parametrize("earlier", [False, True])
+def test_processes_starting_together_share_the_file_they_make(tmp_path: Path, earlier: bool,
+                                                              caplog: pytest.LogCaptureFixture
+                                                              ) -> None:
+    # The bot and a command-line run starting at once, on a new file or one to upgrade: one
+    # makes it, the other waits, and neither takes a half-made file for a foreign one.
+    def load(path: Path, start: threading.Barrier) -> list[int]:
+        start.wait()
+        return VectorCache(path).fill("m", ["seven"], np.zeros((1, 3), dtype=np.float32))
+
+    for attempt in range(10):
+        path = tmp_path / f"vectors-{attempt}.sqlite3"
+        if earlier:
+            _format_1_file(path, {("m", "seven"): 7})
+        start = threading.Barrier(4)
+        with caplog.at_level(logging.WARNING, logger="bot.semantic.cache"), \
+                ThreadPoolExecutor(4) as pool:
+            missing = list(pool.map(load, [path] * 4, [start] * 4))
+        assert missing == [[] if earlier else [0]] * 4
+        assert caplog.records == []
+        assert path.is_file()
