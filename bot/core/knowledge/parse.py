@@ -283,21 +283,22 @@ def _compose_fast(text: str) -> list[tuple[yaml.Mark, yaml.Node]] | None:
 
 
 def _nesting(text: str) -> tuple[int, bool] | None:
-    """How deep the text's collections nest as libyaml parses it (at most MAX_DEPTH + 1: it
-    stops there), and whether it has aliases (a graph deeper than its text); None when libyaml
-    cannot parse it."""
+    """How deep the text's values nest as libyaml parses it, a value inside N collections
+    counting N + 1 as the composers count it (at most MAX_DEPTH + 1: it stops there); whether
+    it has aliases (a graph deeper than its text); None when libyaml cannot parse it."""
     loader = yaml.CSafeLoader(text)
-    depth = deepest = 0
+    depth = deepest = 0  # collections open; the deepest value's level
     aliased = False
     try:
-        while depth <= MAX_DEPTH and (event := loader.get_event()) is not None:
+        while deepest <= MAX_DEPTH and (event := loader.get_event()) is not None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 deepest = max(deepest, depth)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-            elif isinstance(event, yaml.AliasEvent):
-                aliased = True
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                deepest = max(deepest, depth + 1)
+                aliased = aliased or isinstance(event, yaml.AliasEvent)
     except yaml.YAMLError:
         return None
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -366,6 +367,18 @@ def test_block_nesting_too_deep_points_at_the_line() -> None:
     assert where(problems) == [(50, 50, "values are nested more than 50 levels deep")]
 
 
+def nested_sequences(levels: int) -> str:
+    return "- " * (levels - 1) + "x"  # a value inside levels - 1 collections
+
+
+def nested_flow(levels: int) -> str:
+    return "[" * (levels - 1) + "x" + "]" * (levels - 1)
+
+
+def nested_mappings(levels: int) -> str:
+    return "".join(" " * n + "k:\n" for n in range(levels - 2)) + " " * (levels - 2) + "k: 1\n"
+
+
 def flow_list_entries(count: int) -> str:
     return "entries:\n" + "".join(
         f"  - id: entry-{i}\n    title: Entry {i}\n    questions: [what is {i}, why {i}]\n"
@@ -384,7 +397,7 @@ def test_many_flow_lists_are_composed_by_libyaml_as_by_python(
     assert fast[1] == []
 
 
-@pytest.mark.parametrize("text", ["- " * (MAX_DEPTH + 1) + "x", "[" * 10_000,
+@pytest.mark.parametrize("text", [nested_sequences(MAX_DEPTH + 1), "[" * 10_000,
                                   "a: &x " + "[" * 30 + "1" + "]" * 30 + "\n"
                                   "b: " + "[" * 30 + "*x" + "]" * 30 + "\n"])
 def test_libyaml_never_composes_deep_nesting(text: str) -> None:
@@ -393,8 +406,18 @@ def test_libyaml_never_composes_deep_nesting(text: str) -> None:
 
 
 @pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
-def test_libyaml_composes_nesting_up_to_the_limit() -> None:
-    assert parsing._compose_fast("- " * MAX_DEPTH + "x") is not None
+@pytest.mark.parametrize("nested", [nested_sequences, nested_flow, nested_mappings])
+def test_libyaml_takes_what_the_python_composer_takes(nested: Callable[[int], str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    deepest, deeper = nested(MAX_DEPTH), nested(MAX_DEPTH + 1)
+    assert parsing._compose_fast(deepest) is not None
+    assert parsing._compose_fast(deeper) is None
+    fast = parse(deepest), parse(deeper)
+    assert fast[0][1] == []
+    assert [p.message for p in fast[1][1]] == [
+        f"values are nested more than {MAX_DEPTH} levels deep"]
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    assert (parse(deepest), parse(deeper)) == fast
 
 
 # -- syntax errors and recovery ------------------------------------------------------------------
