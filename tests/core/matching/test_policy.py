@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -37,6 +39,26 @@ def test_thresholds_and_margin(best: float, rival: float, verdict: Verdict) -> N
 
 def test_two_items_answering_together_are_suggested_even_under_the_threshold() -> None:
     assert decide(0.2, 0.2, LIMITS, joint=True) is Verdict.SUGGEST
+
+
+DECLINING = 0.9 + OUTSCORED * LIMITS.margin  # an out-of-scope topic's score above 0.9's
+
+
+@pytest.mark.parametrize(("best", "rival", "given", "verdict"), [
+    (0.9, 0.85, {}, Verdict.ANSWER),  # a thin lead: the lexical answer stands
+    (0.25, 0.0, {}, Verdict.ANSWER),  # at `suggest`
+    (0.2, 0.0, {}, Verdict.NONE),  # too weak on this scale: declined
+    # Two items answering together, as the fused scale finds them close: the words'
+    # verdict, which weighed the same words each explains, stands.
+    (0.9, 0.0, {"split": True}, Verdict.ANSWER),
+    (0.2, 0.2, {"joint": True}, Verdict.ANSWER),
+    (0.9, 0.0, {"outside": DECLINING}, Verdict.NONE),  # an out-of-scope topic declines
+])
+def test_the_lexical_answer_agreed_on_is_answered_where_it_would_be_suggested(
+        best: float, rival: float, given: dict[str, Any], verdict: Verdict) -> None:
+    assert decide(best, rival, LIMITS, agreed=True, **given) is verdict
+    if verdict is Verdict.ANSWER:
+        assert decide(best, rival, LIMITS, **given) is Verdict.SUGGEST
 
 
 def test_an_out_of_scope_topic_above_the_best_declines() -> None:
