@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import http.client
 import logging
@@ -195,7 +196,7 @@ def _remove_abandoned(target: Path) -> None:
     unwritten for longer than a download may last (DEADLINE), so never another process's
     download under way."""
     oldest = time.time() - DEADLINE - TIMEOUT
-    for partial in target.parent.glob(f".{target.name}.*.part"):
+    for partial in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
         try:
             if partial.stat().st_mtime < oldest:
                 partial.unlink()
