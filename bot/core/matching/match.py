@@ -12,6 +12,11 @@ class Verdict(StrEnum):
     NONE = "none"
 
 
+def unit(score: float) -> float:
+    """A score as a Candidate holds it: within [0, 1], to four decimals."""
+    return round(min(1.0, max(0.0, score)), 4)
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One scored candidate for a question, with what made it match."""

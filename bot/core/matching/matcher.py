@@ -52,7 +52,7 @@ from bot.core.matching.complete import Completer
 from bot.core.matching.explain import reasons
 from bot.core.matching.fit import PhraseFitter
 from bot.core.matching.index import Index
-from bot.core.matching.match import Candidate, Match, Verdict
+from bot.core.matching.match import Candidate, Match, Verdict, unit
 from bot.core.matching.policy import (
     Ranked,
     decision,
@@ -102,7 +102,7 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         scored = self._ranked(self.reader.read(question))
-        candidates = tuple(Candidate(s.item.id, _unit(s.score)) for s in scored[:MAX_CANDIDATES])
+        candidates = tuple(Candidate(s.item.id, unit(s.score)) for s in scored[:MAX_CANDIDATES])
         decided, offered = self._decide(scored)
         return Match(question, decided, candidates, offered)
 
@@ -112,7 +112,7 @@ class Matcher:
         query = self.reader.read(question)
         scored = self.scorer.rank(query, keep=max(1, limit)) + self.scorer.outside(query, 0.0)
         scored.sort(key=lambda s: -s.score)  # stable: items first among equals
-        return tuple(Candidate(s.item.id, _unit(s.score), reasons(self.kb, self.index, query, s))
+        return tuple(Candidate(s.item.id, unit(s.score), reasons(self.kb, self.index, query, s))
                      for s in scored[: max(0, limit)])
 
     def limits(self, item_id: str | None = None) -> Thresholds:
@@ -132,13 +132,13 @@ class Matcher:
             return None
         scored = self._ranked(query, max(limit, MAX_CANDIDATES))
         decided, _ = self._decide(scored)
-        return Lexical({s.item.id: _unit(s.score) for s in scored},
+        return Lexical({s.item.id: unit(s.score) for s in scored},
                        scored[0].item.id if decided is Verdict.ANSWER else None)
 
     def outside(self, query: Query, floor: float = 0.0) -> dict[str, float]:
         """The confidences of the out-of-scope topics scoring above `floor`, by their ids
         (`out-of-scope:<n>`; after `lexical`, which leaves what they reuse on the query)."""
-        return {s.item.id: _unit(s.score) for s in self.scorer.outside(query, floor)}
+        return {s.item.id: unit(s.score) for s in self.scorer.outside(query, floor)}
 
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """Autocomplete choices (label, item id) for what the member has typed so far."""
@@ -200,10 +200,6 @@ class Matcher:
         """For a layer that fuses another score in: each question word's share of the question
         that each of these items explains (the two-halves rules of `policy.verdict`)."""
         return self.scorer.parts(query, ids)
-
-
-def _unit(score: float) -> float:
-    return round(min(1.0, max(0.0, score)), 4)
 
 
 def _own_thresholds(kb: KnowledgeBase) -> dict[str, Thresholds]:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.core.knowledge.models import OUT_OF_SCOPE_PREFIX, KnowledgeBase, TableRow, Thresholds
-from bot.core.matching.match import Candidate, Match, Verdict
+from bot.core.matching.match import Candidate, Match, Verdict, unit
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.policy import (
     JOINT_ITEMS,
@@ -171,7 +171,7 @@ class FusedMatcher:
             return self.lexical.match(question)
         items = [s for s in self._score(lexical.scores, similar)
                  if s.score > 0 and not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
-        candidates = tuple(Candidate(s.id, _unit(s.score)) for s in items[:self.fusion.choices])
+        candidates = tuple(Candidate(s.id, unit(s.score)) for s in items[:self.fusion.choices])
         decided, offered = self._decide(items, self._outside(query, items, similar), query,
                                         lexical.answer)
         return Match(question, decided, candidates, offered)
@@ -200,7 +200,7 @@ class FusedMatcher:
                 reasons.append(f'closest text: "{_short(s.similar.text)}"')
             found = explained.get(s.id)
             reasons.extend(found.reasons if found else ("lexical: no word matched",))
-            out.append(Candidate(s.id, _unit(s.score), tuple(reasons)))
+            out.append(Candidate(s.id, unit(s.score), tuple(reasons)))
         return tuple(out)
 
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
@@ -271,10 +271,6 @@ class FusedMatcher:
 
 def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
-def _unit(score: float) -> float:
-    return round(min(1.0, max(0.0, score)), 4)
 
 
 AnyMatcher = Matcher | FusedMatcher  # what a Snapshot answers with
