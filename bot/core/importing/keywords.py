@@ -23,7 +23,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.core.matching.english import is_english, is_everyday
-from bot.core.matching.text import CHAT_SPELLINGS, STOP_WORDS, stem, without_apostrophes
+from bot.core.matching.text import (
+    CHAT_SPELLINGS,
+    STOP_WORDS,
+    WORD_END,
+    stem,
+    without_apostrophes,
+)
 
 KEYWORDS = 12
 MARKED_WORTH = 1.5  # a term in inline code, emphasis or a link's text, against plain prose
@@ -35,7 +41,7 @@ SHARED_SHARE = 0.7
 EVERYDAY_WORTH = 0.0
 ENGLISH_WORTH = 0.5
 
-_WORD = re.compile(r"[a-z][a-z0-9]*(?:\+\+|#(?![a-z0-9]))?")  # words as the matcher splits them
+_WORD = re.compile(r"[a-z][a-z0-9]*" + WORD_END)  # words as the matcher splits them
 # Words, and what cuts a run of them: punctuation, a spaced dash, a line break.
 _PROSE_TOKEN = re.compile(r"[a-z0-9]+|\s-\s|\n|[^a-z0-9\s]")
 _HYPHEN = "-"  # inside a term: "thread-safe"

@@ -28,8 +28,9 @@ _POSSESSIVE = re.compile(r"(?<=\w)'(?:s|ll|d|re|ve|m)\b")
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 # A word is letters and digits; "++" or "#" ending it stays part of it, so that C, C++ and C#
 # (F#, Notepad++) are three names, not one (a "#" followed by a letter or digit is a break).
-_WORD = re.compile(r"[a-z0-9]+(?:\+\+|#(?![a-z0-9]))?")
-_WORD_OR_BREAK = re.compile(r"[a-z0-9]+(?:\+\+|#(?![a-z0-9]))?|\n")
+WORD_END = r"(?:\+\+|#(?![a-z0-9]))?"
+_WORD = re.compile(r"[a-z0-9]+" + WORD_END)
+_WORD_OR_BREAK = re.compile(_WORD.pattern + r"|\n")
 # Zero-width, bidirectional-override and other format characters (Unicode category Cf).
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
