@@ -5,6 +5,7 @@ problem is one line naming the source; nothing here raises for anything a source
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import stat
@@ -156,7 +157,7 @@ def _read_file(gathered: Gathered, path: Path, name: str, url: str | None) -> No
         gathered.documents.append(Document(name, text, KINDS[path.suffix.lower()], url))
 
 
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def _decode(gathered: Gathered, name: str, data: bytes, charset: str = "utf-8") -> str | None:

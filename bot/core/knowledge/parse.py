@@ -16,6 +16,7 @@ Syntax errors
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
 import unicodedata
 from typing import Any
@@ -29,8 +30,8 @@ MAX_DEPTH = 50
 MAX_SYNTAX_RECOVERIES = 10
 MAX_REPORTS_PER_KIND = 20
 
-_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_BOM = codecs.BOM_UTF8
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # After the characters YAML refuses to read (`NON_PRINTABLE`) are replaced with this one, Python's
 # `str.splitlines` breaks lines exactly where YAML does, so line numbers agree.
 _REPLACEMENT = "\ufffd"
