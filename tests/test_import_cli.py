@@ -16,6 +16,7 @@ from bot import import_cli
 from bot.cli import main
 
 FAQ = Path(__file__).parent / "fixtures" / "import" / "python-faq" / "source"
+TINY = Path(__file__).parent / "fixtures" / "tiny" / "kb" / "tiny.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +35,14 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def knowledge_folder_with_tiny(tmp_path: Path) -> Path:
+    """A knowledge folder holding the tiny knowledge base as main.yaml, to import beside."""
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    shutil.copy(TINY, folder / "main.yaml")
+    return folder
 
 
 def test_import_the_python_faq_then_check_and_ask(tmp_path: Path,
@@ -131,8 +140,7 @@ def test_nothing_is_written_when_nothing_imports_or_the_folder_would_break(
     assert code == 1 and "nothing written" in err
     assert not out.exists()
     (tmp_path / "a.md").write_text("# How do I brew tea?\n\nText.\n")
-    shutil.copy(Path(__file__).parent / "fixtures" / "tiny" / "kb" / "tiny.yaml",
-                out.parent / "main.yaml")
+    shutil.copy(TINY, out.parent / "main.yaml")
     # The importer avoids the other files' ids and questions; were it to miss one, the check
     # of the folder with the new file still stops the write.
     monkeypatch.setattr(import_cli, "questions_asked", lambda folder: set())
@@ -145,10 +153,7 @@ def test_nothing_is_written_when_nothing_imports_or_the_folder_would_break(
 
 def test_a_question_the_folder_asks_already_is_not_asked_again(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    folder = tmp_path / "kb"
-    folder.mkdir()
-    shutil.copy(Path(__file__).parent / "fixtures" / "tiny" / "kb" / "tiny.yaml",
-                folder / "main.yaml")
+    folder = knowledge_folder_with_tiny(tmp_path)
     (tmp_path / "a.md").write_text("# How do I brew tea?\n\nText.\n\n# Why green?\n\nX.\n")
     code, said, err = run(capsys, "kb", "import", str(tmp_path / "a.md"), "--out",
                           str(folder / "docs.yaml"))
@@ -180,10 +185,7 @@ def test_new_ids_avoid_the_ids_of_the_folders_other_files(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # A heading that slugs to an id another knowledge file has ("Flat tyre" beside the tiny
     # knowledge base's flat-tyre) gets '-2', as a clash inside the import does.
-    folder = tmp_path / "kb"
-    folder.mkdir()
-    shutil.copy(Path(__file__).parent / "fixtures" / "tiny" / "kb" / "tiny.yaml",
-                folder / "main.yaml")
+    folder = knowledge_folder_with_tiny(tmp_path)
     (tmp_path / "a.md").write_text("# Flat tyre\n\nPump it up.\n")
     (tmp_path / "b.md").write_text("# Coffee grinding\n\nFinely.\n")
     code, _, err = run(capsys, "kb", "import", str(tmp_path / "a.md"), "--out",
