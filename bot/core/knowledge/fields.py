@@ -26,7 +26,6 @@ MAX_PHRASE = 300
 MAX_URL = 512  # a Discord link button's address: a longer one fails the whole answer
 _SPACE = re.compile(r"\s")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_WORD = re.compile(r"[a-z0-9]+")  # a word as the matcher splits text (matching.text)
 
 
 def written_fields(record: type) -> tuple[str, ...]:
@@ -261,16 +260,6 @@ def invisible(text: str) -> bool:
     """Whether text shows nothing: only spaces and format characters (zero-width space and
     joiner, word joiner, byte-order mark...), which `str.strip` keeps."""
     return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
-
-
-def one_word(text: str) -> str | None:
-    """`text` lower-cased when it is one word of letters and digits, as the matcher splits."""
-    word = text.strip().lower()
-    return word if _WORD.fullmatch(word) else None
-
-
-def words_only(text: str) -> bool:
-    return bool(text.split()) and all(_WORD.fullmatch(w) for w in text.lower().split())
 
 
 def bad_id(value: str) -> str:

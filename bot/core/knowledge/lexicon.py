@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.core.knowledge.fields import FieldReader, one_word, words_only, written_fields
+from bot.core.knowledge.fields import FieldReader, written_fields
 from bot.core.knowledge.models import Lexicon, Location
 from bot.core.knowledge.nodes import Node
-from bot.core.matching.text import RESPELLED
+from bot.core.matching.text import RESPELLED, one_word
 
 LEXICON_FIELDS = written_fields(Lexicon)
+WORD_FORM = "letters and digits, as in 'refund', 'v2' or 'c++'"  # a word, as the matcher reads it
 
 
 @dataclass(slots=True)
@@ -53,7 +54,7 @@ class LexiconReader(FieldReader):
             for text, where in zip(words, places, strict=True):
                 word = one_word(text)
                 if word is None:
-                    self.problem(where, f"'{key}' lists single words (letters and digits), "
+                    self.problem(where, f"'{key}' lists single words ({WORD_FORM}), "
                                         f"not '{text}'")
                 else:
                     into.setdefault(word, where)
@@ -61,10 +62,9 @@ class LexiconReader(FieldReader):
     def _respelling(self, typed: str, written: Node, where: Location) -> None:
         word = one_word(typed)
         if word is None:
-            self.problem(where, f"respelling '{typed}' must be one word (letters and digits)")
-        elif not isinstance(written.value, str) or not words_only(written.value):
-            self.problem(written.location, f"respelling of '{typed}' must be text of letters "
-                                           "and digits")
+            self.problem(where, f"respelling '{typed}' must be one word ({WORD_FORM})")
+        elif not isinstance(written.value, str) or not _words_only(written.value):
+            self.problem(written.location, f"respelling of '{typed}' must be words ({WORD_FORM})")
         elif word in self.words.respellings:
             first = self.words.respellings[word][1]
             self.problem(where, f"respelling of '{typed}' is already set at {first}; set it "
@@ -98,3 +98,8 @@ class LexiconReader(FieldReader):
                                                 in respellings.items())),
                        stop_words=frozenset(self.words.stop_words),
                        weak_words=frozenset(self.words.weak_words))
+
+
+def _words_only(text: str) -> bool:
+    """Words as the matcher reads them, at least one."""
+    return bool(text.split()) and all(one_word(w) for w in text.split())

@@ -189,6 +189,13 @@ def without_apostrophes(text: str) -> str:
     return _APOSTROPHE.sub("", _POSSESSIVE.sub("", text)) if "'" in text else text
 
 
+def one_word(text: str) -> str | None:
+    """`text` lower-cased when the matcher reads it as one word ("refund", "v2", "c++"),
+    else None."""
+    word = text.strip().lower()
+    return word if _WORD.fullmatch(word) else None
+
+
 def tokens_many(texts: list[str]) -> list[list[str]]:
     """`tokens` of each text, in one pass over them all (to build an index quickly)."""
     return [_respelled(words, _RESPELL, RESPELLED) for words in _split_all(texts)]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.knowledge.fields import MAX_ANSWER
+from bot.core.knowledge.lexicon import WORD_FORM
 from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.knowledge.problems import Problem
@@ -429,6 +430,22 @@ def test_lexicon_is_read_and_merged_across_files(make_kb: MakeKb) -> None:
     assert kb.lexicon.weak_words == {"model", "ai"}
 
 
+def test_lexicon_words_are_words_as_the_matcher_reads_them(make_kb: MakeKb) -> None:
+    """A closing '++' or '#' is part of a word ("c++", "c#"), as the matcher splits text; a
+    '#' inside a word or a lone '+' is not."""
+    text = ONE + "lexicon:\n  respellings: {cpp: c++, csharp: 'c#', 'c+': c}\n" \
+                 "  weak_words: ['f#', 'a#b']\n"
+    assert problems_of(make_kb, text) == [
+        (6, f"respelling 'c+' must be one word ({WORD_FORM})"),
+        (7, f"'weak_words' lists single words ({WORD_FORM}), not 'a#b'"),
+    ]
+    good = ONE + "lexicon:\n  respellings: {cpp: c++, csharp: 'C#'}\n  weak_words: ['f#']\n"
+    kb, problems = load(make_kb({"kb.yaml": good}))
+    assert problems == [] and kb is not None
+    assert kb.lexicon.respellings == (("cpp", "c++"), ("csharp", "c#"))
+    assert kb.lexicon.weak_words == {"f#"}
+
+
 def test_a_knowledge_base_without_a_lexicon_has_an_empty_one(make_kb: MakeKb) -> None:
     kb, _ = load(make_kb({"a.yaml": ONE}))
     assert kb is not None
@@ -448,10 +465,10 @@ lexicon:
   synonyms: {a: [b]}
 """
     assert problems_of(make_kb, text) == [
-        (7, "respelling 'fine tune' must be one word (letters and digits)"),
-        (8, "respelling of 'ok' must be text of letters and digits"),
-        (9, "respelling of 'u2' must be text of letters and digits"),
-        (10, "'stop_words' lists single words (letters and digits), not 'two words'"),
+        (7, f"respelling 'fine tune' must be one word ({WORD_FORM})"),
+        (8, f"respelling of 'ok' must be words ({WORD_FORM})"),
+        (9, f"respelling of 'u2' must be words ({WORD_FORM})"),
+        (10, f"'stop_words' lists single words ({WORD_FORM}), not 'two words'"),
         (11, "'weak_words' must be a list, not text"),
         (12, "unknown field 'synonyms' in 'lexicon' (allowed: respellings, stop_words, "
              "weak_words)"),

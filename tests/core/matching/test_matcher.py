@@ -562,3 +562,17 @@ def test_weak_words_weigh_less_than_the_same_word_unweakened() -> None:
         "token limited", 3)
     assert plain[0].id == "bot-token"  # "token" is the rarer, heavier word
     assert weak[0].id == "rate-limits"  # weakened, it loses to "limited"
+
+
+def test_the_lexicon_respells_into_names_ending_in_plus_or_hash() -> None:
+    """A respelling may name "c++" or "c#", which the matcher reads as words of their own."""
+    kb = KnowledgeBase(entries=(
+        Entry(id="cpp", title="Which C++ standard do you target?", answer="C++20."),
+        Entry(id="csharp", title="Is there a C# binding?", answer="Yes, on NuGet."),
+        Entry(id="c", title="Does it build with a plain C compiler?", answer="Yes, C99."),
+    ), lexicon=Lexicon(respellings=(("cpp", "c++"), ("csharp", "c#"))))
+    matcher = Matcher.build(kb)
+    assert matcher.match("cpp?").answer_id == "cpp"
+    assert matcher.match("any csharp?").answer_id == "csharp"
+    plain = Matcher.build(dataclasses.replace(kb, lexicon=Lexicon()))
+    assert plain.match("cpp?").answer_id is None and plain.match("any csharp?").answer_id is None
