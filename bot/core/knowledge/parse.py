@@ -1,7 +1,8 @@
 """Parse one knowledge file's bytes into a node tree, reporting every problem in one pass.
 
 Everything is a problem, reported as `path:line:column: message`
-    Tabs, bytes that are not UTF-8, a byte-order mark, control characters, Unicode's own line
+    Tabs that indent (a tab between tokens, `a:<tab>b`, is YAML's and libyaml's separator, and
+    the pure-Python composer reads it so too), bytes that are not UTF-8, a byte-order mark, control characters, Unicode's own line
     breaks (U+0085, U+2028, U+2029), more than one document in a file and values nested more
     than `MAX_DEPTH` levels (the node tree adds its own: see `nodes`).
 
@@ -236,6 +237,24 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+    def scan_to_next_token(self) -> None:
+        """PyYAML's, with libyaml's rule for tabs, so that both read a file alike: a tab
+        separates tokens inside a flow collection, and in a block wherever a key cannot start
+        (`a:<tab>b`, `b<tab># note`); at the start of a line, or after '-', it is an error."""
+        if self.index == 0 and self.peek() == "\uFEFF":
+            self.forward()
+        while True:
+            while (char := self.peek()) == " " or (
+                    char == "\t" and (self.flow_level or not self.allow_simple_key)):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if not self.scan_line_break():  # type: ignore[no-untyped-call]
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
 
 
 def _compose(text: str) -> list[tuple[yaml.Mark, yaml.Node]]:
