@@ -157,7 +157,7 @@ class NodeBuilder:
         where = self.location(node)
         end_line = node.end_mark.line + (1 if node.end_mark.column else 0)
         if isinstance(node, yaml.ScalarNode):
-            if node.value == "" and node.style is None and {where.line, where.line + 1} & \
+            if node.value == "" and not node.style and {where.line, where.line + 1} & \
                     self.blanked:
                 return None  # nothing written here: what was, was on a blanked line
             value = self._scalar(node)

@@ -1,10 +1,11 @@
 """Parse one knowledge file's bytes into a node tree, reporting every problem in one pass.
 
 Everything is a problem, reported as `path:line:column: message`
-    Tabs that indent (a tab between tokens, `a:<tab>b`, is YAML's and libyaml's separator, and
-    the pure-Python composer reads it so too), bytes that are not UTF-8, a byte-order mark, control characters, Unicode's own line
-    breaks (U+0085, U+2028, U+2029), more than one document in a file and values nested more
-    than `MAX_DEPTH` levels (the node tree adds its own: see `nodes`).
+    Tabs that indent (a tab between tokens, `a:<tab>b`, is YAML's separator, read alike by
+    libyaml and the pure-Python composer), bytes that are not UTF-8, a byte-order mark, control
+    characters, Unicode's own line breaks (U+0085, U+2028, U+2029), more than one document in a
+    file and values nested more than `MAX_DEPTH` levels (the node tree adds its own: see
+    `nodes`).
 
 Syntax errors
     The parser stops at the first one. To report what follows it too, the offending line is

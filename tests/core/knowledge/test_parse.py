@@ -401,7 +401,7 @@ def test_many_flow_lists_are_composed_by_libyaml_as_by_python(
 @pytest.mark.parametrize("text", [
     "a:\tb\n", "a: b\t# note\n", "a: [1,\t2]\n", "a: {b:\tc}\n", "- a:\t'b'\n",
     "a:\t|\n  b\n",  # a tab between tokens: taken
-    "\ta: 1\n", "-\ta\n", "a: b\n\t# note\n",  # indenting: refused
+    "\ta: 1\n", "-\ta\n", "a: b\n\t# note\n", "a:\n\t- b\n",  # indenting: refused
 ])
 def test_tabs_between_tokens_read_alike_with_and_without_libyaml(
         text: str, monkeypatch: pytest.MonkeyPatch) -> None:
