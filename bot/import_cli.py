@@ -17,6 +17,7 @@ from typing import TextIO
 from bot.atomic_file import atomic_write
 from bot.core.importing.build import ImportResult, import_pages
 from bot.core.importing.knowledge_file import Merge, MergeError
+from bot.core.importing.question_lines import QUESTION_LEVEL
 from bot.core.knowledge.fields import is_web_address
 from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
 from bot.doc_sources import gather
@@ -135,8 +136,7 @@ def _print_summary(files: list[tuple[Path, Merge]], result: ImportResult, out: T
     if len(files) > 1:
         print(f"  (in {len(files)} files: a knowledge file holds at most "
               f"{MAX_FILE_BYTES // 1024:,} KiB)", file=out)
-    hows = {name: f"heading level {level}" if level is not None else "one entry for the page"
-            for name, level in result.levels.items()}
+    hows = {name: _how(level) for name, level in result.levels.items()}
     if len(hows) <= LISTED_PAGES:
         for name, how in hows.items():
             print(f"  {name}: {how}", file=out)
@@ -165,3 +165,12 @@ def _print_skipped(result: ImportResult, out: TextIO) -> None:
         print("Skipped:", file=out)
         for line in result.skipped:
             print(f"  {line}", file=out)
+
+
+def _how(level: int | None) -> str:
+    """How a page was cut into entries, for the summary."""
+    if level is None:
+        return "one entry for the page"
+    if level >= QUESTION_LEVEL:
+        return "one entry a question (written as lines, not headings)"
+    return f"heading level {level}"

@@ -63,6 +63,21 @@ def test_import_the_python_faq_then_check_and_ask(tmp_path: Path,
     assert "Read more: https://docs.python.org/3/faq/library.html#how-do-i-copy-a-file" in said
 
 
+def test_a_faq_of_bold_question_lines_is_imported_and_answers(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "club.md"
+    page.write_text("# Club FAQ\n\n**How do I join the club?**\nFill in the form on the "
+                    "website.\n\n**When do you meet?**\nEvery Thursday from 7pm.\n",
+                    encoding="utf-8")
+    out = tmp_path / "knowledge" / "club.yaml"
+    code, said, err = run(capsys, "kb", "import", str(page), "--out", str(out))
+    assert (code, err) == (0, "")
+    assert said.startswith(f"Wrote {out}: 2 entries made")
+    assert "club.md: one entry a question (written as lines, not headings)" in said
+    code, said, _ = run(capsys, "ask", "--dir", str(out.parent), "what day do you meet")
+    assert code == 0 and "Every Thursday from 7pm." in said
+
+
 def test_the_output_folder_of_a_new_community_is_made(tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "new" / "knowledge" / "faq.yaml"

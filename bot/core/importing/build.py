@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from bot.core.importing.answer import clean, fit
 from bot.core.importing.keywords import distinctive
 from bot.core.importing.page import Heading, Page, plain
+from bot.core.importing.question_lines import with_question_lines
 from bot.core.importing.sections import (
     ANSWER_LIMIT,
     INTRO_MIN,
@@ -109,7 +110,7 @@ def import_pages(pages: Sequence[Page], level: int | None = None,
     sections: list[tuple[Page, Section]] = []
     for page in pages:
         result.notes.extend(f"{page.name}: {note}" for note in page.notes)
-        found, chosen = split_page(page, level)
+        found, chosen = split_page(with_question_lines(page), level)
         result.levels[page.name] = chosen
         if not found:
             result.skipped.append(f"{page.name}: no text to import")

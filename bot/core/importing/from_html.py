@@ -39,7 +39,7 @@ CODE_INLINE = frozenset({"code", "kbd", "samp", "tt", "var"})
 EMPHASIS = {"em": "*", "i": "*", "cite": "*", "strong": "**", "b": "**", "del": "~~",
             "s": "~~", "strike": "~~"}
 CONTAINERS = frozenset({
-    "div", "section", "article", "main", "body", "html", "center", "details", "summary",
+    "div", "section", "article", "main", "body", "html", "center", "details",
     "figure", "figcaption", "address", "fieldset", "hgroup", "span", "font",
 })
 _LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight)-([A-Za-z0-9_+#.-]+)$")
@@ -118,6 +118,11 @@ class _Converter:
                 if text:
                     parts.append(Heading(HEADINGS[name], text, _anchor(child),
                                          child.sourceline))
+            elif name == "summary":  # what a <details> holds: a question line, if it asks
+                flush()
+                text = plain(child.get_text(" "))
+                if text:
+                    parts.append(Block(f"**{escape(text)}**"))
             elif name in CONTAINERS:
                 flush()
                 parts.extend(self.blocks(child))

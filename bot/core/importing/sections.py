@@ -60,7 +60,7 @@ def document_name(page: Page) -> str:
     """What a page is called: its title, its one top heading, or its file name."""
     if page.title:
         return page.title
-    title = _title_heading(page)
+    title = title_heading(page)
     return title.text if title is not None else _from_file_name(page.name)
 
 
@@ -82,15 +82,13 @@ def choose_level(page: Page) -> int | None:
     headings = [part for part in page.parts if isinstance(part, Heading)]
     if not headings:
         return None
-    title = _title_heading(page)
+    title = title_heading(page)
     levels = sorted({h.level for h in headings if h is not title})
     if not levels:
         return None
-    for level in levels:
-        at = [h for h in headings if h.level == level]
-        asked = sum(is_question(h.text) for h in at)
-        if len(at) >= 2 and asked >= QUESTION_SHARE * len(at):
-            return level  # a FAQ: one entry a question
+    asking = question_level(page)
+    if asking is not None:
+        return asking  # a FAQ: one entry a question
     if (title is not None or page.title) and sum(len(p.text) + 2 for p in page.parts
                                                  if isinstance(p, Block)) <= ANSWER_LIMIT:
         return None  # a short page under one title, such as a tag: one entry
@@ -102,7 +100,20 @@ def choose_level(page: Page) -> int | None:
     return levels[-1]
 
 
-def _title_heading(page: Page) -> Heading | None:
+def question_level(page: Page) -> int | None:
+    """The shallowest heading level under the title whose headings are mostly questions (a
+    FAQ's), if any."""
+    headings = [part for part in page.parts if isinstance(part, Heading)]
+    title = title_heading(page)
+    for level in sorted({h.level for h in headings if h is not title}):
+        at = [h for h in headings if h.level == level]
+        asked = sum(is_question(h.text) for h in at)
+        if len(at) >= 2 and asked >= QUESTION_SHARE * len(at):
+            return level
+    return None
+
+
+def title_heading(page: Page) -> Heading | None:
     """The page's title heading: the first heading, alone at the shallowest level."""
     headings = [part for part in page.parts if isinstance(part, Heading)]
     if not headings:
@@ -115,11 +126,10 @@ def _title_heading(page: Page) -> Heading | None:
 def _whole(page: Page, document: str) -> Section:
     blocks = [part if isinstance(part, Block) else Block(f"**{escape(part.text)}**")
               for part in page.parts]
-    title_heading = _title_heading(page)
-    if title_heading is not None and page.parts and page.parts[0] is title_heading:
+    top = title_heading(page)
+    if top is not None and page.parts and page.parts[0] is top:
         blocks = blocks[1:]
-    title = page.title or (title_heading.text if title_heading is not None
-                           else _from_file_name(page.name))
+    title = page.title or (top.text if top is not None else _from_file_name(page.name))
     return Section(title=title, document=document, blocks=tuple(blocks),
                    group=_folder(page), url=page.url, aliases=page.aliases, whole_page=True)
 

@@ -1,0 +1,90 @@
+"""FAQs that write their questions as lines (bold, "Q:", <details>, <dl>) get one entry a
+question, as FAQs with question headings do."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.importing.build import import_pages
+from bot.core.importing.from_html import parse_html
+from bot.core.importing.from_markdown import parse_markdown
+from bot.core.importing.question_lines import question_of
+
+ASKED = [
+    ("How do I join the club?", "Fill in the form and pay the yearly fee of 20 euros."),
+    ("When do you meet?", "Every Thursday from 7pm in the community hall."),
+    ("Can I bring a friend?", "Yes, guests are welcome twice before they have to join."),
+]
+
+
+def entries(page_text: str, name: str, level: int | None = None) -> list[tuple[str, str]]:
+    parse = parse_html if name.endswith(".html") else parse_markdown
+    result = import_pages([parse(page_text, name)], level)
+    return [(e.title, e.answer) for e in result.entries]
+
+
+def html(body: str) -> str:
+    return f"<html><head><title>Club FAQ</title></head><body>{body}</body></html>"
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("bold.md", "# Club FAQ\n\n" + "".join(f"**{q}**\n{a}\n\n" for q, a in ASKED)),
+    ("bold-apart.md", "".join(f"**{q}**\n\n{a}\n\n" for q, a in ASKED)),
+    ("labels.md", "# Club FAQ\n\n" + "".join(f"Q: {q}\nA: {a}\n\n" for q, a in ASKED)),
+    ("bold-labels.md", "".join(f"**Q:** {q}\n\n**A:** {a}\n\n" for q, a in ASKED)),
+    ("details.html", html("<h1>FAQ</h1>" + "".join(
+        f"<details><summary>{q}</summary><p>{a}</p></details>" for q, a in ASKED))),
+    ("terms.html", html("<dl>" + "".join(f"<dt>{q}</dt><dd>{a}</dd>" for q, a in ASKED)
+                        + "</dl>")),
+    ("strong.html", html("".join(f"<p><strong>{q}</strong><br>{a}</p>" for q, a in ASKED))),
+])
+def test_questions_written_as_lines_give_one_entry_a_question(name: str, text: str) -> None:
+    assert entries(text, name) == ASKED
+
+
+def test_question_lines_under_topic_headings_are_grouped_by_them() -> None:
+    text = ("# Club FAQ\n\n## Membership\n\n" + "".join(f"**{q}**\n{a}\n\n" for q, a in ASKED[::2])
+            + "## Meetings\n\n" + f"**{ASKED[1][0]}**\n{ASKED[1][1]}\n")
+    result = import_pages([parse_markdown(text, "faq.md")])
+    assert [(e.title, e.group) for e in result.entries] == [
+        (ASKED[0][0], "Membership"), (ASKED[2][0], "Membership"), (ASKED[1][0], "Meetings")]
+    assert result.entries[0].questions == (ASKED[0][0],)
+
+
+def test_a_guide_with_a_question_or_two_in_its_text_is_cut_as_before() -> None:
+    """Fewer question lines than headings: the headings are the page's structure (here a
+    short page under one title: one entry)."""
+    text = ("# Guide\n\n## Setup\n\nInstall it.\n\n**Why does it fail?**\nCheck the path.\n\n"
+            "## Use\n\nRun it.\n\n## Upgrade\n\n**Is it safe?**\nYes.\n")
+    [(title, answer)] = entries(text, "guide.md")
+    assert title == "Guide" and "**Why does it fail?**" in answer
+
+
+def test_question_headings_win_over_question_lines_inside_answers() -> None:
+    text = ("# FAQ\n\n## How do I join?\n\n**What does it cost?**\n20 euros.\n\n"
+            "**Why a fee?**\nThe hall.\n\n## When do you meet?\n\nThursdays.\n")
+    titles = [title for title, _ in entries(text, "faq.md")]
+    assert titles == ["How do I join?", "When do you meet?"]
+
+
+def test_a_forced_level_keeps_question_lines_in_their_section() -> None:
+    text = "# Club FAQ\n\n" + "".join(f"**{q}**\n{a}\n\n" for q, a in ASKED)
+    [(title, answer)] = entries(text, "bold.md", level=1)
+    assert title == "Club FAQ"
+    assert "**How do I join the club?**" in answer and ASKED[2][1] in answer
+
+
+@pytest.mark.parametrize(("line", "question"), [
+    ("**How do I join?**", "How do I join?"),
+    ("**Where is the hall**", "Where is the hall"),  # a question word first
+    ("Q: where is it", "where is it"),
+    ("**Q. Can I use \\*args?**", "Can I use *args?"),
+    ("Question: Is there a fee?", "Is there a fee?"),
+    ("**Note:** read this first", None),
+    ("**Fees**", None),  # bold, but no question
+    ("**How** and **why**", None),  # bold words, not a bold line
+    ("How do I join?", None),  # a question, but neither bold nor labelled
+    ("Quarterly: meetings", None),
+])
+def test_what_makes_a_line_a_question(line: str, question: str | None) -> None:
+    assert question_of(line) == question
