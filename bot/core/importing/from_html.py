@@ -27,14 +27,18 @@ from bot.core.importing.page import (
     table_block,
     tidy,
 )
+from bot.core.importing.question_lines import QUESTION_LEVEL
+from bot.core.importing.sections import is_question
 
 DROPPED = frozenset({
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
     "applet", "svg", "math", "canvas", "video", "audio", "picture", "img", "map", "form", "input",
-    "button", "select", "textarea", "nav", "header", "footer", "aside", "head", "link", "meta",
-    "base", "dialog",
+    "select", "textarea", "nav", "header", "footer", "aside", "head", "link", "meta", "base",
+    "dialog",
 })
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
+LISTS = ("ul", "ol", "menu")
+_SECTIONING = ["details", *HEADINGS]  # in a list, these make its items parts of the page
 CODE_INLINE = frozenset({"code", "kbd", "samp", "tt", "var"})
 EMPHASIS = {"em": "*", "i": "*", "cite": "*", "strong": "**", "b": "**", "del": "~~",
             "s": "~~", "strike": "~~"}
@@ -118,14 +122,22 @@ class _Converter:
                 if text:
                     parts.append(Heading(HEADINGS[name], text, _anchor(child),
                                          child.sourceline))
-            elif name == "summary":  # what a <details> holds: a question line, if it asks
+            elif name == "summary":  # what a <details> holds, asked or not: a heading
                 flush()
-                text = plain(child.get_text(" "))
+                text = plain(child.get_text(" ")).strip(_SYMBOLS)
                 if text:
-                    parts.append(Block(f"**{escape(text)}**"))
-            elif name in CONTAINERS:
+                    parts.append(Heading(QUESTION_LEVEL, text, _anchor(child), child.sourceline))
+            elif name == "button":  # an accordion's toggle, when it asks; else a control
                 flush()
-                parts.extend(self.blocks(child))
+                text = plain(child.get_text(" ")).strip(_SYMBOLS)
+                if is_question(text):
+                    parts.append(Block(f"**{escape(text)}**"))
+            elif name in CONTAINERS or (name in LISTS and child.find(_SECTIONING) is not None):
+                # (a list of toggles or of headed parts, as Notion exports: its items' parts)
+                flush()
+                items = child.find_all("li", recursive=False) if name in LISTS else [child]
+                for item in items:
+                    parts.extend(self.blocks(item))
             elif name == "br":
                 buffer.append("\n")
             else:
@@ -146,7 +158,7 @@ class _Converter:
             return Block(tidy(self.inline(element)))
         if name == "pre":
             return code_block(element.get_text(), _language(element))
-        if name in ("ul", "ol", "menu"):
+        if name in LISTS:
             return Block(self.listing(element))
         if name == "blockquote":
             return Block(quote(self.text(element)))
@@ -157,8 +169,11 @@ class _Converter:
         if name == "dl":
             items = []
             for item in element.find_all(["dt", "dd"], recursive=False):
-                text = tidy(self.inline(item))
-                items.append(f"**{text}**" if item.name == "dt" else text)
+                if item.name == "dt":
+                    text = tidy(self.inline(item))
+                    items.append(f"**{text}**" if text else "")
+                else:  # a definition: its paragraphs and lists kept
+                    items.append(self.text(item))
             return Block("\n".join(i for i in items if i))
         if name == "hr":
             return Block("")

@@ -33,6 +33,7 @@ _SLUG_DROP = re.compile(r"[^\w\- ]")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _SOFT = "\x00"  # a source line break inside a paragraph, until `_line_breaks` decides
 WRAPPED = 50  # characters: a line at least this long before a break was wrapped to width
+_LINE_ENDS = ("?", "?**", "**")  # unless it ends a question or a bold line (a FAQ's question)
 
 
 def markdown_parser() -> MarkdownIt:
@@ -188,11 +189,14 @@ class _Converter:
 def _line_breaks(text: str) -> str:
     """A paragraph's source line breaks: a space where the text was wrapped to a width (the
     line before is long), a line break where the writer broke a short line on purpose, as
-    Markdown written for Discord does (Discord shows every line break)."""
+    Markdown written for Discord does (Discord shows every line break), or broke after a
+    question or a line in bold (a FAQ's question, its answer on the next line)."""
     lines = text.split(_SOFT)
     out = [lines[0]]
     for before, line in itertools.pairwise(lines):
-        out.append((" " if len(before.rsplit("\n", 1)[-1]) >= WRAPPED else "\n") + line)
+        last = before.rsplit("\n", 1)[-1]
+        wrapped = len(last) >= WRAPPED and not last.endswith(_LINE_ENDS)
+        out.append((" " if wrapped else "\n") + line)
     return "".join(out)
 
 

@@ -37,9 +37,55 @@ def html(body: str) -> str:
     ("terms.html", html("<dl>" + "".join(f"<dt>{q}</dt><dd>{a}</dd>" for q, a in ASKED)
                         + "</dl>")),
     ("strong.html", html("".join(f"<p><strong>{q}</strong><br>{a}</p>" for q, a in ASKED))),
+    ("numbered.md", "# Club FAQ\n\n" + "".join(
+        f"{n}. **{q}** {a}\n" for n, (q, a) in enumerate(ASKED, 1))),
+    ("quoted.md", "# FAQ\n\n" + "".join(f"> **Q: {q}**\n> A: {a}\n\n" for q, a in ASKED)),
+    ("paragraphs.md", "# Club FAQ\n\n" + "".join(f"{q}\n\n{a}\n\n" for q, a in ASKED)),
+    ("accordion.html", html("<h1>FAQ</h1>" + "".join(
+        f'<div class="item"><div class="title">{q}</div><div class="content"><p>{a}</p></div>'
+        "</div>" for q, a in ASKED))),
+    ("buttons.html", html("<h1>FAQ</h1>" + "".join(
+        f'<div class="item"><button aria-expanded="false">{q}</button><div><p>{a}</p></div>'
+        "</div>" for q, a in ASKED) + "<button>Subscribe</button>")),
+    ("notion.html", html("".join(
+        f'<ul class="toggle"><li><details open=""><summary>{q}</summary><p>{a}</p></details>'
+        "</li></ul>" for q, a in ASKED))),
 ])
 def test_questions_written_as_lines_give_one_entry_a_question(name: str, text: str) -> None:
     assert entries(text, name) == ASKED
+
+
+def test_a_long_bold_question_keeps_its_own_line_above_its_answer() -> None:
+    long = "Can I control the lights of another vendor's bridge (IKEA, Innr)?"
+    text = f"# FAQ\n\n**{long}**\nIf they are paired to it, yes.\n\n**Is it free?**\nYes.\n"
+    assert entries(text, "faq.md") == [(long, "If they are paired to it, yes."),
+                                       ("Is it free?", "Yes.")]
+
+
+def test_every_toggle_of_a_details_faq_is_an_entry_asked_or_not() -> None:
+    toggles = [*ASKED, ("Rules for redstone farms", "Each needs an off switch.")]
+    body = "<h1>FAQ</h1>" + "".join(
+        f"<details><summary>{q}</summary><p>{a}</p></details>" for q, a in toggles)
+    assert entries(html(body), "faq.html") == toggles
+
+
+def test_a_definition_keeps_its_paragraphs_and_lists() -> None:
+    body = ("<dl><dt>Where are the slides?</dt><dd>On GitHub:<ul><li>the talks repo</li>"
+            "<li>or the <code>#resources</code> channel</li></ul></dd>"
+            "<dt>Is it free?</dt><dd><p>Yes.</p><p>Donations welcome.</p></dd></dl>")
+    assert entries(html(body), "faq.html") == [
+        ("Where are the slides?", "On GitHub:\n\n- the talks repo\n- or the `#resources` channel"),
+        ("Is it free?", "Yes.\n\nDonations welcome.")]
+
+
+def test_a_readme_keeps_its_sections_and_its_faq_section_gives_one_entry_a_question() -> None:
+    text = ("# tool\n\n## Install\n\n`pip install tool`\n\n## Usage\n\n`tool run`\n\n"
+            "## FAQ\n\n**Why is it slow?**\nDisable debug mode.\n\n"
+            "**Does it work on Windows?**\nYes.\n\n## License\n\nMIT\n")
+    result = import_pages([parse_markdown(text, "README.md")])
+    assert [(e.title, e.group) for e in result.entries] == [
+        ("Install", "tool"), ("Usage", "tool"), ("Why is it slow?", "FAQ"),
+        ("Does it work on Windows?", "FAQ"), ("License", "tool")]
 
 
 def test_question_lines_under_topic_headings_are_grouped_by_them() -> None:
@@ -88,3 +134,16 @@ def test_a_forced_level_keeps_question_lines_in_their_section() -> None:
 ])
 def test_what_makes_a_line_a_question(line: str, question: str | None) -> None:
     assert question_of(line) == question
+
+
+@pytest.mark.parametrize(("paragraph", "question"), [
+    ("How do I join?", "How do I join?"),
+    ("Still stuck after all that", None),  # a question word first is not enough here
+    ("- Is it free?", None),  # a list item
+    ("1. Is it free?", None),
+    ("> Is it free?", None),
+    ("Why? " * 50, None),  # prose that happens to end in a question mark
+])
+def test_what_makes_a_paragraph_of_its_own_a_question(paragraph: str,
+                                                      question: str | None) -> None:
+    assert question_of(paragraph, alone=True) == question
