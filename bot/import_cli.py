@@ -17,7 +17,7 @@ from typing import TextIO
 from bot.atomic_file import atomic_write
 from bot.core.importing.build import ImportResult, import_pages
 from bot.core.importing.knowledge_file import Merge, MergeError
-from bot.core.importing.question_lines import QUESTION_LEVEL
+from bot.core.importing.sections import QUESTION_LEVEL
 from bot.core.knowledge.fields import is_web_address
 from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
 from bot.doc_sources import gather

@@ -17,6 +17,7 @@ from bot.core.importing.page import (
     Page,
     Part,
     absolute,
+    as_block,
     code_block,
     escape,
     inline_code,
@@ -27,8 +28,7 @@ from bot.core.importing.page import (
     table_block,
     tidy,
 )
-from bot.core.importing.question_lines import QUESTION_LEVEL
-from bot.core.importing.sections import is_question
+from bot.core.importing.sections import QUESTION_LEVEL
 
 DROPPED = frozenset({
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
@@ -66,9 +66,9 @@ def parse_html(text: str, name: str, url: str | None = None) -> Page:
     return Page(name=name, parts=tuple(parts), title=title or None, url=url)
 
 
-def html_parts(text: str, base: str | None) -> list[Part]:
+def html_parts(text: str, base: str | None, after_line: int = 0) -> list[Part]:
     """An HTML fragment (embedded in Markdown) as parts."""
-    return _Converter(base).blocks(_soup(text))
+    return _Converter(base, after_line).blocks(_soup(text))
 
 
 def _soup(text: str) -> BeautifulSoup:
@@ -93,8 +93,9 @@ def _main(soup: BeautifulSoup) -> Tag | None:
 
 
 class _Converter:
-    def __init__(self, base: str | None) -> None:
+    def __init__(self, base: str | None, after_line: int = 0) -> None:
         self.base = base
+        self.after_line = after_line  # lines of the file before the HTML (in Markdown)
 
     def blocks(self, element: Tag) -> list[Part]:
         parts: list[Part] = []
@@ -121,16 +122,16 @@ class _Converter:
                 text = plain(child.get_text(" ")).strip(_SYMBOLS)
                 if text:
                     parts.append(Heading(HEADINGS[name], text, _anchor(child),
-                                         child.sourceline))
+                                         self.line(child)))
             elif name == "summary":  # what a <details> holds, asked or not: a heading
                 flush()
                 text = plain(child.get_text(" ")).strip(_SYMBOLS)
                 if text:
-                    parts.append(Heading(QUESTION_LEVEL, text, _anchor(child), child.sourceline))
+                    parts.append(Heading(QUESTION_LEVEL, text, _anchor(child), self.line(child)))
             elif name == "button":  # an accordion's toggle, when it asks; else a control
                 flush()
                 text = plain(child.get_text(" ")).strip(_SYMBOLS)
-                if is_question(text):
+                if text.endswith("?"):
                     parts.append(Block(f"**{escape(text)}**"))
             elif name in CONTAINERS or (name in LISTS and child.find(_SECTIONING) is not None):
                 # (a list of toggles or of headed parts, as Notion exports: its items' parts)
@@ -150,6 +151,10 @@ class _Converter:
                         parts.append(block)
         flush()
         return parts
+
+    def line(self, element: Tag) -> int | None:
+        """The element's 1-based line in the file."""
+        return element.sourceline + self.after_line if element.sourceline else None
 
     def block(self, element: Tag) -> Block | None:
         """A block element as one Block; None for an inline element."""
@@ -182,7 +187,7 @@ class _Converter:
         return None
 
     def text(self, element: Tag) -> str:
-        return "\n\n".join(p.text for p in self.blocks(element) if isinstance(p, Block))
+        return "\n\n".join(as_block(p).text for p in self.blocks(element))
 
     def listing(self, element: Tag) -> str:
         ordered = element.name.lower() == "ol"
@@ -204,7 +209,7 @@ class _Converter:
         if not isinstance(child, Tag):
             return ""
         name = child.name.lower()
-        if name in DROPPED:
+        if name in DROPPED or name == "button":  # a control inside text: not text
             return ""
         if name == "br":
             return "\n"

@@ -18,6 +18,7 @@ from bot.core.importing.page import (
     Page,
     Part,
     absolute,
+    as_block,
     code_block,
     escape,
     inline_code,
@@ -28,12 +29,12 @@ from bot.core.importing.page import (
     table_block,
     tidy,
 )
+from bot.core.importing.question_lines import ANSWER_LABEL, bold_question
 
 _SLUG_DROP = re.compile(r"[^\w\- ]")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _SOFT = "\x00"  # a source line break inside a paragraph, until `_line_breaks` decides
 WRAPPED = 50  # characters: a line at least this long before a break was wrapped to width
-_LINE_ENDS = ("?", "?**", "**")  # unless it ends a question or a bold line (a FAQ's question)
 
 
 def markdown_parser() -> MarkdownIt:
@@ -97,7 +98,8 @@ class _Converter:
                 self.parts.append(Heading(int(node.tag[1:]), text, self.anchor(text), line))
             return
         if node.type == "html_block":
-            self.parts.extend(html_parts(node.content, self.base))
+            self.parts.extend(html_parts(node.content, self.base,
+                                         node.map[0] if node.map else 0))
             return
         rendered = self.render(node)
         if isinstance(rendered, Block):
@@ -131,8 +133,7 @@ class _Converter:
         if kind == "heading":  # inside a list or quote: bold, on its own line
             return f"**{plain(self.inline(node).replace(_SOFT, ' '))}**"
         if kind == "html_block":
-            blocks = [p.text for p in html_parts(node.content, self.base) if isinstance(p, Block)]
-            return "\n\n".join(blocks)
+            return "\n\n".join(as_block(p).text for p in html_parts(node.content, self.base))
         return ""  # hr, front matter elsewhere: nothing to say
 
     def text_of(self, node: SyntaxTreeNode) -> str:
@@ -189,13 +190,14 @@ class _Converter:
 def _line_breaks(text: str) -> str:
     """A paragraph's source line breaks: a space where the text was wrapped to a width (the
     line before is long), a line break where the writer broke a short line on purpose, as
-    Markdown written for Discord does (Discord shows every line break), or broke after a
-    question or a line in bold (a FAQ's question, its answer on the next line)."""
+    Markdown written for Discord does (Discord shows every line break), or broke between a
+    FAQ's question and its answer (after a question in bold, before an "A:")."""
     lines = text.split(_SOFT)
     out = [lines[0]]
     for before, line in itertools.pairwise(lines):
         last = before.rsplit("\n", 1)[-1]
-        wrapped = len(last) >= WRAPPED and not last.endswith(_LINE_ENDS)
+        wrapped = len(last) >= WRAPPED and bold_question(last) is None \
+            and not ANSWER_LABEL.match(line)
         out.append((" " if wrapped else "\n") + line)
     return "".join(out)
 

@@ -56,6 +56,12 @@ class Page:
     notes: tuple[str, ...] = field(default=())
 
 
+def as_block(part: Part) -> Block:
+    """A part as answer text: a heading inside a section, or inside a list or a quote, is a
+    line in bold."""
+    return part if isinstance(part, Block) else Block(f"**{escape(part.text)}**")
+
+
 def escape(text: str) -> str:
     """Plain text made safe for Discord Markdown: its markup characters escaped, except in
     the web addresses it names (Discord links them as they are written)."""

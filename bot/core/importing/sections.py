@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from bot.core.importing.page import Block, Heading, Page, escape
+from bot.core.importing.page import Block, Heading, Page, as_block
 
 
 def _split(text: str) -> list[str]:
@@ -20,6 +20,10 @@ def _split(text: str) -> list[str]:
 
 ANSWER_LIMIT = 4000  # characters: one Discord embed description (4,096) with room to spare
 INTRO_MIN = 300  # characters: a shorter introduction to a group of sections is no entry
+# The level of headings a page marks as questions without heading tags (`question_lines`, a
+# `<details>` summary): deeper than every HTML and Markdown heading (h1-h6). The page is cut
+# there only when they are its questions (`question_level`), never to make sections fit.
+QUESTION_LEVEL = 7
 FITTING_SHARE = 0.75
 QUESTION_SHARE = 0.5
 _QUESTION_WORDS = frozenset(_split("""
@@ -92,6 +96,9 @@ def choose_level(page: Page) -> int | None:
     if (title is not None or page.title) and sum(len(p.text) + 2 for p in page.parts
                                                  if isinstance(p, Block)) <= ANSWER_LIMIT:
         return None  # a short page under one title, such as a tag: one entry
+    levels = [level for level in levels if level < QUESTION_LEVEL]
+    if not levels:
+        return None
     for level in levels:
         sections = _cut(page, document_name(page), level)
         fitting = sum(section.size <= ANSWER_LIMIT for section in sections)
@@ -124,8 +131,7 @@ def title_heading(page: Page) -> Heading | None:
 
 
 def _whole(page: Page, document: str) -> Section:
-    blocks = [part if isinstance(part, Block) else Block(f"**{escape(part.text)}**")
-              for part in page.parts]
+    blocks = [as_block(part) for part in page.parts]
     top = title_heading(page)
     if top is not None and page.parts and page.parts[0] is top:
         blocks = blocks[1:]
@@ -166,10 +172,8 @@ def _cut(page: Page, document: str, level: int) -> list[Section]:
                 stack.pop()
             current = part
             stack.append(part)
-        elif isinstance(part, Heading):
-            blocks.append(Block(f"**{escape(part.text)}**"))
         else:
-            blocks.append(part)
+            blocks.append(as_block(part))
     close()
     return sections
 

@@ -122,9 +122,12 @@ def test_a_forced_level_keeps_question_lines_in_their_section() -> None:
 
 @pytest.mark.parametrize(("line", "question"), [
     ("**How do I join?**", "How do I join?"),
-    ("**Where is the hall**", "Where is the hall"),  # a question word first
+    ("**Where is the hall**", None),  # in bold, a question only with its "?"
+    ("**Do not share it.**", None),
     ("Q: where is it", "where is it"),
     ("**Q. Can I use \\*args?**", "Can I use *args?"),
+    ("**[How do I join?](https://x.org/join)**", "How do I join?"),
+    ("**Can I use `my_var` in *both*?**", "Can I use my_var in both?"),
     ("Question: Is there a fee?", "Is there a fee?"),
     ("**Note:** read this first", None),
     ("**Fees**", None),  # bold, but no question
@@ -147,3 +150,72 @@ def test_what_makes_a_line_a_question(line: str, question: str | None) -> None:
 def test_what_makes_a_paragraph_of_its_own_a_question(paragraph: str,
                                                       question: str | None) -> None:
     assert question_of(paragraph, alone=True) == question
+
+
+# -- pages that are no FAQ keep their text (an adversarial review's cases) ---------------------
+
+
+def test_bold_warnings_that_do_not_ask_stay_text() -> None:
+    text = ("# Bot setup\n\n## Token\n\nPaste the token into `.env`.\n\n**Do not share it.**\n\n"
+            "**Do not commit it.**\n\n## Prefix\n\nSet `PREFIX` to change the prefix.\n")
+    [(title, answer)] = entries(text, "setup.md")
+    assert title == "Bot setup"
+    assert "Paste the token" in answer and "**Do not commit it.**" in answer
+
+
+def test_a_tutorial_whose_sections_open_with_a_question_is_cut_as_before() -> None:
+    section = ("## {}\n\nWhat do you need before you {}?\n\n" + "Some explanation. " * 100
+               + "\n\n### Details\n\n" + "More detail. " * 100 + "\n\n")
+    text = "# Tutorial\n\n" + "".join(section.format(name, verb) for name, verb in [
+        ("Prerequisites", "start"), ("Building", "build"), ("Deploying", "deploy")])
+    titles = [title for title, _ in entries(text, "tutorial.md")]
+    assert titles == ["Prerequisites", "Building", "Deploying"]
+
+
+def test_a_questions_answer_labels_are_only_a_colon_label() -> None:
+    text = ("# Club FAQ\n\n**Who founded the club?**\n\nA. Smith and J. Doe founded it.\n\n"
+            "**Which rooms can we use?**\n\na) the main hall\nb) the kitchen\n")
+    assert entries(text, "faq.md") == [
+        ("Who founded the club?", "A. Smith and J. Doe founded it."),
+        ("Which rooms can we use?", "a) the main hall\nb) the kitchen")]
+
+
+def test_question_lines_with_no_answer_stay_text() -> None:
+    text = "# T\n\n" + "".join(f"**Is line {n} bold?**  \n" for n in range(5))
+    [(title, answer)] = entries(text, "lines.md")
+    assert title == "T" and answer.count("**Is line") == 5
+
+
+def test_a_question_line_links_to_the_heading_above_it() -> None:
+    text = "# Tool\n\n## FAQ\n\n**Why is it slow?**\nDebug mode.\n\n**Is it free?**\nYes.\n"
+    result = import_pages([parse_markdown(text, "README.md", "https://x.org/tool")])
+    assert [e.url for e in result.entries] == ["https://x.org/tool#faq"] * 2
+
+
+def test_buttons_that_are_controls_are_not_text() -> None:
+    body = ("<h1>Docs</h1><p>Run it. <button>Copy</button></p><button>Do it now</button>"
+            "<ul><li>Open settings <button>Do it now</button></li><li>Save</li></ul>")
+    [(_, answer)] = entries(html(body), "docs.html")
+    assert answer == "Run it.\n\n- Open settings\n- Save"
+
+
+def test_a_summary_inside_a_list_is_kept_as_text() -> None:
+    text = ("# Tool\n\n- Install it\n\n  <details><summary>Why not pip?</summary>\n\n"
+            "  Because.\n\n  </details>\n")
+    [(_, answer)] = entries(text, "README.md")
+    assert "Why not pip?" in answer
+
+
+def test_a_summary_that_does_not_ask_never_decides_where_a_page_is_cut() -> None:
+    section = ("## {}\n\n" + "Some text. " * 450
+               + "\n\n<details><summary>Click to expand</summary>\n\nMore.\n\n</details>\n\n")
+    text = "# Tool\n\n" + section.format("One") + section.format("Two")
+    assert [title for title, _ in entries(text, "README.md")] == ["One", "Two"]
+
+
+def test_prose_wrapped_at_a_question_mark_stays_one_paragraph() -> None:
+    text = ("# Notes\n\nThis paragraph is wrapped at seventy-two columns, so does it end?\n"
+            "It goes on here.\n")
+    [(_, answer)] = entries(text, "notes.md")
+    assert answer == ("This paragraph is wrapped at seventy-two columns, so does it end? "
+                      "It goes on here.")
