@@ -1,8 +1,8 @@
 """Parse one knowledge file's bytes into a node tree, reporting every problem in one pass.
 
 Everything is a problem, reported as `path:line:column: message`
-    Tabs that indent (a tab between tokens, `a:<tab>b`, is YAML's separator, read alike by
-    libyaml and the pure-Python composer), bytes that are not UTF-8, a byte-order mark, control
+    Tabs that indent (a tab between tokens or words, `a:<tab>b`, is read as libyaml reads
+    it, on either path: `pure_yaml`), bytes that are not UTF-8, a byte-order mark, control
     characters, Unicode's own line breaks (U+0085, U+2028, U+2029), more than one document in a
     file and values nested more than `MAX_DEPTH` levels (the node tree adds its own: see
     `nodes`).
@@ -21,12 +21,12 @@ import bisect
 import codecs
 import re
 import unicodedata
-from typing import Any
 
 import yaml
 
 from bot.core.knowledge.nodes import NON_PRINTABLE, NodeBuilder, ParsedFile
 from bot.core.knowledge.problems import Problem
+from bot.core.knowledge.pure_yaml import PureLoader, TooDeep
 
 MAX_DEPTH = 50
 MAX_SYNTAX_RECOVERIES = 10
@@ -118,7 +118,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     for attempt in range(MAX_SYNTAX_RECOVERIES + 1):
         try:
             documents = _compose("".join(lines))
-        except _TooDeep as exc:
+        except TooDeep as exc:
             problems.append(Problem(name, exc.mark.line + 1, exc.mark.column + 1,
                                     f"values are nested more than {MAX_DEPTH} levels deep"))
             return None, problems
@@ -217,53 +217,12 @@ def _decode(data: bytes) -> tuple[str, list[tuple[int, int]]]:
     return "".join(pieces), bad
 
 
-class _TooDeep(Exception):
-    def __init__(self, mark: yaml.Mark) -> None:
-        super().__init__("nested too deeply")
-        self.mark = mark
-
-
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe composer with a depth limit (its composer recurses once per level)."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if self.depth >= MAX_DEPTH:
-            raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-    def scan_to_next_token(self) -> None:
-        """PyYAML's, with libyaml's rule for tabs, so that both read a file alike: a tab
-        separates tokens inside a flow collection, and in a block wherever a key cannot start
-        (`a:<tab>b`, `b<tab># note`); at the start of a line, or after '-', it is an error."""
-        if self.index == 0 and self.peek() == "\uFEFF":
-            self.forward()
-        while True:
-            while (char := self.peek()) == " " or (
-                    char == "\t" and (self.flow_level or not self.allow_simple_key)):
-                self.forward()
-            if self.peek() == "#":
-                while self.peek() not in "\0\r\n\x85\u2028\u2029":
-                    self.forward()
-            if not self.scan_line_break():  # type: ignore[no-untyped-call]
-                return
-            if not self.flow_level:
-                self.allow_simple_key = True
-
-
 def _compose(text: str) -> list[tuple[yaml.Mark, yaml.Node]]:
     """Every document of the text as a node graph, with where it starts; nothing is built."""
     fast = _compose_fast(text)
     if fast is not None:
         return fast
-    loader = _Loader(text)
+    loader = PureLoader(text, MAX_DEPTH)
     try:
         loader.get_event()  # type: ignore[no-untyped-call]  # the stream start
         documents: list[tuple[yaml.Mark, yaml.Node]] = []

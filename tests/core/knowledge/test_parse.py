@@ -397,29 +397,6 @@ def test_many_flow_lists_are_composed_by_libyaml_as_by_python(
     assert fast[1] == []
 
 
-@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML without libyaml")
-@pytest.mark.parametrize("text", [
-    "a:\tb\n", "a: b\t# note\n", "a: [1,\t2]\n", "a: {b:\tc}\n", "- a:\t'b'\n",
-    "a:\t|\n  b\n",  # a tab between tokens: taken
-    "\ta: 1\n", "-\ta\n", "a: b\n\t# note\n", "a:\n\t- b\n",  # indenting: refused
-])
-def test_tabs_between_tokens_read_alike_with_and_without_libyaml(
-        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pure-Python scanner follows libyaml's rule for tabs: a file never loads on one
-    machine and fails on another, nor passes until an unrelated error elsewhere sends it to
-    the pure-Python composer."""
-    fast = parse(text)
-    monkeypatch.setattr(yaml, "__with_libyaml__", False)
-    assert parse(text) == fast
-
-
-def test_a_tab_after_a_colon_is_a_separator_even_beside_a_syntax_error() -> None:
-    parsed, problems = parse("a:\tone\nb: c: d\ne:\ttwo\n")
-    assert [(p.line, p.message[:12]) for p in problems] == [(2, "YAML syntax:")]
-    assert parsed is not None and parsed.root is not None
-    assert {k: v.value for k, v in parsed.root.value.items()} == {"a": "one", "e": "two"}
-
-
 @pytest.mark.parametrize("text", [nested_sequences(MAX_DEPTH + 1), "[" * 10_000,
                                   "a: &x " + "[" * 30 + "1" + "]" * 30 + "\n"
                                   "b: " + "[" * 30 + "*x" + "]" * 30 + "\n"])
