@@ -60,7 +60,12 @@ def parse_html(text: str, name: str, url: str | None = None) -> Page:
     if isinstance(base_tag, Tag) and isinstance(base_tag.get("href"), str):
         url = absolute(str(base_tag["href"]), url) or url
     root = _main(soup)
-    parts = _Converter(url).blocks(root) if root is not None else []
+    if root is None:
+        return Page(name=name, parts=(), title=title or None, url=url)
+    # Inside the page's marked content, a <header> holds the article's own title (WordPress:
+    # `<header class="entry-header"><h1>`); elsewhere, the site's name and menus.
+    inside = root.name in ("main", "article") or root.get("role") == "main"
+    parts = _Converter(url, headed=inside).blocks(root)
     if any(isinstance(part, Heading) and part.level == 1 for part in parts):
         title = None  # the page's own heading names it better than `<title>` and its suffix
     return Page(name=name, parts=tuple(parts), title=title or None, url=url)
@@ -93,9 +98,10 @@ def _main(soup: BeautifulSoup) -> Tag | None:
 
 
 class _Converter:
-    def __init__(self, base: str | None, after_line: int = 0) -> None:
+    def __init__(self, base: str | None, after_line: int = 0, *, headed: bool = False) -> None:
         self.base = base
         self.after_line = after_line  # lines of the file before the HTML (in Markdown)
+        self.headed = headed  # whether a <header>'s headings are the content's (`parse_html`)
 
     def blocks(self, element: Tag) -> list[Part]:
         parts: list[Part] = []
@@ -115,6 +121,10 @@ class _Converter:
             if not isinstance(child, Tag):
                 continue
             name = child.name.lower()
+            if name == "header" and self.headed and child.get("hidden") is None:
+                flush()  # its headings only: no bylines, dates or share buttons
+                parts.extend(p for p in self.blocks(child) if isinstance(p, Heading))
+                continue
             if name in DROPPED or child.get("hidden") is not None:
                 continue
             if name in HEADINGS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from bot.core.replies.plain_text import format_table, table_width
 from bot.core.replies.reply import TableView
@@ -127,7 +127,21 @@ def absolute(url: str, base: str | None) -> str | None:
             return None
         url = urljoin(base, url)
         scheme = urlsplit(url).scheme.lower()
-    return url if scheme in ("http", "https") else None
+    if scheme not in ("http", "https"):
+        return None
+    return _unwrapped(url)
+
+
+def _unwrapped(url: str) -> str:
+    """The address a redirect link leads to, when it says so in its query (a Google Docs
+    export wraps every link as `https://www.google.com/url?q=<address>&sa=...`)."""
+    parts = urlsplit(url)
+    if parts.path == "/url" and (parts.hostname or "").removeprefix("www.").startswith(
+            "google."):
+        target = parse_qs(parts.query).get("q", [""])[0]
+        if urlsplit(target).scheme.lower() in ("http", "https"):
+            return target
+    return url
 
 
 def link(text: str, url: str | None) -> str:

@@ -189,6 +189,27 @@ def test_html_main_content_without_scripts_or_chrome() -> None:
         assert dropped not in joined
 
 
+def test_an_articles_own_header_gives_its_title_and_a_sites_header_nothing() -> None:
+    """WordPress puts a post's title in a <header> inside its <article>: kept (its headings
+    only); the site's <header> outside the content is dropped, as before."""
+    text = ('<html><head><title>FAQ – Riverside Makerspace</title></head><body>'
+            '<header class="site"><h1>Riverside Makerspace</h1><a href="/">Home</a></header>'
+            '<article><header class="entry-header"><h1>FAQ</h1><span>Posted by admin</span>'
+            '</header><p>Welcome.</p></article></body></html>')
+    page = parse_html(text, "faq.html")
+    assert headings(page) == [(1, "FAQ", None)] and page.title is None
+    assert blocks(page) == ["Welcome."]
+
+
+def test_a_google_docs_link_leads_where_its_redirect_says() -> None:
+    text = ('<p><a href="https://www.google.com/url?q=https://club.example.org/pairings&amp;'
+            'sa=D&amp;ust=1">the sheet</a> and <a href="https://www.google.com/url?q='
+            'javascript:alert(1)">this</a></p>')
+    assert blocks(parse_html(text, "doc.html")) == [
+        "[the sheet](https://club.example.org/pairings) and "
+        "[this](https://www.google.com/url?q=javascript:alert(1%29)"]
+
+
 def test_code_fences_inside_code_cannot_close_the_block() -> None:
     page = parse_markdown("~~~\nx = '```'\n~~~\n", "a.md")
     (code,) = blocks(page)
