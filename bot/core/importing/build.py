@@ -110,7 +110,7 @@ def import_pages(pages: Sequence[Page], level: int | None = None,
     sections: list[tuple[Page, Section]] = []
     for page in pages:
         result.notes.extend(f"{page.name}: {note}" for note in page.notes)
-        found, chosen = split_page(with_question_lines(page), level)
+        found, chosen = split_page(with_question_lines(page, taking=level is None), level)
         result.levels[page.name] = chosen
         if not found:
             result.skipped.append(f"{page.name}: no text to import")

@@ -1,7 +1,10 @@
 """HTML to a Page: headings and Discord-Markdown blocks, via BeautifulSoup.
 
 The standard library's parser underneath. Scripts, styles, forms, embedded frames, pictures and
-the site's navigation are dropped; nothing in the page is ever run."""
+the site's navigation are dropped; nothing in the page is ever run. A toggle's label (a
+`<details>` summary, an accordion item's label) is a heading at `QUESTION_LEVEL`, which
+`question_lines` takes for a FAQ's question or turns back into a line of text; a span bold by
+its style (a Google Docs export) is bold."""
 
 from __future__ import annotations
 
@@ -33,12 +36,15 @@ from bot.core.importing.sections import QUESTION_LEVEL
 DROPPED = frozenset({
     "script", "style", "noscript", "template", "iframe", "frame", "frameset", "object", "embed",
     "applet", "svg", "math", "canvas", "video", "audio", "picture", "img", "map", "form", "input",
-    "select", "textarea", "nav", "header", "footer", "aside", "head", "link", "meta", "base",
-    "dialog",
+    "button", "select", "textarea", "nav", "header", "footer", "aside", "head", "link", "meta",
+    "base", "dialog",
 })
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 LISTS = ("ul", "ol", "menu")
-_SECTIONING = ["details", *HEADINGS]  # in a list, these make its items parts of the page
+_CSS_RULE = re.compile(r"\.([\w-]+)\s*\{([^}]*)\}")  # `.name{...}`: a class's rules
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)\b")
+LABEL_LONGEST = 200  # characters: an accordion item's label is a question or a name, not text
+_BLOCKS = ["p", "ul", "ol", "pre", "table", "blockquote", "dl"]  # never in a label
 CODE_INLINE = frozenset({"code", "kbd", "samp", "tt", "var"})
 EMPHASIS = {"em": "*", "i": "*", "cite": "*", "strong": "**", "b": "**", "del": "~~",
             "s": "~~", "strike": "~~"}
@@ -65,7 +71,10 @@ def parse_html(text: str, name: str, url: str | None = None) -> Page:
     # Inside the page's marked content, a <header> holds the article's own title (WordPress:
     # `<header class="entry-header"><h1>`); elsewhere, the site's name and menus.
     inside = root.name in ("main", "article") or root.get("role") == "main"
-    parts = _Converter(url, headed=inside).blocks(root)
+    bold = frozenset(name for sheet in soup.find_all("style")
+                     for name, rules in _CSS_RULE.findall(sheet.get_text())
+                     if _BOLD_STYLE.search(rules))
+    parts = _Converter(url, headed=inside, bold_classes=bold).blocks(root)
     if any(isinstance(part, Heading) and part.level == 1 for part in parts):
         title = None  # the page's own heading names it better than `<title>` and its suffix
     return Page(name=name, parts=tuple(parts), title=title or None, url=url)
@@ -98,8 +107,10 @@ def _main(soup: BeautifulSoup) -> Tag | None:
 
 
 class _Converter:
-    def __init__(self, base: str | None, after_line: int = 0, *, headed: bool = False) -> None:
+    def __init__(self, base: str | None, after_line: int = 0, *, headed: bool = False,
+                 bold_classes: frozenset[str] = frozenset()) -> None:
         self.base = base
+        self.bold_classes = bold_classes  # classes the page's style sheets make bold
         self.after_line = after_line  # lines of the file before the HTML (in Markdown)
         self.headed = headed  # whether a <header>'s headings are the content's (`parse_html`)
 
@@ -113,6 +124,7 @@ class _Converter:
             if text:
                 parts.append(Block(text))
 
+        toggles = _accordion_items(element)
         for child in element.children:
             if isinstance(child, NavigableString):
                 if type(child) is NavigableString:
@@ -138,14 +150,15 @@ class _Converter:
                 text = plain(child.get_text(" ")).strip(_SYMBOLS)
                 if text:
                     parts.append(Heading(QUESTION_LEVEL, text, _anchor(child), self.line(child)))
-            elif name == "button":  # an accordion's toggle, when it asks; else a control
+            elif id(child) in toggles:  # an accordion's item: its label, then its panel
                 flush()
-                text = plain(child.get_text(" ")).strip(_SYMBOLS)
-                if text.endswith("?"):
-                    parts.append(Block(f"**{escape(text)}**"))
-            elif name in CONTAINERS or (name in LISTS and child.find(_SECTIONING) is not None):
-                # (a list of toggles or of headed parts, as Notion exports: its items' parts)
-                flush()
+                label, panel = _elements(child)
+                text = plain(label.get_text(" ")).strip(_SYMBOLS)
+                parts.append(Heading(QUESTION_LEVEL, text, _anchor(child) or _anchor(label),
+                                     self.line(child)))
+                parts.extend(self.blocks(panel))
+            elif name in CONTAINERS or (name in LISTS and _toggle_list(child)):
+                flush()  # (a list of toggles only, as Notion exports: its items' parts)
                 items = child.find_all("li", recursive=False) if name in LISTS else [child]
                 for item in items:
                     parts.extend(self.blocks(item))
@@ -161,6 +174,12 @@ class _Converter:
                         parts.append(block)
         flush()
         return parts
+
+    def bold(self, span: Tag) -> bool:
+        """Whether a span is bold by its style (a Google Docs export's, for one)."""
+        style, classes = span.get("style"), span.get("class")
+        return bool(isinstance(style, str) and _BOLD_STYLE.search(style)) or (
+            isinstance(classes, list) and not self.bold_classes.isdisjoint(classes))
 
     def line(self, element: Tag) -> int | None:
         """The element's 1-based line in the file."""
@@ -225,9 +244,10 @@ class _Converter:
             return "\n"
         if name in CODE_INLINE:
             return inline_code(child.get_text())
-        if name in EMPHASIS:
+        if name in EMPHASIS or (name == "span" and self.bold(child)):
+            mark = EMPHASIS.get(name, "**")
             inner = self.inline(child).strip()
-            return f"{EMPHASIS[name]}{inner}{EMPHASIS[name]}" if inner else ""
+            return f"{mark}{inner}{mark}" if inner else ""
         if name == "a":
             href = child.get("href")
             target = absolute(href, self.base) if isinstance(href, str) else None
@@ -239,6 +259,45 @@ class _Converter:
 
 def _spaces(text: str) -> str:
     return re.sub(r"\s+", " ", text)
+
+
+def _elements(tag: Tag) -> list[Tag]:
+    return [child for child in tag.children if isinstance(child, Tag)]
+
+
+def _accordion_items(parent: Tag) -> set[int]:
+    """The children of `parent` that are an accordion's items (by id()): two or more
+    elements alike (same tag and classes), each a label (a short text, a toggle button or a
+    link, no heading or paragraph in it) then a panel with text. WordPress, Elementor and
+    Bootstrap accordions, and schema.org FAQ pages, are written so."""
+    kinds: dict[tuple[str, str], list[Tag]] = {}
+    for child in _elements(parent):
+        if child.name.lower() not in DROPPED:
+            classes = child.get("class")
+            key = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+            kinds.setdefault((child.name.lower(), key), []).append(child)
+    items: set[int] = set()
+    for alike in kinds.values():
+        if len(alike) >= 2 and all(_is_accordion_item(item) for item in alike):
+            items.update(id(item) for item in alike)
+    return items
+
+
+def _is_accordion_item(item: Tag) -> bool:
+    inside = _elements(item)
+    if len(inside) != 2 or inside[0].name.lower() in HEADINGS:
+        return False
+    label, panel = inside
+    text = plain(label.get_text(" ")).strip(_SYMBOLS)
+    return 0 < len(text) <= LABEL_LONGEST and label.find(_BLOCKS) is None \
+        and bool(panel.get_text().strip())
+
+
+def _toggle_list(listing: Tag) -> bool:
+    """Whether a list holds toggles only: each item one `<details>` (a Notion export)."""
+    items = listing.find_all("li", recursive=False)
+    return bool(items) and all(
+        [e.name.lower() for e in _elements(item)] == ["details"] for item in items)
 
 
 def _anchor(heading: Tag) -> str | None:

@@ -20,9 +20,9 @@ def _split(text: str) -> list[str]:
 
 ANSWER_LIMIT = 4000  # characters: one Discord embed description (4,096) with room to spare
 INTRO_MIN = 300  # characters: a shorter introduction to a group of sections is no entry
-# The level of headings a page marks as questions without heading tags (`question_lines`, a
-# `<details>` summary): deeper than every HTML and Markdown heading (h1-h6). The page is cut
-# there only when they are its questions (`question_level`), never to make sections fit.
+# The level of a question a page writes as a line, not a heading (`question_lines`), or of an
+# HTML toggle's label: below every HTML and Markdown heading (h1-h6). Those `question_lines`
+# takes are cut at wherever the page is cut; they never decide the level (`choose_level`).
 QUESTION_LEVEL = 7
 FITTING_SHARE = 0.75
 QUESTION_SHARE = 0.5
@@ -76,14 +76,18 @@ def split_page(page: Page, level: int | None = None) -> tuple[list[Section], int
         return [], None
     if level is None:
         level = choose_level(page)
-    if level is None or not headings:
+    asked = any(h.level >= QUESTION_LEVEL for h in headings)  # question lines to cut at
+    if not headings or (level is None and not asked):
         return [_whole(page, document)], None
+    if level is None:
+        return _cut(page, document, 0), QUESTION_LEVEL  # at its question lines only
     return _cut(page, document, level), level
 
 
 def choose_level(page: Page) -> int | None:
-    """The heading level that makes sensible entries; None for one entry of the whole page."""
-    headings = [part for part in page.parts if isinstance(part, Heading)]
+    """The heading level that makes sensible entries; None for one entry of the whole page.
+    Question lines (`QUESTION_LEVEL`) are cut at wherever it is, and never choose it."""
+    headings = _real(page)
     if not headings:
         return None
     title = title_heading(page)
@@ -96,9 +100,6 @@ def choose_level(page: Page) -> int | None:
     if (title is not None or page.title) and sum(len(p.text) + 2 for p in page.parts
                                                  if isinstance(p, Block)) <= ANSWER_LIMIT:
         return None  # a short page under one title, such as a tag: one entry
-    levels = [level for level in levels if level < QUESTION_LEVEL]
-    if not levels:
-        return None
     for level in levels:
         sections = _cut(page, document_name(page), level)
         fitting = sum(section.size <= ANSWER_LIMIT for section in sections)
@@ -110,7 +111,7 @@ def choose_level(page: Page) -> int | None:
 def question_level(page: Page) -> int | None:
     """The shallowest heading level under the title whose headings are mostly questions (a
     FAQ's), if any."""
-    headings = [part for part in page.parts if isinstance(part, Heading)]
+    headings = _real(page)
     title = title_heading(page)
     for level in sorted({h.level for h in headings if h is not title}):
         at = [h for h in headings if h.level == level]
@@ -120,9 +121,14 @@ def question_level(page: Page) -> int | None:
     return None
 
 
+def _real(page: Page) -> list[Heading]:
+    """The page's headings, question lines (`QUESTION_LEVEL`) aside."""
+    return [p for p in page.parts if isinstance(p, Heading) and p.level < QUESTION_LEVEL]
+
+
 def title_heading(page: Page) -> Heading | None:
     """The page's title heading: the first heading, alone at the shallowest level."""
-    headings = [part for part in page.parts if isinstance(part, Heading)]
+    headings = _real(page)
     if not headings:
         return None
     top = min(h.level for h in headings)
@@ -141,39 +147,53 @@ def _whole(page: Page, document: str) -> Section:
 
 
 def _cut(page: Page, document: str, level: int) -> list[Section]:
+    """The page cut at its headings down to `level`, and at its question lines; an answer to
+    a question line ends at the next heading of any level."""
     sections: list[Section] = []
     stack: list[Heading] = []
     current: Heading | None = None
+    under: Heading | None = None  # the heading question lines stand under, cut or not
     blocks: list[Block] = []
 
     def close() -> None:
         if not any(block.text.strip() for block in blocks):
             return
-        if current is None:
+        if current is None:  # text before the first heading cut at: an introduction to it
             title, url, line, group = document, page.url, None, _folder(page)
-            intro = True
+            intro = any(h is not top and h.level <= level for h in real)
         else:  # a heading above the level cut at, with headings under it, introduces them
             intro = current.level < level and id(current) in has_children
             above = [h for h in stack if h.level < current.level]
             title, line = current.text, current.line
-            group = above[-1].text if above else document
+            if current.level >= QUESTION_LEVEL and under is not None:
+                group = under.text
+            else:
+                group = above[-1].text if above else document
             url = f"{page.url.split('#')[0]}#{current.anchor}" if page.url and current.anchor \
                 else page.url
         sections.append(Section(title=title, document=document, blocks=tuple(blocks),
                                 group=group, url=url, line=line, intro=intro))
 
-    headings = [part for part in page.parts if isinstance(part, Heading)]
-    has_children = {id(h) for h, after in itertools.pairwise(headings) if after.level > h.level}
-    for part in page.parts:
-        if isinstance(part, Heading) and part.level <= level:
+    real, top = _real(page), title_heading(page)
+    has_children = {id(h) for h, after in itertools.pairwise(real) if after.level > h.level}
+    parts = page.parts
+    for n, part in enumerate(parts):
+        # Past a question line's answer, or over question lines, a heading of any level is cut.
+        answering = current is not None and current.level >= QUESTION_LEVEL
+        after = parts[n + 1] if n + 1 < len(parts) else None
+        over_questions = isinstance(after, Heading) and after.level >= QUESTION_LEVEL
+        if isinstance(part, Heading) and (part.level <= level or part.level >= QUESTION_LEVEL
+                                          or answering or over_questions):
             close()
             blocks = []
             while stack and stack[-1].level >= part.level:
                 stack.pop()
             current = part
             stack.append(part)
-        else:
+        elif part is not top:  # the title names the document (cut at question lines only)
             blocks.append(as_block(part))
+        if isinstance(part, Heading) and part.level < QUESTION_LEVEL and part is not top:
+            under = part
     close()
     return sections
 
