@@ -145,7 +145,8 @@ class _Converter:
                 if text:
                     parts.append(Heading(HEADINGS[name], text, _anchor(child),
                                          self.line(child)))
-            elif name == "summary":  # what a <details> holds, asked or not: a heading
+            elif name == "summary" and child.find(list(HEADINGS)) is None:
+                # what a <details> holds, asked or not (one holding a heading: that heading)
                 flush()
                 text = plain(child.get_text(" ")).strip(_SYMBOLS)
                 if text:
@@ -157,7 +158,8 @@ class _Converter:
                 parts.append(Heading(QUESTION_LEVEL, text, _anchor(child) or _anchor(label),
                                      self.line(child)))
                 parts.extend(self.blocks(panel))
-            elif name in CONTAINERS or (name in LISTS and _toggle_list(child)):
+            elif name in CONTAINERS or name == "summary" or (name in LISTS
+                                                             and _toggle_list(child)):
                 flush()  # (a list of toggles only, as Notion exports: its items' parts)
                 items = child.find_all("li", recursive=False) if name in LISTS else [child]
                 for item in items:
@@ -289,8 +291,9 @@ def _is_accordion_item(item: Tag) -> bool:
         return False
     label, panel = inside
     text = plain(label.get_text(" ")).strip(_SYMBOLS)
+    links = "".join(a.get_text() for a in panel.find_all("a"))
     return 0 < len(text) <= LABEL_LONGEST and label.find(_BLOCKS) is None \
-        and bool(panel.get_text().strip())
+        and len(panel.get_text().split()) > len(links.split())  # not links only: a menu
 
 
 def _toggle_list(listing: Tag) -> bool:

@@ -1,20 +1,21 @@
 """Questions a page writes as lines, not headings, made headings: one entry a question.
 
-Many FAQs mark their questions without headings: a line in bold ending in "?", a list item
-that starts with one ("1. **How do I join?** Fill in the form."), or a line after a "Q:" label
-(its answer's "A:" label is then dropped); quoted, as Discord posts often are, or not. An HTML
-page's toggles come as headings at `QUESTION_LEVEL` already (a `<details>` summary, an
+Many FAQs mark their questions without headings: a line in bold ending in "?", a list whose
+every item starts with one ("1. **How do I join?** Fill in the form."), or a line after a "Q:"
+label (its answer's "A:" label is then dropped); quoted, as Discord posts often are, or not.
+An HTML page's toggles come as headings at `QUESTION_LEVEL` already (a `<details>` summary, an
 accordion's label: see `from_html`), asked or not.
 
 Where a page's headings are not its questions (`sections.question_level`), the question lines
 and toggles of a part of it (what follows one heading up to the next) are taken when that part
 looks like a FAQ: at least `MIN_LINES` of them asking and answered, the first at its start (the
 top of the page may open with a short welcome, under `sections.INTRO_MIN`). Once one part is
-taken, any other part that starts with one is taken too (a FAQ grouped by topic). Taken, each
-is a heading at `QUESTION_LEVEL`, cut at wherever the page is cut (`sections.split_page`), and
-links where the heading above it does; otherwise it stays text, a toggle's label in bold. So a
-guide's rhetorical question, a README's "**Note:**" or a docs page's "Example" toggle stays in
-its text.
+taken, any other part that starts with one is taken too (a FAQ grouped by topic). A toggle
+that does not ask counts only among toggles that mostly do. Taken, each is a heading at
+`QUESTION_LEVEL` (`sections.split_page` cuts there), linking where the heading above it does;
+otherwise it stays text, a toggle's label in bold. So a guide's rhetorical question, a
+README's "**Note:**", a changelog's bullets or a docs page's "Example" toggle stays in its
+text.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.core.importing.sections import INTRO_MIN, QUESTION_LEVEL, question_leve
 MIN_LINES = 2  # asking lines a part of a page needs to be taken for a FAQ's
 _BOLD = r"\*\*(?P<bold>(?:(?!\*\*).)+)\*\*:?"  # text in bold, no bold mark inside
 _BOLD_LINE = re.compile(_BOLD)
+_ITEM = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s")  # a list item's first line (not nested)
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s+" + _BOLD + r"\s*(?P<rest>.*)")
 # "Q:", "Q." or "Question:" (in bold or not) before the question
 _Q_LABEL = re.compile(r"(?:\*\*)?(?:q|question)\s*[:.](?:\*\*)?\s+(?P<text>\S.*)",
@@ -81,10 +83,15 @@ def _asked(run: list[Part]) -> tuple[list[Part], int, int]:
     head = run[0] if run and isinstance(run[0], Heading) and not _toggle(run[0]) else None
     split = [piece for part in run[head is not None:] for piece in _split(part)]
     pieces: list[Part] = [head] if head is not None else []
+    toggles = [p.text for p in run if _toggle(p)]
+    # A toggle that does not ask is a question's only among toggles that mostly do (a
+    # "Rules" toggle in a FAQ of toggles; not an "Example" toggle in an answer).
+    any_toggle = 2 * sum(t.endswith("?") for t in toggles) >= len(toggles)
     asking = 0
     for n, piece in enumerate(split):
         answered = n + 1 < len(split) and isinstance(split[n + 1], Block)
-        if isinstance(piece, Heading) and answered:
+        if isinstance(piece, Heading) and answered and (any_toggle
+                                                        or piece.text.endswith("?")):
             pieces.append(dataclasses.replace(piece, anchor=head.anchor if head else None))
             asking += piece.text.endswith("?")
         else:
@@ -121,6 +128,9 @@ def _split(part: Part) -> list[Part]:
     lines = part.text.split("\n")
     if all(_QUOTED.match(line) for line in lines):  # a quote: its lines, unquoted
         lines = [_QUOTED.sub("", line, count=1) for line in lines]
+    # A list asks when each of its items starts with a question (a changelog's does not).
+    items = [line for line in lines if _ITEM.match(line)]
+    listed = bool(items) and all(_asking_item(line) is not None for line in items)
     out: list[Part] = []
     kept: list[str] = []
     item_answer = False  # whether `kept` is the rest of a list item that asked
@@ -135,11 +145,9 @@ def _split(part: Part) -> list[Part]:
 
     for line in lines:
         question = question_of(line)
-        item = _LIST_ITEM.fullmatch(line.strip()) if question is None else None
-        if item is not None and _plain(item["bold"]).endswith("?"):
+        item = _asking_item(line) if question is None and listed else None
+        if item is not None:
             question = _plain(item["bold"])
-        else:
-            item = None
         if question is None:
             kept.append(line)
             continue
@@ -153,6 +161,12 @@ def _split(part: Part) -> list[Part]:
             kept.append(line.strip())
     flush()
     return out if any(isinstance(p, Heading) for p in out) else [part]
+
+
+def _asking_item(line: str) -> re.Match[str] | None:
+    """A list item that starts with a question in bold."""
+    item = _LIST_ITEM.fullmatch(line.strip())
+    return item if item is not None and _plain(item["bold"]).endswith("?") else None
 
 
 def _unlabelled(parts: list[Part]) -> list[Part]:

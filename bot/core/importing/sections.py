@@ -79,8 +79,9 @@ def split_page(page: Page, level: int | None = None) -> tuple[list[Section], int
     asked = any(h.level >= QUESTION_LEVEL for h in headings)  # question lines to cut at
     if not headings or (level is None and not asked):
         return [_whole(page, document)], None
-    if level is None:
-        return _cut(page, document, 0), QUESTION_LEVEL  # at its question lines only
+    if level is None:  # one entry but for its question lines: cut at every heading, and
+        # keep every part (nothing the page said before is skipped as an introduction)
+        return _cut(page, document, QUESTION_LEVEL - 1, intros=False), QUESTION_LEVEL
     return _cut(page, document, level), level
 
 
@@ -146,9 +147,10 @@ def _whole(page: Page, document: str) -> Section:
                    group=_folder(page), url=page.url, aliases=page.aliases, whole_page=True)
 
 
-def _cut(page: Page, document: str, level: int) -> list[Section]:
-    """The page cut at its headings down to `level`, and at its question lines; an answer to
-    a question line ends at the next heading of any level."""
+def _cut(page: Page, document: str, level: int, intros: bool = True) -> list[Section]:
+    """The page cut at its headings down to `level`, and at its question lines; past the
+    first of those, at every heading (an answer ends at the next heading of any level).
+    `intros`: whether a short introduction to the sections under it is skipped."""
     sections: list[Section] = []
     stack: list[Heading] = []
     current: Heading | None = None
@@ -160,9 +162,9 @@ def _cut(page: Page, document: str, level: int) -> list[Section]:
             return
         if current is None:  # text before the first heading cut at: an introduction to it
             title, url, line, group = document, page.url, None, _folder(page)
-            intro = any(h is not top and h.level <= level for h in real)
+            intro = intros and any(h is not top and h.level <= level for h in real)
         else:  # a heading above the level cut at, with headings under it, introduces them
-            intro = current.level < level and id(current) in has_children
+            intro = intros and current.level < level and id(current) in has_children
             above = [h for h in stack if h.level < current.level]
             title, line = current.text, current.line
             if current.level >= QUESTION_LEVEL and under is not None:
@@ -177,13 +179,13 @@ def _cut(page: Page, document: str, level: int) -> list[Section]:
     real, top = _real(page), title_heading(page)
     has_children = {id(h) for h, after in itertools.pairwise(real) if after.level > h.level}
     parts = page.parts
+    asked = False  # whether a question line was cut at
     for n, part in enumerate(parts):
-        # Past a question line's answer, or over question lines, a heading of any level is cut.
-        answering = current is not None and current.level >= QUESTION_LEVEL
         after = parts[n + 1] if n + 1 < len(parts) else None
         over_questions = isinstance(after, Heading) and after.level >= QUESTION_LEVEL
         if isinstance(part, Heading) and (part.level <= level or part.level >= QUESTION_LEVEL
-                                          or answering or over_questions):
+                                          or asked or over_questions):
+            asked = asked or part.level >= QUESTION_LEVEL
             close()
             blocks = []
             while stack and stack[-1].level >= part.level:
