@@ -240,7 +240,7 @@ class _Converter:
         if not isinstance(child, Tag):
             return ""
         name = child.name.lower()
-        if name in DROPPED or name == "button":  # a control inside text: not text
+        if name in DROPPED:
             return ""
         if name == "br":
             return "\n"
