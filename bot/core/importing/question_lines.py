@@ -35,6 +35,8 @@ _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s+" + _BOLD + r"\s*(?P<rest>.*)"
 # "Q:", "Q." or "Question:" (in bold or not) before the question
 _Q_LABEL = re.compile(r"(?:\*\*)?(?:q|question)\s*[:.](?:\*\*)?\s+(?P<text>\S.*)",
                       re.IGNORECASE)
+_Q_AND_A = re.compile(r"(?P<q>(?:\*\*)?(?:q|question)\s*[:.].*?\?(?:\*\*)?)\s+(?:\*\*)?"
+                      r"(?:a|answer)\s*:(?:\*\*)?\s+(?P<a>\S.*)", re.IGNORECASE)
 ANSWER_LABEL = re.compile(r"(?:\*\*)?(?:a|answer)\s*:(?:\*\*)?(?:\s+|$)", re.IGNORECASE)
 _QUOTED = re.compile(r"> ?")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)\s]*\)")  # [text](address)
@@ -143,7 +145,9 @@ def _split(part: Part) -> list[Part]:
         if text:
             out.append(Block(text))
 
-    for line in lines:
+    for written in lines:
+        both = _Q_AND_A.fullmatch(written.strip())  # "Q: Is it free? A: Yes." on one line
+        line, answer = (both["q"], both["a"]) if both is not None else (written, None)
         question = question_of(line)
         item = _asking_item(line) if question is None and listed else None
         if item is not None:
@@ -159,6 +163,8 @@ def _split(part: Part) -> list[Part]:
             kept.append(f"**{item['bold']}** {item['rest']}" if linked else item["rest"])
         elif linked:
             kept.append(line.strip())
+        if answer is not None:
+            kept.append(answer)
     flush()
     return out if any(isinstance(p, Heading) for p in out) else [part]
 

@@ -304,3 +304,11 @@ def test_a_question_lines_link_stays_in_its_answer() -> None:
         ("Did you read the install guide?",
          "**Did you read the [install guide](https://x.org/install)?**\nStart there."),
         ("Is it free?", "Yes.")]
+
+
+def test_a_question_and_its_answer_on_one_line() -> None:
+    text = ("# FAQ\n\nQ: Is it free? A: Yes, always.\n\n"
+            "**Q: Can moderators see deleted messages?** **A:** Only in the audit log.\n")
+    assert entries(text, "faq.md") == [
+        ("Is it free?", "Yes, always."),
+        ("Can moderators see deleted messages?", "Only in the audit log.")]
