@@ -83,7 +83,9 @@ def _asked(run: list[Part]) -> tuple[list[Part], int, int]:
     of those ask ("?"); and how many characters of text come before the first. One with no
     text after it (another right after it, or the run's end) answers nothing: it stays text."""
     head = run[0] if run and isinstance(run[0], Heading) and not _toggle(run[0]) else None
-    split = [piece for part in run[head is not None:] for piece in _split(part)]
+    split: list[Part] = []
+    for part in run[head is not None:]:  # a list inside an answer asks nothing of its own
+        split.extend(_split(part, lists=not any(isinstance(p, Heading) for p in split)))
     pieces: list[Part] = [head] if head is not None else []
     toggles = [p.text for p in run if _toggle(p)]
     # A toggle that does not ask is a question's only among toggles that mostly do (a
@@ -122,9 +124,10 @@ def bold_question(line: str) -> str | None:
     return asked if asked.endswith("?") else None
 
 
-def _split(part: Part) -> list[Part]:
+def _split(part: Part, lists: bool = True) -> list[Part]:
     """A text block cut at its question lines, each a Heading (a line with a link stays in
-    the answer too, so that its address is not lost); anything else as it is."""
+    the answer too, so that its address is not lost); anything else as it is. `lists`:
+    whether a list's items may be question lines."""
     if isinstance(part, Heading) or part.kind is not BlockKind.TEXT:
         return [part]
     lines = part.text.split("\n")
@@ -132,7 +135,7 @@ def _split(part: Part) -> list[Part]:
         lines = [_QUOTED.sub("", line, count=1) for line in lines]
     # A list asks when each of its items starts with a question (a changelog's does not).
     items = [line for line in lines if _ITEM.match(line)]
-    listed = bool(items) and all(_asking_item(line) is not None for line in items)
+    listed = lists and bool(items) and all(_asking_item(line) is not None for line in items)
     out: list[Part] = []
     kept: list[str] = []
     item_answer = False  # whether `kept` is the rest of a list item that asked

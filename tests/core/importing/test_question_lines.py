@@ -312,3 +312,12 @@ def test_a_question_and_its_answer_on_one_line() -> None:
     assert entries(text, "faq.md") == [
         ("Is it free?", "Yes, always."),
         ("Can moderators see deleted messages?", "Only in the audit log.")]
+
+
+def test_a_list_of_questions_inside_an_answer_stays_in_it() -> None:
+    text = ("# FAQ\n\n**How do I choose a database?**\n\nIt depends:\n\n- **Under 1,000 members?"
+            "** SQLite.\n- **Several bots?** PostgreSQL.\n\n**How do I back up?**\n\nCopy it.\n")
+    assert entries(text, "faq.md") == [
+        ("How do I choose a database?",
+         "It depends:\n\n- **Under 1,000 members?** SQLite.\n- **Several bots?** PostgreSQL."),
+        ("How do I back up?", "Copy it.")]
