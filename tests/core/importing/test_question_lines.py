@@ -297,27 +297,24 @@ def test_a_google_docs_export_marks_its_questions_bold_by_style() -> None:
                                          ("Is there a fee?", "$20.")]
 
 
-def test_a_question_lines_link_stays_in_its_answer() -> None:
-    text = ("# Help\n\n**Did you read the [install guide](https://x.org/install)?**\nStart "
-            "there.\n\n**Is it free?**\nYes.\n")
-    assert entries(text, "help.md") == [
-        ("Did you read the install guide?",
-         "**Did you read the [install guide](https://x.org/install)?**\nStart there."),
-        ("Is it free?", "Yes.")]
-
-
-def test_a_question_and_its_answer_on_one_line() -> None:
-    text = ("# FAQ\n\nQ: Is it free? A: Yes, always.\n\n"
-            "**Q: Can moderators see deleted messages?** **A:** Only in the audit log.\n")
-    assert entries(text, "faq.md") == [
-        ("Is it free?", "Yes, always."),
-        ("Can moderators see deleted messages?", "Only in the audit log.")]
-
-
-def test_a_list_of_questions_inside_an_answer_stays_in_it() -> None:
-    text = ("# FAQ\n\n**How do I choose a database?**\n\nIt depends:\n\n- **Under 1,000 members?"
-            "** SQLite.\n- **Several bots?** PostgreSQL.\n\n**How do I back up?**\n\nCopy it.\n")
-    assert entries(text, "faq.md") == [
-        ("How do I choose a database?",
-         "It depends:\n\n- **Under 1,000 members?** SQLite.\n- **Several bots?** PostgreSQL."),
-        ("How do I back up?", "Copy it.")]
+@pytest.mark.parametrize(("text", "made"), [
+    # a question line's link stays in its answer, so that its address is not lost
+    ("# Help\n\n**Did you read the [install guide](https://x.org/install)?**\nStart there.\n\n"
+     "**Is it free?**\nYes.\n",
+     [("Did you read the install guide?",
+       "**Did you read the [install guide](https://x.org/install)?**\nStart there."),
+      ("Is it free?", "Yes.")]),
+    # a question and its answer on one line
+    ("# FAQ\n\nQ: Is it free? A: Yes, always.\n\n**Q: Can moderators see deleted messages?** "
+     "**A:** Only in the audit log.\n",
+     [("Is it free?", "Yes, always."),
+      ("Can moderators see deleted messages?", "Only in the audit log.")]),
+    # a list of questions inside an answer stays in it
+    ("# FAQ\n\n**How do I choose a database?**\n\nIt depends:\n\n- **Under 1,000 members?** "
+     "SQLite.\n- **Several bots?** PostgreSQL.\n\n**How do I back up?**\n\nCopy it.\n",
+     [("How do I choose a database?",
+       "It depends:\n\n- **Under 1,000 members?** SQLite.\n- **Several bots?** PostgreSQL."),
+      ("How do I back up?", "Copy it.")]),
+])
+def test_what_a_question_lines_answer_holds(text: str, made: list[tuple[str, str]]) -> None:
+    assert entries(text, "faq.md") == made
