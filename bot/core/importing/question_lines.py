@@ -32,12 +32,14 @@ _BOLD = r"\*\*(?P<bold>(?:(?!\*\*).)+)\*\*:?"  # text in bold, no bold mark insi
 _BOLD_LINE = re.compile(_BOLD)
 _ITEM = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s")  # a list item's first line (not nested)
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s+" + _BOLD + r"\s*(?P<rest>.*)")
-# "Q:", "Q." or "Question:" (in bold or not) before the question
-_Q_LABEL = re.compile(r"(?:\*\*)?(?:q|question)\s*[:.](?:\*\*)?\s+(?P<text>\S.*)",
-                      re.IGNORECASE)
-_Q_AND_A = re.compile(r"(?P<q>(?:\*\*)?(?:q|question)\s*[:.].*?\?(?:\*\*)?)\s+(?:\*\*)?"
-                      r"(?:a|answer)\s*:(?:\*\*)?\s+(?P<a>\S.*)", re.IGNORECASE)
-ANSWER_LABEL = re.compile(r"(?:\*\*)?(?:a|answer)\s*:(?:\*\*)?(?:\s+|$)", re.IGNORECASE)
+# "Q:", "Q1." or "Question:" (in bold or not) before the question; "A:" or "A1:" before its
+# answer
+_Q = r"(?:\*\*)?(?:q|question)\s*\d{0,3}\s*[:.](?:\*\*)?"
+_A = r"(?:\*\*)?(?:a|answer)\s*\d{0,3}\s*:(?:\*\*)?"
+_Q_LABEL = re.compile(_Q + r"\s+(?P<text>\S.*)", re.IGNORECASE)
+_Q_AND_A = re.compile(f"(?P<q>{_Q}.*?\\?(?:\\*\\*)?)\\s+{_A}\\s+(?P<a>\\S.*)", re.IGNORECASE)
+ANSWER_LABEL = re.compile(_A + r"(?:\s+|$)", re.IGNORECASE)
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")  # "4. " before a question: the FAQ's count
 _QUOTED = re.compile(r"> ?")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])*)\]\([^)\s]*\)")  # [text](address)
 _CODE = re.compile(r"`[^`]*`")  # an inline code span
@@ -96,7 +98,9 @@ def _asked(run: list[Part]) -> tuple[list[Part], int, int]:
         answered = n + 1 < len(split) and isinstance(split[n + 1], Block)
         if isinstance(piece, Heading) and answered and (any_toggle
                                                         or piece.text.endswith("?")):
-            pieces.append(dataclasses.replace(piece, anchor=head.anchor if head else None))
+            pieces.append(dataclasses.replace(piece, text=_NUMBERED.sub("", piece.text, 1)
+                                              if piece.text.endswith("?") else piece.text,
+                                              anchor=head.anchor if head else None))
             asking += piece.text.endswith("?")
         else:
             pieces.append(as_block(piece))

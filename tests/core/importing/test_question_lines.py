@@ -146,6 +146,9 @@ def test_a_forced_level_keeps_question_lines_in_their_section() -> None:
     ("**[How do I join?](https://x.org/join)**", "How do I join?"),
     ("**Can I use `my_var` in *both*?**", "Can I use my_var in both?"),
     ("Question: Is there a fee?", "Is there a fee?"),
+    ("Q1: Is there a fee?", "Is there a fee?"),
+    ("**Q12.** Is there a fee?", "Is there a fee?"),
+    ("Q3 2024: revenue grew", None),
     ("**Note:** read this first", None),
     ("**Fees**", None),  # bold, but no question
     ("**How** and **why**", None),  # bold words, not a bold line
@@ -309,6 +312,9 @@ def test_a_google_docs_export_marks_its_questions_bold_by_style() -> None:
      "**A:** Only in the audit log.\n",
      [("Is it free?", "Yes, always."),
       ("Can moderators see deleted messages?", "Only in the audit log.")]),
+    # numbered labels, and a count before a question, are no part of the title
+    ("# FAQ\n\nQ1: Is it free?\nA1: Yes.\n\n**2. Can I cancel?**\nAny time.\n",
+     [("Is it free?", "Yes."), ("Can I cancel?", "Any time.")]),
     # a list of questions inside an answer stays in it
     ("# FAQ\n\n**How do I choose a database?**\n\nIt depends:\n\n- **Under 1,000 members?** "
      "SQLite.\n- **Several bots?** PostgreSQL.\n\n**How do I back up?**\n\nCopy it.\n",
