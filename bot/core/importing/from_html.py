@@ -53,7 +53,7 @@ CONTAINERS = frozenset({
     "figure", "figcaption", "address", "fieldset", "hgroup", "span", "font",
 })
 _LANGUAGE_CLASS = re.compile(r"^(?:language|lang|highlight)-([A-Za-z0-9_+#.-]+)$")
-_SYMBOLS = "¶§#🔗 \t\n"
+_SYMBOLS = "¶§#🔗\u200b \t\n"  # anchor links' marks (Docusaurus': a zero-width space)
 
 
 def parse_html(text: str, name: str, url: str | None = None) -> Page:

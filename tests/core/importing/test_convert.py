@@ -201,6 +201,12 @@ def test_an_articles_own_header_gives_its_title_and_a_sites_header_nothing() -> 
     assert blocks(page) == ["Welcome."]
 
 
+def test_a_docusaurus_heading_has_no_zero_width_space_in_its_title() -> None:
+    text = ('<main><h2 id="build">Build<a class="hash-link" href="#build">\u200b</a></h2>'
+            "<p>Run it.</p></main>")
+    assert headings(parse_html(text, "docs.html")) == [(2, "Build", "build")]
+
+
 def test_a_google_docs_link_leads_where_its_redirect_says() -> None:
     text = ('<p><a href="https://www.google.com/url?q=https://club.example.org/pairings&amp;'
             'sa=D&amp;ust=1">the sheet</a> and <a href="https://www.google.com/url?q='
