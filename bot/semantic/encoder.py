@@ -10,7 +10,7 @@ import numpy as np
 import onnxruntime
 from tokenizers import Tokenizer
 
-from bot.semantic.model import ModelUnavailable
+from bot.semantic.model import ModelUnavailable, reason
 
 BATCH = 32
 MAX_TOKENS = 128  # an item's text (a title, a question, an answer's opening): longer says no more
@@ -126,4 +126,4 @@ _ORT_NOISE = re.compile(r"\[ONNXRuntimeError\] : \d+ : |Load model from .*? fail
 def _line(exc: BaseException) -> str:
     """An onnxruntime or tokenizers message on one line, cut at 200 characters (onnxruntime's
     messages go on to name the C++ source of the check that failed)."""
-    return _ORT_NOISE.sub("", " ".join(str(exc).split()))[:200] or type(exc).__name__
+    return _ORT_NOISE.sub("", reason(exc, None))[:200] or type(exc).__name__
