@@ -50,6 +50,9 @@ _ESCAPED = re.compile(r"\\([\\*_~|`])")
 def with_question_lines(page: Page, taking: bool = True) -> Page:
     """The page with the question lines and toggles it takes as headings at `QUESTION_LEVEL`,
     and the others as text; `taking=False` takes none (a heading level the admin chose)."""
+    untaken = [as_block(p) if _toggle(p) else p for p in page.parts]
+    if not taking or question_level(page) is not None:  # its headings ask: no lines read
+        return dataclasses.replace(page, parts=tuple(untaken))
     runs: list[list[Part]] = [[]]  # the page cut before each heading
     for part in page.parts:
         if isinstance(part, Heading) and part.level < QUESTION_LEVEL:
@@ -57,16 +60,17 @@ def with_question_lines(page: Page, taking: bool = True) -> Page:
         runs[-1].append(part)
     asked = [_asked(run) for run in runs]
     title = title_heading(page)
-    faq_like = [taking and lines >= MIN_LINES and lead <= _opening(run, title)
+    faq_like = [lines >= MIN_LINES and lead <= _opening(run, title)
                 for run, (_, lines, lead) in zip(runs, asked, strict=True)]
-    take = any(faq_like) and question_level(page) is None
+    if not any(faq_like):
+        return dataclasses.replace(page, parts=tuple(untaken))
     parts: list[Part] = []
     for run, (pieces, lines, lead), like in zip(runs, asked, faq_like, strict=True):
-        if take and (like or (lines and lead == 0)):
+        if like or (lines and lead == 0):
             parts.extend(_unlabelled(pieces))
         else:
             parts.extend(as_block(p) if _toggle(p) else p for p in run)
-    return Page(page.name, tuple(parts), page.title, page.url, page.aliases, page.notes)
+    return dataclasses.replace(page, parts=tuple(parts))
 
 
 def _toggle(part: Part) -> bool:
