@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.core.cooldown import Cooldown
 from bot.core.library import Library
 from bot.discord_app.embeds import NO_MENTIONS
-from bot.discord_app.forum_buttons import ForumHelp, ForumPick, ForumSolved
+from bot.discord_app.forum_buttons import ForumHelp, ForumPick, ForumRest, ForumSolved
 from bot.discord_app.handover import Handovers, HelperButton
 from bot.discord_app.in_flight import InFlight
 from bot.discord_app.metrics import Metrics
@@ -77,7 +77,7 @@ class FaqBotMixin:
         from bot.discord_app.cogs import load_cogs
 
         self.add_dynamic_items(VoteButton, HelperButton, ForumPick, ForumSolved,  # type: ignore[attr-defined]
-                               ForumHelp)
+                               ForumHelp, ForumRest)
         await load_cogs(self)  # type: ignore[arg-type]
         self.retention.start()  # prunes the question log now and daily
         if self.settings.kb_watch:

@@ -39,6 +39,12 @@ COLOURS = {
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
+def role_ping(role_id: int) -> discord.AllowedMentions:
+    """Mentions that ping the one role and nothing else: no @everyone, no user, no reply."""
+    return discord.AllowedMentions(everyone=False, users=False,
+                                   roles=[discord.Object(id=role_id)], replied_user=False)
+
+
 def split_text(text: str, limit: int = DESCRIPTION_CHUNK) -> list[str]:
     """Split on paragraph, then line, then word boundaries; each piece at most `limit`."""
     pieces: list[str] = []

@@ -1,7 +1,7 @@
-"""The buttons under the bot's reply in a help-forum post: a suggestion, Solved, Still need help.
+"""The buttons under the bot's reply in a help-forum post: a suggestion, Solved, Still need help,
+and Read the rest of an answer longer than one embed.
 
-✅ Solved and 🙋 Still need help. Their custom ids carry the post's id, so they work after a
-restart."""
+Their custom ids carry the post's id (or the answer's item), so they work after a restart."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ import discord
 from bot.core.forum import find_tag, tags_with
 from bot.core.replies.plain_text import truncate
 from bot.core.replies.render import render_item
-from bot.core.replies.reply import Choice, Reply, ReplyKind
+from bot.core.replies.reply import Reply, ReplyKind
 from bot.discord_app.buttons import NumberedButton
-from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
+from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages, role_ping
 from bot.discord_app.notice import tell
+from bot.discord_app.views import PagerView
 
 if TYPE_CHECKING:
     from bot.discord_app.client import AnyFaqBot
@@ -41,16 +42,20 @@ HELPER_WILL_LOOK = "A helper will take a look at this post, {who}."
 ALREADY_CALLED = "A helper has already been called to this post."
 GONE = "That topic is no longer in the knowledge base."
 NOT_A_POST = "This button only works in the help-forum post it was sent in."
-MORE_WITH_ASK = "the whole answer: /ask"
+READ_THE_REST = "Read the rest"
 
 
 def _bot(interaction: discord.Interaction) -> AnyFaqBot:
     return interaction.client  # type: ignore[return-value]
 
 
-def forum_view(thread_id: int, choices: tuple[Choice, ...] = ()) -> discord.ui.View:
-    """Up to three suggestions to pick, then ✅ Solved and 🙋 Still need help."""
+def forum_view(thread_id: int, reply: Reply | None = None) -> discord.ui.View:
+    """Read the rest of a long answer, up to three suggestions (or an answer's alternatives) to
+    pick, then ✅ Solved and 🙋 Still need help."""
     view = discord.ui.View(timeout=None)
+    choices = reply.choices if reply is not None else ()
+    if reply is not None and reply.item_id and len(build_pages(reply)) > 1:
+        view.add_item(ForumRest(reply.item_id))
     for number, choice in enumerate(choices[:3], 1):
         view.add_item(ForumPick(thread_id, choice.id, f"{number}. {choice.title}"))
     view.add_item(ForumSolved(thread_id))
@@ -59,13 +64,10 @@ def forum_view(thread_id: int, choices: tuple[Choice, ...] = ()) -> discord.ui.V
 
 
 def forum_embed(reply: Reply) -> discord.Embed:
-    """The reply as /ask renders it, suggestions under a forum title. A post gets one message
-    without page buttons, so an answer longer than one embed says where the rest is."""
+    """The reply's first page as /ask renders it, suggestions under a forum title. A post gets
+    one message, for everyone: the rest of a long answer is a button (`ForumRest`) away."""
     if reply.kind is ReplyKind.SUGGEST:
         reply = dataclasses.replace(reply, title=SUGGEST_TITLE, body=SUGGEST_BODY)
-    if len(build_pages(reply)) > 1:  # the note goes where build_pages keeps every limit
-        footer = " · ".join(part for part in (reply.footer, MORE_WITH_ASK) if part)
-        reply = dataclasses.replace(reply, footer=footer)
     return build_pages(reply)[0]
 
 
@@ -124,10 +126,43 @@ class ForumPick(discord.ui.DynamicItem[discord.ui.Button[Any]],
         if reply is None:
             await tell(interaction, GONE)
             return
-        await interaction.response.edit_message(embed=forum_embed(reply),
-                                                view=forum_view(self.thread_id),
+        shown = dataclasses.replace(reply, choices=())  # the pick is made: no choices left
+        await interaction.response.edit_message(embed=forum_embed(shown),
+                                                view=forum_view(self.thread_id, shown),
                                                 allowed_mentions=NO_MENTIONS)
         await bot.recorder.forum_click(self.thread_id, self.item_id)
+
+
+class ForumRest(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                template=r"faqbot:fr:(?P<item>[a-z0-9-]+)"):
+    """Read the rest: the whole answer, from its second page, shown to the member who presses
+    it alone (a post is one message; page buttons there would turn it for everyone)."""
+
+    def __init__(self, item_id: str) -> None:
+        super().__init__(discord.ui.Button(
+            label=READ_THE_REST, style=discord.ButtonStyle.secondary, emoji="📖",
+            custom_id=f"faqbot:fr:{item_id}"))
+        self.item_id = item_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Item[Any], match: Any) -> ForumRest:
+        return cls(match["item"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        reply = render_item(_bot(interaction).library.current.kb, self.item_id)
+        if reply is None:
+            await tell(interaction, GONE)
+            return
+        pages = build_pages(reply)
+        if len(pages) == 1:  # shortened since: the whole of it
+            await interaction.response.send_message(embed=pages[0], ephemeral=True,
+                                                    allowed_mentions=NO_MENTIONS)
+            return
+        view = PagerView(interaction.user.id, pages, start=1)
+        await interaction.response.send_message(embed=pages[1], view=view, ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+        view.attach(interaction=interaction)
 
 
 class PostButton(NumberedButton,
@@ -202,8 +237,3 @@ class ForumHelp(PostButton, template=r"faqbot:forum:help:(?P<number>[0-9]+)"):
             HELPER_CALLED.format(role=f"<@&{role_id}>", who=who),
             allowed_mentions=role_ping(role_id))
 
-
-def role_ping(role_id: int) -> discord.AllowedMentions:
-    """Mentions that ping the one role and nothing else: no @everyone, no user, no reply."""
-    return discord.AllowedMentions(everyone=False, users=False,
-                                   roles=[discord.Object(id=role_id)], replied_user=False)

@@ -12,8 +12,7 @@ import discord
 from bot.core.cooldown import Cooldown
 from bot.core.replies.plain_text import truncate
 from bot.discord_app.buttons import NumberedButton
-from bot.discord_app.embeds import NO_MENTIONS
-from bot.discord_app.forum_buttons import role_ping
+from bot.discord_app.embeds import NO_MENTIONS, role_ping
 from bot.discord_app.notice import tell
 
 if TYPE_CHECKING:

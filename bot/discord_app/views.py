@@ -123,10 +123,10 @@ class PagerView(OwnedView):
     """◀ / ▶ through the pages of a reply longer than one embed."""
 
     def __init__(self, owner_id: int, pages: Sequence[discord.Embed],
-                 timeout: float = VIEW_TIMEOUT) -> None:
+                 timeout: float = VIEW_TIMEOUT, *, start: int = 0) -> None:
         super().__init__(owner_id, timeout)
         self.pages = list(pages)
-        self.index = 0
+        self.index = min(max(start, 0), len(self.pages) - 1)  # the page shown first
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:

@@ -50,8 +50,8 @@ class World:
             "helper_role_id": int(self.helpers["id"]),
         }
         values.update(changes)
-        bot = FaqBot(make_settings(self.tmp_path, **values), Library.open(TINY),
-                     Recorder(self.store))
+        bot = FaqBot(make_settings(self.tmp_path, **values),
+                     Library.open(values["knowledge_dir"]), Recorder(self.store))
         async with running(bot, self.fake):
             yield bot
 

@@ -407,21 +407,81 @@ async def test_kb_stats_shows_the_deflection_figures(tmp_path: Path) -> None:
         w.assert_valid()
 
 
-def test_a_long_answer_says_where_the_rest_is() -> None:
-    from bot.core.replies.reply import Choice, Reply, ReplyKind
+GARDEN = """\
+entries:
+  - id: watering
+    title: Watering the garden
+    answer: |
+{steps}
+    questions: [how do i water the garden]
+  - id: pruning
+    title: Pruning roses
+    answer: Cut just above an outward-facing bud in late winter.
+    questions: [when should i prune roses]
+"""
+
+
+async def test_a_long_answer_has_the_rest_one_button_away(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    steps = "\n".join(f"      Step {n}: water bed {n} slowly, at the roots, before noon."
+                      for n in range(1, 160))
+    (kb / "garden.yaml").write_text(GARDEN.format(steps=steps), encoding="utf-8")
+    async with world(tmp_path) as w:
+        async with w.bot(knowledge_dir=kb):
+            thread, _ = await w.fake.open_post(w.forum, "How do I water the garden?")
+            message = await w.reply_in(thread)
+            [embed] = message["embeds"]
+            assert embed["title"] == "Watering the garden"
+            assert embed["footer"]["text"].startswith("Page 1/")
+            pages = int(embed["footer"]["text"].split("/")[-1])
+            assert pages >= 2 and "Step 1:" in embed["description"]
+            assert custom_ids(message) == ["faqbot:fr:watering", SOLVED_BUTTON + thread["id"],
+                                           HELP_BUTTON + thread["id"]]
+            # A short answer gets no such button.
+            short, _ = await w.fake.open_post(w.forum, "When should I prune roses?")
+            assert custom_ids(await w.reply_in(short)) == [SOLVED_BUTTON + short["id"],
+                                                           HELP_BUTTON + short["id"]]
+        async with w.bot(knowledge_dir=kb):  # a restart: the button still works
+            # Anyone may read the rest, privately, from the second page on, and turn pages.
+            bob = w.fake.add_user("bob")
+            info = await w.fake.send_component("faqbot:fr:watering", message, user=bob)
+            record = await w.fake.wait_for_callback(info)
+            assert ephemeral(record.json)
+            [second] = record.json["data"]["embeds"]
+            assert second["title"] == "Watering the garden (continued)"
+            assert second["footer"]["text"] == f"Page 2/{pages}"
+            seen = [embed["description"], second["description"]]
+            state = w.fake.state.interaction_by_token(record.path.split("/")[3])
+            assert state is not None and state.original_message_id is not None
+            for number in range(3, pages + 1):
+                shown = w.fake.state.messages[state.original_message_id]
+                turn = await w.fake.send_component(custom_ids(shown)[-1], shown, user=bob)
+                turned = (await w.fake.wait_for_callback(turn)).json
+                assert turned["type"] == 7
+                [page] = turned["data"]["embeds"]
+                assert page["footer"]["text"] == f"Page {number}/{pages}"
+                seen.append(page["description"])
+            text = "\n".join(seen)
+            assert all(f"Step {n}:" in text for n in range(1, 160))
+        (kb / "garden.yaml").write_text(GARDEN.format(steps="      Short now.").replace(
+            "id: watering", "id: irrigation"), encoding="utf-8")
+        async with w.bot(knowledge_dir=kb):  # the answer gone: the button says so
+            info = await w.fake.send_component("faqbot:fr:watering", message)
+            gone = (await w.fake.wait_for_callback(info)).json
+            assert ephemeral(gone)
+            assert "no longer in the knowledge base" in gone["data"]["content"]
+        w.assert_valid()
+
+
+def test_a_long_answer_fits_in_one_embed_within_every_limit() -> None:
+    from bot.core.replies.reply import Reply, ReplyKind
     from bot.discord_app.forum_buttons import forum_embed
 
     long = forum_embed(Reply(kind=ReplyKind.ANSWER, title="Long", body="word " * 3000,
                              footer="Source"))
-    assert (long.footer.text or "").startswith("Source · the whole answer: /ask · Page 1/")
+    assert (long.footer.text or "").startswith("Source · Page 1/")
     assert len(long) <= 6000
     crowded = forum_embed(Reply(kind=ReplyKind.ANSWER, title="T" * 300, body="word " * 3000,
                                 footer="F" * 3000))
     assert len(crowded) <= 6000 and len(crowded.footer.text or "") <= 2048
-    short = forum_embed(Reply(kind=ReplyKind.ANSWER, title="Short", body="words"))
-    assert short.footer.text is None and short.description == "words"
-    choices = (Choice("a", "A"), Choice("b", "B"))
-    suggest = forum_embed(Reply(kind=ReplyKind.SUGGEST, title="Did you mean…", body="Pick",
-                                choices=choices))
-    assert suggest.title == "These might help:"
-    assert "its answer will show here" in (suggest.description or "")

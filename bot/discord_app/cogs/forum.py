@@ -83,7 +83,7 @@ class ForumCog(commands.Cog):
             return  # replied before a restart
         if replies:
             await thread.send(embed=forum_embed(reply),
-                              view=forum_view(thread.id, reply.choices),
+                              view=forum_view(thread.id, reply),
                               allowed_mentions=NO_MENTIONS)
         self.bot.metrics.answered(match.verdict.value, FORUM_CHANNEL,
                                   time.perf_counter() - started)
