@@ -103,6 +103,16 @@ class Recorder:
         return await self._write("record a hand-over",
                                  lambda store: store.record_handover(thread_id))
 
+    async def reply_failed(self, thread_id: int) -> None:
+        """The reply to a forum post recorded as replied could not be sent."""
+        await self._write("record a failed forum reply",
+                          lambda store: store.record_reply_failed(thread_id), bounded=False)
+
+    async def handover_failed(self, thread_id: int) -> None:
+        """The helper noted by `handover` could not be called after all."""
+        await self._write("record a failed hand-over",
+                          lambda store: store.record_handover_failed(thread_id), bounded=False)
+
     async def asked_by(self, question_id: int, user_id: int) -> str | None:
         """The recorded question's text if `user_id` asked it; None otherwise or unknown."""
         return await self._write("read a question",

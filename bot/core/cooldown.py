@@ -35,6 +35,12 @@ class Cooldown:
         hits.append(now)
         return None
 
+    def forget_last(self, key: Hashable) -> None:
+        """Take back `key`'s last counted hit (what it was counted for did not happen)."""
+        hits = self._hits.get(key)
+        if hits:
+            hits.pop()
+
     def _forget_idle(self, now: float) -> None:
         idle = [k for k, hits in self._hits.items() if not hits or now - hits[-1] >= self.per]
         for key in idle:

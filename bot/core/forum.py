@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.knowledge.fields import invisible
+
 MAX_APPLIED_TAGS = 5  # Discord's limit of tags on one forum post
 
 
 def post_question(title: str, body: str | None = None) -> str:
     """The question a post asks: its title, then its first message when that is read and adds
     something (a body that only repeats the title is left out)."""
-    title = " ".join(title.split())
-    text = " ".join((body or "").split())
+    title = "" if invisible(title) else " ".join(title.split())
+    text = "" if invisible(body or "") else " ".join((body or "").split())
     if not text or text.casefold() == title.casefold():
         return title
     if not title:

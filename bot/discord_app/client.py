@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -16,17 +17,15 @@ from bot.discord_app.forum_buttons import ForumHelp, ForumPick, ForumRest, Forum
 from bot.discord_app.handover import Handovers, HelperButton
 from bot.discord_app.in_flight import InFlight
 from bot.discord_app.metrics import Metrics
-from bot.discord_app.notice import tell
+from bot.discord_app.notice import APOLOGY, tell
 from bot.discord_app.retention import RetentionTask
+from bot.discord_app.views import ExpiredButton
 from bot.discord_app.votes import VoteButton
 from bot.discord_app.watch import KnowledgeWatcher
 from bot.recorder import Recorder
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-APOLOGY = "Sorry, something went wrong while handling that. It has been logged."
-
 
 def default_intents(*, message_content: bool = False) -> discord.Intents:
     """The intents that need no approval from Discord: no members, and no message content
@@ -52,6 +51,7 @@ class FaqBotMixin:
     metrics: Metrics
     in_flight: InFlight
     stopping: bool
+    started_at: datetime
     latency: float
 
     def __init__(self, settings: Settings, library: Library, recorder: Recorder,
@@ -72,12 +72,13 @@ class FaqBotMixin:
         self.metrics = Metrics(library, recorder, lambda: self.latency)
         self.in_flight = InFlight()  # answers in progress, which a shutdown lets finish
         self.stopping = False  # set at SIGTERM/SIGINT: no new questions are taken
+        self.started_at = discord.utils.utcnow()  # buttons of older messages have expired
 
     async def setup_hook(self) -> None:
         from bot.discord_app.cogs import load_cogs
 
         self.add_dynamic_items(VoteButton, HelperButton, ForumPick, ForumSolved,  # type: ignore[attr-defined]
-                               ForumHelp, ForumRest)
+                               ForumHelp, ForumRest, ExpiredButton)
         await load_cogs(self)  # type: ignore[arg-type]
         self.retention.start()  # prunes the question log now and daily
         if self.settings.kb_watch:

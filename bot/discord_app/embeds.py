@@ -152,3 +152,14 @@ def plain_text(text: str, limit: int = CONTENT_LIMIT) -> str:
     """Member-supplied text made safe to show: no mentions, no Markdown, within `limit`."""
     cleaned = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
     return truncate(cleaned, limit)
+
+
+def as_message_text(reply: Reply) -> str:
+    """The reply as a message's text, for a channel where the bot may not embed links (Discord
+    does not show its embeds there): the title in bold, the body, the table row by row, the
+    choices, the footer; within a message's limit."""
+    parts = [f"**{reply.title}**", body_text(reply, discord_time)]
+    parts.extend(f"**{f.name}**\n{f.value}" for f in _fields(reply))
+    if reply.footer:
+        parts.append(f"-# {reply.footer}")
+    return truncate("\n\n".join(part for part in parts if part), CONTENT_LIMIT)

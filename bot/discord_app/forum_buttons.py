@@ -1,7 +1,7 @@
-"""The buttons under the bot's reply in a help-forum post: a suggestion, Solved, Still need help,
-and Read the rest of an answer longer than one embed.
+"""The buttons under the bot's reply in a help-forum post: its choices, Solved, Still need help.
 
-Their custom ids carry the post's id (or the answer's item), so they work after a restart."""
+A long answer also gets Read the rest. The buttons' custom ids carry the post's id (Read the
+rest: the answer's item), so they work after a restart."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bot.core.replies.render import render_item
 from bot.core.replies.reply import Reply, ReplyKind
 from bot.discord_app.buttons import NumberedButton
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages, role_ping
-from bot.discord_app.notice import tell
+from bot.discord_app.notice import apologising, tell
 from bot.discord_app.views import PagerView
 
 if TYPE_CHECKING:
@@ -118,6 +118,7 @@ class ForumPick(discord.ui.DynamicItem[discord.ui.Button[Any]],
                              item: discord.ui.Item[Any], match: Any) -> ForumPick:
         return cls(int(match["thread"]), match["item"])
 
+    @apologising
     async def callback(self, interaction: discord.Interaction) -> None:
         if await _post_or_tell(interaction, self.thread_id, poster_only=True) is None:
             return
@@ -149,6 +150,7 @@ class ForumRest(discord.ui.DynamicItem[discord.ui.Button[Any]],
                              item: discord.ui.Item[Any], match: Any) -> ForumRest:
         return cls(match["item"])
 
+    @apologising
     async def callback(self, interaction: discord.Interaction) -> None:
         reply = render_item(_bot(interaction).library.current.kb, self.item_id)
         if reply is None:
@@ -180,6 +182,7 @@ class ForumSolved(PostButton, template=r"faqbot:forum:solved:(?P<number>[0-9]+)"
     PREFIX, LABEL, EMOJI = "faqbot:forum:solved", "Solved", "✅"
     STYLE = discord.ButtonStyle.success
 
+    @apologising
     async def callback(self, interaction: discord.Interaction) -> None:
         post = await _post_or_tell(interaction, self.thread_id, poster_only=False)
         if post is None:
@@ -219,6 +222,7 @@ class ForumHelp(PostButton, template=r"faqbot:forum:help:(?P<number>[0-9]+)"):
     PREFIX, LABEL, EMOJI = "faqbot:forum:help", "Still need help", "🙋"
     STYLE = discord.ButtonStyle.secondary
 
+    @apologising
     async def callback(self, interaction: discord.Interaction) -> None:
         if await _post_or_tell(interaction, self.thread_id, poster_only=True) is None:
             return
@@ -229,11 +233,16 @@ class ForumHelp(PostButton, template=r"faqbot:forum:help:(?P<number>[0-9]+)"):
             return
         role_id = bot.settings.helper_role_id
         who = interaction.user.mention
-        if role_id is None:
-            await interaction.response.send_message(HELPER_WILL_LOOK.format(who=who),
-                                                    allowed_mentions=NO_MENTIONS)
-            return
-        await interaction.response.send_message(
-            HELPER_CALLED.format(role=f"<@&{role_id}>", who=who),
-            allowed_mentions=role_ping(role_id))
+        try:
+            if role_id is None:
+                await interaction.response.send_message(HELPER_WILL_LOOK.format(who=who),
+                                                        allowed_mentions=NO_MENTIONS)
+            else:
+                await interaction.response.send_message(
+                    HELPER_CALLED.format(role=f"<@&{role_id}>", who=who),
+                    allowed_mentions=role_ping(role_id))
+        except discord.HTTPException:  # no helper was called: the poster may press again
+            log.warning("could not call a helper to post %s", self.thread_id, exc_info=True)
+            bot.handovers.forget_post(self.thread_id)
+            await bot.recorder.handover_failed(self.thread_id)
 

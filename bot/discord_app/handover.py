@@ -13,7 +13,7 @@ from bot.core.cooldown import Cooldown
 from bot.core.replies.plain_text import truncate
 from bot.discord_app.buttons import NumberedButton
 from bot.discord_app.embeds import NO_MENTIONS, role_ping
-from bot.discord_app.notice import tell
+from bot.discord_app.notice import apologising, tell
 
 if TYPE_CHECKING:
     from bot.discord_app.client import AnyFaqBot
@@ -45,6 +45,14 @@ class Handovers:
     def wait(self, user_id: int) -> float | None:
         """None when the member may hand a question over now (counted), else seconds to wait."""
         return self.limit.hit(user_id)
+
+    def forgive(self, user_id: int) -> None:
+        """Take back the member's last hand-over (`wait` counted it, but it failed)."""
+        self.limit.forget_last(user_id)
+
+    def forget_post(self, thread_id: int) -> None:
+        """A helper could not be called to the post after all: it may be called again."""
+        self._posts.pop(thread_id, None)
 
     def first_for_post(self, thread_id: int) -> bool:
         """True the first time a helper is called to this post in this process."""
@@ -85,6 +93,7 @@ class HelperButton(NumberedButton, template=r"faqbot:helper:(?P<number>[0-9]+)")
     def question_id(self) -> int:
         return self.number
 
+    @apologising
     async def callback(self, interaction: discord.Interaction) -> None:
         bot = _bot(interaction)
         role_id = bot.settings.helper_role_id
@@ -109,6 +118,7 @@ class HelperButton(NumberedButton, template=r"faqbot:helper:(?P<number>[0-9]+)")
         except discord.HTTPException:
             log.warning("could not hand question %s over in channel %s", self.question_id,
                         channel.id, exc_info=True)
+            bot.handovers.forgive(interaction.user.id)  # nothing was handed over
             await interaction.followup.send(FAILED, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
         await interaction.followup.send(ASKED.format(where=sent.jump_url), ephemeral=True,

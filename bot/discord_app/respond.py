@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.core.replies.reply import Reply, ReplyKind
-from bot.discord_app.embeds import NO_MENTIONS, build_pages
+from bot.discord_app.embeds import NO_MENTIONS, as_message_text, build_pages
 from bot.discord_app.views import (
     ItemRenderer,
     OwnedView,
@@ -17,16 +17,17 @@ from bot.discord_app.views import (
 
 
 def view_for(reply: Reply, pages: list[discord.Embed], owner_id: int, render: ItemRenderer, *,
-             on_pick: PickHook | None = None,
-             question_id: int | None = None) -> discord.ui.View | None:
+             on_pick: PickHook | None = None, question_id: int | None = None,
+             also: frozenset[int] = frozenset()) -> discord.ui.View | None:
     """Did-you-mean buttons for a suggestion; page buttons for a long reply; on an answer,
     its alternatives and votes."""
     if reply.kind is ReplyKind.SUGGEST and reply.choices:
-        return SuggestView(owner_id, reply.choices, render, on_pick, question_id=question_id)
+        return SuggestView(owner_id, reply.choices, render, on_pick, question_id=question_id,
+                           also=also)
     if reply.kind is not ReplyKind.ANSWER:
-        return answer_view(pages, owner_id, None)
+        return answer_view(pages, owner_id, None, also=also)
     return answer_view(pages, owner_id, question_id, link=reply.link, others=reply.choices,
-                       picks=Picks(render, on_pick, question_id))
+                       picks=Picks(render, on_pick, question_id), also=also)
 
 
 def _attach(view: discord.ui.View | None, *, message: discord.Message | None = None,
@@ -37,11 +38,12 @@ def _attach(view: discord.ui.View | None, *, message: discord.Message | None = N
 
 async def respond(interaction: discord.Interaction, reply: Reply, *, render: ItemRenderer,
                   ephemeral: bool = False, on_pick: PickHook | None = None,
-                  question_id: int | None = None) -> None:
-    """Answer an interaction with the reply (a follow-up if it was already deferred)."""
+                  question_id: int | None = None, also: frozenset[int] = frozenset()) -> None:
+    """Answer an interaction with the reply (a follow-up if it was already deferred); its
+    buttons are for the member who used the command and `also` these."""
     pages = build_pages(reply)
     view = view_for(reply, pages, interaction.user.id, render, on_pick=on_pick,
-                    question_id=question_id)
+                    question_id=question_id, also=also)
     if interaction.response.is_done():
         if view is None:
             await interaction.followup.send(embed=pages[0], ephemeral=ephemeral,
@@ -63,9 +65,17 @@ async def respond(interaction: discord.Interaction, reply: Reply, *, render: Ite
 
 async def reply_to(message: discord.Message, reply: Reply, *, owner_id: int,
                    render: ItemRenderer, on_pick: PickHook | None = None,
-                   question_id: int | None = None) -> discord.Message:
-    """Reply to a channel or DM message with the reply, without pinging its author."""
+                   question_id: int | None = None, embeds: bool = True) -> discord.Message:
+    """Reply to a channel or DM message with the reply, without pinging its author; as text,
+    without page buttons, where the bot may not embed links (`embeds` False)."""
     pages = build_pages(reply)
+    if not embeds:
+        view = view_for(reply, pages[:1], owner_id, render, on_pick=on_pick,
+                        question_id=question_id)
+        sent = await message.reply(as_message_text(reply), view=view or discord.utils.MISSING,
+                                   mention_author=False, allowed_mentions=NO_MENTIONS)
+        _attach(view, message=sent)
+        return sent
     view = view_for(reply, pages, owner_id, render, on_pick=on_pick, question_id=question_id)
     if view is None:
         sent = await message.reply(embed=pages[0], mention_author=False,

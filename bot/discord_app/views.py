@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Self
 
 import discord
 
 from bot.core.replies.plain_text import truncate
 from bot.core.replies.reply import Choice, Reply
 from bot.discord_app.embeds import BUTTON_LABEL_LIMIT, NO_MENTIONS, build_pages
-from bot.discord_app.notice import tell
+from bot.discord_app.notice import apologise, apologising, tell
 from bot.discord_app.votes import add_vote_buttons
 
 log = logging.getLogger(__name__)
@@ -19,6 +22,11 @@ log = logging.getLogger(__name__)
 VIEW_TIMEOUT = 180.0
 READ_MORE = "Read more"
 URL_LIMIT = 512  # Discord's limit on a link button's address
+EXPIRED = "These buttons have expired (I restarted since). Ask your question again."
+EXPIRING = "faqbot:x:"  # an OwnedView button's custom id: this, then 16 random hex digits
+# A message sent this long before the bot started may still be the new process's (its clock
+# ahead of Discord's): its buttons are left to their view.
+CLOCK_SKEW = timedelta(seconds=10)
 NOT_YOURS = "Only the person who asked can use these buttons. Ask your own question with `/ask`."
 
 ItemRenderer = Callable[[str], Reply | None]
@@ -26,13 +34,24 @@ PickHook = Callable[[discord.Interaction, str], Awaitable[None]]
 
 
 class OwnedView(discord.ui.View):
-    """A view only its owner may press; on timeout its buttons are disabled in place."""
+    """A view only its owner may press; on timeout its buttons are disabled in place. Its
+    buttons' custom ids start with `EXPIRING`, so that one pressed after a restart, which no
+    view in the new process knows, is told so (`ExpiredButton`)."""
 
-    def __init__(self, owner_id: int, timeout: float = VIEW_TIMEOUT) -> None:
+    def __init__(self, owner_id: int, timeout: float = VIEW_TIMEOUT, *,
+                 also: frozenset[int] = frozenset()) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
+        self.owners = also | {owner_id}  # who may press: the owner, and `also` (Find answer's
+        # member whose message it was)
         self.message: discord.Message | None = None
         self.interaction: discord.Interaction | None = None
+        for item in self.children:  # the decorated buttons (PagerView's)
+            _mark_expiring(item)
+
+    def add_item(self, item: discord.ui.Item[Any]) -> Self:
+        _mark_expiring(item)
+        return super().add_item(item)
 
     def attach(self, *, message: discord.Message | None = None,
                interaction: discord.Interaction | None = None) -> None:
@@ -41,7 +60,7 @@ class OwnedView(discord.ui.View):
         self.interaction = interaction
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id == self.owner_id:
+        if interaction.user.id in self.owners:
             return True
         await interaction.response.send_message(NOT_YOURS, ephemeral=True,
                                                 allowed_mentions=NO_MENTIONS)
@@ -63,8 +82,35 @@ class OwnedView(discord.ui.View):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception,
                        item: discord.ui.Item[discord.ui.View]) -> None:
-        log.error("button %r failed", getattr(item, "custom_id", item), exc_info=error)
-        await tell(interaction, "Sorry, something went wrong. It has been logged.")
+        await apologise(interaction, f"button {getattr(item, 'custom_id', item)!r}", error)
+
+
+def _mark_expiring(item: discord.ui.Item[Any]) -> None:
+    if isinstance(item, discord.ui.Button) and not item.url:
+        item.custom_id = f"{EXPIRING}{secrets.token_hex(8)}"
+
+
+class ExpiredButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=EXPIRING + r"[0-9a-f]{16}"):
+    """An `OwnedView` button pressed after a restart: the view died with the old process, so
+    the member is told to ask again (without this, Discord says "This interaction failed").
+    A button of a message sent since the start is left to its live view."""
+
+    def __init__(self, custom_id: str) -> None:
+        super().__init__(discord.ui.Button(label="…", custom_id=custom_id))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction,
+                             item: discord.ui.Item[Any], match: Any) -> ExpiredButton:
+        return cls(match.group(0))
+
+    @apologising
+    async def callback(self, interaction: discord.Interaction) -> None:
+        started: datetime | None = getattr(interaction.client, "started_at", None)
+        message = interaction.message
+        if started is None or message is None or message.created_at >= started - CLOCK_SKEW:
+            return
+        await tell(interaction, EXPIRED)
 
 
 class SuggestView(OwnedView):
@@ -72,8 +118,8 @@ class SuggestView(OwnedView):
 
     def __init__(self, owner_id: int, choices: Sequence[Choice], render: ItemRenderer,
                  on_pick: PickHook | None = None, timeout: float = VIEW_TIMEOUT, *,
-                 question_id: int | None = None) -> None:
-        super().__init__(owner_id, timeout)
+                 question_id: int | None = None, also: frozenset[int] = frozenset()) -> None:
+        super().__init__(owner_id, timeout, also=also)
         add_picks(self, choices, Picks(render, on_pick, question_id))
 
 
@@ -108,7 +154,8 @@ def _pick_callback(view: OwnedView, item_id: str, picks: Picks
             return
         view.stop()
         pages = build_pages(reply)
-        shown = answer_view(pages, view.owner_id, picks.question_id, link=reply.link)
+        shown = answer_view(pages, view.owner_id, picks.question_id, link=reply.link,
+                            also=view.owners)
         await interaction.response.edit_message(embeds=[pages[0]], view=shown,
                                                 allowed_mentions=NO_MENTIONS)
         if isinstance(shown, OwnedView):
@@ -123,8 +170,9 @@ class PagerView(OwnedView):
     """◀ / ▶ through the pages of a reply longer than one embed."""
 
     def __init__(self, owner_id: int, pages: Sequence[discord.Embed],
-                 timeout: float = VIEW_TIMEOUT, *, start: int = 0) -> None:
-        super().__init__(owner_id, timeout)
+                 timeout: float = VIEW_TIMEOUT, *, start: int = 0,
+                 also: frozenset[int] = frozenset()) -> None:
+        super().__init__(owner_id, timeout, also=also)
         self.pages = list(pages)
         self.index = min(max(start, 0), len(self.pages) - 1)  # the page shown first
         self._sync_buttons()
@@ -153,13 +201,15 @@ class PagerView(OwnedView):
 
 def answer_view(pages: Sequence[discord.Embed], owner_id: int, question_id: int | None, *,
                 link: str | None = None, others: Sequence[Choice] = (),
-                picks: Picks | None = None) -> discord.ui.View | None:
+                picks: Picks | None = None, also: frozenset[int] = frozenset()
+                ) -> discord.ui.View | None:
     """Page buttons when there is more than one page; the answer's alternatives (`others`,
     picked as did-you-mean choices are); votes when the question was recorded; a "Read more"
     link to the answer's source when it has an address."""
-    view: discord.ui.View | None = PagerView(owner_id, pages) if len(pages) > 1 else None
+    view: discord.ui.View | None = (PagerView(owner_id, pages, also=also) if len(pages) > 1
+                                    else None)
     if others and picks is not None:
-        owned = view if isinstance(view, OwnedView) else OwnedView(owner_id)
+        owned = view if isinstance(view, OwnedView) else OwnedView(owner_id, also=also)
         add_picks(owned, others, picks, style=discord.ButtonStyle.secondary)
         view = owned
     if question_id is not None:

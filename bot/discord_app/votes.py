@@ -9,6 +9,7 @@ import discord
 
 from bot.discord_app.embeds import NO_MENTIONS
 from bot.discord_app.handover import OFFER, handover_offer
+from bot.discord_app.notice import apologising
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                              item: discord.ui.Item[Any], match: Any) -> VoteButton:
         return cls(match["vote"], int(match["question"]))
 
+    @apologising
     async def callback(self, interaction: discord.Interaction) -> None:
         recorder = getattr(interaction.client, "recorder", None)
         value, emoji, _ = VOTES[self.vote]

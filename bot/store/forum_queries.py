@@ -66,6 +66,18 @@ def mark_handed_over(conn: sqlite3.Connection, *, thread_id: int, now: dt.dateti
     return cursor.rowcount > 0
 
 
+def unmark_replied(conn: sqlite3.Connection, *, thread_id: int) -> int:
+    """The bot's reply to the post could not be sent: the post is no longer counted answered."""
+    return conn.execute("UPDATE forum_posts SET replied = 0 WHERE thread_id = ?",
+                        (str(thread_id),)).rowcount
+
+
+def unmark_handed_over(conn: sqlite3.Connection, *, thread_id: int) -> int:
+    """The helper could not be called after all: the post may call one again."""
+    return conn.execute("UPDATE forum_posts SET handed_over_at = NULL WHERE thread_id = ?",
+                        (str(thread_id),)).rowcount
+
+
 def delete_posts_before(conn: sqlite3.Connection, *, cutoff: dt.datetime) -> int:
     return conn.execute("DELETE FROM forum_posts WHERE opened_at < ?", (to_db(cutoff),)).rowcount
 

@@ -158,6 +158,16 @@ class Store:
         return await self._record("record a hand-over", functools.partial(
             forum_queries.mark_handed_over, thread_id=thread_id, now=utc()))
 
+    async def record_reply_failed(self, thread_id: int) -> None:
+        """Undo `record_forum_post`'s `replied`: the reply could not be sent."""
+        await self._record("record a failed forum reply", functools.partial(
+            forum_queries.unmark_replied, thread_id=thread_id))
+
+    async def record_handover_failed(self, thread_id: int) -> None:
+        """Undo `record_handover`: the helper could not be called."""
+        await self._record("record a failed hand-over", functools.partial(
+            forum_queries.unmark_handed_over, thread_id=thread_id))
+
     async def question_asked_by(self, question_id: int, user_id: int | str) -> str | None:
         """The text of a recorded question if `user_id` asked it, else None (also on failure)."""
         try:

@@ -49,3 +49,14 @@ def test_only_idle_keys_are_forgotten_when_too_many_are_tracked(
 def test_a_limit_that_allows_nothing_is_refused(rate: int, per: float) -> None:
     with pytest.raises(ValueError, match="rate must be at least 1"):
         Cooldown(rate, per)
+
+
+def test_a_hit_taken_back_frees_its_place() -> None:
+    clock = Clock()
+    limit = Cooldown(1, 300.0, clock=clock)
+    assert limit.hit("ann") is None
+    assert limit.hit("ann") == 300.0
+    limit.forget_last("ann")  # what the hit was for did not happen
+    assert limit.hit("ann") is None
+    limit.forget_last("bob")  # never hit: nothing to take back
+    assert limit.hit("bob") is None

@@ -13,6 +13,8 @@ def test_post_question_is_the_title_then_a_body_that_adds_something() -> None:
     assert post_question("How to brew", "") == "How to brew"
     assert post_question("", "a body only") == "a body only"
     assert post_question("  ", None) == ""
+    assert post_question("\u200b\u2060", "\ufeff") == ""  # shows nothing: asks nothing
+    assert post_question("\u200b", "a body only") == "a body only"
 
 
 def test_tags_with_keeps_the_others_in_order() -> None:

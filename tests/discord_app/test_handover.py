@@ -103,3 +103,21 @@ async def test_a_thumbs_down_on_a_mention_answer_offers_a_helper(tmp_path: Path)
         offer = w.fake.state.messages[vote.original_message_id]
         assert custom_id(offer, HELPER_BUTTON)
         w.assert_valid()
+
+
+async def test_a_hand_over_that_could_not_be_posted_does_not_count(tmp_path: Path) -> None:
+    """Refused a thread and the channel, the member is told; the 5 minutes are not used up,
+    so once the bot may post again the next press hands the question over."""
+    async with world(tmp_path) as w, w.bot():
+        offer = await ask_and_vote_down(w)
+        w.fake.fail_next("POST", r"/channels/\d+/threads", status=403)
+        w.fake.fail_next("POST", r"/channels/\d+/messages", status=403)
+        info = await w.fake.send_component(custom_id(offer, HELPER_BUTTON), offer)
+        await w.fake.wait_for_callback(info)
+        told = await w.fake.wait_for_request("POST", r"/webhooks/\d+/[^/]+", timeout=5)
+        assert "could not post your question" in told.json["content"]
+        again = await w.fake.send_component(custom_id(offer, HELPER_BUTTON), offer)
+        await w.fake.wait_for_callback(again)
+        asked = await w.fake.wait_for_request("POST", r"/webhooks/\d+/[^/]+", timeout=5)
+        assert "I asked the helpers" in asked.json["content"]
+        w.assert_valid()

@@ -47,6 +47,19 @@ async def test_solved_and_handed_over_once_each(store: Store, db_path: Path) -> 
                             ).fetchone() == ("join",)
 
 
+async def test_a_failed_reply_or_hand_over_is_taken_back(store: Store, db_path: Path) -> None:
+    await store.record_forum_post(10, post(), replied=True)
+    await store.record_reply_failed(10)  # the reply could not be sent
+    assert await store.record_handover(10) is True
+    await store.record_handover_failed(10)  # nor the helper called
+    assert (await store.stats(1)).forum == ForumFigures(posts=1)
+    assert await store.record_handover(10) is True  # the poster may try again
+    await store.record_reply_failed(99)  # an unknown post: nothing to take back
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT replied, handed_over_at IS NOT NULL FROM forum_posts"
+                            ).fetchall() == [(0, 1)]
+
+
 async def test_the_picked_suggestion_gets_the_credit(store: Store) -> None:
     for thread_id in (20, 21):
         await store.record_forum_post(thread_id, post("rules?", verdict="suggest",

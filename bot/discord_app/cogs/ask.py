@@ -14,11 +14,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.knowledge.fields import invisible
 from bot.core.matching.match import Match
 from bot.core.replies.plain_text import truncate
 from bot.core.replies.render import render_item
 from bot.core.replies.reply import Reply
 from bot.discord_app.embeds import CHOICE_NAME_LIMIT, NO_MENTIONS
+from bot.discord_app.notice import APOLOGY
 from bot.discord_app.respond import reply_to, respond
 from bot.discord_app.views import PickHook
 
@@ -49,6 +51,7 @@ class AskCog(commands.Cog):
         self.bot = bot
         self.answering = 0
         self._forbidden: set[int] = set()  # channels where a missing permission was logged
+        self._no_embeds: set[int] = set()  # channels where missing Embed Links was logged
         self._slots = asyncio.Semaphore(BUSY_ANSWERS)
         self.find_answer_menu = app_commands.ContextMenu(name="Find answer",
                                                          callback=self.find_answer)
@@ -103,7 +106,7 @@ class AskCog(commands.Cog):
     async def _answer_interaction(self, interaction: discord.Interaction, question: str, *,
                                   asker: discord.abc.User, ephemeral: bool) -> None:
         """Match, record (as asked by `asker`) and respond; a blank question gets a hint."""
-        if not question.strip():
+        if invisible(question):
             await interaction.response.send_message(EMPTY_QUESTION, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
@@ -118,7 +121,7 @@ class AskCog(commands.Cog):
                 question_id = await self._record(interaction, asker, question, match)
                 await respond(interaction, reply, render=self.render, ephemeral=ephemeral,
                               on_pick=self._click_recorder(question_id),
-                              question_id=question_id)
+                              question_id=question_id, also=frozenset({asker.id}))
         channel = interaction.channel_id if interaction.guild is not None else None
         self.bot.metrics.answered(match.verdict.value, channel, time.perf_counter() - started)
 
@@ -157,8 +160,13 @@ class AskCog(commands.Cog):
                           message: discord.Message) -> None:
         if await self._too_fast(interaction):
             return
-        question = message.content.strip()
-        if not question:
+        me = self.bot.user
+        question = message.content
+        if me is not None:  # a mention of the bot is no part of the question
+            guild = message.guild
+            question = _addressing(me.id, guild.self_role if guild else None).sub(" ", question)
+        question = question.strip()
+        if invisible(question):
             await interaction.response.send_message(NO_TEXT, ephemeral=True,
                                                     allowed_mentions=NO_MENTIONS)
             return
@@ -175,19 +183,21 @@ class AskCog(commands.Cog):
         if message.author.id == me.id:
             return
         in_dm = message.guild is None
-        mentioned = me in message.mentions or _mention_pattern(me.id).search(message.content)
-        if not in_dm and not mentioned:
+        # Named in the text: the bot, or its own role (Discord's @ list offers both). A reply
+        # to the bot pings it without naming it: "thanks!" under an answer is no question.
+        addressed = _addressing(me.id, message.guild.self_role if message.guild else None)
+        if not in_dm and not addressed.search(message.content):
             return
         if self.bot.stopping:
             return  # shutting down: the question is not taken (an interaction is told so)
-        question = _mention_pattern(me.id).sub(" ", message.content).strip()
+        question = addressed.sub(" ", message.content).strip()
         retry_after = self.bot.cooldown.hit(message.author.id)
         try:
             if retry_after is not None:
                 await message.reply(cooldown_message(retry_after), mention_author=False,
                                     allowed_mentions=NO_MENTIONS, delete_after=10)
                 return
-            if not question:
+            if invisible(question):
                 await message.reply(EMPTY_QUESTION, mention_author=False,
                                     allowed_mentions=NO_MENTIONS)
                 return
@@ -197,7 +207,7 @@ class AskCog(commands.Cog):
                 question_id = await self._record(message, message.author, question, match)
                 await reply_to(message, reply, owner_id=message.author.id, render=self.render,
                                on_pick=self._click_recorder(question_id),
-                               question_id=question_id)
+                               question_id=question_id, embeds=self._embeds_shown(message))
             self.bot.metrics.answered(match.verdict.value, None if in_dm else message.channel.id,
                                       time.perf_counter() - started)
         except discord.Forbidden as exc:
@@ -205,6 +215,26 @@ class AskCog(commands.Cog):
         except discord.HTTPException as exc:
             log.error("could not reply to message %s: %s", message.id, exc)
             log.debug("reply to message %s failed", message.id, exc_info=True)
+        except Exception as exc:  # the member is told, as /ask's are (FaqBotTree.on_error)
+            log.error("answering message %s failed", message.id, exc_info=exc)
+            with contextlib.suppress(discord.HTTPException):
+                await message.reply(APOLOGY, mention_author=False, allowed_mentions=NO_MENTIONS)
+
+    def _embeds_shown(self, message: discord.Message) -> bool:
+        """Whether Discord shows the bot's embeds where `message` is (Embed Links); logged
+        once per channel when not: the answers there are plain text."""
+        guild, channel = message.guild, message.channel
+        if guild is None or guild.me is None or not isinstance(
+                channel, discord.abc.GuildChannel | discord.Thread):
+            return True  # a DM, or a channel not known well enough to tell
+        if channel.permissions_for(guild.me).embed_links:
+            return True
+        if channel.id not in self._no_embeds:
+            self._no_embeds.add(channel.id)
+            log.warning("no Embed Links in #%s (%s, %s): answers there are plain text; "
+                        "`faqbot doctor` checks every channel",
+                        getattr(channel, "name", None) or channel.id, channel.id, guild.name)
+        return False
 
     def _missing_permission(self, message: discord.Message, exc: discord.Forbidden) -> None:
         """Log once per channel that the bot may not reply there; the bot carries on."""
@@ -221,5 +251,6 @@ class AskCog(commands.Cog):
                     name, channel.id, guild, exc.text or "Missing Permissions")
 
 
-def _mention_pattern(user_id: int) -> re.Pattern[str]:
-    return re.compile(rf"<@!?{user_id}>")
+def _addressing(user_id: int, role: discord.Role | None) -> re.Pattern[str]:
+    """The bot's mention in a message's text, or its own (managed) role's."""
+    return re.compile(rf"<@!?{user_id}>" + (rf"|<@&{role.id}>" if role is not None else ""))

@@ -82,9 +82,12 @@ class ForumCog(commands.Cog):
         if not claim.new:
             return  # replied before a restart
         if replies:
-            await thread.send(embed=forum_embed(reply),
-                              view=forum_view(thread.id, reply),
-                              allowed_mentions=NO_MENTIONS)
+            try:
+                await thread.send(embed=forum_embed(reply), view=forum_view(thread.id, reply),
+                                  allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                await self.bot.recorder.reply_failed(thread.id)  # no answer counted
+                raise
         self.bot.metrics.answered(match.verdict.value, FORUM_CHANNEL,
                                   time.perf_counter() - started)
 
