@@ -297,9 +297,9 @@ def _eval(settings: Settings, path: Path, min_overall: float | None) -> int:
 
 def _kb(settings: Settings, what: str, *, as_json: bool) -> int:
     kb, problems = load_knowledge(settings.knowledge_dir)
-    if kb is None:
+    if kb is None:  # `kb list --json` keeps stdout for JSON: the problems go to stderr
         for problem in problems:
-            print(problem)
+            print(problem, file=sys.stderr if as_json else sys.stdout)
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.",
               file=sys.stderr)
         return EXIT_PROBLEMS

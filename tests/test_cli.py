@@ -421,12 +421,13 @@ def test_a_broken_folder_is_reported_by_every_command(cwd: Path, tmp_path: Path)
     folder = tmp_path / "broken"
     folder.mkdir()
     (folder / "kb.yaml").write_text("entries:\n  - id: x\n", encoding="utf-8")
-    commands = (("chat",), ("ask", "hi"), ("why", "hi"), ("kb", "list"))
+    commands = (("chat",), ("ask", "hi"), ("why", "hi"), ("kb", "list"), ("kb", "list", "--json"))
     runs = parallel(*(partial(faqbot, cwd, *args, stdin="hi\n", KNOWLEDGE_DIR=str(folder))
                       for args in commands))
     for args, run in zip(commands, runs, strict=True):
         assert run.code == 1, args
         assert f"{folder / 'kb.yaml'}:2:5: missing required field 'title'" in run.out + run.err
+    assert runs[-1].out == ""  # stdout is for JSON: a script reading it gets none
 
 
 def test_kb_list(cwd: Path, tiny: KnowledgeBase) -> None:

@@ -51,11 +51,11 @@ class FieldReader:
 
     def missing(self, owner: Node, key: str) -> None:
         """Report a required field that is absent, unless a field was there with a value the
-        loader already refused, or a line inside `owner` was blanked after a syntax error (the
-        field was probably on it)."""
+        loader already refused, or a line inside `owner`, or the line above it (a list item's
+        dash line), was blanked after a syntax error (the field was probably on it)."""
         if key in owner.key_locations:
             return
-        if any(owner.spans(line) for line in self.blanked):
+        if any(owner.spans(line) or line == owner.location.line - 1 for line in self.blanked):
             return
         self.problem(owner.location, f"missing required field '{key}'")
 

@@ -141,7 +141,7 @@ class NodeBuilder:
         self.budget -= 1
         if self.budget < 0:
             self.exhausted = True
-            if self.aliased:
+            if self.aliased and len(self.seen) * 2 < MAX_NODES_PER_FILE:  # mostly repeats
                 self.problem(node, "anchors '&' and aliases '*' expand this file to more than "
                                    f"{MAX_NODES_PER_FILE:,} values; refused")
             else:
@@ -241,6 +241,9 @@ class NodeBuilder:
         except Exception:  # PyYAML raises ValueError, KeyError, AttributeError... on bad text
             if node.tag.endswith("timestamp"):
                 self.problem(node, f"'{node.value}' is not a valid date; write YYYY-MM-DD")
+            elif node.tag.endswith(":int") and node.value.isdigit():  # too long for Python
+                self.problem(node, f"a number of {len(node.value):,} digits is too long to "
+                                   "read; quote it if it is text")
             else:
                 kind = node.tag.removeprefix(_CORE)
                 self.problem(node, f"'{node.value}' is not a valid {kind}")

@@ -9,10 +9,15 @@ Everything is a problem, reported as `path:line:column: message`
 
 Syntax errors
     The parser stops at the first one. To report what follows it too, the offending line is
-    blanked and the file parsed again, up to `MAX_SYNTAX_RECOVERIES` times. What is then found in
-    the rest of the file is reported, and the tree is handed to the validator so that schema
-    problems later in the file are reported as well; but such a file is marked not `clean`, and
-    a folder with any unclean file never becomes a KnowledgeBase.
+    blanked (a list item's dash kept) and the file parsed again, up to `MAX_SYNTAX_RECOVERIES`
+    times and `MAX_RECOVERY_CHARS` in all. What is then found in the rest of the file is
+    reported, and the tree is handed to the validator so that schema problems later in the
+    file are reported as well; but such a file is marked not `clean`, and a folder with any
+    unclean file never becomes a KnowledgeBase.
+
+Positions
+    Lines are counted as editors count them (`\n`, `\r\n`, `\r`): a form feed does not end
+    one, and U+0085, U+2028 and U+2029, once reported, are read as spaces.
 """
 
 from __future__ import annotations
@@ -30,29 +35,42 @@ from bot.core.knowledge.pure_yaml import PureLoader, TooDeep
 
 MAX_DEPTH = 50
 MAX_SYNTAX_RECOVERIES = 10
+# Characters parsed again, in all, to get past a file's syntax errors: each recovery parses the
+# whole file with the pure-Python composer (about 2 s a MiB), so a large file gets fewer.
+MAX_RECOVERY_CHARS = 2_000_000
 MAX_REPORTS_PER_KIND = 20
 
 _BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# After the characters YAML refuses to read (`NON_PRINTABLE`) are replaced with this one, Python's
-# `str.splitlines` breaks lines exactly where YAML does, so line numbers agree.
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)  # the LE one starts like UTF-16's
+# What the characters YAML refuses to read (`NON_PRINTABLE`) are replaced with, once reported.
 _REPLACEMENT = "\ufffd"
+# A line as editors count them: up to and with its \n, \r\n or \r (form feeds, U+2028 and
+# the like, where `str.splitlines` also breaks, do not end a line).
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 # Line breaks to YAML 1.1 (this loader) but not to YAML 1.2 (ruamel.yaml, which edits the files)
 # nor to text editors: a file using them would mean two things, so they are refused.
 _SEPARATORS = {"\x85": "U+0085 (next line)", "\u2028": "U+2028 (line separator)",
                "\u2029": "U+2029 (paragraph separator)"}
-_SEPARATOR = re.compile("[\x85\u2028\u2029]")
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")  # read as a space once reported
 _ID_LINE = re.compile(r"[\s-]*[\"']?id[\"']?\s*:")
+_ITEM_START = re.compile(r"([ ]*-)(?:[ \t]|$)")  # a block list item's dash, with its indent
 # Spaces that look like ' ' but that YAML reads as text (a BOM inside a file too).
 _UNICODE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff]")
 _INDENT = re.compile(f"^[ \\t{_UNICODE_SPACE.pattern[1:-1]}]+", re.MULTILINE)
 _INDENT_SPACE = re.compile(f"^[ \\t]*({_UNICODE_SPACE.pattern})", re.MULTILINE)
 
+def _lines(text: str) -> list[str]:
+    """The text's lines as editors count them, each with its line break."""
+    return _LINE.findall(text)
+
+
 class _Text:
-    """The decoded text, with line/column lookup that agrees with YAML's line breaks."""
+    """The decoded text, with line/column lookup as editors count lines (and YAML does, once
+    Unicode's own line breaks are read as spaces)."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(keepends=True)
+        self.lines = _lines(text)
         self.starts: list[int] = []
         offset = 0
         for line in self.lines:
@@ -70,9 +88,18 @@ class _Text:
 def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]]:
     """Parse one file's bytes; report every problem the parser can reach."""
     problems: list[Problem] = []
+    if data.startswith(_UTF32_BOMS):
+        problems.append(Problem(name, 1, 1, "file is UTF-32 (it starts with a UTF-32 byte-order "
+                                            "mark); save it as UTF-8"))
+        return None, problems
     if data.startswith(_UTF16_BOMS):
         problems.append(Problem(name, 1, 1, "file is UTF-16 (it starts with a UTF-16 byte-order "
                                             "mark); save it as UTF-8"))
+        return None, problems
+    if len(data) >= 4 and data.count(0) * 3 >= len(data):  # text with a zero every other byte
+        problems.append(Problem(name, 1, 1, f"{data.count(0):,} of the file's {len(data):,} "
+                                            "bytes are zero: is it UTF-16 or UTF-32? Save it "
+                                            "as UTF-8"))
         return None, problems
     if data.startswith(_BOM):
         problems.append(
@@ -104,12 +131,15 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
                                                     "is not allowed; use a plain line break"))
     if len(separators) > MAX_REPORTS_PER_KIND:
         problems.append(Problem(name, 1, 1, f"{len(separators):,} such line breaks in all"))
+    if separators:  # read as a space: lines stay as the editor shows them
+        text = _SEPARATOR.sub(" ", text)
     text = _spaces_in_indentation(name, text, positions, problems)
     if not text.strip():
         problems.append(Problem(name, 1, 1, "file is empty"))
         return None, problems
 
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
+    budget = MAX_RECOVERY_CHARS
     blanked: set[int] = set()
     items: set[int] = set()  # blanked lines that began a list item ("- ...")
     ids_lost = False  # whether a blanked line may have held an id (an item, or an `id:`)
@@ -127,18 +157,22 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
             if line in blanked:
                 break  # no progress: what follows is an echo of the error already reported
             problems.append(Problem(name, line + 1, column + 1, message))
-            if attempt == MAX_SYNTAX_RECOVERIES:
+            budget -= len(text)
+            if attempt == MAX_SYNTAX_RECOVERIES or budget < 0:
                 gave_up = True
                 break
             if line >= len(lines):
                 break
             # Blank the offending line (keeping its line break, so that line numbers stay
-            # right) and parse again, so that later problems are reported too.
+            # right, and a list item's dash, so that the item's other lines stay its own) and
+            # parse again, so that later problems are reported too.
             blanked.add(line)
+            ending = lines[line][len(lines[line].rstrip("\r\n")):]
+            dash = _ITEM_START.match(lines[line])
             if lines[line].lstrip(" \t").startswith("-"):
                 items.add(line + 1)
             ids_lost = ids_lost or line + 1 in items or bool(_ID_LINE.match(lines[line]))
-            lines[line] = lines[line][len(lines[line].rstrip("\r\n\x85\u2028\u2029")):]
+            lines[line] = (dash.group(1) if dash else "") + ending
             continue
         except yaml.YAMLError as exc:
             problems.append(Problem(name, 1, 1, f"YAML: {exc}"))
@@ -148,9 +182,11 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
                                                 "levels deep"))
             return None, problems
         break
-    if gave_up:
-        problems.append(Problem(name, max(blanked) + 1, 1, "too many syntax errors; the rest of "
-                                                           "this file was not checked"))
+    if gave_up:  # after the last error reported
+        last = problems[-1]
+        problems.append(Problem(name, last.line, last.column + 1, "too many syntax errors; the "
+                                                                  "rest of this file was not "
+                                                                  "checked"))
     if not documents:
         if not blanked:
             problems.append(Problem(name, 1, 1, "file holds no YAML document, only comments"))
@@ -184,7 +220,9 @@ def _spaces_in_indentation(name: str, text: str, positions: _Text,
                                 "spaces only"))
     if not found:
         return text
-    return _INDENT.sub(lambda m: _UNICODE_SPACE.sub(" ", m.group()), text)
+    # A zero-width one (a byte-order mark) shows as nothing: it is dropped, not a space.
+    return _INDENT.sub(lambda m: _UNICODE_SPACE.sub(
+        lambda space: "" if space.group() == "\ufeff" else " ", m.group()), text)
 
 
 def _decode(data: bytes) -> tuple[str, list[tuple[int, int]]]:

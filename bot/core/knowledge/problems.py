@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.core.knowledge.models import Location, one_line
 
+QUOTED_LIMIT = 80  # characters of a long value a message repeats ('id 'xxxx…' must be...')
+# A quoted value this long is shortened; the prose between two quoted values never is.
+_LONG_QUOTE = re.compile(rf"'([^'\n]{{{QUOTED_LIMIT}}})[^'\n]{{120,}}'")
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
-    """One thing wrong with the knowledge files."""
+    """One thing wrong with the knowledge files; a value of 200 characters or more that its
+    message quotes is cut to `QUOTED_LIMIT` (a 200,000-character id is not repeated)."""
 
     path: str
     line: int
     column: int
     message: str
+
+    def __post_init__(self) -> None:
+        if len(self.message) > 200:
+            object.__setattr__(self, "message", _LONG_QUOTE.sub(r"'\1…'", self.message))
 
     @classmethod
     def at(cls, location: Location, message: str) -> Problem:

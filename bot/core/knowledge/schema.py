@@ -118,7 +118,10 @@ class _Checker(LexiconReader):
         for value, where in zip(values, places, strict=True):
             key = fold(value)
             first = self.out.questions.get(key)
-            if key in mine:
+            if not key:
+                self.problem(where, f"question '{value}' has no words; the bot could never "
+                                    "match it")
+            elif key in mine:
                 self.problem(where, f"question '{value}' is listed twice in {owner}")
             elif first is not None and key:
                 self.problem(where, f"question '{value}' is also a question of {first[0]} (at "
@@ -208,9 +211,9 @@ class _Checker(LexiconReader):
                          f"'matcher' is already set at {self.out.thresholds_at}; set it once")
             return
         result = self.thresholds(fields, Thresholds())
+        self.out.thresholds_at = node.location  # set here, valid or not: a second is reported
         if result is not None:
             self.out.thresholds = result
-            self.out.thresholds_at = node.location
 
     def synonyms(self, fields: dict[str, Node]) -> None:
         block = self.block(fields, "synonyms")
@@ -266,17 +269,17 @@ class _Checker(LexiconReader):
         self.known_fields(node, TABLE_FIELDS, "'table'")
         table_id = self.identifier(fields, node)
         title = self.text(fields, "title", node, required=True, limit=MAX_TITLE)
-        columns, _ = self.text_list(fields, "columns", required=True, limit=MAX_TITLE)
+        columns, places = self.text_list(fields, "columns", required=True, limit=MAX_TITLE)
         if "columns" not in fields:
             self.missing(node, "columns")
-        elif len(columns) < 2 and fields["columns"].is_list and fields["columns"].value:
+        elif fields["columns"].is_list and 0 < len(fields["columns"].value) < 2:
             self.problem(fields["columns"].location, "'columns' needs at least two columns")
         answer = self.text(fields, "answer", node, required=False) or ""
         shared = self.shared(fields, node, table_id, document, base)
         column_count = len(fields["columns"].value) if "columns" in fields and \
             fields["columns"].is_list else 0
         rows = self.rows(fields, node, columns if len(columns) == column_count else [], base)
-        self.distinct_names(columns, fields.get("columns"), rows)
+        self.distinct_names(columns, places, rows)
         if table_id is None or title is None or len(columns) < 2 or not rows:
             return
         self.out.table = ComparisonTable(
@@ -284,15 +287,14 @@ class _Checker(LexiconReader):
             location=node.location, **shared,
         )
 
-    def distinct_names(self, columns: list[str], written: Node | None,
+    def distinct_names(self, columns: list[str], places: list[Location],
                        rows: list[TableRow]) -> None:
         """Columns, and rows by every name `/compare` knows them by, told apart (by fold)."""
-        if written is not None:
-            seen: set[str] = set()
-            for column in columns:
-                if fold(column) in seen:
-                    self.problem(written.location, f"column '{column}' is listed twice")
-                seen.add(fold(column))
+        seen: set[str] = set()
+        for column, where in zip(columns, places, strict=True):
+            if fold(column) in seen:
+                self.problem(where, f"column '{column}' is listed twice")
+            seen.add(fold(column))
         named: dict[str, TableRow] = {}
         for row in rows:
             clashes = [(name, first) for name in factor_names(row)
