@@ -141,6 +141,17 @@ def test_no_answer_names_topics(session: ChatSession) -> None:
     assert "/topics" in text
 
 
+def test_no_answer_offers_the_closest_entry_to_pick_by_number(folder: Path) -> None:
+    with (folder / "tiny.yaml").open("a", encoding="utf-8") as kb:
+        kb.write("matcher:\n  answer: 0.95\n  suggest: 0.95\n")  # no question answered
+    session = ChatSession(Library.open(folder), width=80)
+    text = session.handle("steeping tea leaves")
+    assert text.startswith("No answer in the knowledge base")
+    assert "came closest" in text and "  1. Brewing tea" in text
+    assert session.pending == ("tea-brewing",)
+    assert session.handle("1").startswith("Brewing tea\n")
+
+
 def test_commands(session: ChatSession) -> None:
     table = session.handle("/table")
     assert table.startswith("Tea and coffee compared")

@@ -19,9 +19,9 @@ from bot.discord_app.views import (
 def view_for(reply: Reply, pages: list[discord.Embed], owner_id: int, render: ItemRenderer, *,
              on_pick: PickHook | None = None, question_id: int | None = None,
              also: frozenset[int] = frozenset()) -> discord.ui.View | None:
-    """Did-you-mean buttons for a suggestion; page buttons for a long reply; on an answer,
-    its alternatives and votes."""
-    if reply.kind is ReplyKind.SUGGEST and reply.choices:
+    """Did-you-mean buttons for a suggestion (and for the entries offered with no answer); page
+    buttons for a long reply; on an answer, its alternatives and votes."""
+    if reply.kind in (ReplyKind.SUGGEST, ReplyKind.NONE) and reply.choices:
         return SuggestView(owner_id, reply.choices, render, on_pick, question_id=question_id,
                            also=also)
     if reply.kind is not ReplyKind.ANSWER:

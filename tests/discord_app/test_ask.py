@@ -212,3 +212,20 @@ async def test_vote_is_recorded_once_and_changeable(harness: Harness) -> None:
     per_item = {s.item_id: s for s in stats.items}
     assert (per_item["row-price"].up, per_item["row-price"].down) == (0, 1)
     harness.assert_valid()
+
+
+async def test_no_answer_offers_the_closest_entries_to_pick(harness: Harness) -> None:
+    """Thresholds no question reaches: the bot has no answer, says so, and offers the entry
+    that came closest as a button; the asker's pick turns the reply into that answer."""
+    with (harness.knowledge_dir / "tiny.yaml").open("a", encoding="utf-8") as kb:
+        kb.write("matcher:\n  answer: 0.95\n  suggest: 0.95\n")
+    assert harness.library.reload().ok
+    record = await harness.slash("ask", {"question": "steeping tea leaves"})
+    embed = embed_of(record)
+    assert embed["title"] == "No answer in the knowledge base"
+    assert "came closest" in embed["description"] and "three minutes" not in embed["description"]
+    [button] = buttons_of(record)
+    assert button["label"] == "1. Brewing tea"
+    shown = await click_as_stranger_then_asker(harness, record, button["custom_id"])
+    assert shown.json["type"] == 7 and embed_of(shown)["title"] == "Brewing tea"
+    harness.assert_valid()

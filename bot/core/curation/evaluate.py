@@ -35,8 +35,9 @@ means the bot should decline it: the knowledge base does not answer it.
       ids: []
 
 Figures: overall (right answers and right declines), in-scope top-1 (answered with a wanted
-id), top-3 (a wanted id answered, offered under the answer ("Not it?") or among the
-did-you-mean choices), out-of-scope declined, and each miss with what the bot did instead."""
+id), top-3 (a wanted id answered, offered under the answer ("Not it?"), among the did-you-mean
+choices, or offered with no answer as the entries that came closest), out-of-scope declined,
+and each miss with what the bot did instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,8 @@ class Miss:
     got: str | None  # the answer given, else the best candidate
     verdict: str
     score: float
-    suggestions: tuple[str, ...] = ()  # did-you-mean choices, or those offered under the answer
+    # did-you-mean choices, those offered under the answer, or with no answer
+    suggestions: tuple[str, ...] = ()
     declined_by: str | None = None  # the out-of-scope topic that declined the question
 
     def __iter__(self) -> Any:
@@ -118,7 +120,9 @@ def evaluate(matcher: AnyMatcher, questions: list[EvalQuestion]) -> EvalReport:
         times.append((time.perf_counter_ns() - start) / 1e6)
         got = match.answer_id
         if question.ids:
-            shown = [got, *match.alternatives] if got else list(match.suggestions)
+            # What the member sees to pick from: the answer and its alternatives, the
+            # suggestions, or (no answer) the items offered as maybe related.
+            shown = [got, *match.alternatives] if got else [*match.suggestions, *match.related]
             ok = got in question.ids
             top1 += ok
             top3 += any(i in question.ids for i in shown[:3])
@@ -132,7 +136,7 @@ def evaluate(matcher: AnyMatcher, questions: list[EvalQuestion]) -> EvalReport:
             best = match.best
             misses.append(Miss(question.text, question.ids, got or (best.id if best else None),
                                match.verdict.value, match.score,
-                               match.suggestions or match.alternatives, topic))
+                               match.suggestions or match.offered, topic))
     in_scope = sum(1 for q in questions if q.ids)
     out_scope = len(questions) - in_scope
     times.sort()
@@ -203,7 +207,12 @@ def _what_it_did(miss: Miss) -> str:
         return f"declined by the out-of-scope topic {miss.declined_by!r}"
     if miss.got is None:
         return "declined: no candidate matched"
-    return f"declined: no answer (best candidate {miss.got}, score {miss.score:.2f}, too low)"
+    offered = ""
+    if miss.suggestions:
+        among = ", a wanted id among them" if set(miss.wanted) & set(miss.suggestions) else ""
+        offered = f"; offered {', '.join(miss.suggestions)} as closest{among}"
+    return (f"declined: no answer (best candidate {miss.got}, score {miss.score:.2f}, too "
+            f"low{offered})")
 
 
 def format_why(matcher: AnyMatcher, question: str) -> str:
@@ -217,6 +226,8 @@ def format_why(matcher: AnyMatcher, question: str) -> str:
             head += f" (offered under it: {', '.join(match.alternatives)})"
     elif match.suggestions:
         head += " → " + ", ".join(match.suggestions)
+    elif match.related:
+        head += f" (offered as closest: {', '.join(match.related)})"
     lines = [head]
     if not candidates:
         lines.append("no candidate matched any word of the question")

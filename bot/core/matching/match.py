@@ -33,8 +33,17 @@ class Match:
     question: str
     verdict: Verdict
     candidates: tuple[Candidate, ...]
-    # On an answer: the ids of runner-ups close enough to offer under it ("Not it?").
-    alternatives: tuple[str, ...] = ()
+    # Ids offered beside the verdict: on an answer, runner-ups close enough to offer under it
+    # ("Not it?", `alternatives`); on none, items that come close without answering (`related`).
+    offered: tuple[str, ...] = ()
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        return self.offered if self.verdict is Verdict.ANSWER else ()
+
+    @property
+    def related(self) -> tuple[str, ...]:
+        return self.offered if self.verdict is Verdict.NONE else ()
 
     @property
     def best(self) -> Candidate | None:

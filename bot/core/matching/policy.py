@@ -50,14 +50,16 @@ def decide(best: float, rival: float, limits: Thresholds, *, outside: float = 0.
 def declining_score(best: float, limits: Thresholds, w: Weights) -> float | None:
     """The least score of an out-of-scope topic that declines a question whose best item
     scores `best` (what `decide` asks of one), or None when no topic can change the verdict:
-    the best item is too weak for anything but `none` (neither `suggest` nor `joint`)."""
-    if best < limits.suggest * w.joint_share:
+    the best item is too weak for anything but `none` (neither `suggest` nor `joint`) with
+    nothing offered (`related`)."""
+    if best < limits.suggest * min(w.joint_share, w.related):
         return None
     return best + OUTSCORED * limits.margin
 
 
 JOINT_ITEMS = 3  # two items answering one question are among the best this many
 ALTERNATIVES = 2  # runner-ups offered under an answer, at most
+RELATED = 3  # items offered as maybe related when none answers, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +96,26 @@ def verdict(ranked: Sequence[Ranked], limits: Thresholds, links: Mapping[str, fr
 def decision(ranked: Sequence[Ranked], limits: Thresholds, links: Mapping[str, frozenset[str]],
              w: Weights, *, outside: float = 0.0, shown: int, answered: str | None = None
              ) -> tuple[Verdict, tuple[str, ...]]:
-    """`verdict`, and on an answer the `alternatives` offered under it, from the first `shown`
-    items (those a Match lists)."""
+    """`verdict`, and what is offered beside it, from the first `shown` items (those a Match
+    lists): on an answer its `alternatives`, on none the items `related` to the question."""
     decided = verdict(ranked, limits, links, w, outside=outside, answered=answered)
-    if decided is not Verdict.ANSWER:
-        return decided, ()
-    return decided, alternatives(ranked[:shown], limits, links, w)
+    if decided is Verdict.ANSWER:
+        return decided, alternatives(ranked[:shown], limits, links, w)
+    if decided is Verdict.NONE:
+        return decided, related(ranked[:shown], limits, w, outside=outside)
+    return decided, ()
+
+
+def related(ranked: Sequence[Ranked], limits: Thresholds, w: Weights, *,
+            outside: float = 0.0) -> tuple[str, ...]:
+    """When no item answers: those scoring at least `w.related` of `suggest`, to offer as
+    maybe related (a member who worded the question far from the entry can still find it),
+    unless an out-of-scope topic matches the question better than any of them."""
+    floor = limits.suggest * w.related
+    if not ranked or outside >= ranked[0].score:
+        return ()
+    return tuple(r.id for r in ranked[:RELATED]
+                 if r.score >= floor and (not r.parts or sum(r.parts) > 0))
 
 
 def alternatives(ranked: Sequence[Ranked], limits: Thresholds,

@@ -64,6 +64,12 @@ class Weights:
     # is one of two halves: the question is ambiguous between them.
     half: float = 0.5 + 1e-6
 
+    # -- no answer ---------------------------------------------------------------------------
+    # Of `suggest`: an item scoring this much, when none answers, is offered as maybe related
+    # instead of a tour of the knowledge base; out-of-scope topics are scored from here up (one
+    # matching better declines the question with nothing offered).
+    related: float = 0.6
+
     # -- an answer's alternatives ----------------------------------------------------------
     # A runner-up scoring at least this share of the answer's score (and reaching `suggest`)
     # is offered under the answer ("Not it?"): the lead is too thin to rule it out.

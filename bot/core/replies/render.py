@@ -17,6 +17,7 @@ from bot.core.text import fold
 
 FACTOR_HEADER = "Factor"
 NONE_TOPICS_SHOWN = 5
+NO_ANSWER = "No answer in the knowledge base"
 
 
 def render_match(kb: KnowledgeBase, match: Match) -> Reply:
@@ -28,7 +29,7 @@ def render_match(kb: KnowledgeBase, match: Match) -> Reply:
             return dataclasses.replace(reply, choices=offered) if offered else reply
     if match.verdict is Verdict.SUGGEST and match.suggestions:
         return render_suggestions(kb, match.suggestions)
-    return render_none(kb)
+    return render_none(kb, match.related)
 
 
 def render_item(kb: KnowledgeBase, item_id: str) -> Reply | None:
@@ -53,14 +54,18 @@ def render_suggestions(kb: KnowledgeBase, ids: Iterable[str]) -> Reply:
     )
 
 
-def render_none(kb: KnowledgeBase) -> Reply:
-    """A friendly 'no answer', naming a few topics the knowledge base does cover."""
+def render_none(kb: KnowledgeBase, related: Iterable[str] = ()) -> Reply:
+    """A friendly 'no answer': the entries that came close (`related`) to pick from, else a few
+    topics the knowledge base does cover."""
+    body = "The knowledge base has no answer to that, and I'd rather not guess."
+    if offered := _known_choices(kb, related):
+        body += "\n\nThese entries came closest; one of them may help:"
+        return Reply(kind=ReplyKind.NONE, title=NO_ANSWER, body=body, choices=offered)
     topics = covered_topics(kb)[:NONE_TOPICS_SHOWN]
     listed = "\n".join(f"• {choice.title}" for choice in topics)
-    body = "The knowledge base has no answer to that, and I'd rather not guess."
     if listed:
         body += f"\n\nI can help with topics such as:\n{listed}\n\nTry `/topics` for the full list."
-    return Reply(kind=ReplyKind.NONE, title="No answer in the knowledge base", body=body)
+    return Reply(kind=ReplyKind.NONE, title=NO_ANSWER, body=body)
 
 
 def covered_topics(kb: KnowledgeBase) -> list[Choice]:

@@ -15,7 +15,8 @@ from bot.core.curation.evaluate import (
     format_why,
     load_questions,
 )
-from bot.core.knowledge.models import Entry, KnowledgeBase
+from bot.core.knowledge.models import Entry, KnowledgeBase, Thresholds
+from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
 
 
@@ -124,6 +125,22 @@ def test_top3_counts_the_alternatives_offered_under_a_wrong_answer() -> None:
         "verdict: answer → holidays (offered under it: hours)\n")
     assert ("got the answer holidays (score " in format_report(report)
             and "; offered hours under it, a wanted id among them)" in format_report(report))
+
+
+def test_top3_counts_the_entries_offered_with_no_answer() -> None:
+    shop = Matcher.build(KnowledgeBase(entries=(
+        Entry(id="hours", title="Opening hours", answer="We open at nine and close at six.",
+              questions=("when are you open",)),
+        Entry(id="returns", title="Returns", answer="Bring the receipt within 30 days.",
+              questions=("can i return something",)),
+    ), thresholds=Thresholds(answer=0.9, suggest=0.9, margin=0.01)))
+    match = shop.match("are you open")
+    assert (match.verdict, match.related) == (Verdict.NONE, ("hours",))
+    report = evaluate(shop, [EvalQuestion("are you open", ("hours",))])
+    assert (report.overall, report.in_scope_top1, report.in_scope_top3) == (0.0, 0.0, 1.0)
+    assert "; offered hours as closest, a wanted id among them)" in format_report(report)
+    assert format_why(shop, "are you open").startswith(
+        "verdict: none (offered as closest: hours)\n")
 
 
 def test_format_report_lists_figures_and_misses(matcher: Matcher) -> None:

@@ -13,12 +13,14 @@ from bot.core.matching.match import Verdict
 from bot.core.matching.policy import (
     ALTERNATIVES,
     OUTSCORED,
+    RELATED,
     Ranked,
     alternatives,
     decide,
     decision,
     declining_score,
     links_by_id,
+    related,
     thresholds_by_id,
 )
 from bot.core.matching.weights import Weights
@@ -111,6 +113,26 @@ def test_a_decision_offers_alternatives_only_with_an_answer_and_among_those_show
     clear = [Ranked("a", 0.9), Ranked("b", 0.75), Ranked("c", 0.7)]
     assert decision(clear, LIMITS, {}, w, shown=4) == (Verdict.ANSWER, ("b", "c"))
     assert decision(clear, LIMITS, {}, w, shown=2) == (Verdict.ANSWER, ("b",))
+
+
+def test_with_no_answer_the_closest_items_are_offered_when_they_explain_a_word() -> None:
+    w = Weights(related=0.5)  # of suggest 0.25: from 0.125 up
+    words = (0.25, 0.0)  # an item's share of each question word
+    ranked = [Ranked("a", 0.2, words), Ranked("b", 0.125, words), Ranked("c", 0.15, (0.0, 0.0)),
+              Ranked("d", 0.124, words), Ranked("e", 0.13, words)]
+    # c matched letters only (no word of the question); d is under the floor; e is fourth.
+    assert RELATED == 3
+    assert related(ranked, LIMITS, w) == ("a", "b")
+    assert related(ranked[1:2], LIMITS, w) == ("b",)
+    assert related([Ranked("x", 0.2)], LIMITS, w) == ("x",)  # words unknown: the score alone
+    assert related(ranked, LIMITS, w, outside=0.2) == ()  # a topic matches as well: declined
+    assert related([], LIMITS, w) == ()
+    assert decision(ranked, LIMITS, {}, w, shown=4) == (Verdict.NONE, ("a", "b"))
+    suggested = [Ranked("a", 0.3, words), Ranked("b", 0.2, words)]
+    assert decision(suggested, LIMITS, {}, w, shown=4) == (Verdict.SUGGEST, ())
+    # Out-of-scope topics are scored from the related floor up, so one can decline there.
+    assert declining_score(0.13, LIMITS, w) is not None
+    assert declining_score(0.12, LIMITS, w) is None
 
 
 def test_an_alternative_must_reach_the_suggest_threshold() -> None:

@@ -19,7 +19,7 @@ from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.match import Match, Verdict
 from bot.core.matching.matcher import Matcher
-from bot.core.matching.policy import ALTERNATIVES
+from bot.core.matching.policy import ALTERNATIVES, RELATED
 from bot.core.replies.plain_text import reply_to_text
 from bot.core.replies.render import render_item, render_match, render_topics
 from bot.core.replies.reply import Reply, ReplyKind
@@ -80,6 +80,10 @@ def check_match(match: Match, kb: KnowledgeBase) -> None:
         assert match.answer_id is None
         assert match.suggestions == ()
         assert match.alternatives == ()
+        assert len(match.related) <= RELATED
+        assert list(match.related) == [c.id for c in match.candidates[:len(match.related)]]
+    if match.verdict is not Verdict.NONE:
+        assert match.related == ()
 
 
 def check_reply(reply: Reply, match: Match) -> None:
@@ -94,7 +98,7 @@ def check_reply(reply: Reply, match: Match) -> None:
     elif reply.kind is ReplyKind.ANSWER:
         assert [c.id for c in reply.choices] == list(match.alternatives)
     else:
-        assert reply.choices == ()
+        assert [c.id for c in reply.choices] == list(match.related)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -96,7 +96,7 @@ def test_suggest_reply_offers_the_candidates(kb: KnowledgeBase) -> None:
 
 def test_an_answer_offers_its_alternatives_as_choices(kb: KnowledgeBase) -> None:
     m = Match("q", Verdict.ANSWER, (Candidate("tea-brewing", 0.5), Candidate("flat-tyre", 0.45),
-                                    Candidate("gone", 0.44)), alternatives=("flat-tyre", "gone"))
+                                    Candidate("gone", 0.44)), offered=("flat-tyre", "gone"))
     reply = render_match(kb, m)
     assert reply.kind is ReplyKind.ANSWER and reply.item_id == "tea-brewing"
     assert reply.choices == (Choice("flat-tyre", "Fixing a flat tyre"),)  # unknown ids dropped
@@ -124,6 +124,21 @@ def test_none_reply_names_topics_and_never_guesses(kb: KnowledgeBase) -> None:
     # ...but never the weak candidate's answer.
     assert "puncture" not in reply.body
     assert "Steep the leaves" not in reply.body
+
+
+def test_none_reply_offers_the_closest_entries_instead_of_a_tour(kb: KnowledgeBase) -> None:
+    closest = Match("tyre at night", Verdict.NONE, (Candidate("flat-tyre", 0.12),
+                                                    Candidate("gone", 0.11)),
+                    offered=("flat-tyre", "gone"))
+    reply = render_match(kb, closest)
+    assert reply.kind is ReplyKind.NONE and reply.title == "No answer in the knowledge base"
+    assert reply.choices == (Choice("flat-tyre", "Fixing a flat tyre"),)  # an unknown id dropped
+    assert reply.body.startswith("The knowledge base has no answer to that, and I'd rather not "
+                                 "guess.")
+    assert "came closest" in reply.body and "topics such as" not in reply.body
+    assert "puncture" not in reply.body  # still no answer given
+    gone = Match("x", Verdict.NONE, (Candidate("gone", 0.12),), offered=("gone",))
+    assert render_match(kb, gone) == render_none(kb)  # none known: the tour
 
 
 def test_none_reply_for_an_answer_verdict_without_a_known_id(kb: KnowledgeBase) -> None:
