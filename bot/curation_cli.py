@@ -8,12 +8,13 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from bot.atomic_file import atomic_text, atomic_write
 from bot.core.curation.open_gaps import still_open, titles_of
 from bot.core.knowledge.load import load_knowledge
 from bot.semantic.setup import open_library
 from bot.services import knowledge_base_key, user_id_salt
 from bot.settings import Settings
-from bot.store import Store, StoreError
+from bot.store import Stats, Store, StoreError
 from bot.store.chart import render_stats_chart
 from bot.store.report import format_gaps, format_stats
 
@@ -67,6 +68,7 @@ def stats_command(settings: Settings, days: int, chart: Path | None,
         return EXIT_OK
     kb, _ = load_knowledge(settings.knowledge_dir)
     titles = titles_of(kb) if kb is not None else {}
+    figures: list[Stats] = []
 
     async def run() -> str:
         store = await _open(settings)
@@ -74,14 +76,20 @@ def stats_command(settings: Settings, days: int, chart: Path | None,
             stats = await store.stats(days, knowledge_base=_which(settings, every))
         finally:
             await store.close()
-        text = format_stats(stats, titles, limit=100_000)
-        if chart is not None:
-            png = render_stats_chart(stats)
-            await asyncio.to_thread(chart.write_bytes, png)
-            text += f"\n\nChart written to {chart}."
-        return text
+        figures.append(stats)
+        return format_stats(stats, titles, limit=100_000)
 
-    return _report(run)
+    done = _report(run)
+    if done != EXIT_OK or chart is None:
+        return done
+    try:  # the report stands whatever happens to the chart
+        atomic_write(chart, render_stats_chart(figures[0]))
+    except OSError as exc:
+        print(f"faqbot: cannot write the chart to {chart}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_FAILED
+    print(f"\nChart written to {chart}.")
+    return EXIT_OK
 
 
 def export_command(settings: Settings, fmt: Literal["csv", "jsonl"], days: int | None,
@@ -97,17 +105,40 @@ def export_command(settings: Settings, fmt: Literal["csv", "jsonl"], days: int |
         finally:
             await store.close()
 
+    if output is not None and _is_the_log(settings, output):
+        print(f"faqbot: {output} is the question log itself; export to another file",
+              file=sys.stderr)
+        return EXIT_FAILED
     try:
         if output is None:
             rows = asyncio.run(run(sys.stdout))
-        else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
+        else:  # the file is replaced once the export is whole: a failure leaves it as it was
+            with atomic_text(output) as handle:
                 rows = asyncio.run(run(handle))
-    except (StoreError, OSError) as exc:
+    except StoreError as exc:
         print(f"faqbot: the question log cannot be read: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        print(f"faqbot: {_failed_on(exc, output)}", file=sys.stderr)
         return EXIT_FAILED
     print(f"{rows} rows exported.", file=sys.stderr)
     return EXIT_OK
+
+
+def _is_the_log(settings: Settings, path: Path) -> bool:
+    """Whether `path` is the question log's database or its salt file."""
+    log = settings.database_path
+    salt = log.with_name(log.name + ".salt")
+    target = path.resolve()
+    return any(target == own.resolve() for own in (log, salt))
+
+
+def _failed_on(exc: OSError, output: Path | None) -> str:
+    """What an OSError was about: writing `output`, else reading the question log."""
+    if output is not None and exc.filename is not None and Path(exc.filename).parent in (
+            output.parent, output.resolve().parent):
+        return f"cannot write {output}: {exc.strerror or exc}"
+    return f"the question log cannot be read: {exc}"
 
 
 def _report(run: Callable[[], Coroutine[Any, Any, str]]) -> int:

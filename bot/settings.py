@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from collections.abc import Mapping
@@ -19,6 +20,20 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 class SettingsError(ValueError):
     """A setting has a value that cannot be used; the message names it."""
+
+
+def _dotenv_text(path: Path) -> str:
+    """The text of a `.env` file; one it cannot be is a SettingsError naming the line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SettingsError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save it "
+                            "as UTF-8") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +71,8 @@ class Settings:
         env_file = dotenv if dotenv is not None else Path.cwd() / ".env"
         values: dict[str, str] = {}
         if env_file.is_file():
-            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+            read = dotenv_values(stream=io.StringIO(_dotenv_text(env_file)))
+            values.update({k: v for k, v in read.items() if v is not None})
         values.update(os.environ if environ is None else environ)
         return cls.from_mapping(values)
 

@@ -121,3 +121,28 @@ def test_each_knowledge_base_has_its_own_questions_and_all_shows_every_one(
     assert [json.loads(row)["knowledge_base"] for row in rows] == [str(second)] * 2 + [
         str(TINY)]
     assert len(faqbot(tmp_path, "export", "--format", "jsonl").stdout.splitlines()) == 1
+
+
+def test_export_and_chart_fail_without_losing_anything(tmp_path: Path) -> None:
+    assert faqbot(tmp_path, "chat", stdin=f"{UNANSWERED}\n").returncode == 0
+    log = tmp_path / "log.sqlite3"
+    # The question log itself, or its salt, is never an export's output.
+    for own in (log, tmp_path / "log.sqlite3.salt"):
+        refused = faqbot(tmp_path, "export", "--output", str(own))
+        assert refused.returncode == 1 and "is the question log itself" in refused.stderr
+    assert faqbot(tmp_path, "gaps").stdout.count(UNANSWERED) == 1  # the log is whole
+    # An output that cannot be written is named, not blamed on the log.
+    missing = faqbot(tmp_path, "export", "--output", str(tmp_path / "missing" / "out.csv"))
+    assert missing.returncode == 1
+    assert f"cannot write {tmp_path / 'missing' / 'out.csv'}" in missing.stderr
+    chart = faqbot(tmp_path, "stats", "--chart", str(tmp_path / "missing" / "chart.png"))
+    assert chart.returncode == 1 and "Questions, last 30 days" in chart.stdout  # the report
+    assert "cannot write the chart to" in chart.stderr
+    # A log that cannot be read leaves an earlier export as it was.
+    previous = tmp_path / "last-week.csv"
+    previous.write_text("id,text\n1,precious\n", encoding="utf-8")
+    log.write_bytes(b"not a database" * 400)
+    failed = faqbot(tmp_path, "export", "--output", str(previous))
+    assert failed.returncode == 1 and "question log cannot be read" in failed.stderr
+    assert previous.read_text(encoding="utf-8") == "id,text\n1,precious\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

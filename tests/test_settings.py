@@ -180,3 +180,13 @@ def test_every_setting_is_documented_in_env_example() -> None:
     documented = {line.split("=", 1)[0] for line in example.splitlines()
                   if "=" in line and not line.startswith("#")}
     assert {f.name.upper() for f in fields(Settings)} <= documented
+
+
+def test_a_dotenv_that_cannot_be_read_is_one_clear_error(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"LOG_LEVEL=INFO\n\xff\xfe junk\n")
+    with pytest.raises(SettingsError, match=r"\.env:2: not UTF-8 \(byte 0xff\); save it as "
+                                            r"UTF-8$"):
+        Settings.load(environ={}, dotenv=env_file)
+    env_file.write_bytes(b"\xef\xbb\xbfLOG_LEVEL=DEBUG\n")  # a byte-order mark is fine
+    assert Settings.load(environ={}, dotenv=env_file).log_level == "DEBUG"
