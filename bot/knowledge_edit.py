@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,9 +73,14 @@ def append_question(path: Path, item_id: str, question: str, *,
     refused = _check_question(text)
     if refused:
         return AppendResult(False, refused, path, item_id, text)
+    # A symlinked file is edited where it lives, and stays a link.
+    target = path.resolve()
     try:
-        with locked(path):
-            return _append_locked(path, item_id, text, validate)
+        if not target.stat().st_mode & 0o222 or not os.access(target, os.W_OK):
+            return AppendResult(False, f"{path.name} is read-only; left unchanged", path,
+                                item_id, text)
+        with locked(target):
+            return _append_locked(target, item_id, text, validate, shown=path)
     except OSError as exc:
         logger.warning("could not edit %s: %s", path, exc)
         return AppendResult(False, f"cannot edit {path.name}: {exc.strerror or exc}", path,
@@ -85,16 +91,17 @@ def append_question(path: Path, item_id: str, question: str, *,
 
 
 def _append_locked(path: Path, item_id: str, question: str,
-                   validate: Callable[[], list[str]]) -> AppendResult:
+                   validate: Callable[[], list[str]], *, shown: Path) -> AppendResult:
+    """The append on the file `path` (`shown`: the name the admin knows it by)."""
     original = path.read_bytes()
     try:
         new = add_question_to_text(original, item_id, question)
     except EditError as exc:
-        return AppendResult(False, str(exc), path, item_id, question)
+        return AppendResult(False, str(exc), shown, item_id, question)
     diff = "".join(difflib.unified_diff(
         original.decode("utf-8").splitlines(keepends=True),
         new.decode("utf-8").splitlines(keepends=True),
-        fromfile=path.name, tofile=path.name,
+        fromfile=shown.name, tofile=shown.name,
     ))
     atomic_write(path, new)
     try:
@@ -103,13 +110,21 @@ def _append_locked(path: Path, item_id: str, question: str,
         logger.exception("validating after adding a question to %s failed", path)
         problems = [f"validation failed: {exc}"]
     if problems:
-        atomic_write(path, original)
+        try:
+            atomic_write(path, original)
+        except OSError as exc:  # the refused edit is still in the file: say so, plainly
+            logger.error("could not put %s back after a refused edit: %s", path, exc)
+            return AppendResult(
+                False, f"{shown.name} would not validate with the new question, and putting "
+                f"it back failed ({exc.strerror or exc}): the file still holds \"{question}\" "
+                f"under '{item_id}'; remove it by hand before the next reload", shown,
+                item_id, question, tuple(problems), diff)
         logger.info("adding a question to %s in %s failed validation; file restored",
                     item_id, path)
-        return AppendResult(False, f"{path.name} would not validate with the new question; "
-                            "left unchanged", path, item_id, question, tuple(problems), diff)
+        return AppendResult(False, f"{shown.name} would not validate with the new question; "
+                            "left unchanged", shown, item_id, question, tuple(problems), diff)
     logger.info("added question %r to %s in %s", question, item_id, path)
-    return AppendResult(True, f"added to '{item_id}' in {path.name}", path, item_id, question,
+    return AppendResult(True, f"added to '{item_id}' in {shown.name}", shown, item_id, question,
                         (), diff)
 
 

@@ -202,3 +202,43 @@ def test_find_item_file(folder: Path) -> None:
     assert find_item_file(folder, "hidden") is None
     assert find_item_file(folder, "missing") is None
     assert find_item_file(folder / "nowhere", "join") is None
+
+
+def test_a_symlinked_file_is_edited_where_it_lives(folder: Path, tmp_path: Path) -> None:
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    real = checkout / "faq.yaml"
+    (folder / "faq.yaml").rename(real)
+    link = folder / "faq.yaml"
+    link.symlink_to(real)
+    result = append_question(link, "join", "a new question",
+                             validate=lambda: real_validate(folder))
+    assert result.ok and result.path == link
+    assert link.is_symlink() and "a new question" in real.read_text(encoding="utf-8")
+    assert "a new question" in questions_of(folder, "join")
+
+
+def test_a_read_only_file_is_refused(folder: Path) -> None:
+    path = folder / "faq.yaml"
+    before = path.read_bytes()
+    path.chmod(0o444)
+    result = append_question(path, "join", "a new question",
+                             validate=lambda: real_validate(folder))
+    assert (result.ok, result.message) == (False, "faq.yaml is read-only; left unchanged")
+    assert path.read_bytes() == before
+
+
+def test_a_restore_that_fails_says_what_the_file_still_holds(folder: Path) -> None:
+    path = folder / "faq.yaml"
+
+    def validate() -> list[str]:
+        path.unlink()
+        path.mkdir()  # nothing can be put back where a folder now stands
+        return ["faq.yaml:1:1: something is wrong"]
+
+    result = append_question(path, "join", "a new question", validate=validate)
+    assert not result.ok
+    assert result.message.startswith("faq.yaml would not validate with the new question, and "
+                                     "putting it back failed (")
+    assert result.message.endswith("the file still holds \"a new question\" under 'join'; "
+                                   "remove it by hand before the next reload")

@@ -35,8 +35,8 @@ PickHook = Callable[[discord.Interaction, str], Awaitable[None]]
 
 class OwnedView(discord.ui.View):
     """A view only its owner may press; on timeout its buttons are disabled in place. Its
-    buttons' custom ids start with `EXPIRING`, so that one pressed after a restart, which no
-    view in the new process knows, is told so (`ExpiredButton`)."""
+    buttons' and menus' custom ids start with `EXPIRING`, so that one used after a restart,
+    which no view in the new process knows, is told so (`ExpiredButton`)."""
 
     def __init__(self, owner_id: int, timeout: float = VIEW_TIMEOUT, *,
                  also: frozenset[int] = frozenset()) -> None:
@@ -86,15 +86,16 @@ class OwnedView(discord.ui.View):
 
 
 def _mark_expiring(item: discord.ui.Item[Any]) -> None:
-    if isinstance(item, discord.ui.Button) and not item.url:
+    if isinstance(item, discord.ui.Select) or (isinstance(item, discord.ui.Button)
+                                               and not item.url):
         item.custom_id = f"{EXPIRING}{secrets.token_hex(8)}"
 
 
 class ExpiredButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                     template=EXPIRING + r"[0-9a-f]{16}"):
-    """An `OwnedView` button pressed after a restart: the view died with the old process, so
-    the member is told to ask again (without this, Discord says "This interaction failed").
-    A button of a message sent since the start is left to its live view."""
+    """An `OwnedView` button (or menu) used after a restart: the view died with the old
+    process, so the member is told to ask again (without this, Discord says "This interaction
+    failed"). One of a message sent since the start is left to its live view."""
 
     def __init__(self, custom_id: str) -> None:
         super().__init__(discord.ui.Button(label="…", custom_id=custom_id))

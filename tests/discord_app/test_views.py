@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from fakediscord.records import RequestRecord
-from forum_world import EPHEMERAL, SUGGESTED, World, world
+from forum_world import EPHEMERAL, SUGGESTED, UNANSWERED, World, world
 from test_ask import buttons_of, embed_of
 
 from bot.discord_app import views
 from bot.discord_app.views import EXPIRED, EXPIRING
+
+MANAGE_GUILD = 1 << 5
 
 
 def original_message(w: World, record: RequestRecord) -> dict[str, object]:
@@ -47,4 +49,26 @@ async def test_a_choice_pressed_after_a_restart_says_the_buttons_expired(
                 told = await w.fake.wait_for_callback(info)
                 assert told.json["data"]["flags"] & EPHEMERAL
                 assert told.json["data"]["content"] == EXPIRED
+        w.assert_valid()
+
+
+async def test_a_gaps_menu_used_after_a_restart_says_it_expired(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with world(tmp_path) as w:
+        async with w.bot():
+            info = await w.fake.send_slash("ask", {"question": UNANSWERED})
+            await w.fake.wait_for_callback(info)
+            info = await w.fake.send_slash("kb gaps", {"days": 7}, permissions=MANAGE_GUILD)
+            await w.fake.wait_for_callback(info)
+            listing = await w.fake.wait_for_request("POST", r"/webhooks/\d+/[^/]+", timeout=5)
+            message = listing.response
+            [menu] = [c for row in message["components"] for c in row["components"]
+                      if c["type"] == 3]
+            assert menu["custom_id"].startswith(EXPIRING)
+        monkeypatch.setattr(views, "CLOCK_SKEW", timedelta(0))
+        async with w.bot():
+            info = await w.fake.send_component(menu["custom_id"], message, component_type=3,
+                                               values=[menu["options"][0]["value"]])
+            told = await w.fake.wait_for_callback(info)
+            assert told.json["data"]["content"] == EXPIRED
         w.assert_valid()
