@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from bot.cli import main
 
-sys.exit(main())
+def run() -> int:
+    """The command line; Ctrl-C while it is still starting (importing the matcher, reading
+    settings) is a quiet exit 130, as it is later."""
+    try:
+        from bot.cli import main
+
+        return main()
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from bot.core.curation.evaluate import format_why
+from bot.core.knowledge.models import one_line
 from bot.core.library import Library
 from bot.core.matching.match import Match
 from bot.core.replies.admin import reload_reply
@@ -121,7 +122,7 @@ class ChatSession:
             case "reload":
                 return self.render(reload_reply(self.library.reload()), self.width)
             case _:
-                return f"Unknown command /{name}. Type /help for the list."
+                return f"Unknown command /{one_line(name)}. Type /help for the list."
 
 
 def run_chat(session: ChatSession, lines: Iterable[str], out: TextIO, *, interactive: bool) -> None:

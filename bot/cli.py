@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import io
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
@@ -240,17 +242,40 @@ def _chat(settings: Settings) -> int:
         session = ChatSession(library, width=terminal_width(), on_question=record,
                               on_pick=picked, render=_renderer())
         try:
-            run_chat(session, lines, sys.stdout, interactive=interactive)
+            with _hang_up_as_interrupt(interactive):
+                run_chat(session, lines, sys.stdout, interactive=interactive)
         finally:
             runner.run(recorder.close())
     return EXIT_OK
 
 
+@contextlib.contextmanager
+def _hang_up_as_interrupt(interactive: bool) -> Iterator[None]:
+    """SIGTERM and SIGHUP end an interactive chat as Ctrl-C does: the prompt's line editing
+    gives the terminal back as it found it (echo on), and the question log is closed. By
+    default they would kill the process with the terminal left without echo."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    caught = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {signum: signal.getsignal(signum) for signum in caught} if interactive else {}
+    for signum in before:
+        signal.signal(signum, interrupt)
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
 def _renderer() -> Callable[[Reply, int], str]:
-    """Markdown rendered for the terminal: in colour on a TTY, plain text when piped."""
+    """Markdown rendered for the terminal: in colour on a TTY, plain text when piped or when
+    colour is not wanted (NO_COLOR set, as no-color.org asks, or TERM=dumb)."""
     from bot.terminal import render_reply
 
-    return functools.partial(render_reply, color=sys.stdout.isatty())
+    colour = (sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+              and os.environ.get("TERM") != "dumb")
+    return functools.partial(render_reply, color=colour)
 
 
 def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:

@@ -257,3 +257,8 @@ def test_one_failing_line_does_not_end_the_chat(
     assert [q for q, _ in asked] == ["boom", "how do i brew tea"]
     assert asked[1][1].answer_id == "tea-brewing"
     assert "could not answer" in caplog.text
+
+
+def test_what_a_member_typed_is_never_sent_raw_to_the_terminal(session: ChatSession) -> None:
+    text = session.handle("/\x1b]0;pwned\x07\x1b[2Jx")
+    assert text == "Unknown command /\\x1b]0;pwned\\x07\\x1b[2Jx. Type /help for the list."

@@ -10,9 +10,11 @@ import pty
 import re
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -308,6 +310,53 @@ def test_chat_is_interactive_on_a_terminal(cwd: Path) -> None:
     text = output.decode(errors="replace")
     assert "faqbot: 7 topics loaded." in text
     assert "Tens of cents" in text
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("plain", [{}, {"NO_COLOR": "1"}, {"TERM": "dumb"}],
+                         ids=["colour", "NO_COLOR", "TERM=dumb"])
+def test_the_chat_on_a_terminal_is_in_colour_unless_asked_not(cwd: Path,
+                                                              plain: dict[str, str]) -> None:
+    leader, follower = pty.openpty()
+    env = {**clean_env(), "TERM": "xterm", **plain}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "chat"], cwd=cwd, env=env,
+                            stdin=follower, stdout=follower, stderr=subprocess.DEVNULL)
+    os.close(follower)
+    try:
+        _read_until(leader, b"you> ")
+        os.write(leader, b"/table cost\n")
+        output = _read_until(leader, b"you> ")
+        os.write(leader, b"/quit\n")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
+    coloured = re.search(rb"\x1b\[[0-9;]*m", output) is not None  # a colour or style
+    assert coloured == (not plain) and b"Tens of cents" in output
+
+
+def test_the_chat_stopped_by_sigterm_gives_the_terminal_back(cwd: Path) -> None:
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "chat"], cwd=cwd, env=clean_env(),
+                            stdin=follower, stdout=follower, stderr=subprocess.PIPE)
+    try:
+        _read_until(leader, b"you> ")
+        os.write(leader, b"half typed")
+        _read_until(leader, b"typed")
+        editing = termios.tcgetattr(follower)[3]
+        assert not editing & termios.ECHO  # line editing at the prompt: the program echoes
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert termios.tcgetattr(follower)[3] & termios.ECHO  # echo given back
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(follower)
+        os.close(leader)
+        assert proc.stderr is not None
+        err = proc.stderr.read().decode()
+        proc.stderr.close()
     assert "Traceback" not in err
 
 
@@ -614,3 +663,17 @@ def test_without_the_semantic_extra_one_line_says_how_to_install_it(cwd: Path) -
     assert run.err == ("Semantic layer off: the 'semantic' extra is not installed (make run "
                        "SEMANTIC=1 installs it, or pip install 'faqbot[semantic]'); answering "
                        "with the lexical matcher.\n")
+
+
+def test_ctrl_c_while_starting_is_a_quiet_exit_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    from bot.__main__ import run
+
+    def interrupted() -> int:
+        raise KeyboardInterrupt  # as if pressed while the command line was still importing
+
+    starting = types.ModuleType("bot.cli")
+    starting.main = interrupted  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "bot.cli", starting)
+    assert run() == 130

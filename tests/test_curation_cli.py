@@ -146,3 +146,12 @@ def test_export_and_chart_fail_without_losing_anything(tmp_path: Path) -> None:
     assert failed.returncode == 1 and "question log cannot be read" in failed.stderr
     assert previous.read_text(encoding="utf-8") == "id,text\n1,precious\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_escape_sequence_a_member_typed_never_reaches_the_admins_terminal(
+        tmp_path: Path) -> None:
+    typed = "zzqx \x1b]0;pwned\x07\x1b[2J qqzv"
+    assert faqbot(tmp_path, "chat", stdin=typed + "\n").returncode == 0
+    for report in (faqbot(tmp_path, "gaps"), faqbot(tmp_path, "stats")):
+        assert "\x1b" not in report.stdout and "\x07" not in report.stdout
+        assert "zzqx \\x1b]0;pwned\\x07\\x1b[2J qqzv" in report.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.core.curation.gaps import GapGroup
+from bot.core.knowledge.models import one_line
 from bot.core.replies.plain_text import truncate
 from bot.store.records import Stats
 
@@ -99,7 +100,9 @@ def _title(item_id: str, titles: Mapping[str, str]) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return truncate(" ".join(text.split()), limit)
+    """A member's text on one line, what it cannot show written as an escape ("\\x1b"): an
+    escape sequence someone typed must not reach an admin's terminal."""
+    return truncate(one_line(" ".join(text.split())), limit)
 
 
 def _capped(lines: list[str], most: int) -> list[str]:
