@@ -111,16 +111,36 @@ def _import(args: argparse.Namespace, target: Path, existing: list[Path], out: T
         print(f"faqbot: the result would not pass `faqbot kb check` ({len(problems)} "
               f"problem{'s' if len(problems) != 1 else ''}); nothing written.", file=err)
         return EXIT_FAILED
-    _print_summary(files, result, out, dry_run=args.dry_run)
-    if not args.dry_run:
-        for path, merged in files:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)  # a new community's folder
-                atomic_write(path, merged.text.encode("utf-8"))
-            except OSError as exc:
-                print(f"faqbot: cannot write {path}: {exc.strerror or exc}", file=err)
-                return EXIT_FAILED
+    if not args.dry_run and not _write_all(files, err):
+        return EXIT_FAILED
+    _print_summary(files, result, out, dry_run=args.dry_run)  # once it is true
     return EXIT_OK
+
+
+def _write_all(files: list[tuple[Path, Merge]], err: TextIO) -> bool:
+    """Write every part, or (one failing) none: those written are put back as they were."""
+    written: list[tuple[Path, bytes | None]] = []  # each part written, and what it held
+    for path, merged in files:
+        try:
+            before = path.read_bytes() if path.exists() else None
+            path.parent.mkdir(parents=True, exist_ok=True)  # a new community's folder
+            atomic_write(path, merged.text.encode("utf-8"))
+        except OSError as exc:
+            print(f"faqbot: cannot write {path}: {exc.strerror or exc}", file=err)
+            for done, held in reversed(written):
+                try:
+                    if held is None:
+                        done.unlink()
+                    else:
+                        atomic_write(done, held)
+                except OSError as undo:
+                    print(f"faqbot: {done} was written and cannot be put back "
+                          f"({undo.strerror or undo}); remove or restore it by hand", file=err)
+                    return False
+            print("faqbot: nothing written.", file=err)
+            return False
+        written.append((path, before))
+    return True
 
 
 def _print_summary(files: list[tuple[Path, Merge]], result: ImportResult, out: TextIO, *,

@@ -259,6 +259,31 @@ def test_a_large_import_is_split_into_files_and_updated_across_them(
     assert code == 2 and "--update" in err
 
 
+def test_an_import_that_cannot_write_a_part_writes_none_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import import_work
+
+    monkeypatch.setattr(import_work, "PART_BYTES", 6_000)
+    out = tmp_path / "kb" / "faq.yaml"
+    out.parent.mkdir()
+    real_write = import_cli.atomic_write
+    calls: list[Path] = []
+
+    def full_disk_at_the_third(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real_write(path, data)
+
+    monkeypatch.setattr(import_cli, "atomic_write", full_disk_at_the_third)
+    code, said, err = run(capsys, "kb", "import", str(FAQ / "library.rst"), "--out", str(out))
+    assert code == 1 and "Wrote" not in said
+    assert err.splitlines() == [f"faqbot: cannot write {calls[2]}: No space left on device",
+                                "faqbot: nothing written."]
+    assert list(out.parent.iterdir()) == []  # the two parts written first are gone again
+
+
 def test_usage_mistakes_get_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = str(FAQ / "library.rst")
     code, _, err = run(capsys, "kb", "import", source, "--out", str(tmp_path / "faq.txt"))

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.core.knowledge.models import one_line
+from bot.core.knowledge.nodes import Node
 from bot.core.knowledge.parse import parse_text
 from bot.core.matching.match import Verdict
 from bot.core.matching.semantic import AnyMatcher
@@ -55,6 +57,14 @@ class Miss:
         return iter((self.question, self.wanted, self.got, self.verdict, self.score))
 
 
+def _known_keys(node: Node, allowed: set[str], what: str) -> None:
+    """Raise ValueError at the first key of `node` (a mapping) that is not `allowed`."""
+    for key, where in node.key_locations.items():
+        if key not in allowed:
+            raise ValueError(f"{where}: {what}: unknown key '{one_line(str(key))}' (allowed: "
+                             f"{', '.join(sorted(allowed))})")
+
+
 @dataclass(frozen=True, slots=True)
 class EvalReport:
     overall: float
@@ -87,11 +97,14 @@ def load_questions(path: Path, known_ids: Collection[str] | None = None) -> list
     listed = root.value.get("questions") if root is not None and root.is_map else None
     if root is None or listed is None or not listed.is_list:
         raise ValueError(f"{path}: expected a mapping with a 'questions' list")
+    _known_keys(root, {"questions"}, "the file")
     out: list[EvalQuestion] = []
     for n, item in enumerate(listed.value, start=1):
         where = f"{item.location}: question {n}"
         if not item.is_map or "q" not in item.value:
             raise ValueError(f"{where} must be a mapping with 'q' and 'ids'")
+        # A typo ('id:' for 'ids:') would make it a question to decline, silently.
+        _known_keys(item, {"q", "ids"}, f"question {n}")
         text_node, ids_node = item.value["q"], item.value.get("ids")
         text = text_node.value
         if not isinstance(text, str) or not text.strip():

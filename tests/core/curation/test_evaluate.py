@@ -65,6 +65,11 @@ def test_load_questions(tmp_path: Path) -> None:
     ("questions:\n  - q: ''\n    ids: []\n", "non-empty text"),
     ("questions:\n  - q: fine\n    ids: a\n", "'ids' must be a list"),
     ("questions:\n  - q: fine\n    ids: [1]\n", "'ids' must be a list"),
+    # A typo would make the question one to decline, silently.
+    ("questions:\n  - q: fine\n    id: [cost]\n",
+     r"questions.yaml:3:5: question 1: unknown key 'id' \(allowed: ids, q\)"),
+    ("questions:\n  - q: fine\n    ids: [cost]\nquestoins: []\n",
+     r"questions.yaml:4:1: the file: unknown key 'questoins' \(allowed: questions\)"),
 ])
 def test_bad_files_raise_value_error_naming_the_problem(tmp_path: Path, text: str,
                                                         message: str) -> None:
