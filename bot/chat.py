@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from bot.core.curation.evaluate import format_why
+from bot.core.knowledge.fields import invisible
 from bot.core.knowledge.models import one_line
 from bot.core.library import Library
 from bot.core.matching.match import Match
@@ -61,16 +62,18 @@ class ChatSession:
 
     def handle(self, line: str) -> str:
         text = line.strip()
-        if not text:
+        if invisible(text):  # nothing shows: nothing is asked, nothing recorded
             return ""
         if text.startswith("/"):
             return self._command(text)
-        if text.isdecimal():
+        digits = text.rstrip(".)").removeprefix("#")  # "2", "2.", "#2": the choice typed
+        if digits.removeprefix("-").isdecimal():
             # isdecimal, not isdigit: int() rejects "²"; and no int() of thousands of digits.
-            # A number alone is a pick, never a question (it would only pollute the gaps).
+            # A number alone is a pick, never a question (it would only pollute the gaps);
+            # "-1" is one out of range.
             if not self.pending:
                 return NOTHING_TO_PICK
-            return self._pick(int(text) if len(text) <= 6 else 0)
+            return self._pick(int(digits) if len(digits) <= 6 and digits.isdecimal() else 0)
         return self._ask(text)
 
     def _show(self, reply: Reply) -> str:

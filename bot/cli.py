@@ -38,6 +38,17 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
+def _share(text: str) -> float:
+    """A share from 0 to 1 (`--min-overall 0.85`; the report prints 85.0%)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:  # NaN is neither
+        raise argparse.ArgumentTypeError(f"{text} is not a share from 0 to 1 (0.85, not 85)")
+    return value
+
+
 class TokenOnCommandLine(argparse.Action):
     """Refuses `--token`: a token typed on the command line lands in shell history."""
 
@@ -64,7 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "the shipped one)")
         return sub
 
-    command("start", "Discord when DISCORD_TOKEN is set, else the terminal chat (make run)")
+    with_dir(command("start", "Discord when DISCORD_TOKEN is set, else the terminal chat "
+                              "(make run)"))
     with_dir(command("run", "connect to Discord (needs DISCORD_TOKEN)"))
     with_dir(command("chat", "talk to the bot in the terminal"))
     ask = with_dir(command("ask", "answer questions (from the arguments, or stdin, one a line)"))
@@ -74,8 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     why.add_argument("question", nargs="+")
     ev = with_dir(command("eval", "measure the matcher on a question set", epilog=EVAL_FORMAT))
     ev.add_argument("file", type=Path, help="a YAML question set (its format is below)")
-    ev.add_argument("--min-overall", type=float, default=None,
-                    help="exit 1 when the overall score is below this")
+    ev.add_argument("--min-overall", type=_share, default=None,
+                    help="exit 1 when the overall score is below this (0 to 1, e.g. 0.85)")
 
     kb = command("kb", "check or list the knowledge base")
     kb_commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)

@@ -72,6 +72,10 @@ class NoVoiceWarnings(logging.Filter):
         return "voice will NOT be supported" not in str(record.msg)
 
 
+# Libraries whose DEBUG records drown the bot's own (markdown-it: about 80 a rendered answer).
+QUIET_LIBRARIES = ("markdown_it",)
+
+
 def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> logging.Handler:
     """Log to stderr at `level`, one line a record (tracebacks only at DEBUG); returns the
     handler (tests and the CLI may remove it)."""
@@ -82,4 +86,6 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str] = ()) -> loggi
     root = logging.getLogger()
     root.setLevel(level)
     root.addHandler(handler)
+    for chatty in QUIET_LIBRARIES:  # their debug lines are about their own parsing, not ours
+        logging.getLogger(chatty).setLevel(max(logging.INFO, root.level))
     return handler

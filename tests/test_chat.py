@@ -12,6 +12,7 @@ import pytest
 from bot.chat import HELP, NOTHING_TO_PICK, ChatSession, run_chat
 from bot.core.library import Library
 from bot.core.matching.match import Match, Verdict
+from bot.core.replies.render import render_item
 from bot.core.replies.reply import ALTERNATIVES_TITLE
 
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "kb"
@@ -262,3 +263,20 @@ def test_one_failing_line_does_not_end_the_chat(
 def test_what_a_member_typed_is_never_sent_raw_to_the_terminal(session: ChatSession) -> None:
     text = session.handle("/\x1b]0;pwned\x07\x1b[2Jx")
     assert text == "Unknown command /\\x1b]0;pwned\\x07\\x1b[2Jx. Type /help for the list."
+
+
+def test_a_choice_typed_loosely_is_still_a_pick_and_invisible_lines_ask_nothing(
+        folder: Path) -> None:
+    asked: list[str] = []
+    session = ChatSession(Library.open(folder), width=80,
+                          on_question=lambda question, match: asked.append(question) or None)
+    assert session.handle("\u200b \u2060") == "" and asked == []
+    session.handle(SUGGEST_Q)
+    pending = session.pending
+    assert len(pending) >= 2 and asked == [SUGGEST_Q]
+    for typo in ("-1", "0.", "#9"):
+        assert session.handle(typo).startswith("Choose a number from 1 to")
+        assert session.pending == pending  # the choices stay
+    assert session.handle("#2").splitlines()[0] == session.render(
+        render_item(session.library.current.kb, pending[1]), 80).splitlines()[0]
+    assert asked == [SUGGEST_Q]  # no typo was asked as a question

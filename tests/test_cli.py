@@ -288,6 +288,11 @@ def test_start_without_a_token_falls_back_to_chat(cwd: Path) -> None:
     assert run.out.startswith("Brewing tea")
 
 
+def test_start_takes_dir_as_every_command_that_reads_the_knowledge_base(cwd: Path) -> None:
+    run = faqbot(cwd, "start", "--dir", str(TINY), stdin=ANSWER_Q + "\n", KNOWLEDGE_DIR=None)
+    assert run.code == 0 and run.out.startswith("Brewing tea")
+
+
 def test_chat_is_interactive_on_a_terminal(cwd: Path) -> None:
     leader, follower = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "bot", "chat"], cwd=cwd, env=clean_env(),
@@ -581,13 +586,18 @@ def test_eval_and_min_overall(cwd: Path) -> None:
     (cwd / "tiny-eval.yaml").write_text(
         "questions:\n  - {q: how do i brew tea, ids: [tea-brewing]}\n"
         "  - {q: what is the capital of france, ids: []}\n", encoding="utf-8")
+    (cwd / "half-eval.yaml").write_text(
+        "questions:\n  - {q: how do i brew tea, ids: [tea-brewing]}\n"
+        "  - {q: what is the capital of france, ids: [flat-tyre]}\n", encoding="utf-8")
     (cwd / "bad-eval.yaml").write_text("questions: 3\n", encoding="utf-8")
     (cwd / "deep-eval.yaml").write_text("[" * 10_000, encoding="utf-8")
     (cwd / "typo-eval.yaml").write_text("questions:\n  - {q: how do i brew tea, "
                                         "ids: [tea-brewnig]}\n", encoding="utf-8")
-    passing, failing, tiny, *bad = parallel(
+    passing, failing, percent, nan, tiny, *bad = parallel(
         partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--min-overall", "0"),
-        partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--min-overall", "1.01"),
+        partial(faqbot, cwd, "eval", "half-eval.yaml", "--min-overall", "0.9"),
+        partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--min-overall", "85"),
+        partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--min-overall", "nan"),
         partial(faqbot, cwd, "eval", "tiny-eval.yaml", "--dir", str(TINY), "--min-overall", "1"),
         partial(faqbot, cwd, "eval", "bad-eval.yaml"),
         partial(faqbot, cwd, "eval", "missing.yaml"),
@@ -598,7 +608,10 @@ def test_eval_and_min_overall(cwd: Path) -> None:
     assert passing.out.startswith("overall")
     assert "in-scope top-1" in passing.out
     assert failing.code == 1
-    assert "is below --min-overall 1.010" in failing.err
+    assert "is below --min-overall 0.900" in failing.err
+    assert percent.code == nan.code == 2  # a share from 0 to 1: never passed or failed by it
+    assert "85 is not a share from 0 to 1 (0.85, not 85)" in percent.err
+    assert "nan is not a share from 0 to 1" in nan.err
     assert tiny.code == 0, tiny.out
     assert "(2/2)" in tiny.out
     for path, run in zip(("bad-eval.yaml", "missing.yaml", "deep-eval.yaml", "typo-eval.yaml"),

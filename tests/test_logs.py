@@ -101,3 +101,17 @@ def test_configure_logging_redacts_every_logger(capsys: pytest.CaptureFixture[st
     assert "some.library" in err
     assert f"Authorization: Bot {REDACTED}" in err
     assert TOKEN not in err
+
+
+def test_debug_logs_the_bot_not_the_markdown_parser() -> None:
+    root = logging.getLogger()
+    level = root.level
+    handler = configure_logging("DEBUG")
+    try:
+        assert logging.getLogger("bot.chat").isEnabledFor(logging.DEBUG)
+        assert not logging.getLogger("markdown_it.rules_block").isEnabledFor(logging.DEBUG)
+        assert logging.getLogger("markdown_it").isEnabledFor(logging.INFO)
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        logging.getLogger("markdown_it").setLevel(logging.NOTSET)

@@ -12,6 +12,9 @@ from bot.store.clock import to_db
 from bot.store.queries import of_knowledge_base
 
 ExportFormat = Literal["csv", "jsonl"]
+# Line breaks JSON leaves as they are (ensure_ascii=False) but readers that split lines by
+# Unicode's rules (Python's splitlines) break at: written as escapes, one record a line.
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
 FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl")
 
 COLUMNS = (
@@ -51,7 +54,8 @@ def export_rows(conn: sqlite3.Connection, *, fmt: ExportFormat, out: TextIO,
             written += 1
     else:
         for row in cursor:
-            out.write(json.dumps(dict(zip(COLUMNS, row, strict=True)), ensure_ascii=False))
+            line = json.dumps(dict(zip(COLUMNS, row, strict=True)), ensure_ascii=False)
+            out.write(line.translate(_LINE_BREAKS))
             out.write("\n")
             written += 1
     return written

@@ -217,6 +217,16 @@ async def test_export_csv_and_jsonl(store: Store) -> None:
         await store.export("xml", io.StringIO())  # type: ignore[arg-type]
 
 
+async def test_a_jsonl_record_is_one_line_whatever_unicode_calls_a_line_break(
+        store: Store) -> None:
+    broken = "one\u2028two\u2029three\x85four"
+    await store.record_question(question(broken))
+    out = io.StringIO()
+    assert await store.export("jsonl", out) == 1
+    [line] = out.getvalue().splitlines()  # Python splits at all three
+    assert json.loads(line)["text"] == broken
+
+
 async def test_prune_deletes_old_questions_and_their_votes(store: Store, db_path: Path) -> None:
     old = await store.record_question(question("old", asked_at=NOW - dt.timedelta(days=91)))
     new = await store.record_question(question("new", asked_at=NOW - dt.timedelta(days=89)))
