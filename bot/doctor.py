@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sqlite3
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -61,6 +63,24 @@ def data_folder_check(database: Path) -> Check:
     return Check(True, f"data folder {folder} is writable")
 
 
+def question_log_check(database: Path) -> Check:
+    """Whether the question log reads (opened read-only: the doctor changes nothing)."""
+    if not database.exists():
+        return Check(True, f"question log {database}: new, made at the first question")
+    fix = ("move the file aside (the bot starts a new log) or restore it from a backup; the bot "
+           "answers without recording meanwhile")
+    try:
+        uri = f"{database.resolve().as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=2)) as conn:
+            (verdict,) = conn.execute("PRAGMA quick_check").fetchone()
+            (count,) = conn.execute("SELECT count(*) FROM questions").fetchone()
+    except sqlite3.Error as exc:
+        return Check(False, f"question log {database} cannot be read ({exc})", fix)
+    if verdict != "ok":
+        return Check(False, f"question log {database} is damaged ({verdict})", fix)
+    return Check(True, f"question log {database} reads ({count:,} questions)")
+
+
 def semantic_check(settings: Settings) -> Check:
     """Whether the semantic layer is off, or on with a model that loads (downloading it, with
     its progress bar, on first use)."""
@@ -83,7 +103,8 @@ def semantic_check(settings: Settings) -> Check:
 def run_doctor(settings: Settings) -> list[Check]:
     """Every check, local ones first; Discord's only when a token is set."""
     checks = [settings_check(settings), knowledge_check(settings.knowledge_dir),
-              data_folder_check(settings.database_path), semantic_check(settings)]
+              data_folder_check(settings.database_path),
+              question_log_check(settings.database_path), semantic_check(settings)]
     if not settings.discord_token:
         checks.append(Check(False, "DISCORD_TOKEN is not set: Discord was not checked",
                             "put DISCORD_TOKEN=... in .env (see .env.example); `faqbot chat` "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,9 +40,11 @@ def test_doctor_without_a_token_checks_what_it_can(folder: Path,
     assert lines[0].startswith(f"{OK_MARK} settings parsed")
     assert lines[1].startswith(f"{OK_MARK} knowledge base valid: ")
     assert lines[2] == f"{OK_MARK} data folder {folder / 'data'} is writable"
-    assert lines[3] == f"{OK_MARK} semantic layer off (SEMANTIC=1 turns it on)"
-    assert lines[4] == f"{BAD_MARK} DISCORD_TOKEN is not set: Discord was not checked"
-    assert lines[5].startswith("    fix: put DISCORD_TOKEN=... in .env")
+    assert lines[3] == (f"{OK_MARK} question log {folder / 'data' / 'faq.sqlite3'}: new, made "
+                        "at the first question")
+    assert lines[4] == f"{OK_MARK} semantic layer off (SEMANTIC=1 turns it on)"
+    assert lines[5] == f"{BAD_MARK} DISCORD_TOKEN is not set: Discord was not checked"
+    assert lines[6].startswith("    fix: put DISCORD_TOKEN=... in .env")
     assert lines[-1] == "1 problem found."
 
 
@@ -86,4 +89,22 @@ def test_doctor_checks_the_semantic_layer_when_it_is_on(folder: Path, model_fold
                                  encoding="utf-8")
     main(["doctor"])
     lines = capsys.readouterr().out.splitlines()
-    assert lines[3].startswith(f"{OK_MARK} semantic layer on: its model loads (")
+    assert lines[4].startswith(f"{OK_MARK} semantic layer on: its model loads (")
+
+
+def test_doctor_reads_the_question_log_and_changes_nothing(tmp_path: Path) -> None:
+    log = tmp_path / "faq.sqlite3"
+    settings = make_settings(tmp_path, knowledge_dir=TINY, database_path=log)
+    log.write_bytes(b"not a database" * 400)
+    [check] = [c for c in run_doctor(settings) if "question log" in c.text]
+    assert str(check).startswith(f"{BAD_MARK} question log {log} cannot be read (file is not "
+                                 "a database)")
+    assert "fix: move the file aside (the bot starts a new log)" in str(check)
+    assert log.read_bytes() == b"not a database" * 400
+    log.unlink()
+    with sqlite3.connect(log) as conn:
+        conn.execute("CREATE TABLE questions (id INTEGER)")
+        conn.executemany("INSERT INTO questions VALUES (?)", [(1,), (2,)])
+    conn.close()
+    [check] = [c for c in run_doctor(settings) if "question log" in c.text]
+    assert str(check) == f"{OK_MARK} question log {log} reads (2 questions)"
