@@ -127,8 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--days", type=_days, default=None, help="only the last N days")
     export.add_argument("--output", type=Path, help="write to this file (default: stdout)")
 
-    with_dir(command("doctor", "check settings, knowledge base, data folder, token, intents, "
-                               "servers and permissions; each line ✓ or ✗ with the fix"))
+    with_dir(command("doctor", "check settings, knowledge base, data folder, question log, "
+                               "semantic layer, token, intents, servers and permissions; "
+                               "each line ✓ or ✗ with the fix"))
     sync = with_dir(command("sync", "sync the slash commands with Discord"))
     where = sync.add_mutually_exclusive_group()
     where.add_argument("--guild", type=int, help="sync to this server only (instant)")
