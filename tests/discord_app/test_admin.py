@@ -142,7 +142,8 @@ async def test_reload_of_files_that_loaded_before_this_branch_keeps_the_old_one(
     description = embed_of(followup)["description"]
     assert "escaped.yaml:3:12: control character U+D800 is not allowed" in description
     assert f"question '{QUESTION}' is also a question of 'odd' (at " in description
-    assert "line\\nbreak.yaml:1:10: 'entries' must be a list" in description
+    # Markdown-escaped (as written on Discord): the backslash of the escape shown is doubled.
+    assert "line\\\\nbreak.yaml:1:10: 'entries' must be a list" in description
     assert "The previous knowledge base is still live." in description
     assert harness.library.current.version == 1
     assert await ask_title(harness) == OLD_TITLE
@@ -256,4 +257,18 @@ async def test_admin_commands_in_a_dm(harness: Harness, name: str) -> None:
     assert title in {"Knowledge base reloaded", "Knowledge files are valid",
                      "Knowledge base status"}
     assert harness.library.current.version == (2 if name == "kb reload" else 1)
+    harness.assert_valid()
+
+
+@pytest.mark.parametrize("command", ["kb reload", "kb check"])
+async def test_problems_show_file_names_and_values_as_written(harness: Harness,
+                                                              command: str) -> None:
+    (harness.knowledge_dir / "**notes** [here](evil.example).yaml").write_text(
+        "entries: 3\n", encoding="utf-8")
+    (harness.knowledge_dir / "more.yaml").write_text(
+        "entries:\n  - id: Bad__Id__Here\n    title: T\n    answer: A\n", encoding="utf-8")
+    description = embed_of(await run_deferred(harness, command,
+                                              permissions=MANAGE_GUILD))["description"]
+    assert r"\*\*notes\*\* \[here](evil.example).yaml" in description  # no bold, no link
+    assert r"id 'Bad\_\_Id\_\_Here' must be kebab-case" in description  # no underline
     harness.assert_valid()

@@ -5,6 +5,7 @@ The group's admin check runs before each of them (bot/discord_app/kb_group.py)."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ import discord
 
 from bot.core.replies.admin import check_reply, reload_reply
 from bot.core.replies.render import render_item
-from bot.core.replies.reply import Reply
+from bot.core.replies.reply import Reply, ReplyKind
 from bot.core.replies.status import render_status
 from bot.discord_app.kb_group import KbCog, bot_of
 from bot.discord_app.respond import respond
@@ -44,7 +45,8 @@ async def kb_reload(interaction: discord.Interaction) -> None:
     else:
         log.warning("/kb reload by %s refused: %d problem(s)", interaction.user.id,
                     len(result.problems))
-    await respond(interaction, reload_reply(result), render=live_renderer(bot), ephemeral=True)
+    await respond(interaction, _as_written(reload_reply(result)), render=live_renderer(bot),
+                  ephemeral=True)
 
 
 async def kb_check(interaction: discord.Interaction) -> None:
@@ -52,8 +54,16 @@ async def kb_check(interaction: discord.Interaction) -> None:
     bot = bot_of(interaction)
     await interaction.response.defer(ephemeral=True, thinking=True)
     problems = await asyncio.to_thread(bot.library.check)
-    await respond(interaction, check_reply([str(p) for p in problems]),
+    await respond(interaction, _as_written(check_reply([str(p) for p in problems])),
                   render=live_renderer(bot), ephemeral=True)
+
+
+def _as_written(reply: Reply) -> Reply:
+    """A list of problems shown as written: Discord's Markdown would read a file name or a
+    quoted value as emphasis or a link (`Bad__Id__Here`, `[a](b).yaml`)."""
+    if reply.kind is not ReplyKind.ERROR:
+        return reply
+    return dataclasses.replace(reply, body=discord.utils.escape_markdown(reply.body))
 
 
 async def kb_status(interaction: discord.Interaction) -> None:
