@@ -132,7 +132,9 @@ def question_adder(library: Library) -> AddQuestion:
         folder = library.folder
         path = await asyncio.to_thread(find_item_file, folder, item_id)
         if path is None:
-            return AppendResult(False, f"No knowledge file defines '{item_id}'.",
+            # Live, yet in no file that reads: removed by hand, or its file no longer loads.
+            return AppendResult(False, f"No knowledge file defines '{item_id}' now: it was "
+                                "removed, or its file does not load (/kb check says which).",
                                 Path(folder), item_id, question)
         return await asyncio.to_thread(append_question, path, item_id, question,
                                        validate=validate)

@@ -100,3 +100,22 @@ def test_an_add_outcome_fits_one_message_however_long() -> None:
     assert len(text) <= CONTENT_LIMIT
     assert text.startswith("@\u200beveryone \\*why\\*")  # members' words can't ping or format
     assert text.endswith("\n```") and "kb.yaml:1:1:" in text
+
+
+async def test_a_file_broken_by_hand_meanwhile_is_named_as_the_likely_cause(
+        harness: Harness) -> None:
+    await harness.slash("ask", {"question": QUESTION})
+    gaps = await admin_slash(harness, "kb gaps", {"days": 7})
+    [select, *_] = [c for row in data_of(gaps)["components"] for c in row["components"]
+                    if c["type"] == 3]
+    path = harness.knowledge_dir / "tiny.yaml"
+    broken = path.read_text(encoding="utf-8") + "  - id: [unclosed\n"
+    path.write_text(broken, encoding="utf-8")  # saved half-edited between the list and the pick
+    click = await harness.fake.send_component(select["custom_id"], gaps.response,
+                                              component_type=3, values=[TARGET])
+    await harness.fake.wait_for_callback(click)
+    result = await followup(harness)
+    assert f"No knowledge file defines '{TARGET}' now: it was removed, or its file does not " \
+           "load (/kb check says which)." in result.json["content"]
+    assert path.read_text(encoding="utf-8") == broken  # left alone
+    harness.assert_valid()
