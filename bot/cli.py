@@ -193,8 +193,9 @@ def _tolerant_stdout() -> None:
     """Never crash printing: an odd file name or a non-UTF-8 terminal gets escapes instead.
     Bytes typed in another encoding are read as U+FFFD, not as lone surrogates, which the
     question log cannot store."""
-    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
-        sys.stdout.reconfigure(errors="backslashreplace")
+    for stream in (sys.stdout, sys.stderr):  # "strict", or an ASCII locale's surrogateescape
+        if isinstance(stream, io.TextIOWrapper) and stream.errors != "backslashreplace":
+            stream.reconfigure(errors="backslashreplace")
     if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors != "replace":
         sys.stdin.reconfigure(errors="replace")
 
@@ -294,7 +295,10 @@ def _renderer() -> Callable[[Reply, int], str]:
 def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
     library = open_library(settings)
     # Lines are answered as they arrive (a program may ask one, read the answer, ask again).
-    questions = [" ".join(words)] if words else (line.rstrip("\n") for line in sys.stdin)
+    # Bytes of another encoding in an argument arrive as lone surrogates: read as U+FFFD, as
+    # they are on stdin.
+    typed = " ".join(words).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    questions = [typed] if words else (line.rstrip("\n") for line in sys.stdin)
     snapshot = library.current
     width = terminal_width()
     render = _renderer()

@@ -10,6 +10,7 @@ import logging
 import os
 import stat
 import time
+import unicodedata
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urljoin, urlsplit
+
+from bot.core.knowledge.models import one_line
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +137,11 @@ def _walk(root: Path, gathered: Gathered) -> Iterator[tuple[Path, PurePosixPath]
 
 
 def _read_file(gathered: Gathered, path: Path, name: str, url: str | None) -> None:
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        # It would name the entries' document, and a knowledge file takes no control character.
+        gathered.problems.append(f"{one_line(name)}: the file name holds a control character; "
+                                 "rename it; skipped")
+        return
     try:
         # Non-blocking: opening a FIFO named like a document would wait for a writer forever.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

@@ -690,3 +690,11 @@ def test_ctrl_c_while_starting_is_a_quiet_exit_130(monkeypatch: pytest.MonkeyPat
     starting.main = interrupted  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "bot.cli", starting)
     assert run() == 130
+
+
+def test_any_locale_and_any_bytes_print_something_readable(cwd: Path) -> None:
+    doctor = faqbot(cwd, "doctor", LC_ALL="C", LANG="C", PYTHONUTF8="0")
+    assert doctor.out.startswith("\\u2713 settings parsed")  # ✓ written as an escape
+    assert "failed" not in doctor.err
+    asked = faqbot(cwd, "ask", "--json", os.fsdecode(b"how do i brew tea \xff"))
+    assert json.loads(asked.out)["question"] == "how do i brew tea \ufffd"  # valid UTF-8

@@ -111,6 +111,19 @@ def test_folders_are_walked_in_a_stable_order(tmp_path: Path) -> None:
         ("docs/b/d.html", "html", "https://docs.example.org/site/b/d.html")]
 
 
+def test_a_file_name_with_a_control_character_is_skipped_alone(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.md").write_text("# Install\n\nRun it.\n")
+    (docs / "bad\x1b[31m.md").write_text("# Other\n\nMore.\n")
+    (docs / "family 👨\u200d👩\u200d👧.md").write_text("# Us\n\nHello.\n")  # shown fine
+    got = gather([str(docs)])
+    assert got.problems == ["docs/bad\\x1b[31m.md: the file name holds a control character; "
+                            "rename it; skipped"]
+    assert [d.name for d in got.documents] == ["docs/family 👨\u200d👩\u200d👧.md",
+                                               "docs/good.md"]
+
+
 def test_file_names_are_percent_encoded_in_their_addresses(tmp_path: Path) -> None:
     # "Getting Started.md" is published as Getting%20Started.md: a space would make the
     # address invalid, and the knowledge base refuse the whole import.
