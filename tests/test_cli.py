@@ -351,6 +351,10 @@ def test_the_chat_stopped_by_sigterm_gives_the_terminal_back(cwd: Path) -> None:
         _read_until(leader, b"typed")
         editing = termios.tcgetattr(follower)[3]
         assert not editing & termios.ECHO  # line editing at the prompt: the program echoes
+        # Idle at the prompt, as when a service manager stops it. (CPython's readline loop
+        # checks for signals only when its select() is interrupted: one landing while it
+        # draws typed characters waits for the next key.)
+        time.sleep(0.5)
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
         assert termios.tcgetattr(follower)[3] & termios.ECHO  # echo given back
