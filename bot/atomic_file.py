@@ -56,6 +56,44 @@ def atomic_text(path: Path) -> Iterator[TextIO]:
     _fsync_folder(path.parent)
 
 
+@contextlib.contextmanager
+def output_text(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 text handle for a command's output file. An existing file (or a symlink's
+    target) is replaced all at once when the block succeeds, keeping its mode, and left as it
+    was when it fails; anything else (a new file, which gets the umask's mode, or a pipe) is
+    written directly, a new file removed when the block fails."""
+    target = path.resolve() if path.is_symlink() else path
+    if target.is_file():
+        with atomic_text(target) as out:
+            yield out
+        return
+    created = not target.exists()
+    try:
+        with target.open("w", encoding="utf-8", newline="") as out:
+            yield out
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                target.unlink()
+        raise
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """`data` as a command's output file, as `output_text` writes one."""
+    target = path.resolve() if path.is_symlink() else path
+    if target.is_file():
+        atomic_write(target, data)
+        return
+    created = not target.exists()
+    try:
+        target.write_bytes(data)
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                target.unlink()
+        raise
+
+
 def _fsync_folder(folder: Path) -> None:
     try:
         handle = os.open(folder, os.O_RDONLY)

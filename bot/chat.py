@@ -36,7 +36,8 @@ HELP = """Ask a question in plain words, or use a command:
   /reload           re-read the knowledge files
   /help             this text
   /quit             leave (Ctrl-D works too)
-After "Did you mean…", type the number of your choice."""
+After "Did you mean…", an answer's "Not it?" or the entries offered with no answer, type the
+number of your choice."""
 
 # Records a question; returns its id in the question log (None when it was not recorded).
 QuestionHook = Callable[[str, Match], int | None]

@@ -314,6 +314,8 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
                 "score": round(match.score, 4),
                 "verdict": match.verdict.value,
                 "suggestions": list(match.suggestions),
+                "alternatives": list(match.alternatives),  # offered under an answer
+                "related": list(match.related),  # offered with no answer: the closest
             }, ensure_ascii=False), flush=True)
         else:
             print(render(reply, width), end="\n\n", flush=True)

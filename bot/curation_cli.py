@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from bot.atomic_file import atomic_text, atomic_write
+from bot.atomic_file import output_text, write_output
 from bot.core.curation.open_gaps import still_open, titles_of
 from bot.core.knowledge.load import load_knowledge
 from bot.semantic.setup import open_library
@@ -83,7 +83,7 @@ def stats_command(settings: Settings, days: int, chart: Path | None,
     if done != EXIT_OK or chart is None:
         return done
     try:  # the report stands whatever happens to the chart
-        atomic_write(chart, render_stats_chart(figures[0]))
+        write_output(chart, render_stats_chart(figures[0]))
     except OSError as exc:
         print(f"faqbot: cannot write the chart to {chart}: {exc.strerror or exc}",
               file=sys.stderr)
@@ -112,8 +112,8 @@ def export_command(settings: Settings, fmt: Literal["csv", "jsonl"], days: int |
     try:
         if output is None:
             rows = asyncio.run(run(sys.stdout))
-        else:  # the file is replaced once the export is whole: a failure leaves it as it was
-            with atomic_text(output) as handle:
+        else:  # an existing file is replaced once the export is whole: a failure leaves it
+            with output_text(output) as handle:
                 rows = asyncio.run(run(handle))
     except StoreError as exc:
         print(f"faqbot: the question log cannot be read: {exc}", file=sys.stderr)

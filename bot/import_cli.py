@@ -127,6 +127,7 @@ def _write_all(files: list[tuple[Path, Merge]], err: TextIO) -> bool:
             atomic_write(path, merged.text.encode("utf-8"))
         except OSError as exc:
             print(f"faqbot: cannot write {path}: {exc.strerror or exc}", file=err)
+            stuck = False
             for done, held in reversed(written):
                 try:
                     if held is None:
@@ -134,10 +135,11 @@ def _write_all(files: list[tuple[Path, Merge]], err: TextIO) -> bool:
                     else:
                         atomic_write(done, held)
                 except OSError as undo:
+                    stuck = True
                     print(f"faqbot: {done} was written and cannot be put back "
                           f"({undo.strerror or undo}); remove or restore it by hand", file=err)
-                    return False
-            print("faqbot: nothing written.", file=err)
+            if not stuck:
+                print("faqbot: nothing written.", file=err)
             return False
         written.append((path, before))
     return True

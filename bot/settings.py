@@ -28,8 +28,9 @@ def _dotenv_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark is fine
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise SettingsError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); save it "

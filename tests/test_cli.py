@@ -144,12 +144,15 @@ def test_ask_json_one_object_per_question(cwd: Path, matcher: Matcher, suggest_q
     assert len(lines) == len(asked)  # blank lines are skipped, nothing else is printed
     for line, question in zip(lines, asked, strict=True):
         obj = json.loads(line)
-        assert set(obj) == {"question", "id", "score", "verdict", "suggestions"}
+        assert set(obj) == {"question", "id", "score", "verdict", "suggestions", "alternatives",
+                            "related"}
         match = matcher.match(question)
         assert obj["question"] == question
         assert obj["verdict"] == match.verdict.value
         assert obj["id"] == match.answer_id
         assert obj["suggestions"] == list(match.suggestions)
+        assert obj["alternatives"] == list(match.alternatives)
+        assert obj["related"] == list(match.related)
         assert 0.0 <= obj["score"] <= 1.0
         assert obj["score"] == pytest.approx(match.score, abs=1e-3)
         if obj["verdict"] == "answer":

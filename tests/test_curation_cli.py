@@ -155,3 +155,37 @@ def test_an_escape_sequence_a_member_typed_never_reaches_the_admins_terminal(
     for report in (faqbot(tmp_path, "gaps"), faqbot(tmp_path, "stats")):
         assert "\x1b" not in report.stdout and "\x07" not in report.stdout
         assert "zzqx \\x1b]0;pwned\\x07\\x1b[2J qqzv" in report.stdout
+
+
+def test_an_export_goes_where_it_is_sent_with_the_users_umask(tmp_path: Path) -> None:
+    assert faqbot(tmp_path, "chat", stdin=f"{UNANSWERED}\n").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "KNOWLEDGE"))}
+    env.update(DATABASE_PATH=str(tmp_path / "log.sqlite3"), KNOWLEDGE_DIR=str(TINY))
+
+    def export(output: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", "export", "--output", str(output)],
+                              cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=60, check=False, umask=0o077)
+
+    private = tmp_path / "new.csv"  # a new file: the umask decides, as for any program
+    assert export(private).returncode == 0 and private.stat().st_mode & 0o777 == 0o600
+    real = tmp_path / "exports" / "latest.csv"  # through a symlink: its target, kept a link
+    real.parent.mkdir()
+    real.write_text("", encoding="utf-8")
+    real.chmod(0o640)
+    link = tmp_path / "latest.csv"
+    link.symlink_to(real)
+    assert export(link).returncode == 0 and link.is_symlink()
+    assert UNANSWERED in real.read_text(encoding="utf-8") and real.stat().st_mode & 0o777 == 0o640
+    fifo = tmp_path / "pipe"  # `--output >(gzip > log.csv.gz)`
+    os.mkfifo(fifo)
+    reading = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        assert export(fifo).returncode == 0
+        os.set_blocking(reading, True)
+        got = b""
+        while chunk := os.read(reading, 65536):
+            got += chunk
+    finally:
+        os.close(reading)
+    assert fifo.is_fifo() and UNANSWERED.encode() in got

@@ -190,3 +190,6 @@ def test_a_dotenv_that_cannot_be_read_is_one_clear_error(tmp_path: Path) -> None
         Settings.load(environ={}, dotenv=env_file)
     env_file.write_bytes(b"\xef\xbb\xbfLOG_LEVEL=DEBUG\n")  # a byte-order mark is fine
     assert Settings.load(environ={}, dotenv=env_file).log_level == "DEBUG"
+    env_file.write_bytes(b"\xef\xbb\xbfLOG_LEVEL=DEBUG\nX=caf\xe9\n")  # and counts no line
+    with pytest.raises(SettingsError, match=r"\.env:2: not UTF-8 \(byte 0xe9\)"):
+        Settings.load(environ={}, dotenv=env_file)

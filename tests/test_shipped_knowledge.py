@@ -60,3 +60,22 @@ def test_every_entry_can_be_found(kb: KnowledgeBase) -> None:
         assert item.answer.strip(), item.id
     for row in kb.table.rows if kb.table else ():
         assert row.questions, row.id
+
+
+# Out-of-scope questions of blind7, blind9 and blind10: a topic scores above every item, by
+# less than it takes to decline on its own (a quarter margin).
+@pytest.mark.parametrize("question", [
+    "what timezone is this server run on",
+    "how do i set up a minecraft server for me and my friends",
+    "how much does it cost to rent an h100 per hour",
+])
+def test_nothing_is_offered_when_an_out_of_scope_topic_matches_better(
+        kb: KnowledgeBase, question: str) -> None:
+    from bot.core.matching.match import Verdict
+    from bot.core.matching.matcher import Matcher
+
+    matcher = Matcher.build(kb)
+    match = matcher.match(question)
+    [first] = matcher.explain(question, 1)
+    assert first.id.startswith("out-of-scope:")
+    assert (match.verdict, match.related) == (Verdict.NONE, ())

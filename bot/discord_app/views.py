@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
@@ -22,11 +23,13 @@ log = logging.getLogger(__name__)
 VIEW_TIMEOUT = 180.0
 READ_MORE = "Read more"
 URL_LIMIT = 512  # Discord's limit on a link button's address
-EXPIRED = "These buttons have expired (I restarted since). Ask your question again."
+EXPIRED = ("These buttons have expired (I restarted since): ask again, or run the command "
+           "again.")
 EXPIRING = "faqbot:x:"  # an OwnedView button's custom id: this, then 16 random hex digits
 # A message sent this long before the bot started may still be the new process's (its clock
 # ahead of Discord's): its buttons are left to their view.
 CLOCK_SKEW = timedelta(seconds=10)
+LIVE_VIEW_GRACE = 1.0  # seconds a live view has to answer before ExpiredButton does
 NOT_YOURS = "Only the person who asked can use these buttons. Ask your own question with `/ask`."
 
 ItemRenderer = Callable[[str], Reply | None]
@@ -111,11 +114,15 @@ class ExpiredButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         message = interaction.message
         if started is None or message is None or message.created_at >= started - CLOCK_SKEW:
             return
-        await tell(interaction, EXPIRED)
+        # A live view answers at once: one that did (a clock far ahead) is not contradicted.
+        await asyncio.sleep(LIVE_VIEW_GRACE)
+        if not interaction.response.is_done():
+            await tell(interaction, EXPIRED)
 
 
 class SuggestView(OwnedView):
-    """'Did you mean…': one button per choice; a click turns the message into that answer."""
+    """'Did you mean…' (or, with no answer, the entries that came closest): one button per
+    choice; a click turns the message into that answer."""
 
     def __init__(self, owner_id: int, choices: Sequence[Choice], render: ItemRenderer,
                  on_pick: PickHook | None = None, timeout: float = VIEW_TIMEOUT, *,

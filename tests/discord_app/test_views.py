@@ -3,6 +3,7 @@ restart: the view died with the old process, and the member is told so."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -71,4 +72,22 @@ async def test_a_gaps_menu_used_after_a_restart_says_it_expired(
                                                values=[menu["options"][0]["value"]])
             told = await w.fake.wait_for_callback(info)
             assert told.json["data"]["content"] == EXPIRED
+        w.assert_valid()
+
+
+async def test_a_live_choice_gets_one_answer_whatever_the_clock(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host clock far ahead of Discord's makes a fresh message look older than the start:
+    the live view answers, and the fallback, seeing it did, stays silent."""
+    monkeypatch.setattr(views, "CLOCK_SKEW", timedelta(seconds=-30))
+    monkeypatch.setattr(views, "LIVE_VIEW_GRACE", 0.3)
+    async with world(tmp_path) as w, w.bot():
+        info = await w.fake.send_slash("ask", {"question": SUGGESTED})
+        record = await w.fake.wait_for_callback(info)
+        message = original_message(w, record)
+        info = await w.fake.send_component(buttons_of(record)[0]["custom_id"], message)
+        picked = await w.fake.wait_for_callback(info)
+        assert picked.json["type"] == 7
+        await asyncio.sleep(0.6)
+        assert [r for r in w.fake.requests if EXPIRED in str(r.json)] == []
         w.assert_valid()

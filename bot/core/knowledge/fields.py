@@ -45,6 +45,7 @@ class FieldReader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.blanked: frozenset[int] = frozenset()  # lines blanked after a syntax error
+        self.dashes: frozenset[int] = frozenset()  # of those, list items' dash lines
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem.at(where, message))
@@ -55,7 +56,8 @@ class FieldReader:
         dash line), was blanked after a syntax error (the field was probably on it)."""
         if key in owner.key_locations:
             return
-        if any(owner.spans(line) or line == owner.location.line - 1 for line in self.blanked):
+        if any(owner.spans(line) for line in self.blanked) or \
+                owner.location.line - 1 in self.dashes:
             return
         self.problem(owner.location, f"missing required field '{key}'")
 

@@ -73,8 +73,9 @@ class ParsedFile:
 
     `clean` is False when the loader found any problem in the file: it is still validated, so
     that every problem is reported at once, but it never becomes part of a KnowledgeBase.
-    `blanked` holds the (1-based) lines blanked out to get past syntax errors; `ids_lost` says
-    whether one of them may have held an id (a list item, or an `id:` line).
+    `blanked` holds the (1-based) lines blanked out to get past syntax errors (`dashes`: those
+    of them that kept a list item's dash); `ids_lost` says whether one of them may have held an
+    id (a list item, or an `id:` line).
     """
 
     path: str
@@ -82,6 +83,7 @@ class ParsedFile:
     clean: bool = True
     blanked: frozenset[int] = frozenset()
     ids_lost: bool = False
+    dashes: frozenset[int] = frozenset()
 
 
 class _Invalid:

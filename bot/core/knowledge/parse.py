@@ -142,6 +142,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     budget = MAX_RECOVERY_CHARS
     blanked: set[int] = set()
     items: set[int] = set()  # blanked lines that began a list item ("- ...")
+    dashes: set[int] = set()  # blanked lines whose list dash was kept (0-based)
     ids_lost = False  # whether a blanked line may have held an id (an item, or an `id:`)
     gave_up = False
     documents: list[tuple[yaml.Mark, yaml.Node]] = []
@@ -154,6 +155,10 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
             return None, problems
         except yaml.MarkedYAMLError as exc:
             line, column, message = _syntax_problem(exc, len(lines))
+            if line in dashes and line < len(lines):  # the kept dash is itself the trouble
+                dashes.discard(line)
+                lines[line] = lines[line][len(lines[line].rstrip("\r\n")):]
+                continue
             if line in blanked:
                 break  # no progress: what follows is an echo of the error already reported
             problems.append(Problem(name, line + 1, column + 1, message))
@@ -173,6 +178,8 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
                 items.add(line + 1)
             ids_lost = ids_lost or line + 1 in items or bool(_ID_LINE.match(lines[line]))
             lines[line] = (dash.group(1) if dash else "") + ending
+            if dash:
+                dashes.add(line)
             continue
         except yaml.YAMLError as exc:
             problems.append(Problem(name, 1, 1, f"YAML: {exc}"))
@@ -203,7 +210,8 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     if root is None:
         return None, problems
     parsed = ParsedFile(name, root, clean=not problems,
-                        blanked=frozenset(line + 1 for line in blanked), ids_lost=ids_lost)
+                        blanked=frozenset(line + 1 for line in blanked), ids_lost=ids_lost,
+                        dashes=frozenset(line + 1 for line in dashes))
     return parsed, problems
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.core.knowledge.models import Location, one_line
 
 QUOTED_LIMIT = 80  # characters of a long value a message repeats ('id 'xxxx…' must be...')
+MESSAGE_LIMIT = 1_000  # characters of a message, whatever its values hold
 # A quoted value this long is shortened; the prose between two quoted values never is.
 _LONG_QUOTE = re.compile(rf"'([^'\n]{{{QUOTED_LIMIT}}})[^'\n]{{120,}}'")
 
@@ -24,7 +25,10 @@ class Problem:
 
     def __post_init__(self) -> None:
         if len(self.message) > 200:
-            object.__setattr__(self, "message", _LONG_QUOTE.sub(r"'\1…'", self.message))
+            message = _LONG_QUOTE.sub(r"'\1…'", self.message)
+            if len(message) > MESSAGE_LIMIT:  # a value with quotes of its own, say
+                message = message[:MESSAGE_LIMIT - 1] + "…"
+            object.__setattr__(self, "message", message)
 
     @classmethod
     def at(cls, location: Location, message: str) -> Problem:

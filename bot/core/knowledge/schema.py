@@ -138,6 +138,7 @@ class _Checker(LexiconReader):
         if root is None:
             return
         self.blanked = parsed.blanked
+        self.dashes = parsed.dashes
         fields = self.mapping(root, "a knowledge file")
         if fields is None:
             return

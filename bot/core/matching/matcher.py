@@ -159,22 +159,20 @@ class Matcher:
     def _ranked(self, query: Query, keep: int = MAX_CANDIDATES, thorough: bool = False
                 ) -> list[Scored]:
         """Items by confidence, best first (the `keep` best exactly); the best carries the
-        score of an out-of-scope topic that matches the question better (`outscored`, for
-        `_decide`).
+        score of an out-of-scope topic that matches the question at least as well
+        (`outscored`, for `_decide`: it declines the question, or keeps back the items
+        offered when none answers).
 
-        Out-of-scope topics are scored only when the verdict could be other than `none`
-        at the best item's thresholds, and only those that could decline the question, unless
-        `thorough` (calibration tries other thresholds)."""
+        Out-of-scope topics are scored only when the best item scores enough for a verdict
+        other than `none`, or for an offer (`policy.declining_score`), unless `thorough`
+        (calibration tries other thresholds)."""
         scored = self.scorer.rank(query, keep=keep)
         if scored and self.index.outside:
             top = scored[0]
-            floor = top.score
-            if not thorough:
-                limits = self.limits(top.item.id)
-                declining = declining_score(top.score, limits, self.weights)
-                if declining is None:
-                    return scored  # `none` whatever scores above it
-                floor = declining - 1e-9
+            floor = top.score - 1e-9
+            if not thorough and declining_score(top.score, self.limits(top.item.id),
+                                                self.weights) is None:
+                return scored  # `none` with nothing offered, whatever scores above it
             above = self.scorer.outside(query, floor)
             if above:
                 scored[0] = top._replace(outscored=max(s.score for s in above))
@@ -182,8 +180,9 @@ class Matcher:
 
     def _decide(self, scored: list[Scored], default: Thresholds | None = None
                 ) -> tuple[Verdict, tuple[str, ...]]:
-        """The verdict for ranked items and, on an answer, the candidates offered under it
-        (`policy.decision`); `default` stands in for the knowledge base's own thresholds (for
+        """The verdict for ranked items and what is offered beside it: on an answer its
+        alternatives, on none the items that came closest (`policy.decision`); `default` stands
+        in for the knowledge base's own thresholds (for
         calibration) where an item sets none of its own."""
         if not scored:
             return Verdict.NONE, ()

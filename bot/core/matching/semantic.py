@@ -234,9 +234,10 @@ class FusedMatcher:
                  ) -> float:
         """The best fused score of an out-of-scope topic, as far as the verdict needs it
         (`items`: best first, no topic among them). 0 when the best item scores too little
-        for any verdict but `none`; and only the topics whose lexical confidence could lift
-        them to `policy.declining_score` are scored lexically (the others are fused with a
-        lexical 0: they cannot decline the question either way)."""
+        for any verdict but `none` with nothing offered (`policy.declining_score`); and only
+        the topics whose lexical confidence could lift them to the best item's score are
+        scored lexically (the others are fused with a lexical 0: they can neither decline the
+        question nor keep back what is offered)."""
         if not items or not self._topics:
             return 0.0
         top = items[0]
@@ -247,15 +248,15 @@ class FusedMatcher:
         fusion = self.fusion
         cosines = {i: similar[i].cosine if i in similar else 0.0 for i in self._topics}
         most = max(fusion.calibrated(c) for c in cosines.values())
-        # A topic's fused score reaches `declining` only from this lexical confidence up.
-        needed = declining - (1 - fusion.lexical) * most
+        # A topic's fused score reaches the best item's only from this lexical confidence up.
+        needed = top.score - (1 - fusion.lexical) * most
         lexical = (self.lexical.outside(query, needed / fusion.lexical - 1e-9)
                    if fusion.lexical > 0 else {})  # all meaning, no words: nothing to score
         return max(fusion.fused(lexical.get(i, 0.0), c) for i, c in cosines.items())
 
     def _decide(self, items: list[Scored], outside: float, query: Query,
                 answered: str | None) -> tuple[Verdict, tuple[str, ...]]:
-        """The verdict policy (`policy.decision`: the verdict, and an answer's alternatives) on
+        """The verdict policy (`policy.decision`: the verdict, and what is offered beside it) on
         fused scores (`items`: best first, no out-of-scope topic; `outside`: the best topic's),
         with the lexical matcher's two-halves rules on the words each of the first items
         explains; `answered`: the item the lexical matcher answers with on its own."""

@@ -88,3 +88,18 @@ def test_utf16_without_a_mark_and_utf32_are_named() -> None:
         assert (line, column) == (1, 1) and "UTF-16 or UTF-32" in message
     [(_, _, message)] = parsed(text.encode("utf-32"))  # with its byte-order mark
     assert message == "file is UTF-32 (it starts with a UTF-32 byte-order mark); save it as UTF-8"
+
+
+def test_a_misplaced_dash_does_not_hide_the_errors_after_it() -> None:
+    found = parsed(b"entries:\n  - id: a\n    title: A\n    answer: x\n"
+                   b"   - id: b\n    title: B\n    answer: y\n"
+                   b"  - id: c\n    title: C: bad: here\n    answer: z\n")
+    assert [line for line, _, _ in found] == [5, 9]
+
+
+def test_only_an_items_own_dash_line_excuses_its_missing_fields(make_kb: MakeKb) -> None:
+    # Entry a's last line is blanked past its syntax error: entry b's missing title is b's.
+    found = loaded(make_kb, "entries:\n  - id: a\n    title: A\n    answer: Note: x\n"
+                            "  - id: b\n    answer: B\n")
+    assert [(line, message) for line, _, message in found][1:] == [
+        (5, "missing required field 'title'")]

@@ -69,3 +69,11 @@ def test_a_large_file_with_one_alias_is_called_large_not_an_alias_bomb(
     [found] = problems(make_kb, {"kb.yaml": text})
     assert found.message == (f"the file holds more than {MAX_NODES_PER_FILE:,} values; split "
                              "it into smaller files")
+
+
+def test_a_huge_value_with_quotes_of_its_own_is_cut_too(make_kb: MakeKb) -> None:
+    key = ("b" * 150 + "'") * 600  # 90,600 characters, an apostrophe every 151
+    found = problems(make_kb, {"kb.yaml": f"entries:\n  - id: a\n    title: A\n    answer: B\n"
+                                          f"    ? {key}\n    : 1\n"})
+    assert found and all(len(p.message) <= 1_000 for p in found)
+    assert found[0].message.startswith("unknown field 'bbb")
