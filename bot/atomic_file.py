@@ -8,7 +8,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 try:
     import fcntl
@@ -20,30 +20,19 @@ logger = logging.getLogger(__name__)
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` all at once: readers see the old file or the new, never half."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _fsync_folder(path.parent)
+    with _replacing(path, text=False) as out:
+        out.write(data)
 
 
 @contextlib.contextmanager
-def atomic_text(path: Path) -> Iterator[TextIO]:
-    """A UTF-8 text handle whose contents replace `path` all at once when the block ends
-    without an error; on an error `path` is left as it was."""
+def _replacing(path: Path, *, text: bool) -> Iterator[Any]:
+    """A handle on a temporary file beside `path` that replaces it (keeping its mode) when
+    the block succeeds, and is removed when it fails."""
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+        with (os.fdopen(handle, "w", encoding="utf-8", newline="") if text
+              else os.fdopen(handle, "wb")) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
@@ -56,37 +45,32 @@ def atomic_text(path: Path) -> Iterator[TextIO]:
     _fsync_folder(path.parent)
 
 
-@contextlib.contextmanager
-def output_text(path: Path) -> Iterator[TextIO]:
+def output_text(path: Path) -> contextlib.AbstractContextManager[TextIO]:
     """A UTF-8 text handle for a command's output file. An existing file (or a symlink's
     target) is replaced all at once when the block succeeds, keeping its mode, and left as it
     was when it fails; anything else (a new file, which gets the umask's mode, or a pipe) is
     written directly, a new file removed when the block fails."""
-    target = path.resolve() if path.is_symlink() else path
-    if target.is_file():
-        with atomic_text(target) as out:
-            yield out
-        return
-    created = not target.exists()
-    try:
-        with target.open("w", encoding="utf-8", newline="") as out:
-            yield out
-    except BaseException:
-        if created:
-            with contextlib.suppress(OSError):
-                target.unlink()
-        raise
+    return _output(path, text=True)
 
 
 def write_output(path: Path, data: bytes) -> None:
     """`data` as a command's output file, as `output_text` writes one."""
+    with _output(path, text=False) as out:
+        out.write(data)
+
+
+@contextlib.contextmanager
+def _output(path: Path, *, text: bool) -> Iterator[Any]:
     target = path.resolve() if path.is_symlink() else path
     if target.is_file():
-        atomic_write(target, data)
+        with _replacing(target, text=text) as out:
+            yield out
         return
     created = not target.exists()
     try:
-        target.write_bytes(data)
+        with (target.open("w", encoding="utf-8", newline="") if text
+              else target.open("wb")) as out:
+            yield out
     except BaseException:
         if created:
             with contextlib.suppress(OSError):

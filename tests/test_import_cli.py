@@ -227,14 +227,20 @@ def test_import_a_page_by_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert entry["source"]["url"] == f"{server}/page.html"
 
 
-def test_a_large_import_is_split_into_files_and_updated_across_them(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def split_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Where to import to, in an empty folder, with parts of 6,000 bytes (one FAQ: several)."""
     from bot import import_work
 
     monkeypatch.setattr(import_work, "PART_BYTES", 6_000)
     out = tmp_path / "kb" / "faq.yaml"
     out.parent.mkdir()
+    return out
+
+
+def test_a_large_import_is_split_into_files_and_updated_across_them(
+        split_out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = split_out
     source = str(FAQ / "library.rst")
     code, said, err = run(capsys, "kb", "import", source, "--out", str(out))
     assert code == 0, err
@@ -260,13 +266,9 @@ def test_a_large_import_is_split_into_files_and_updated_across_them(
 
 
 def test_an_import_that_cannot_write_a_part_writes_none_and_says_so(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        split_out: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import import_work
-
-    monkeypatch.setattr(import_work, "PART_BYTES", 6_000)
-    out = tmp_path / "kb" / "faq.yaml"
-    out.parent.mkdir()
+    out = split_out
     real_write = import_cli.atomic_write
     calls: list[Path] = []
 
