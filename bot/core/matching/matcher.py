@@ -101,9 +101,13 @@ class Matcher:
     # -- public ---------------------------------------------------------------------
 
     def match(self, question: str) -> Match:
-        scored = self._ranked(self.reader.read(question))
+        query = self.reader.read(question)
+        scored = self._ranked(query)
         candidates = tuple(Candidate(s.item.id, unit(s.score)) for s in scored[:MAX_CANDIDATES])
         decided, offered = self._decide(scored)
+        if decided is Verdict.NONE and offered and self.scorer.outside(query,
+                                                                       scored[0].score - 1e-9):
+            offered = ()  # an out-of-scope topic matches as well as any item: none offered
         return Match(question, decided, candidates, offered)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
@@ -159,20 +163,23 @@ class Matcher:
     def _ranked(self, query: Query, keep: int = MAX_CANDIDATES, thorough: bool = False
                 ) -> list[Scored]:
         """Items by confidence, best first (the `keep` best exactly); the best carries the
-        score of an out-of-scope topic that matches the question at least as well
-        (`outscored`, for `_decide`: it declines the question, or keeps back the items
-        offered when none answers).
+        score of an out-of-scope topic that matches the question better (`outscored`, for
+        `_decide`).
 
-        Out-of-scope topics are scored only when the best item scores enough for a verdict
-        other than `none`, or for an offer (`policy.declining_score`), unless `thorough`
-        (calibration tries other thresholds)."""
+        Out-of-scope topics are scored only when the verdict could be other than `none` (with
+        nothing offered) at the best item's thresholds, and only those that could decline the
+        question, unless `thorough` (calibration tries other thresholds); `match` asks about
+        the others only when it would offer items."""
         scored = self.scorer.rank(query, keep=keep)
         if scored and self.index.outside:
             top = scored[0]
-            floor = top.score - 1e-9
-            if not thorough and declining_score(top.score, self.limits(top.item.id),
-                                                self.weights) is None:
-                return scored  # `none` with nothing offered, whatever scores above it
+            floor = top.score
+            if not thorough:
+                limits = self.limits(top.item.id)
+                declining = declining_score(top.score, limits, self.weights)
+                if declining is None:
+                    return scored  # `none` with nothing offered, whatever scores above it
+                floor = declining - 1e-9
             above = self.scorer.outside(query, floor)
             if above:
                 scored[0] = top._replace(outscored=max(s.score for s in above))
