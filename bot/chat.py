@@ -118,6 +118,8 @@ class ChatSession:
                 reply, _ = compare_reply(kb, arg)
                 return self._show(reply)
             case "explain":
+                if not arg:
+                    return "Usage: /explain ID (an id or a title; /topics lists them)"
                 return self._show(explain_reply(kb, arg) or render_unknown_topic(kb))
             case "why":
                 if not arg:

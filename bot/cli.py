@@ -298,6 +298,9 @@ def _ask(settings: Settings, words: list[str], *, as_json: bool) -> int:
     # Bytes of another encoding in an argument arrive as lone surrogates: read as U+FFFD, as
     # they are on stdin.
     typed = " ".join(words).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if not words and sys.stdin.isatty():  # not piped: say what it waits for
+        print("faqbot ask: type one question a line; Ctrl-D ends (faqbot chat converses).",
+              file=sys.stderr)
     questions = [typed] if words else (line.rstrip("\n") for line in sys.stdin)
     snapshot = library.current
     width = terminal_width()

@@ -180,7 +180,6 @@ def test_commands(session: ChatSession) -> None:
     assert session.handle("/explain FLAT-TYRE").startswith("Fixing a flat tyre")
     assert session.handle("/explain fixing a flat tyre").startswith("Fixing a flat tyre")
     assert session.handle("/explain nothing-here").startswith("Unknown topic")
-    assert session.handle("/explain").startswith("Unknown topic")
 
     why = session.handle(f"/why {SUGGEST_Q}")
     assert why.startswith("verdict: suggest")
@@ -209,7 +208,7 @@ def test_reload_command(session: ChatSession, folder: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("id: flat-tyre", "id: Flat Tyre"),
                     encoding="utf-8")
     failed = session.handle("/reload")
-    assert failed.startswith("Reload refused: 1 problem(s)\n")
+    assert failed.startswith("Reload refused: 1 problem\n")
     assert "Flat Tyre" in failed
     assert f"{path}:" in failed
     assert failed.endswith("The previous knowledge base is still live.")
@@ -258,6 +257,11 @@ def test_one_failing_line_does_not_end_the_chat(
     assert [q for q, _ in asked] == ["boom", "how do i brew tea"]
     assert asked[1][1].answer_id == "tea-brewing"
     assert "could not answer" in caplog.text
+
+
+def test_explain_and_why_without_an_argument_say_how_to_use_them(session: ChatSession) -> None:
+    assert session.handle("/explain") == "Usage: /explain ID (an id or a title; /topics lists them)"
+    assert session.handle("/why") == "Usage: /why QUESTION"
 
 
 def test_what_a_member_typed_is_never_sent_raw_to_the_terminal(session: ChatSession) -> None:

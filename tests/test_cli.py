@@ -688,3 +688,20 @@ def test_any_locale_and_any_bytes_print_something_readable(cwd: Path) -> None:
     assert "failed" not in doctor.err
     asked = faqbot(cwd, "ask", "--json", os.fsdecode(b"how do i brew tea \xff"))
     assert json.loads(asked.out)["question"] == "how do i brew tea \ufffd"  # valid UTF-8
+
+
+def test_ask_at_a_terminal_says_what_it_waits_for(cwd: Path) -> None:
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "ask"], cwd=cwd, env=clean_env(),
+                            stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(follower)
+    try:
+        os.write(leader, b"how do i brew tea\n\x04")
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(leader)
+    assert proc.returncode == 0
+    assert err.decode().startswith("faqbot ask: type one question a line; Ctrl-D ends")
+    assert out.decode().startswith("Brewing tea")

@@ -205,7 +205,7 @@ async def test_check_validates_without_swapping(harness: Harness) -> None:
     break_folder(harness.knowledge_dir, problems=2)
     followup = await run_deferred(harness, "kb check", permissions=MANAGE_GUILD)
     embed = embed_of(followup)
-    assert embed["title"] == "2 problem(s) in the knowledge files"
+    assert embed["title"] == "2 problems in the knowledge files"
     assert embed["description"].count("broken.yaml:") == 2
     assert harness.library.current.version == 1  # nothing swapped in, even the good edit
     assert await ask_title(harness) == OLD_TITLE

@@ -43,7 +43,7 @@ async def kb_reload(interaction: discord.Interaction) -> None:
         log.info("/kb reload by %s: version %d. %s", interaction.user.id,
                  result.snapshot.version, result.diff.summary().replace("\n", "; "))
     else:
-        log.warning("/kb reload by %s refused: %d problem(s)", interaction.user.id,
+        log.warning("/kb reload by %s refused: %d problems", interaction.user.id,
                     len(result.problems))
     await respond(interaction, _as_written(reload_reply(result)), render=live_renderer(bot),
                   ephemeral=True)
