@@ -21,6 +21,7 @@ import yaml
 
 from bot.core.knowledge.models import Location
 from bot.core.knowledge.problems import Problem
+from bot.core.knowledge.pure_yaml import ALIAS_OF
 
 MAX_NODES_PER_FILE = 50_000
 
@@ -120,9 +121,13 @@ class NodeBuilder:
         self.active: set[int] = set()
         self.seen: set[int] = set()
         self.aliased = False
+        self.alias_at: Location | None = None  # set while building an alias's value
         self.constructor = yaml.SafeLoader("")
 
     def location(self, node: yaml.Node) -> Location:
+        """Where `node` is written; inside an alias's value, where the alias is (`*x`)."""
+        if self.alias_at is not None:
+            return self.alias_at
         mark = node.start_mark
         return Location(self.path, mark.line + 1, mark.column + 1)
 
@@ -138,6 +143,15 @@ class NodeBuilder:
             return None
 
     def _build(self, node: yaml.Node) -> Node | None:
+        if getattr(node, ALIAS_OF, None) is None or self.alias_at is not None:
+            return self._build_here(node)
+        self.alias_at = self.location(node)  # what the alias repeats is reported at it
+        try:
+            return self._build_here(node)
+        finally:
+            self.alias_at = None
+
+    def _build_here(self, node: yaml.Node) -> Node | None:
         if self.exhausted:
             return None
         self.budget -= 1
@@ -150,10 +164,12 @@ class NodeBuilder:
                 self.problem(node, f"the file holds more than {MAX_NODES_PER_FILE:,} values; "
                                    "split it into smaller files")
             return None
-        if id(node) in self.seen:
+        anchored = getattr(node, ALIAS_OF, node)  # an alias is its anchored node again
+        ident = id(anchored)
+        if ident in self.seen or anchored is not node:
             self.aliased = True
-        self.seen.add(id(node))
-        if id(node) in self.active:
+        self.seen.add(ident)
+        if ident in self.active:
             self.problem(node, "this value holds an alias '*' to itself; it would never end")
             return None
         where = self.location(node)
@@ -166,7 +182,7 @@ class NodeBuilder:
             if isinstance(value, _Invalid):
                 return None
             return Node(where, value, end_line=end_line)
-        self.active.add(id(node))
+        self.active.add(ident)
         try:
             if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
                 items = [self._build(child) for child in node.value]
@@ -175,7 +191,7 @@ class NodeBuilder:
             if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
                 return self._mapping(node, where, end_line)
         finally:
-            self.active.discard(id(node))
+            self.active.discard(ident)
         self._bad_tag(node)
         return None
 

@@ -294,8 +294,8 @@ def _compose_fast(text: str) -> list[tuple[yaml.Mark, yaml.Node]] | None:
     if not yaml.__with_libyaml__:
         return None
     nesting = _nesting(text)
-    if nesting is None or nesting[0] > MAX_DEPTH:
-        return None
+    if nesting is None or nesting[0] > MAX_DEPTH or nesting[1]:
+        return None  # aliases too: the pure composer keeps where each is written
     loader = yaml.CSafeLoader(text)
     try:
         node = loader.get_single_node()

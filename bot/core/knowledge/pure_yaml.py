@@ -17,6 +17,7 @@ PyYAML 6's scanner is stricter than libyaml 0.2.5, it follows libyaml's rules he
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import yaml
@@ -33,6 +34,9 @@ class TooDeep(Exception):
         self.mark = mark
 
 
+ALIAS_OF = "faqbot_alias_of"  # on a node composed for an alias `*x`: the anchored node
+
+
 class PureLoader(yaml.SafeLoader):
     """PyYAML's safe composer with libyaml's scanning rules (above) and a depth limit (its
     composer recurses once per level)."""
@@ -45,11 +49,22 @@ class PureLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.depth >= self.max_depth:
             raise TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        alias = (self.peek_event() if self.check_event(yaml.AliasEvent)  # type: ignore[no-untyped-call]
+                 else None)
         self.depth += 1
         try:
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self.depth -= 1
+        if alias is None or node is None:
+            return node
+        # The anchored node again, but where the alias is written: a problem in it is
+        # reported there (the copy shares the anchored node's value, so nothing is built twice
+        # at composition; `nodes.NodeBuilder` knows it for a repeat by `ALIAS_OF`).
+        seen = copy.copy(node)
+        seen.start_mark, seen.end_mark = alias.start_mark, alias.end_mark
+        setattr(seen, ALIAS_OF, node)
+        return seen
 
     def scan_to_next_token(self) -> None:
         """PyYAML's, skipping tabs where libyaml does."""

@@ -339,9 +339,9 @@ def test_modest_aliases_are_fine() -> None:
     assert parsed is not None and parsed.clean
 
 
-def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+def test_an_alias_inside_its_own_anchor_is_refused_where_the_alias_is() -> None:
     _, problems = parse("a: &x\n  - 1\n  - *x\n")
-    assert where(problems) == [(1, 4, "this value holds an alias '*' to itself; it would never "
+    assert where(problems) == [(3, 5, "this value holds an alias '*' to itself; it would never "
                                       "end")]
 
 

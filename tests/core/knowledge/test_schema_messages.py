@@ -77,3 +77,17 @@ def test_a_huge_value_with_quotes_of_its_own_is_cut_too(make_kb: MakeKb) -> None
                                           f"    ? {key}\n    : 1\n"})
     assert found and all(len(p.message) <= 1_000 for p in found)
     assert found[0].message.startswith("unknown field 'bbb")
+
+
+def test_a_problem_in_an_aliased_value_is_reported_where_the_alias_is(make_kb: MakeKb) -> None:
+    found = problems(make_kb, {"kb.yaml": "entries:\n  - id: a\n    title: T\n    answer: A\n"
+                                          "    keywords: &k [1, x]\n"  # line 5: the anchor
+                                          "  - id: b\n    title: T\n    answer: B\n"
+                                          "    keywords: *k\n"  # line 9
+                                          "  - id: &i c\n    title: *k\n    answer: C\n"  # 11
+                                          "  - id: *i\n    title: T\n    answer: D\n"})  # 13
+    assert [(p.line, p.message.split(";")[0]) for p in found] == [
+        (5, "each item of 'keywords' must be text, not a number"),
+        (9, "each item of 'keywords' must be text, not a number"),
+        (11, "'title' must be text, not a list"),
+        (13, "duplicate id 'c' (first defined at " + str(found[3].path) + ":10:9)")]
