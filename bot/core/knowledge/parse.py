@@ -140,7 +140,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
 
     lines = _lines(text)
     budget = MAX_RECOVERY_CHARS
-    blanked: set[int] = set()
+    blanked: set[int] = set(_directives_inside(name, lines, problems))
     items: set[int] = set()  # blanked lines that began a list item ("- ...")
     dashes: set[int] = set()  # blanked lines whose list dash was kept (0-based)
     ids_lost = False  # whether a blanked line may have held an id (an item, or an `id:`)
@@ -213,6 +213,24 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
                         blanked=frozenset(line + 1 for line in blanked), ids_lost=ids_lost,
                         dashes=frozenset(line + 1 for line in dashes))
     return parsed, problems
+
+
+def _directives_inside(name: str, lines: list[str], problems: list[Problem]) -> list[int]:
+    """Report and blank each `%` line after the document began (a directive such as `%YAML`
+    belongs before it): YAML would stop at the next line instead, naming no cause. Returns
+    the 0-based lines blanked."""
+    begun = False
+    out: list[int] = []
+    for number, line in enumerate(lines):
+        if line.startswith("%") and begun:
+            problems.append(Problem(name, number + 1, 1, "a '%' line inside the document (a "
+                                    "directive such as %YAML goes before it); quote the text "
+                                    "if it is a value"))
+            lines[number] = line[len(line.rstrip("\r\n")):]
+            out.append(number)
+        elif line.strip() and not line.lstrip().startswith("#") and not line.startswith("%"):
+            begun = begun or not line.startswith("---")
+    return out
 
 
 def _spaces_in_indentation(name: str, text: str, positions: _Text,

@@ -103,3 +103,11 @@ def test_only_an_items_own_dash_line_excuses_its_missing_fields(make_kb: MakeKb)
                             "  - id: b\n    answer: B\n")
     assert [(line, message) for line, _, message in found][1:] == [
         (5, "missing required field 'title'")]
+
+
+def test_a_directive_line_inside_the_document_is_the_one_reported() -> None:
+    found = parsed(b"entries:\n  - id: a\n    title: T\n    answer: A\n%YAML 1.1\n"
+                   b"  - id: b\n    title: T\n    answer: B\n")
+    assert found == [(5, 1, "a '%' line inside the document (a directive such as %YAML goes "
+                            "before it); quote the text if it is a value")]
+    assert parsed(b"%YAML 1.1\n---\nentries: []\n") == []  # where a directive belongs
