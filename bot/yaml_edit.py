@@ -53,7 +53,12 @@ def add_question_to_text(original: bytes, item_id: str, question: str) -> bytes:
         expected = yaml.safe_load(text)
         document = _rt_yaml().load(text)
     except (UnicodeError, yaml.YAMLError, RuamelError) as exc:
-        raise EditError(f"the file does not parse: {exc}") from exc
+        # The loader accepts it (refuse_unsafe): a layout the editors read otherwise (a tab
+        # before a comment, which libyaml takes), not a broken file.
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise EditError(f"this file's layout{at} cannot be edited automatically; add the "
+                        "question by hand") from exc
     plain = find_plain(expected, item_id)
     item = _find_rt(document, item_id)
     if plain is None or item is None:

@@ -63,3 +63,12 @@ def test_an_alias_bomb_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
         add_question_to_text(bomb.encode(), "one", "is this safe?")
     assert find_item_file(tmp_path, "one") is None
     assert path.read_text(encoding="utf-8") == bomb
+
+
+def test_a_layout_the_loader_takes_but_the_editor_cannot_is_said_so() -> None:
+    # libyaml (the loader) takes a tab before a comment; the round-trip editor does not.
+    text = (b"entries:\n  - id: a\n    title: T\n    answer: A\n    questions:\n"
+            b"      - one\n      - two\t# note\n")
+    with pytest.raises(EditError, match=r"^this file's layout at line 7 cannot be edited "
+                                        r"automatically; add the question by hand$"):
+        add_question_to_text(text, "a", "three")
