@@ -10,6 +10,7 @@ import pytest
 from bot.core.curation.evaluate import evaluate, format_report, load_questions
 from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import KnowledgeBase
+from bot.core.matching.match import Verdict
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import FusedMatcher
 from bot.semantic.encoder import OnnxEncoder
@@ -68,3 +69,18 @@ def test_the_layer_lifts_knowledge_bases_written_as_admins_write_them(
                         questions)
     assert semantic.overall >= floor, format_report(semantic)
     assert semantic.overall > lexical.overall, format_report(semantic)
+
+
+@pytest.mark.parametrize("question", [
+    "when was gemma first released",  # blind8: the out-of-scope topic of release dates
+    "how many parameters does gemini ultra have",  # blind8
+    "how many gpus did google use to train gemma",  # blind6
+])
+def test_a_question_the_words_give_to_an_out_of_scope_topic_stays_declined(
+        fused: FusedMatcher, shipped_matcher: Matcher, question: str) -> None:
+    # The item's text is as alike in meaning as the topic's: meaning cannot overrule words
+    # that name what the knowledge base declines.
+    assert shipped_matcher.match(question).verdict is Verdict.NONE
+    assert shipped_matcher.explain(question, 1)[0].id.startswith("out-of-scope:")
+    match = fused.match(question)
+    assert (match.verdict, match.offered) == (Verdict.NONE, ())

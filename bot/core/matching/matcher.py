@@ -72,6 +72,7 @@ class Lexical(NamedTuple):
 
     scores: dict[str, float]  # the confidences of the best items, by id
     answer: str | None  # the item it answers with on its own, if its verdict is `answer`
+    declined: bool = False  # an out-of-scope topic matches the question clearly better
 
 
 class Matcher:
@@ -137,7 +138,8 @@ class Matcher:
         scored = self._ranked(query, max(limit, MAX_CANDIDATES))
         decided, _ = self._decide(scored)
         return Lexical({s.item.id: unit(s.score) for s in scored},
-                       scored[0].item.id if decided is Verdict.ANSWER else None)
+                       scored[0].item.id if decided is Verdict.ANSWER else None,
+                       declined=scored[0].outscored > 0)
 
     def outside(self, query: Query, floor: float = 0.0) -> dict[str, float]:
         """The confidences of the out-of-scope topics scoring above `floor`, by their ids

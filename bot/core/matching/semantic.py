@@ -21,7 +21,9 @@ had served the word-level score alone.
 
 Candidates are the lexical matcher's best and the semantic best together, so a question that
 shares no word with the right entry ("pm" for "DM") can still find it. Out-of-scope topics are
-fused the same way and decline a question they match better than every item. A question that
+fused the same way and decline a question they match better than every item; one the
+lexical matcher declines for a topic stays declined (`Lexical.declined`: the words name what
+the knowledge base declines, and an entry alike in meaning cannot overrule them). A question that
 asks nothing (empty, small talk, numbers alone: the lexical matcher's call) gets no candidates.
 A question spanning two items ("grind or steep") is judged by the same rules as in the lexical
 matcher (`policy.verdict`): on the fused scores, with the words each item explains. When the
@@ -174,6 +176,8 @@ class FusedMatcher:
         candidates = tuple(Candidate(s.id, unit(s.score)) for s in items[:self.fusion.choices])
         decided, offered = self._decide(items, self._outside(query, items, similar), query,
                                         lexical.answer)
+        if lexical.declined:  # the words name an out-of-scope topic: meaning cannot overrule
+            decided, offered = Verdict.NONE, ()
         return Match(question, decided, candidates, offered)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:
