@@ -92,11 +92,17 @@ def semantic_check(settings: Settings) -> Check:
     try:
         build = semantic_build(settings, sys.stdout)
     except Exception as exc:
+        if isinstance(exc, ImportError):
+            fix = "install the extra (pip install 'faqbot[semantic]', or make run SEMANTIC=1)"
+        elif settings.semantic_model_path is not None:  # the admin's own folder is at fault
+            fix = (f"put a whole model.onnx and tokenizer.json in {settings.semantic_model_path}"
+                   ", or unset SEMANTIC_MODEL_PATH to download the model")
+        else:
+            fix = ("let the machine reach the model's address (SEMANTIC_MODEL_URL), or on a "
+                   "machine without internet set SEMANTIC_MODEL_PATH to a folder with "
+                   "model.onnx and tokenizer.json")
         return Check(False, f"semantic layer on, but its model cannot be had: {reason(exc)}",
-                     "install the extra (pip install 'faqbot[semantic]', or make run "
-                     "SEMANTIC=1), or on a machine without internet set SEMANTIC_MODEL_PATH to "
-                     "a folder with model.onnx and tokenizer.json; the bot answers lexically "
-                     "meanwhile")
+                     f"{fix}; the bot answers lexically meanwhile")
     return Check(True, f"semantic layer on: its model loads ({build.encoder.key})")
 
 
