@@ -69,6 +69,11 @@ class KnowledgeDiff:
         return "\n".join(parts)
 
 
+class BuildFailed(Exception):
+    """A build that could not make the matcher a knowledge base needs (the semantic layer's
+    vectors, on a reload): the reload is refused, and the message says why."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReloadResult:
     ok: bool
@@ -152,8 +157,13 @@ class Library:
             if kb is None:
                 self.reload_failures += 1
                 return ReloadResult(ok=False, snapshot=old, problems=tuple(problems))
-            snapshot = Snapshot(kb, self._build(kb, self._memory), old.version + 1,
-                                self._clock())
+            try:
+                matcher = self._build(kb, self._memory)
+            except BuildFailed as exc:  # the live knowledge base, and its matcher, stay
+                self.reload_failures += 1
+                return ReloadResult(ok=False, snapshot=old,
+                                    problems=(Problem(str(self.folder), 1, 1, str(exc)),))
+            snapshot = Snapshot(kb, matcher, old.version + 1, self._clock())
             self._snapshot = snapshot  # one reference assignment: readers see old or new
             self.reloads += 1
             return ReloadResult(ok=True, snapshot=snapshot, diff=diff_knowledge(old.kb, kb))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.core.knowledge.models import KnowledgeBase
-from bot.core.library import Build, Library
+from bot.core.library import Build, BuildFailed, Library
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import FusedMatcher
 from bot.core.memo import BuildMemory
@@ -29,11 +29,13 @@ EXTRA = "make run SEMANTIC=1 installs it, or pip install 'faqbot[semantic]'"
 
 class SemanticBuild:
     """Builds the fused matcher of a knowledge base; the encoder and the vector cache are
-    shared by every reload. Vectors that cannot be computed leave the lexical matcher."""
+    shared by every reload. Vectors that cannot be computed leave the lexical matcher at the
+    first build (the bot starts) and refuse a reload (`BuildFailed`: the live one stays)."""
 
     def __init__(self, encoder: Encoder, cache: VectorCache | None) -> None:
         self.encoder = encoder
         self.cache = cache
+        self.built = False  # a fused matcher was built once: a reload must not lose it
 
     def __call__(self, kb: KnowledgeBase,
                  memory: BuildMemory | None = None) -> Matcher | FusedMatcher:
@@ -43,10 +45,15 @@ class SemanticBuild:
         try:
             index = VectorIndex.build(kb, self.encoder, self.cache)  # (the cache never fails it)
         except Exception as exc:
+            log.debug("semantic vectors failure", exc_info=True)
+            if self.built:  # a reload: refused, so the live matcher keeps its layer
+                raise BuildFailed(f"the semantic layer could not encode the new knowledge base "
+                                  f"({reason(exc)}); a restart loads it, answering lexically "
+                                  "if it still cannot") from exc
             log.warning("the semantic vectors could not be computed (%s); answering lexically",
                         reason(exc))
-            log.debug("semantic vectors failure", exc_info=True)
             return lexical
+        self.built = True
         return FusedMatcher(lexical, index)
 
 

@@ -186,3 +186,36 @@ def test_a_cache_that_refuses_writes_costs_no_second_encoding(tmp_path: Path,
     built = SemanticBuild(counting, VectorCache(path))(kb)
     assert isinstance(built, FusedMatcher)
     assert counting.texts == len({t for _, texts in item_texts(kb) for t in texts})
+
+
+def test_a_reload_whose_vectors_fail_is_refused_and_the_live_layer_stays(
+        tmp_path: Path, encoder: OnnxEncoder) -> None:
+    """The first build answers lexically when vectors fail (the bot starts); a reload is
+    refused instead, so the live knowledge base keeps its vectors."""
+    from bot.core.library import Library
+    from bot.semantic.cache import VectorCache
+
+    folder = tmp_path / "kb"
+    shutil.copytree(FIXTURES / "semantic" / "kb", folder)
+    counting = Counting(encoder)
+    library = Library.open(folder, build=SemanticBuild(counting, VectorCache(tmp_path / "v")))
+    before = library.current
+    assert isinstance(before.matcher, FusedMatcher)
+    path = folder / "community.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "      - how do i block someone\n",
+        "      - how do i block someone\n      - how can i stop a spammer\n"), encoding="utf-8")
+
+    def out_of_memory(texts: Sequence[str]) -> np.ndarray:
+        raise MemoryError("onnxruntime: failed to allocate memory")
+
+    counting.encode = out_of_memory  # type: ignore[method-assign]
+    result = library.reload()
+    assert not result.ok and library.current is before
+    [problem] = result.problems
+    assert str(problem) == (f"{folder}:1:1: the semantic layer could not encode the new "
+                            "knowledge base (onnxruntime: failed to allocate "
+                            "memory); a restart loads it, answering lexically if it still "
+                            "cannot")
+    fresh = SemanticBuild(counting, VectorCache(tmp_path / "w"))  # a first build: lexical
+    assert isinstance(fresh(library.current.kb), Matcher)
