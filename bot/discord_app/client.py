@@ -17,7 +17,7 @@ from bot.discord_app.forum_buttons import ForumHelp, ForumPick, ForumRest, Forum
 from bot.discord_app.handover import Handovers, HelperButton
 from bot.discord_app.in_flight import InFlight
 from bot.discord_app.metrics import Metrics
-from bot.discord_app.notice import APOLOGY, tell
+from bot.discord_app.notice import apologise, tell
 from bot.discord_app.retention import RetentionTask
 from bot.discord_app.views import ExpiredButton
 from bot.discord_app.votes import VoteButton
@@ -133,9 +133,7 @@ class FaqBotTree(app_commands.CommandTree[Any]):
         """A failed check gets its explanation; anything else an apology, and the log the
         traceback."""
         if isinstance(error, app_commands.CheckFailure):
-            message = str(error) or "You can't use this command here."
-        else:
-            command = interaction.command.qualified_name if interaction.command else "?"
-            log.error("command /%s failed", command, exc_info=error)
-            message = APOLOGY
-        await tell(interaction, message)
+            await tell(interaction, str(error) or "You can't use this command here.")
+            return
+        command = interaction.command.qualified_name if interaction.command else "?"
+        await apologise(interaction, f"command /{command}", error)

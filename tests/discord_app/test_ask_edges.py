@@ -12,7 +12,7 @@ from fakediscord.records import RequestRecord
 from faqbot_harness import Harness
 from test_ask import CHANNEL_MESSAGES, EPHEMERAL, buttons_of, embed_of, no_pings
 
-from bot.discord_app.client import APOLOGY
+from bot.discord_app.notice import APOLOGY
 
 EMBED_LINKS = 1 << 14
 INVISIBLE = ["\u200b\u200b", "\u200b \u2060 \ufeff", "\u3000\u00a0"]

@@ -10,7 +10,7 @@ from faqbot_harness import Harness
 
 from bot.core.library import Library, Snapshot
 from bot.core.matching.match import Match, Verdict
-from bot.discord_app.client import APOLOGY
+from bot.discord_app.notice import APOLOGY
 from bot.discord_app.retention import RetentionTask
 from bot.recorder import Recorder
 from bot.store import QuestionRecord

@@ -34,7 +34,7 @@ from hardening.helpers import (
     wait_reply,
 )
 
-from bot.discord_app.client import APOLOGY
+from bot.discord_app.notice import APOLOGY
 from bot.store import Store
 
 CALLBACK = r"/interactions/\d+/[^/]+/callback"

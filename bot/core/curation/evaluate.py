@@ -207,11 +207,7 @@ def format_report(report: EvalReport) -> str:
 def _what_it_did(miss: Miss) -> str:
     """What the bot did with a missed question, in words that cannot be read as a hit."""
     if miss.verdict == Verdict.ANSWER.value:
-        offered = ""
-        if miss.suggestions:
-            among = ", a wanted id among them" if set(miss.wanted) & set(miss.suggestions) else ""
-            offered = f"; offered {', '.join(miss.suggestions)} under it{among}"
-        return f"got the answer {miss.got} (score {miss.score:.2f}{offered})"
+        return f"got the answer {miss.got} (score {miss.score:.2f}{_offered(miss, 'under it')})"
     if miss.verdict == Verdict.SUGGEST.value:
         among = "; a wanted id is among them" if set(miss.wanted) & set(miss.suggestions) else ""
         return (f"got did-you-mean {', '.join(miss.suggestions)} and no answer (best score "
@@ -220,12 +216,16 @@ def _what_it_did(miss: Miss) -> str:
         return f"declined by the out-of-scope topic {miss.declined_by!r}"
     if miss.got is None:
         return "declined: no candidate matched"
-    offered = ""
-    if miss.suggestions:
-        among = ", a wanted id among them" if set(miss.wanted) & set(miss.suggestions) else ""
-        offered = f"; offered {', '.join(miss.suggestions)} as closest{among}"
     return (f"declined: no answer (best candidate {miss.got}, score {miss.score:.2f}, too "
-            f"low{offered})")
+            f"low{_offered(miss, 'as closest')})")
+
+
+def _offered(miss: Miss, how: str) -> str:
+    """What a miss offered beside its verdict (nothing: ""), and whether a wanted id was."""
+    if not miss.suggestions:
+        return ""
+    among = ", a wanted id among them" if set(miss.wanted) & set(miss.suggestions) else ""
+    return f"; offered {', '.join(miss.suggestions)} {how}{among}"
 
 
 def format_why(matcher: AnyMatcher, question: str) -> str:

@@ -96,8 +96,9 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
         problems.append(Problem(name, 1, 1, "file is UTF-16 (it starts with a UTF-16 byte-order "
                                             "mark); save it as UTF-8"))
         return None, problems
-    if len(data) >= 4 and data.count(0) * 3 >= len(data):  # text with a zero every other byte
-        problems.append(Problem(name, 1, 1, f"{data.count(0):,} of the file's {len(data):,} "
+    zeros = data.count(0)
+    if len(data) >= 4 and zeros * 3 >= len(data):  # text with a zero every other byte
+        problems.append(Problem(name, 1, 1, f"{zeros:,} of the file's {len(data):,} "
                                             "bytes are zero: is it UTF-16 or UTF-32? Save it "
                                             "as UTF-8"))
         return None, problems
@@ -157,7 +158,7 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
             line, column, message = _syntax_problem(exc, len(lines))
             if line in dashes and line < len(lines):  # the kept dash is itself the trouble
                 dashes.discard(line)
-                lines[line] = lines[line][len(lines[line].rstrip("\r\n")):]
+                lines[line] = _blank(lines[line])
                 continue
             if line in blanked:
                 break  # no progress: what follows is an echo of the error already reported
@@ -172,12 +173,11 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
             # right, and a list item's dash, so that the item's other lines stay its own) and
             # parse again, so that later problems are reported too.
             blanked.add(line)
-            ending = lines[line][len(lines[line].rstrip("\r\n")):]
             dash = _ITEM_START.match(lines[line])
             if lines[line].lstrip(" \t").startswith("-"):
                 items.add(line + 1)
             ids_lost = ids_lost or line + 1 in items or bool(_ID_LINE.match(lines[line]))
-            lines[line] = (dash.group(1) if dash else "") + ending
+            lines[line] = _blank(lines[line], keep=dash.group(1) if dash else "")
             if dash:
                 dashes.add(line)
             continue
@@ -215,6 +215,12 @@ def parse_text(name: str, data: bytes) -> tuple[ParsedFile | None, list[Problem]
     return parsed, problems
 
 
+def _blank(line: str, keep: str = "") -> str:
+    """The line blanked: `keep` (a list item's dash), then its line break, so that the lines
+    after it keep their numbers."""
+    return keep + line[len(line.rstrip("\r\n")):]
+
+
 def _directives_inside(name: str, lines: list[str], problems: list[Problem]) -> list[int]:
     """Report and blank each `%` line after the document began (a directive such as `%YAML`
     belongs before it): YAML would stop at the next line instead, naming no cause. Returns
@@ -226,7 +232,7 @@ def _directives_inside(name: str, lines: list[str], problems: list[Problem]) -> 
             problems.append(Problem(name, number + 1, 1, "a '%' line inside the document (a "
                                     "directive such as %YAML goes before it); quote the text "
                                     "if it is a value"))
-            lines[number] = line[len(line.rstrip("\r\n")):]
+            lines[number] = _blank(line)
             out.append(number)
         elif line.strip() and not line.lstrip().startswith("#") and not line.startswith("%"):
             begun = begun or not line.startswith("---")

@@ -174,10 +174,13 @@ class FusedMatcher:
         items = [s for s in self._score(lexical.scores, similar)
                  if s.score > 0 and not s.id.startswith(OUT_OF_SCOPE_PREFIX)]
         candidates = tuple(Candidate(s.id, unit(s.score)) for s in items[:self.fusion.choices])
-        decided, offered = self._decide(items, self._outside(query, items, similar), query,
-                                        lexical.answer)
+        decided: Verdict
+        offered: tuple[str, ...]
         if lexical.declined:  # the words name an out-of-scope topic: meaning cannot overrule
             decided, offered = Verdict.NONE, ()
+        else:
+            decided, offered = self._decide(items, self._outside(query, items, similar), query,
+                                            lexical.answer)
         return Match(question, decided, candidates, offered)
 
     def explain(self, question: str, limit: int = 5) -> tuple[Candidate, ...]:

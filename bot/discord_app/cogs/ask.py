@@ -163,8 +163,7 @@ class AskCog(commands.Cog):
         me = self.bot.user
         question = message.content
         if me is not None:  # a mention of the bot is no part of the question
-            guild = message.guild
-            question = _addressing(me.id, guild.self_role if guild else None).sub(" ", question)
+            question = _addressing(me.id, message.guild).sub(" ", question)
         question = question.strip()
         if invisible(question):
             await interaction.response.send_message(NO_TEXT, ephemeral=True,
@@ -185,7 +184,7 @@ class AskCog(commands.Cog):
         in_dm = message.guild is None
         # Named in the text: the bot, or its own role (Discord's @ list offers both). A reply
         # to the bot pings it without naming it: "thanks!" under an answer is no question.
-        addressed = _addressing(me.id, message.guild.self_role if message.guild else None)
+        addressed = _addressing(me.id, message.guild)
         if not in_dm and not addressed.search(message.content):
             return
         if self.bot.stopping:
@@ -251,6 +250,7 @@ class AskCog(commands.Cog):
                     name, channel.id, guild, exc.text or "Missing Permissions")
 
 
-def _addressing(user_id: int, role: discord.Role | None) -> re.Pattern[str]:
-    """The bot's mention in a message's text, or its own (managed) role's."""
+def _addressing(user_id: int, guild: discord.Guild | None) -> re.Pattern[str]:
+    """The bot's mention in a message's text, or its own (managed) role's in `guild`."""
+    role = guild.self_role if guild is not None else None
     return re.compile(rf"<@!?{user_id}>" + (rf"|<@&{role.id}>" if role is not None else ""))
