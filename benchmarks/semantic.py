@@ -259,6 +259,9 @@ class Before:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return self.encoder.encode(texts)
 
+    def knows(self, word: str) -> bool:
+        return self.encoder.knows(word)
+
     def encode_question(self, text: str) -> np.ndarray:
         return self.encoder.encode([text])[0]
 

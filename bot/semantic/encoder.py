@@ -88,6 +88,11 @@ class OnnxEncoder:
             out[chunk] = self._pooled([texts[n] for n in chunk])
         return out
 
+    def knows(self, word: str) -> bool:
+        """Whether the tokenizer reads `word` as one token: a whole word of the vocabulary,
+        not word pieces."""
+        return len(self._tokenizer.encode(word, add_special_tokens=False).ids) == 1
+
     def encode_question(self, text: str) -> np.ndarray:
         """One question as a unit vector: no batching, no padding, cut at `question_tokens`."""
         encoding = self._tokenizer.encode(text)

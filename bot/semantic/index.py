@@ -31,6 +31,8 @@ class Encoder(Protocol):
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
 
+    def knows(self, word: str) -> bool: ...
+
     def encode_question(self, text: str) -> np.ndarray: ...
 
 
@@ -82,6 +84,9 @@ class VectorIndex:
     @property
     def model(self) -> str:
         return self.encoder.key
+
+    def knows(self, word: str) -> bool:
+        return self.encoder.knows(word)
 
     def similar(self, question: str, ids: Collection[str], top: int
                 ) -> dict[str, Similar] | None:

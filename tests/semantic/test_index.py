@@ -31,6 +31,9 @@ class Counting:
         self.encoded.extend(texts)
         return self.encoder.encode(texts)
 
+    def knows(self, word: str) -> bool:
+        return self.encoder.knows(word)
+
     def encode_question(self, text: str) -> np.ndarray:
         self.encoded.append(text)
         return self.encoder.encode_question(text)

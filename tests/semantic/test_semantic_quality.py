@@ -48,8 +48,8 @@ def test_every_set_together_is_no_worse_than_lexical(fused: FusedMatcher,
 # a little under its figure when this gate was written, and what it then scored without it.
 # (The Minecraft server's set scores 0.868 either way.)
 LIFTED = {
-    "byo/discordpy-faq": 0.74,  # 0.757 with the layer, 0.723 without
-    "byo/python-faq": 0.75,  # 0.770, 0.690
+    "byo/discordpy-faq": 0.75,  # 0.764 with the layer, 0.723 without
+    "byo/python-faq": 0.78,  # 0.793, 0.690 (0.770 before the model read typos corrected)
     "blind-byo/bakery-shop": 0.85,  # 0.875, 0.800
     "blind-byo/open-source-cli": 0.70,  # 0.720, 0.660
     "blind-byo/tabletop-club": 0.70,  # 0.722, 0.648 (never tuned on)

@@ -168,6 +168,9 @@ class Counting:
         self.texts += len(texts)
         return self.encoder.encode(texts)
 
+    def knows(self, word: str) -> bool:
+        return self.encoder.knows(word)
+
     def encode_question(self, text: str) -> np.ndarray:
         return self.encoder.encode_question(text)
 

@@ -19,6 +19,11 @@ things score about 0.3, not the 0.2 of unrelated sentences) lose the least on an
 (one question of blind2's 40) while adding 0.7 and 7.5 points on the two FAQs; 0.5 and 0.2
 had served the word-level score alone.
 
+The model reads the question with the typos the lexical matcher corrected written as corrected
+("pick a radom item" as "pick a random item"): to a sentence encoder a typo is a few meaningless
+word pieces. A word the model knows whole is left as typed: it is a real word ("audio", "cafe")
+that the knowledge base happens not to use, however close it is to one it does ("audit", "cake").
+
 Candidates are the lexical matcher's best and the semantic best together, so a question that
 shares no word with the right entry ("pm" for "DM") can still find it. Out-of-scope topics are
 fused the same way and decline a question they match better than every item; one the
@@ -89,6 +94,10 @@ class Similar:
 
 class Similarities(Protocol):
     """The semantic index of one knowledge base (see `bot.semantic.index`)."""
+
+    def knows(self, word: str) -> bool:
+        """Whether the model reads `word` (lower case) as one whole word of its vocabulary."""
+        ...
 
     @property
     def model(self) -> str:
@@ -167,7 +176,7 @@ class FusedMatcher:
         lexical = self.lexical.lexical(query, self.fusion.pool)
         if lexical is None:
             return Match(question, Verdict.NONE, (), ())
-        similar = self.semantic.similar(question, [*lexical.scores, *self._topics],
+        similar = self.semantic.similar(self._respelled(query), [*lexical.scores, *self._topics],
                                         self.fusion.pool)
         if similar is None:
             return self.lexical.match(question)
@@ -192,7 +201,7 @@ class FusedMatcher:
             return ()
         lexical = {**asked.scores, **self.lexical.outside(query),
                    **{i: c.score for i, c in explained.items()}}
-        similar = self.semantic.similar(question, lexical.keys(), self.fusion.pool)
+        similar = self.semantic.similar(self._respelled(query), lexical.keys(), self.fusion.pool)
         if similar is None:
             return self.lexical.explain(question, limit)
         out: list[Candidate] = []
@@ -212,6 +221,15 @@ class FusedMatcher:
 
     def complete(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         return self.lexical.complete(text, limit)
+
+    def _respelled(self, query: Query) -> str:
+        """The question as the model reads it: each typo the lexical reader corrected written
+        as corrected, unless the model knows the word as typed."""
+        text = query.text
+        for word in query.words:
+            if word.corrected and not self.semantic.knows(word.typed):
+                text = re.sub(rf"(?i)\b{re.escape(word.typed)}\b", word.used, text)
+        return text
 
     def _score(self, lexical: Mapping[str, float], similar: Mapping[str, Similar]
                ) -> list[Scored]:

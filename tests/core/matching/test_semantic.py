@@ -304,10 +304,46 @@ class FailsOnce:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return self.encoder.encode(texts)
 
+    def knows(self, word: str) -> bool:
+        return self.encoder.knows(word)
+
     def encode_question(self, text: str) -> np.ndarray:
         if text == self.failing:
             raise MemoryError("Failed to allocate memory for requested buffer of size 98304")
         return self.encoder.encode_question(text)
+
+
+class Heard:
+    """The real encoder, keeping every question it is given."""
+
+    def __init__(self, encoder: OnnxEncoder) -> None:
+        self.encoder = encoder
+        self.key = encoder.key
+        self.dimension = encoder.dimension
+        self.questions: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encoder.encode(texts)
+
+    def knows(self, word: str) -> bool:
+        return self.encoder.knows(word)
+
+    def encode_question(self, text: str) -> np.ndarray:
+        self.questions.append(text)
+        return self.encoder.encode_question(text)
+
+
+def test_the_model_reads_the_question_with_its_typos_corrected(
+        community: KnowledgeBase, encoder: OnnxEncoder) -> None:
+    heard = Heard(encoder)
+    fused = FusedMatcher(Matcher.build(community), VectorIndex.build(community, heard, None))
+    fused.match("how do i copy a lsit")
+    fused.explain("Blok them? BLOK!")
+    # "audit" is a word of the model's own, though the lexical reader takes it for "audio"
+    fused.match("can we audit the server")
+    assert heard.questions == ["how do i copy a list", "block them? block!",
+                               "can we audit the server"]
+    assert not encoder.knows("lsit") and encoder.knows("audit")
 
 
 def test_a_question_that_cannot_be_encoded_is_matched_lexically(
