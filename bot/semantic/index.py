@@ -48,7 +48,7 @@ class VectorIndex:
         self.starts = starts
         self.matrix = matrix
         self.position = {item_id: n for n, item_id in enumerate(ids)}
-        self.ends = [*starts[1:].tolist(), len(texts)]
+        self.owner = np.repeat(np.arange(len(ids)), np.diff([*starts.tolist(), len(texts)]))
 
     @classmethod
     def build(cls, kb: KnowledgeBase, encoder: Encoder, cache: VectorCache | None) -> VectorIndex:
@@ -105,9 +105,8 @@ class VectorIndex:
         if top > 0:
             count = min(top, len(best))
             wanted.update(int(n) for n in np.argpartition(-best, count - 1)[:count])
-        out: dict[str, Similar] = {}
-        for n in wanted:
-            start = int(self.starts[n])
-            row = start + int(np.argmax(cosines[start:self.ends[n]]))
-            out[self.ids[n]] = Similar(float(best[n]), self.texts[row])
-        return out
+        # each item's closest text: the first of its rows that scores its best
+        rows = np.flatnonzero(cosines == best[self.owner])
+        closest = rows[np.unique(self.owner[rows], return_index=True)[1]].tolist()
+        scores = best.tolist()
+        return {self.ids[n]: Similar(scores[n], self.texts[closest[n]]) for n in wanted}
