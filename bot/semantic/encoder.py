@@ -16,9 +16,11 @@ BATCH = 32
 MAX_TOKENS = 128  # an item's text (a title, a question, an answer's opening): longer says no more
 # A member's question: its first words say what it asks, and the encoder's time grows with
 # every token (measured, int8 all-MiniLM-L6-v2, one thread: ~1.7 ms for 14 tokens, ~6 ms for
-# 70), so a rambling question is cut here: 98 in 100 questions of the byo and shipped dev
-# sets are shorter, and the figures of those sets do not drop (python-faq gains 0.006).
-QUESTION_TOKENS = 40
+# 70; ~0.07 ms a token), so a rambling question is cut here. 93 in 100 questions of the
+# shipped sets and 97 in 100 of the byo FAQs are shorter. Against 40 tokens: 36 answered
+# every set's questions alike, 32 two fewer of 1,386 (blind7 and blind10 one each), and is
+# 0.5 ms quicker on the longest questions, which are the shipped knowledge base's p99.
+QUESTION_TOKENS = 32
 
 
 class OnnxEncoder:
