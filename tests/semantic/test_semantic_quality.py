@@ -55,6 +55,9 @@ LIFTED = {
     "blind-byo/tabletop-club": 0.70,  # 0.722, 0.648 (never tuned on)
     "blind-byo/uni-course": 0.74,  # 0.759, 0.722 (never tuned on)
     "blind-byo/home-automation": 0.78,  # 0.800, 0.693 (never tuned on)
+    "blind-byo/indie-game": 0.73,  # 0.768, 0.679 (written 2026-12-08, never tuned on)
+    "blind-byo/running-club": 0.70,  # 0.727, 0.691 (idem)
+    "blind-byo/japanese-study": 0.71,  # 0.745, 0.691 (idem)
 }
 
 
