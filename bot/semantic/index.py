@@ -48,7 +48,8 @@ class VectorIndex:
         self.starts = starts
         self.matrix = matrix
         self.position = {item_id: n for n, item_id in enumerate(ids)}
-        self.owner = np.repeat(np.arange(len(ids)), np.diff([*starts.tolist(), len(texts)]))
+        first = starts.tolist()
+        self.rows = list(zip(first, [*first[1:], len(texts)], strict=True))  # item n's [start, end)
 
     @classmethod
     def build(cls, kb: KnowledgeBase, encoder: Encoder, cache: VectorCache | None) -> VectorIndex:
@@ -105,8 +106,10 @@ class VectorIndex:
         if top > 0:
             count = min(top, len(best))
             wanted.update(int(n) for n in np.argpartition(-best, count - 1)[:count])
-        # each item's closest text: the first of its rows that scores its best
-        rows = np.flatnonzero(cosines == best[self.owner])
-        closest = rows[np.unique(self.owner[rows], return_index=True)[1]].tolist()
         scores = best.tolist()
-        return {self.ids[n]: Similar(scores[n], self.texts[closest[n]]) for n in wanted}
+        out: dict[str, Similar] = {}
+        for n in wanted:  # a few items: each one's closest text, among its own rows only
+            start, end = self.rows[n]
+            out[self.ids[n]] = Similar(scores[n],
+                                       self.texts[start + int(cosines[start:end].argmax())])
+        return out

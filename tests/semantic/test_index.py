@@ -115,3 +115,33 @@ def test_a_text_two_items_share_is_encoded_once(encoder: OnnxEncoder) -> None:
     assert index.texts[int(index.starts[1])] == "Coffee"
     # (int8 activations are scaled per batch: close to the vector it gets alone, not equal)
     assert float(index.matrix[int(index.starts[1])] @ encoder.encode(["Coffee"])[0]) > 0.98
+
+
+class NotANumber(Counting):
+    """The real encoder, except that some texts come out as NaN (a model gone wrong)."""
+
+    def __init__(self, encoder: OnnxEncoder, broken: set[str]) -> None:
+        super().__init__(encoder)
+        self.broken = broken
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = super().encode(texts)
+        vectors[[n for n, t in enumerate(texts) if t in self.broken]] = np.nan
+        return vectors
+
+    def encode_question(self, text: str) -> np.ndarray:
+        vector = super().encode_question(text)
+        return np.full_like(vector, np.nan) if text in self.broken else vector
+
+
+def test_a_nan_vector_keeps_every_item_with_its_own_texts(encoder: OnnxEncoder) -> None:
+    kb = KnowledgeBase(entries=(
+        Entry(id="a", title="Tea", answer="Steep it.", questions=("how do i make tea",)),
+        Entry(id="b", title="Coffee", answer="Grind it.", questions=("how do i make coffee",)),
+        Entry(id="c", title="Cocoa", answer="Stir it.", questions=("how do i make cocoa",)),
+    ))
+    index = VectorIndex.build(kb, NotANumber(encoder, {"Steep it.", "nan question"}), None)
+    found = index.similar("how do i make cocoa", ["a", "b", "c"], top=0)
+    assert found["b"].text == "how do i make coffee"
+    assert found["c"].text == "how do i make cocoa"
+    assert set(index.similar("nan question", ["a", "b", "c"], top=2)) == {"a", "b", "c"}
