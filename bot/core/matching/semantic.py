@@ -19,10 +19,13 @@ things score about 0.3, not the 0.2 of unrelated sentences) lose the least on an
 (one question of blind2's 40) while adding 0.7 and 7.5 points on the two FAQs; 0.5 and 0.2
 had served the word-level score alone.
 
-The model reads the question with the typos the lexical matcher corrected written as corrected
-("pick a radom item" as "pick a random item"): to a sentence encoder a typo is a few meaningless
-word pieces. A word the model knows whole is left as typed: it is a real word ("audio", "cafe")
-that the knowledge base happens not to use, however close it is to one it does ("audit", "cake").
+The model reads the question with the typing slips the lexical matcher corrected written as
+corrected ("pick a radom item" as "pick a random item"): to a sentence encoder a typo is a few
+meaningless word pieces. Only slips are rewritten (a letter left out, a letter doubled, two
+neighbours swapped), and only in a word the model does not know whole. A word it knows is a
+real word the knowledge base happens not to use ("audio", not "audit"); a one-letter change
+makes another real word of many rarer ones the model splits into pieces ("args" is not "arms",
+"decode" not "decide"), so the lexical matcher's reading of those stays its own.
 
 Candidates are the lexical matcher's best and the semantic best together, so a question that
 shares no word with the right entry ("pm" for "DM") can still find it. Out-of-scope topics are
@@ -226,12 +229,15 @@ class FusedMatcher:
         return self.lexical.complete(text, limit)
 
     def _respelled(self, query: Query) -> str:
-        """The question as the model reads it: each typo the lexical reader corrected written
-        as corrected, unless the model knows the word as typed."""
+        """The question as the model reads it: each typing slip the lexical reader corrected
+        written as corrected, unless the model knows the word as typed."""
         text = query.text
         for word in query.words:
-            if word.corrected and not self.semantic.knows(word.typed):
-                text = re.sub(rf"(?i)\b{re.escape(word.typed)}\b", word.used, text)
+            if (word.corrected and is_slip(word.typed, word.used)
+                    and not self.semantic.knows(word.typed)):
+                # where the reader splits words: any character but a letter or a digit
+                text = re.sub(rf"(?i)(?<![a-z0-9]){re.escape(word.typed)}(?![a-z0-9])",
+                              word.used, text)
         return text
 
     def _score(self, lexical: Mapping[str, float], similar: Mapping[str, Similar]
@@ -296,6 +302,22 @@ class FusedMatcher:
         ranked = [Ranked(s.id, s.score, parts.get(s.id, ())) for s in items]
         return decision(ranked, limits, self._links, self.lexical.weights, outside=outside,
                         shown=self.fusion.choices, answered=answered)
+
+
+def is_slip(typed: str, meant: str) -> bool:
+    """Whether `typed` is `meant` with a typing slip: a letter left out ("radom"), a letter
+    doubled ("thhing") or two neighbours swapped ("staitc"). A letter changed for another, or
+    one added that doubles none, as often makes another word ("args", "codec")."""
+    if len(typed) + 1 == len(meant):
+        return any(meant[:i] + meant[i + 1:] == typed for i in range(len(meant)))
+    if len(typed) == len(meant) + 1:
+        return any(typed[i] == typed[i + 1] and typed[:i] + typed[i + 1:] == meant
+                   for i in range(len(typed) - 1))
+    if len(typed) != len(meant):
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+    return (len(differ) == 2 and differ[1] == differ[0] + 1
+            and typed[differ[0]] == meant[differ[1]] and typed[differ[1]] == meant[differ[0]])
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -20,6 +20,7 @@ from bot.core.matching.semantic import (
     FUSED_DEFAULTS,
     FusedMatcher,
     Fusion,
+    is_slip,
     item_texts,
     opening_of,
 )
@@ -339,11 +340,34 @@ def test_the_model_reads_the_question_with_its_typos_corrected(
     fused = FusedMatcher(Matcher.build(community), VectorIndex.build(community, heard, None))
     fused.match("how do i copy a lsit")
     fused.explain("Blok them? BLOK!")
+    # where the reader splits words: at any character but a letter or a digit
+    fused.match("my_lsit, lsitする")
     # "audit" is a word of the model's own, though the lexical reader takes it for "audio"
     fused.match("can we audit the server")
-    assert heard.questions == ["how do i copy a list", "block them? block!",
-                               "can we audit the server"]
+    # a letter changed for another is no typing slip: it as often makes another word
+    fused.match("can i blick someone")
+    assert heard.questions == ["how do i copy a list", "block them? block!", "my_list, listする",
+                               "can we audit the server", "can i blick someone"]
     assert not encoder.knows("lsit") and encoder.knows("audit")
+    assert not encoder.knows("blick")
+
+
+@pytest.mark.parametrize(("typed", "meant", "slip"), [
+    ("radom", "random", True),  # a letter left out
+    ("thhing", "thing", True),  # a letter doubled
+    ("staitc", "static", True),  # two neighbours swapped
+    ("fucntion", "function", True),
+    ("args", "arms", False),  # a letter changed: another word as often as a typo
+    ("decode", "decide", False),
+    ("codec", "code", False),  # a letter added that doubles none
+    ("resit", "rest", False),
+    ("permissive", "permission", False),  # two letters changed
+    ("tset", "test", True),
+    ("abc", "abc", False),
+])
+def test_a_typing_slip_is_a_letter_left_out_doubled_or_swapped(typed: str, meant: str,
+                                                               slip: bool) -> None:
+    assert is_slip(typed, meant) is slip
 
 
 def test_a_question_that_cannot_be_encoded_is_matched_lexically(
