@@ -59,6 +59,9 @@ class OnnxEncoder:
         except Exception as exc:
             raise ModelUnavailable(f"cannot read the tokenizer {tokenizer}: {_line(exc)}") from exc
         self._tokenizer.no_padding()
+        # the token of whatever the vocabulary lacks (WordPiece's "[UNK]"): no word it knows
+        unknown = getattr(self._tokenizer.model, "unk_token", None)
+        self._unknown = self._tokenizer.token_to_id(unknown) if unknown else None
         self.key = key  # names the model in the vector cache
         self.question_tokens = question_tokens
         try:
@@ -91,9 +94,10 @@ class OnnxEncoder:
         return out
 
     def knows(self, word: str) -> bool:
-        """Whether the tokenizer reads `word` as one token: a whole word of the vocabulary,
-        not word pieces."""
-        return len(self._tokenizer.encode(word, add_special_tokens=False).ids) == 1
+        """Whether the tokenizer reads `word` as one token of its vocabulary: a whole word,
+        not word pieces, nor the token of what it lacks."""
+        ids = self._tokenizer.encode(word, add_special_tokens=False).ids
+        return len(ids) == 1 and ids[0] != self._unknown
 
     def encode_question(self, text: str) -> np.ndarray:
         """One question as a unit vector: no batching, no padding, cut at `question_tokens`."""

@@ -45,6 +45,13 @@ def test_a_question_is_encoded_as_the_batch_encodes_it(encoder: OnnxEncoder) -> 
     assert float(alone @ encoder.encode([question])[0]) > 0.999
 
 
+def test_the_model_knows_the_whole_words_of_its_vocabulary(encoder: OnnxEncoder) -> None:
+    assert encoder.knows("list") and encoder.knows("audio")
+    # word pieces, nothing, and what the vocabulary lacks (one "[UNK]" token)
+    for word in ("lsit", "", "😀", "ｘｙｚｚｙ", "x" * 120):
+        assert not encoder.knows(word), word
+
+
 def test_a_long_question_is_cut_at_its_token_limit(encoder: OnnxEncoder) -> None:
     start = "how do i send a direct message to another member"
     rambling = start + " because" + " and then something else happened" * 40
