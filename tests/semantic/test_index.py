@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from recording_encoder import Recording
 
 from bot.core.knowledge.load import load_knowledge
 from bot.core.knowledge.models import Entry, KnowledgeBase
@@ -16,27 +17,6 @@ from bot.semantic.encoder import OnnxEncoder
 from bot.semantic.index import VectorIndex
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-class Counting:
-    """The real encoder, counting the texts it is asked to encode."""
-
-    def __init__(self, encoder: OnnxEncoder) -> None:
-        self.encoder = encoder
-        self.key = encoder.key
-        self.dimension = encoder.dimension
-        self.encoded: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.encoded.extend(texts)
-        return self.encoder.encode(texts)
-
-    def knows(self, word: str) -> bool:
-        return self.encoder.knows(word)
-
-    def encode_question(self, text: str) -> np.ndarray:
-        self.encoded.append(text)
-        return self.encoder.encode_question(text)
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +53,12 @@ def test_similar_gives_the_asked_ids_and_the_closest_items(community: KnowledgeB
 def test_a_restart_encodes_nothing_and_an_edit_only_what_changed(
         community: KnowledgeBase, encoder: OnnxEncoder, tmp_path: Path) -> None:
     cache = VectorCache(tmp_path / "vectors.sqlite3")
-    first = Counting(encoder)
+    first = Recording(encoder)
     built = VectorIndex.build(community, first, cache)
-    assert len(first.encoded) == len(set(built.texts))
-    restart = Counting(encoder)
+    assert len(first.texts) == len(set(built.texts))
+    restart = Recording(encoder)
     again = VectorIndex.build(community, restart, cache)
-    assert restart.encoded == []
+    assert restart.texts == []
     assert np.array_equal(again.matrix, built.matrix)
     assert np.allclose(np.linalg.norm(again.matrix, axis=1), 1.0, atol=1e-5)
     entry = community.entries[0]
@@ -86,19 +66,19 @@ def test_a_restart_encodes_nothing_and_an_edit_only_what_changed(
                                           questions=(*entry.questions, "can i pm people"),
                                           keywords=entry.keywords), *community.entries[1:]),
                            out_of_scope=community.out_of_scope)
-    reload = Counting(encoder)
+    reload = Recording(encoder)
     VectorIndex.build(edited, reload, cache)
-    assert reload.encoded == ["can i pm people"]
+    assert reload.texts == ["can i pm people"]
 
 
 def test_another_model_does_not_reuse_the_vectors(community: KnowledgeBase,
                                                   encoder: OnnxEncoder, tmp_path: Path) -> None:
     cache = VectorCache(tmp_path / "vectors.sqlite3")
     VectorIndex.build(community, encoder, cache)
-    other = Counting(encoder)
+    other = Recording(encoder)
     other.key = "another-model"
     VectorIndex.build(community, other, cache)
-    assert other.encoded
+    assert other.texts
 
 
 def test_a_text_two_items_share_is_encoded_once(encoder: OnnxEncoder) -> None:
@@ -106,9 +86,9 @@ def test_a_text_two_items_share_is_encoded_once(encoder: OnnxEncoder) -> None:
         Entry(id="a", title="Tea", answer="Steep it.", questions=("how do i make a drink",)),
         Entry(id="b", title="Coffee", answer="Grind it.", questions=("how do i make a drink",)),
     ))
-    counting = Counting(encoder)
+    counting = Recording(encoder)
     index = VectorIndex.build(kb, counting, None)
-    assert counting.encoded.count("how do i make a drink") == 1
+    assert counting.texts.count("how do i make a drink") == 1
     rows = [n for n, t in enumerate(index.texts) if t == "how do i make a drink"]
     assert len(rows) == 2
     assert np.array_equal(index.matrix[rows[0]], index.matrix[rows[1]])
@@ -117,7 +97,7 @@ def test_a_text_two_items_share_is_encoded_once(encoder: OnnxEncoder) -> None:
     assert float(index.matrix[int(index.starts[1])] @ encoder.encode(["Coffee"])[0]) > 0.98
 
 
-class NotANumber(Counting):
+class NotANumber(Recording):
     """The real encoder, except that some texts come out as NaN (a model gone wrong)."""
 
     def __init__(self, encoder: OnnxEncoder, broken: set[str]) -> None:

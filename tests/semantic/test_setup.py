@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from recording_encoder import Recording
 
 from bot.core.matching.matcher import Matcher
 from bot.core.matching.semantic import FusedMatcher, item_texts
@@ -155,26 +156,6 @@ def test_any_part_of_the_extra_missing_says_the_extra_is_not_installed(
                               "answering with the lexical matcher.\n")
 
 
-class Counting:
-    """The real encoder, counting the texts it encodes."""
-
-    def __init__(self, encoder: OnnxEncoder) -> None:
-        self.encoder = encoder
-        self.key = encoder.key
-        self.dimension = encoder.dimension
-        self.texts = 0
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.texts += len(texts)
-        return self.encoder.encode(texts)
-
-    def knows(self, word: str) -> bool:
-        return self.encoder.knows(word)
-
-    def encode_question(self, text: str) -> np.ndarray:
-        return self.encoder.encode_question(text)
-
-
 def test_a_cache_that_refuses_writes_costs_no_second_encoding(tmp_path: Path,
                                                               encoder: OnnxEncoder) -> None:
     from bot.semantic.cache import VectorCache
@@ -185,10 +166,10 @@ def test_a_cache_that_refuses_writes_costs_no_second_encoding(tmp_path: Path,
     with sqlite3.connect(path) as connection:  # as a read-only disk answers a write
         connection.execute("CREATE TRIGGER refuse BEFORE INSERT ON vectors "
                            "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END")
-    counting = Counting(encoder)
+    counting = Recording(encoder)
     built = SemanticBuild(counting, VectorCache(path))(kb)
     assert isinstance(built, FusedMatcher)
-    assert counting.texts == len({t for _, texts in item_texts(kb) for t in texts})
+    assert len(counting.texts) == len({t for _, texts in item_texts(kb) for t in texts})
 
 
 def test_a_reload_whose_vectors_fail_is_refused_and_the_live_layer_stays(
@@ -200,7 +181,7 @@ def test_a_reload_whose_vectors_fail_is_refused_and_the_live_layer_stays(
 
     folder = tmp_path / "kb"
     shutil.copytree(FIXTURES / "semantic" / "kb", folder)
-    counting = Counting(encoder)
+    counting = Recording(encoder)
     library = Library.open(folder, build=SemanticBuild(counting, VectorCache(tmp_path / "v")))
     before = library.current
     assert isinstance(before.matcher, FusedMatcher)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
+from recording_encoder import Recording
 
 from bot.core.curation.evaluate import format_why
 from bot.core.knowledge.load import load_knowledge
@@ -292,51 +292,23 @@ def test_an_answers_alternatives_follow_the_lexical_rule(encoder: OnnxEncoder) -
     assert (linked.answer_id, linked.alternatives) == ("holidays", ())
 
 
-class FailsOnce:
+class FailsOnce(Recording):
     """The real encoder, except that it fails on one question (as onnxruntime can, out of
     memory)."""
 
     def __init__(self, encoder: OnnxEncoder, failing: str) -> None:
-        self.encoder = encoder
+        super().__init__(encoder)
         self.failing = failing
-        self.key = encoder.key
-        self.dimension = encoder.dimension
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encoder.encode(texts)
-
-    def knows(self, word: str) -> bool:
-        return self.encoder.knows(word)
 
     def encode_question(self, text: str) -> np.ndarray:
         if text == self.failing:
             raise MemoryError("Failed to allocate memory for requested buffer of size 98304")
-        return self.encoder.encode_question(text)
-
-
-class Heard:
-    """The real encoder, keeping every question it is given."""
-
-    def __init__(self, encoder: OnnxEncoder) -> None:
-        self.encoder = encoder
-        self.key = encoder.key
-        self.dimension = encoder.dimension
-        self.questions: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encoder.encode(texts)
-
-    def knows(self, word: str) -> bool:
-        return self.encoder.knows(word)
-
-    def encode_question(self, text: str) -> np.ndarray:
-        self.questions.append(text)
-        return self.encoder.encode_question(text)
+        return super().encode_question(text)
 
 
 def test_the_model_reads_the_question_with_its_typos_corrected(
         community: KnowledgeBase, encoder: OnnxEncoder) -> None:
-    heard = Heard(encoder)
+    heard = Recording(encoder)
     fused = FusedMatcher(Matcher.build(community), VectorIndex.build(community, heard, None))
     fused.match("how do i copy a lsit")
     fused.explain("Blok them? BLOK!")
