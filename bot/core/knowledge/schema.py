@@ -123,7 +123,7 @@ class _Checker(LexiconReader):
                                     "match it")
             elif key in mine:
                 self.problem(where, f"question '{value}' is listed twice in {owner}")
-            elif first is not None and key:
+            elif first is not None:
                 self.problem(where, f"question '{value}' is also a question of {first[0]} (at "
                                     f"{first[1]}); keep it under one")
             else:
