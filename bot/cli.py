@@ -20,7 +20,7 @@ from bot.chat import ChatSession, prompted_lines, run_chat, terminal_width
 from bot.core.curation.evaluate import FORMAT as EVAL_FORMAT
 from bot.core.curation.evaluate import evaluate, format_report, format_why, load_questions
 from bot.core.knowledge.load import load_knowledge
-from bot.core.knowledge.problems import KnowledgeError
+from bot.core.knowledge.problems import KnowledgeError, problem_count
 from bot.core.matching.match import Match
 from bot.core.replies.reply import Reply
 from bot.curation_cli import export_command, gaps_command, stats_command
@@ -347,7 +347,7 @@ def _kb(settings: Settings, what: str, *, as_json: bool) -> int:
     if kb is None:  # `kb list --json` keeps stdout for JSON: the problems go to stderr
         for problem in problems:
             print(problem, file=sys.stderr if as_json else sys.stdout)
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.",
+        print(f"{problem_count(len(problems))} found.",
               file=sys.stderr)
         return EXIT_PROBLEMS
     if what == "check":
@@ -400,7 +400,7 @@ def _doctor(settings: Settings) -> int:
     for check in checks:
         print(check, flush=True)
     failed = sum(not check.ok for check in checks)
-    print(f"\n{failed} problem{'s' if failed != 1 else ''} found." if failed else
+    print(f"\n{problem_count(failed)} found." if failed else
           "\nEverything checked is fine.")
     return EXIT_PROBLEMS if failed else EXIT_OK
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.knowledge.load import load_knowledge
+from bot.core.knowledge.problems import problem_count
 from bot.settings import Settings
 
 OK_MARK, BAD_MARK = "✓", "✗"
@@ -40,8 +41,8 @@ def knowledge_check(folder: Path) -> Check:
     kb, problems = load_knowledge(folder)
     if kb is None:
         first = str(problems[0]) if problems else "no knowledge files"
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        return Check(False, f"knowledge base in {folder}: {count}, the first: {first}",
+        return Check(False, f"knowledge base in {folder}: {problem_count(len(problems))}, the "
+                            f"first: {first}",
                      f"run `faqbot kb check --dir {folder}` for every problem and fix the files")
     rows = len(kb.table.rows) if kb.table else 0
     return Check(True, f"knowledge base valid: {len(kb.entries)} entries and {rows} table rows "

@@ -20,6 +20,7 @@ from bot.core.importing.knowledge_file import Merge, MergeError
 from bot.core.importing.sections import QUESTION_LEVEL
 from bot.core.knowledge.fields import is_web_address
 from bot.core.knowledge.files import MAX_FILE_BYTES, is_knowledge_name
+from bot.core.knowledge.problems import problem_count
 from bot.doc_sources import gather
 from bot.import_work import (
     check,
@@ -108,8 +109,8 @@ def _import(args: argparse.Namespace, target: Path, existing: list[Path], out: T
     if problems:
         for problem in problems[:20]:
             print(problem, file=err)
-        print(f"faqbot: the result would not pass `faqbot kb check` ({len(problems)} "
-              f"problem{'s' if len(problems) != 1 else ''}); nothing written.", file=err)
+        print("faqbot: the result would not pass `faqbot kb check` "
+              f"({problem_count(len(problems))}); nothing written.", file=err)
         return EXIT_FAILED
     if not args.dry_run and not _write_all(files, err):
         return EXIT_FAILED

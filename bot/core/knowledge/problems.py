@@ -13,6 +13,11 @@ MESSAGE_LIMIT = 1_000  # characters of a message, whatever its values hold
 _LONG_QUOTE = re.compile(rf"'([^'\n]{{{QUOTED_LIMIT}}})[^'\n]{{120,}}'")
 
 
+def problem_count(count: int) -> str:
+    """"1 problem", "3 problems": how many problems a report names."""
+    return f"{count} problem{'' if count == 1 else 's'}"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
     """One thing wrong with the knowledge files; a value of 200 characters or more that its

@@ -4,6 +4,7 @@ The same words on Discord and in the terminal."""
 
 from __future__ import annotations
 
+from bot.core.knowledge.problems import problem_count
 from bot.core.library import ReloadResult
 from bot.core.replies.reply import Reply, ReplyKind
 
@@ -18,7 +19,7 @@ def reload_reply(result: ReloadResult) -> Reply:
                           f"{result.diff.summary()}")
     problems = "\n".join(str(problem) for problem in result.problems)
     return Reply(kind=ReplyKind.ERROR,
-                 title=f"Reload refused: {_problems(len(result.problems))}",
+                 title=f"Reload refused: {problem_count(len(result.problems))}",
                  body=f"{problems}\n\nThe previous knowledge base is still live.")
 
 
@@ -27,10 +28,7 @@ def check_reply(problems: list[str]) -> Reply:
     if not problems:
         return Reply(kind=ReplyKind.INFO, title="Knowledge files are valid",
                      body="Every file validates. Nothing was swapped in: use `/kb reload`.")
-    return Reply(kind=ReplyKind.ERROR, title=f"{_problems(len(problems))} in the knowledge files",
+    return Reply(kind=ReplyKind.ERROR,
+                 title=f"{problem_count(len(problems))} in the knowledge files",
                  body="\n".join(problems) + "\n\nNothing was swapped in; the live knowledge "
                                             "base is unchanged.")
-
-
-def _problems(count: int) -> str:
-    return f"{count} problem{'' if count == 1 else 's'}"
