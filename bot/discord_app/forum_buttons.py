@@ -49,26 +49,23 @@ def _bot(interaction: discord.Interaction) -> AnyFaqBot:
     return interaction.client  # type: ignore[return-value]
 
 
-def forum_view(thread_id: int, reply: Reply | None = None) -> discord.ui.View:
-    """Read the rest of a long answer, up to three suggestions (or an answer's alternatives) to
-    pick, then ✅ Solved and 🙋 Still need help."""
+def forum_message(thread_id: int, reply: Reply) -> tuple[discord.Embed, discord.ui.View]:
+    """The reply in a post: its first page as /ask renders it (suggestions under a forum
+    title), and its buttons: Read the rest of a long answer, up to three suggestions (or an
+    answer's alternatives) to pick, then ✅ Solved and 🙋 Still need help. A post gets one
+    message, for everyone: the rest of a long answer is a button (`ForumRest`) away."""
+    shown = reply
+    if reply.kind is ReplyKind.SUGGEST:
+        shown = dataclasses.replace(reply, title=SUGGEST_TITLE, body=SUGGEST_BODY)
+    pages = build_pages(shown)
     view = discord.ui.View(timeout=None)
-    choices = reply.choices if reply is not None else ()
-    if reply is not None and reply.item_id and len(build_pages(reply)) > 1:
+    if reply.item_id and len(pages) > 1:
         view.add_item(ForumRest(reply.item_id))
-    for number, choice in enumerate(choices[:3], 1):
+    for number, choice in enumerate(reply.choices[:3], 1):
         view.add_item(ForumPick(thread_id, choice.id, f"{number}. {choice.title}"))
     view.add_item(ForumSolved(thread_id))
     view.add_item(ForumHelp(thread_id))
-    return view
-
-
-def forum_embed(reply: Reply) -> discord.Embed:
-    """The reply's first page as /ask renders it, suggestions under a forum title. A post gets
-    one message, for everyone: the rest of a long answer is a button (`ForumRest`) away."""
-    if reply.kind is ReplyKind.SUGGEST:
-        reply = dataclasses.replace(reply, title=SUGGEST_TITLE, body=SUGGEST_BODY)
-    return build_pages(reply)[0]
+    return pages[0], view
 
 
 async def _post(interaction: discord.Interaction, thread_id: int) -> discord.Thread | None:
@@ -127,9 +124,9 @@ class ForumPick(discord.ui.DynamicItem[discord.ui.Button[Any]],
         if reply is None:
             await tell(interaction, GONE)
             return
-        shown = dataclasses.replace(reply, choices=())  # the pick is made: no choices left
-        await interaction.response.edit_message(embed=forum_embed(shown),
-                                                view=forum_view(self.thread_id, shown),
+        # the pick is made: no choices left
+        embed, view = forum_message(self.thread_id, dataclasses.replace(reply, choices=()))
+        await interaction.response.edit_message(embed=embed, view=view,
                                                 allowed_mentions=NO_MENTIONS)
         await bot.recorder.forum_click(self.thread_id, self.item_id)
 

@@ -476,12 +476,12 @@ async def test_a_long_answer_has_the_rest_one_button_away(tmp_path: Path) -> Non
 
 def test_a_long_answer_fits_in_one_embed_within_every_limit() -> None:
     from bot.core.replies.reply import Reply, ReplyKind
-    from bot.discord_app.forum_buttons import forum_embed
+    from bot.discord_app.forum_buttons import forum_message
 
-    long = forum_embed(Reply(kind=ReplyKind.ANSWER, title="Long", body="word " * 3000,
-                             footer="Source"))
+    long, _ = forum_message(1, Reply(kind=ReplyKind.ANSWER, title="Long", body="word " * 3000,
+                                     footer="Source"))
     assert (long.footer.text or "").startswith("Source · Page 1/")
     assert len(long) <= 6000
-    crowded = forum_embed(Reply(kind=ReplyKind.ANSWER, title="T" * 300, body="word " * 3000,
-                                footer="F" * 3000))
+    crowded, _ = forum_message(1, Reply(kind=ReplyKind.ANSWER, title="T" * 300,
+                                        body="word " * 3000, footer="F" * 3000))
     assert len(crowded) <= 6000 and len(crowded.footer.text or "") <= 2048

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.core.forum import post_question
 from bot.core.matching.match import Verdict
 from bot.discord_app.embeds import NO_MENTIONS
-from bot.discord_app.forum_buttons import forum_embed, forum_view
+from bot.discord_app.forum_buttons import forum_message
 from bot.store import FORUM_CHANNEL
 
 if TYPE_CHECKING:
@@ -83,8 +83,8 @@ class ForumCog(commands.Cog):
             return  # replied before a restart
         if replies:
             try:
-                await thread.send(embed=forum_embed(reply), view=forum_view(thread.id, reply),
-                                  allowed_mentions=NO_MENTIONS)
+                embed, view = forum_message(thread.id, reply)
+                await thread.send(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
             except discord.HTTPException:
                 await self.bot.recorder.reply_failed(thread.id)  # no answer counted
                 raise
