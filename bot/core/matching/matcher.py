@@ -136,6 +136,8 @@ class Matcher:
         if not query.words:
             return None
         scored = self._ranked(query, max(limit, MAX_CANDIDATES))
+        if not scored:  # no item shares a word or a run of letters with it ("zzz")
+            return Lexical({}, None, declined=False)
         decided, _ = self._decide(scored)
         return Lexical({s.item.id: unit(s.score) for s in scored},
                        scored[0].item.id if decided is Verdict.ANSWER else None,

@@ -127,6 +127,19 @@ def test_small_talk_and_empty_questions_get_no_candidates(fused: FusedMatcher,
     assert fused.explain(question) == ()
 
 
+@pytest.mark.parametrize("question", ["zzz", "qq xx"])
+def test_words_no_item_shares_a_letter_run_with_are_declined(fused: FusedMatcher,
+                                                           question: str) -> None:
+    # Read as words (not small talk), yet no item is scored lexically at all.
+    assert fused.lexical.read(question).words
+    assert fused.lexical.lexical(fused.lexical.read(question), 4) is not None
+    match = fused.match(question)
+    assert match.verdict is Verdict.NONE
+    assert all(c.id in fused.kb.ids for c in match.candidates)
+    assert all(c.id in fused.kb.ids or c.id.startswith("out-of-scope:")
+               for c in fused.explain(question))
+
+
 @pytest.mark.parametrize("question", ["what will the weather be like tomorrow?",
                                       "what is the capital of france", "best pizza topping"])
 def test_out_of_scope_and_unrelated_questions_are_declined(fused: FusedMatcher,
