@@ -41,7 +41,7 @@ class Completer:
             texts += [(text, plain) for text, kind, plain, *_ in item.phrases
                       if kind in ("question", "alias") and text != item.label]
             for text, plain in texts:
-                label = text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+                label = _cut(text)
                 if label in seen or not plain:
                     continue
                 seen.add(label)
@@ -56,8 +56,13 @@ class Completer:
         typed = " ".join(self.index.tokenizer.tokens(text[:MAX_QUESTION_CHARS]))
         if limit == 0:
             return []
-        if not typed:
-            return [(item.label[:MAX_LABEL], item.id) for item in self.index.drafts[:limit]]
+        if not typed:  # nothing to match yet: the first items' titles, each label once
+            shown: dict[str, str] = {}
+            for item in self.index.drafts:
+                if len(shown) == limit:
+                    break
+                shown.setdefault(_cut(item.label), item.id)
+            return list(shown.items())
         if len(self.keys) <= SMALL:
             chosen = list(range(len(self.keys)))
         else:
@@ -137,3 +142,8 @@ def _complete(labels: dict[str, str], names: list[_Name], typed: str,
     order = list(labels)
     ranked = sorted(scores, key=lambda item_id: (-scores[item_id], order.index(item_id)))
     return [(labels[item_id], item_id) for item_id in ranked[:limit]]
+
+
+def _cut(text: str) -> str:
+    """A question choice's label: the text, cut to MAX_LABEL characters with "…"."""
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
