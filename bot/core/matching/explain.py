@@ -5,6 +5,9 @@ and the words it left out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.matching.fields import texts_of
 from bot.core.matching.index import Index, Item
@@ -13,20 +16,26 @@ from bot.core.matching.score import Scored
 from bot.core.matching.synonyms import CONCEPT_PREFIX
 
 
-def field_of(kb: KnowledgeBase, index: Index, item: Item, feature: str) -> str:
+def field_of(item: Item, feature: str, texts: Callable[[], list[tuple[str, frozenset[str]]]]
+             ) -> str:
     """The field an item's feature comes from: its first phrasing that has it (title,
-    question, keyword, alias...), else the strongest of its other texts (answer...)."""
+    question, keyword, alias...), else the strongest of its other `texts` that has it."""
     phrasings = item.by_feature.get(feature)
     if phrasings:
         return item.phrases[phrasings[0]].kind
+    return next((field for field, features in texts() if feature in features), "text")
+
+
+def other_texts(kb: KnowledgeBase, index: Index, item: Item) -> list[tuple[str, frozenset[str]]]:
+    """(field, its word keys and synonym concepts) of each of an item's texts that are not
+    phrasings (answer...), the strongest first."""
     tokenizer, synonyms = index.tokenizer, index.synonyms
-    for field, text, _ in sorted(texts_of(kb, item.id, index.weights),
-                                key=lambda t: -t[2]):
+    out: list[tuple[str, frozenset[str]]] = []
+    for field, text, _ in sorted(texts_of(kb, item.id, index.weights), key=lambda t: -t[2]):
         keys = [tokenizer.key_of(word) for word in tokenizer.tokens(text)]
-        if feature in keys or any(feature == concept for _, _, concept
-                                  in synonyms.find(keys, remember=False)):
-            return field
-    return "text"
+        concepts = [concept for _, _, concept in synonyms.find(keys, remember=False)]
+        out.append((field, frozenset([*keys, *concepts])))
+    return out
 
 
 def reasons(kb: KnowledgeBase, index: Index, query: Query, scored: Scored) -> tuple[str, ...]:
@@ -35,6 +44,11 @@ def reasons(kb: KnowledgeBase, index: Index, query: Query, scored: Scored) -> tu
     best = scored.item.best
     missing: list[str] = []
     names = index.synonyms.names
+
+    @cache  # the item's other texts are read once, when a word is found only there
+    def texts() -> list[tuple[str, frozenset[str]]]:
+        return other_texts(kb, index, scored.item)
+
     for word in query.words:
         hits = [(best[f] * share, not f.startswith(CONCEPT_PREFIX), f)
                 for f, share in word.credit if f in best]
@@ -42,7 +56,7 @@ def reasons(kb: KnowledgeBase, index: Index, query: Query, scored: Scored) -> tu
             missing.append(word.typed)
             continue
         _, _, feature = max(hits)
-        where = field_of(kb, index, scored.item, feature)
+        where = field_of(scored.item, feature, texts)
         said = f'"{word.typed}"'
         if word.corrected:
             said += f' (read as "{word.used}")'
