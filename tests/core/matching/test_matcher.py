@@ -362,6 +362,20 @@ def test_explain_names_the_field_each_word_matched_in(matcher: Matcher) -> None:
     assert '"liable" in question' in fields("liable", "accountability")
 
 
+def test_explain_names_the_answer_of_each_candidate_with_long_answers() -> None:
+    # Every candidate's answer read once, whatever the number of words found only there.
+    words = [f"term{n}" for n in range(300)]
+    kb = KnowledgeBase(entries=tuple(
+        Entry(id=f"e{n}", title=f"Topic {n}",
+              answer=" ".join(words[(n * 7 + k) % 300] for k in range(1500)))
+        for n in range(5)))
+    question = " ".join(words[k * 13 % 300] for k in range(40))
+    explained = Matcher.build(kb).explain(question)
+    assert explained
+    for candidate in explained:
+        assert sum(reason.endswith(" in answer") for reason in candidate.reasons) >= 10
+
+
 def test_explain_names_words_not_covered(matcher: Matcher) -> None:
     top = matcher.explain("audit quantum bananas")[0]
     assert any("not covered" in reason and "bananas" in reason for reason in top.reasons)
@@ -380,6 +394,20 @@ def test_complete_empty_lists_titles(matcher: Matcher) -> None:
     choices = matcher.complete("")
     assert choices[0] == ("Local deployment", "local-deployment")
     assert len(matcher.complete("", limit=3)) == 3
+
+
+def test_complete_empty_shows_each_label_once() -> None:
+    kb = KnowledgeBase(entries=(
+        Entry(id="refunds-card", title="Refunds", answer="Card refunds take a week."),
+        Entry(id="refunds-gift", title="Refunds", answer="Gift cards are not refunded."),
+        Entry(id="long-a", title="Shipping " + "x" * 120 + " a", answer="a"),
+        Entry(id="long-b", title="Shipping " + "x" * 120 + " b", answer="b"),
+        Entry(id="party", title="🎉", answer="Parties on Fridays.")))
+    choices = Matcher.build(kb).complete("")
+    labels = [label for label, _ in choices]
+    assert len(labels) == len(set(labels))
+    assert [item_id for _, item_id in choices] == ["refunds-card", "long-a", "party"]
+    assert all(len(label) <= 100 for label in labels)
 
 
 def test_complete_finds_phrasings_as_typed(matcher: Matcher) -> None:
