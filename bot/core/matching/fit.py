@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from math import fsum
 
 from rapidfuzz import fuzz
 
@@ -158,10 +159,11 @@ class PhraseFitter:
                 continue
             digest = digests.get(id(phrase)) or self._digest(phrase)
             hits = digest.stems & features
-            covered = 0.0
+            # fsum: a set's order changes with the process's hash seed, and a plain sum with
+            # it, in its last bit (which of two equal phrasings is the closest, say)
+            covered = fsum(map(digest.stem_weight.__getitem__, hits))
             mask = 0
             for found_stem in hits:
-                covered += digest.stem_weight[found_stem]
                 mask |= masks[found_stem]
             if digest.concepts:
                 asked_concepts = digest.concept_names & features
@@ -185,9 +187,8 @@ class PhraseFitter:
                 if asked is None:
                     asked = asked_by[mask] = sum(w.weight for bit, w in enumerate(words)
                                                  if mask >> bit & 1)
-                pairs = 0.0
-                for pair in digest.pairs.keys() & bigrams.keys():
-                    pairs += bigrams[pair] * digest.pairs[pair]
+                pairs = fsum(bigrams[pair] * digest.pairs[pair]
+                             for pair in digest.pairs.keys() & bigrams.keys())
                 covered += pairs
                 # Words in the same order count again: a bonus, never a penalty.
                 share = covered / (phrase.total + pairs)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from bot.core.knowledge.models import Entry, KnowledgeBase
@@ -70,3 +75,31 @@ def test_fitters_sharing_a_memory_share_the_digests_of_equal_phrasings() -> None
                                       strict=True))
     assert not any(a is b for a, b in zip(digests(first, None), digests(second, None),
                                           strict=True))
+
+
+EXPLAINED = """
+import sys
+from pathlib import Path
+from bot.core.curation.evaluate import load_questions
+from bot.core.knowledge.load import load_knowledge
+from bot.settings import SHIPPED_KNOWLEDGE
+from bot.core.matching.matcher import Matcher
+matcher = Matcher.build(load_knowledge(SHIPPED_KNOWLEDGE)[0])
+questions = [q.text for q in load_questions(Path(sys.argv[1]))]
+questions.append("can someone remove the safety training from a downloaded model")
+for question in questions:
+    print(repr(matcher.explain(question, 3)))
+"""
+
+
+def test_fits_and_closest_phrasings_are_the_same_in_every_process() -> None:
+    # A set of strings iterates in an order that changes with the hash seed; the fit's sums
+    # must not (under one seed, another phrasing of the same fit was named the closest).
+    root = Path(__file__).resolve().parents[3]
+    questions = root / "tests" / "fixtures" / "dev-questions.yaml"
+    outputs = [subprocess.run([sys.executable, "-c", EXPLAINED, str(questions)], cwd=root,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True,
+                              text=True, check=True, timeout=120).stdout
+               for seed in ("1", "2", "3")]
+    assert outputs[0].count("Candidate(") > 100
+    assert outputs[1] == outputs[0] and outputs[2] == outputs[0]
