@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.semantic.deadline import Deadline
 from bot.semantic.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -156,14 +157,14 @@ def download(url: str, target: Path, out: TextIO | None) -> None:
         raise ModelUnavailable(f"cannot write the model into {target.parent}: "
                                f"{exc.strerror or exc}") from exc
     partial = Path(name)
+    deadline = Deadline(DEADLINE)
     try:
-        with os.fdopen(descriptor, "wb") as handle, \
-                urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        with os.fdopen(descriptor, "wb") as handle, deadline, \
+                deadline.opener().open(url, timeout=TIMEOUT) as response:
             size = _length(response.headers.get("Content-Length"))
             if size > MAX_BYTES:
                 raise ModelUnavailable(f"{url} is {size >> 20} MiB: more than a model of this "
                                        f"kind ({MAX_BYTES >> 20} MiB at most)")
-            until = time.monotonic() + DEADLINE
             with Progress(f"Downloading {target.name}", size, out) as bar:
                 while chunk := response.read1(CHUNK):  # what came, not a full CHUNK
                     handle.write(chunk)
@@ -171,24 +172,33 @@ def download(url: str, target: Path, out: TextIO | None) -> None:
                     if bar.done_bytes > MAX_BYTES:
                         raise ModelUnavailable(f"{url} sends more than a model of this kind "
                                                f"({MAX_BYTES >> 20} MiB at most)")
-                    if time.monotonic() > until:
-                        raise ModelUnavailable(
-                            f"{url} is too slow: {bar.done_bytes / (1 << 20):.1f} MiB in "
-                            f"{DEADLINE / 60:g} minutes; fetch the files by hand and set "
-                            "SEMANTIC_MODEL_PATH")
+                if deadline.passed:
+                    raise _too_slow(url, handle.tell())
                 bar.done()
         if size and partial.stat().st_size != size:
             raise ModelUnavailable(f"download of {url} stopped short")
         partial.replace(target)
-    except urllib.error.HTTPError as exc:
-        raise ModelUnavailable(f"cannot download {url}: HTTP {exc.code}") from exc
     except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-        # ValueError: an address urllib cannot use ("Invalid IPv6 URL"); HTTPException: an
-        # answer that is not HTTP, or a chunked body cut short.
-        shown = reason(getattr(exc, "reason", None) or exc, 150)
-        raise ModelUnavailable(f"cannot download {url}: {shown}") from exc
+        if deadline.passed:  # the deadline shut the connection
+            raise _too_slow(url, partial.stat().st_size) from exc
+        raise _unavailable(url, exc) from exc
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _too_slow(url: str, received: int) -> ModelUnavailable:
+    return ModelUnavailable(f"{url} is too slow: {received / (1 << 20):.1f} MiB in "
+                            f"{DEADLINE / 60:g} minutes; fetch the files by hand and set "
+                            "SEMANTIC_MODEL_PATH")
+
+
+def _unavailable(url: str, exc: Exception) -> ModelUnavailable:
+    if isinstance(exc, urllib.error.HTTPError):
+        return ModelUnavailable(f"cannot download {url}: HTTP {exc.code}")
+    # ValueError: an address urllib cannot use ("Invalid IPv6 URL"); HTTPException: an answer
+    # that is not HTTP, or a chunked body cut short.
+    return ModelUnavailable(f"cannot download {url}: "
+                            f"{reason(getattr(exc, 'reason', None) or exc, 150)}")
 
 
 def _remove_abandoned(target: Path) -> None:
