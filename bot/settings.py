@@ -165,7 +165,7 @@ def _path(value: str | None) -> Path | None:
 def _url(value: str | None, name: str) -> str | None:
     if value is None:
         return None
-    if not value.startswith(("https://", "http://")):
+    if not value.lower().startswith(("https://", "http://")):  # a scheme has no case
         raise SettingsError(f"{name} must start with https:// or http://, not {_shown(value)}")
     return value
 

@@ -116,6 +116,9 @@ def test_semantic_settings_are_parsed(tmp_path: Path) -> None:
     assert settings.semantic_model == "all-MiniLM-L12-v2"
     assert settings.semantic_model_path == Path("~/models/minilm").expanduser()
     assert settings.semantic_model_url == "http://127.0.0.1:8000/mirror/"
+    # A URL's scheme has no case (RFC 3986), and urllib fetches it so.
+    upper = load(tmp_path, {"SEMANTIC_MODEL_URL": "HTTPS://mirror.example/models/"})
+    assert upper.semantic_model_url == "HTTPS://mirror.example/models/"
 
 
 @pytest.mark.parametrize(("name", "value"), [
