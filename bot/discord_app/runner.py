@@ -51,13 +51,11 @@ DRAIN_SECONDS = 10.0
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, library: Library) -> None:
     """Run the bot until it is closed, or until SIGTERM / SIGINT stops it cleanly."""
     token = settings.discord_token
     if not token:
         raise ValueError("DISCORD_TOKEN is not set")
-    # Off the event loop: the semantic layer may download its model and encode the items.
-    library = await asyncio.to_thread(open_library, settings)
     recommended = 1 if settings.shard_count else await recommended_shards(token)
     async with open_recorder(settings) as recorder:  # closed (pending writes first) last
         bot = make_bot(settings, library, recorder, recommended=recommended)
@@ -127,7 +125,11 @@ def _on_signals(callback: Callable[[], None]) -> Iterator[None]:
 def run_bot(settings: Settings) -> int:
     """`faqbot run`: 0 after a clean stop; 1 with one line saying what outside failed."""
     try:
-        asyncio.run(serve(settings))
+        # Before the event loop, on this thread: the semantic layer may download its model
+        # and encode the items, and Ctrl-C must stop that at once (a worker thread would
+        # hold the exit until it is done).
+        library = open_library(settings)
+        asyncio.run(serve(settings, library))
     except KeyboardInterrupt:
         log.info("stopped")
         return EXIT_OK

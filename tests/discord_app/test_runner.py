@@ -11,6 +11,7 @@ from fakediscord import DEFAULT_TOKEN, FakeDiscord, running
 from faqbot_harness import TINY, make_settings
 
 from bot.discord_app.runner import serve
+from bot.semantic.setup import open_library
 
 CHANNEL_MESSAGES = r"/channels/\d+/messages"
 
@@ -19,7 +20,7 @@ async def test_serve_starts_syncs_and_answers(tmp_path: Path) -> None:
     async with FakeDiscord() as fake:
         settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN,
                                  knowledge_dir=TINY, dev_guild_id=fake.guild.id)
-        task = asyncio.create_task(serve(settings))
+        task = asyncio.create_task(serve(settings, open_library(settings)))
         try:
             commands = rf"/applications/\d+/guilds/{fake.guild.id}/commands"
             await fake.wait_for_request("PUT", commands, timeout=15)
@@ -111,12 +112,12 @@ def test_run_bot_reports_discord_being_unavailable_in_one_line(
 
     from bot.discord_app import runner
 
-    async def unavailable(_: object) -> None:
+    async def unavailable(*_: object) -> None:
         raise discord.HTTPException(SimpleNamespace(status=503, reason="Service Unavailable"),
                                     "upstream connect error")
 
     monkeypatch.setattr(runner, "serve", unavailable)
-    settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN)
+    settings = make_settings(tmp_path, discord_token=DEFAULT_TOKEN, knowledge_dir=TINY)
     assert runner.run_bot(settings) == runner.EXIT_FAILED
     assert any(r.getMessage().startswith("could not connect to Discord: 503")
                for r in caplog.records)

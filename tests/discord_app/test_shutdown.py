@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 import sqlite3
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -84,3 +87,58 @@ async def test_stopping_waits_no_longer_than_it_is_given(harness: Harness,
     with harness.bot.in_flight.track():
         await asyncio.wait_for(drain(harness.bot, seconds=0.2), 2)
     assert any("1 answers unfinished" in r.getMessage() for r in caplog.records)
+
+
+class StalledHost:
+    """A loopback host that starts sending a model, then goes silent (a stalled mirror)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+        self.connections: list[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 23000000\r\n\r\n"
+                               + b"x" * 1000)
+
+    def close(self) -> None:
+        self.sock.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def test_ctrl_c_while_the_model_downloads_stops_at_once(tmp_path: Path) -> None:
+    # The download happens before the bot connects; Ctrl-C stops it there and then, as it
+    # does `faqbot ask`, and the half-downloaded file goes with it.
+    host = StalledHost()
+    data = tmp_path / "data"
+    process = start_faqbot("http://127.0.0.1:9/api/v10", "ws://127.0.0.1:9", ["run"],
+                           cwd=tmp_path, env={
+                               "DISCORD_TOKEN": DEFAULT_TOKEN, "KNOWLEDGE_DIR": str(TINY),
+                               "DATABASE_PATH": str(data / "faq.sqlite3"),
+                               "USER_ID_SALT": "test-salt", "SEMANTIC": "1",
+                               "SEMANTIC_MODEL_URL": host.url})
+    folder = data / "models" / "all-MiniLM-L6-v2"
+    try:
+        until = time.monotonic() + 20
+        while not list(folder.glob(".model.onnx.*.part")):  # the download is under way
+            assert time.monotonic() < until and process.poll() is None, process.communicate()
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        host.close()
+    assert process.returncode == 0, err
+    assert "Traceback" not in out + err
+    assert list(folder.iterdir()) == []
