@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,6 +168,9 @@ def _url(value: str | None, name: str) -> str | None:
         return None
     if not value.lower().startswith(("https://", "http://")):  # a scheme has no case
         raise SettingsError(f"{name} must start with https:// or http://, not {_shown(value)}")
+    if "@" in urllib.parse.urlsplit(value).netloc:  # not printed: it may hold a password
+        raise SettingsError(f"{name} cannot carry a user name or password (urllib sends "
+                            "none); download the files yourself and set SEMANTIC_MODEL_PATH")
     return value
 
 

@@ -121,6 +121,14 @@ def test_semantic_settings_are_parsed(tmp_path: Path) -> None:
     assert upper.semantic_model_url == "HTTPS://mirror.example/models/"
 
 
+def test_a_mirror_url_with_a_password_is_refused_without_printing_it(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load(tmp_path, {"SEMANTIC_MODEL_URL": "https://admin:hunter2@mirror.example/models/"})
+    message = str(caught.value)
+    assert "SEMANTIC_MODEL_URL" in message and "password" in message
+    assert "hunter2" not in message and "admin" not in message
+
+
 @pytest.mark.parametrize(("name", "value"), [
     ("DEV_GUILD_ID", "abc"),
     ("DEV_GUILD_ID", "-5"),
