@@ -16,11 +16,13 @@ from rapidfuzz import fuzz, process
 from bot.core.knowledge.models import KnowledgeBase
 from bot.core.knowledge.names import factor_names
 from bot.core.matching.index import Index
-from bot.core.matching.text import MAX_QUESTION_CHARS
 from bot.core.text import fold
 
 MAX_LABEL = 100
 MAX_CHOICES = 25
+# Of a question typed for autocomplete, the characters compared with the choices: a choice is
+# at most MAX_LABEL long, and a pasted page compared whole kept the event loop busy for 0.2 s.
+TYPED_CHARS = MAX_LABEL
 SMALL = 3000  # up to this many labels, rank them all; beyond it, narrow by the index first
 SCORE_CUTOFF = 75.0  # of a factor or topic name
 
@@ -53,7 +55,7 @@ class Completer:
     def complete(self, text: str, limit: int,
                  candidates: Callable[[str], list[int]]) -> list[tuple[str, str]]:
         limit = max(0, min(limit, MAX_CHOICES))
-        typed = " ".join(self.index.tokenizer.tokens(text[:MAX_QUESTION_CHARS]))
+        typed = " ".join(self.index.tokenizer.tokens(text[:TYPED_CHARS]))
         if limit == 0:
             return []
         if not typed:  # nothing to match yet: the first items' titles, each label once

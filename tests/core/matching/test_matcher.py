@@ -410,6 +410,14 @@ def test_complete_empty_shows_each_label_once() -> None:
     assert all(len(label) <= 100 for label in labels)
 
 
+def test_complete_reads_the_first_hundred_characters_of_a_pasted_page(matcher: Matcher) -> None:
+    # A choice is at most 100 characters; comparing a whole page with each cost 0.2 s.
+    start = "can open models be audited by outside researchers for bias and "
+    page = start + "safety, " * 500
+    assert matcher.complete(page) == matcher.complete(page[:100])
+    assert matcher.complete(page)[0][1] == "transparency"
+
+
 def test_complete_finds_phrasings_as_typed(matcher: Matcher) -> None:
     ids = [item_id for _, item_id in matcher.complete("can open mod")]
     assert "transparency" in ids[:3]
