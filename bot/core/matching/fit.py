@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from math import fsum
 
 from rapidfuzz import fuzz
 
@@ -159,11 +158,12 @@ class PhraseFitter:
                 continue
             digest = digests.get(id(phrase)) or self._digest(phrase)
             hits = digest.stems & features
-            # fsum: a set's order changes with the process's hash seed, and a plain sum with
-            # it, in its last bit (which of two equal phrasings is the closest, say)
-            covered = fsum(map(digest.stem_weight.__getitem__, hits))
+            covered = 0.0
             mask = 0
-            for found_stem in hits:
+            # Sorted: a set's order changes with the process's hash seed, and a sum with it,
+            # in its last bit (which of two equal phrasings is the closest, say).
+            for found_stem in sorted(hits) if len(hits) > 1 else hits:
+                covered += digest.stem_weight[found_stem]
                 mask |= masks[found_stem]
             if digest.concepts:
                 asked_concepts = digest.concept_names & features
@@ -187,8 +187,10 @@ class PhraseFitter:
                 if asked is None:
                     asked = asked_by[mask] = sum(w.weight for bit, w in enumerate(words)
                                                  if mask >> bit & 1)
-                pairs = fsum(bigrams[pair] * digest.pairs[pair]
-                             for pair in digest.pairs.keys() & bigrams.keys())
+                pairs = 0.0
+                shared = digest.pairs.keys() & bigrams.keys()
+                for pair in sorted(shared) if len(shared) > 1 else shared:  # as above
+                    pairs += bigrams[pair] * digest.pairs[pair]
                 covered += pairs
                 # Words in the same order count again: a bonus, never a penalty.
                 share = covered / (phrase.total + pairs)
