@@ -91,6 +91,30 @@ async def test_kb_reload_keeps_the_live_vectors_or_encodes_only_what_changed(
     harness.assert_valid()
 
 
+async def test_members_are_answered_while_a_reload_encodes(harness: Harness) -> None:
+    # Encoding runs off the event loop: a reload that encodes 3,000 new texts (2 s here) does
+    # not hold up an answer, which comes from the live knowledge base meanwhile.
+    path = harness.knowledge_dir / "community.yaml"
+    extra = "".join(f"  - id: extra-{n}\n    title: Extra topic {n}\n"
+                    f"    answer: The answer about extra topic {n} and its part {n * 7}.\n"
+                    f"    questions:\n      - what about extra thing {n} and detail {n * 3}\n\n"
+                    for n in range(1000))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\nout_of_scope:", "\n" + extra + "out_of_scope:"),
+                    encoding="utf-8")
+    live = harness.library.current
+    reload = asyncio.create_task(run_deferred(harness, "kb reload", permissions=MANAGE_GUILD))
+    await asyncio.sleep(0.05)  # the reload is under way
+    record = await harness.slash("ask", {"question": "how can i pm a user"})
+    assert buttons_of(record)[0].get("label") == "1. Sending direct messages"
+    assert not reload.done() and harness.library.current is live  # answered meanwhile
+    assert "Added (1000)" in embed_of(await reload)["description"]
+    assert isinstance(harness.library.current.matcher, FusedMatcher)
+    record = await harness.slash("ask", {"question": "what about extra thing 321 and detail 963"})
+    assert embed_of(record)["title"] == "Extra topic 321"
+    harness.assert_valid()
+
+
 @pytest.mark.parametrize("model", ["missing", "random bytes"])
 async def test_faqbot_run_without_a_usable_model_connects_and_answers_lexically(
         tmp_path: Path, knowledge_dir: Path, model: str) -> None:
