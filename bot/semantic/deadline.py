@@ -39,7 +39,7 @@ class Deadline:
 
     def opener(self) -> urllib.request.OpenerDirector:
         """urllib's opener (redirects, proxies, HTTPS as `urlopen`), its connections watched."""
-        return urllib.request.build_opener(_HTTPHandler(self), _HTTPSHandler(self))
+        return urllib.request.build_opener(_Handler(self))
 
     def watch(self, sock: socket.socket) -> None:
         """Shut `sock` when the time is up (at once, if it is already)."""
@@ -60,7 +60,9 @@ def _shut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-class _HTTPConnection(http.client.HTTPConnection):
+class _Watched(http.client.HTTPConnection):
+    """A connection that gives its socket to its download's deadline."""
+
     def __init__(self, host: str, *, deadline: Deadline, **options: Any) -> None:
         super().__init__(host, **options)
         self._deadline = deadline
@@ -70,29 +72,20 @@ class _HTTPConnection(http.client.HTTPConnection):
         self._deadline.watch(self.sock)
 
 
-class _HTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, *, deadline: Deadline, **options: Any) -> None:
-        super().__init__(host, **options)
-        self._deadline = deadline
-
-    def connect(self) -> None:
-        super().connect()
-        self._deadline.watch(self.sock)
+class _WatchedTLS(_Watched, http.client.HTTPSConnection):
+    """The same over TLS (the MRO runs HTTPSConnection's connect inside _Watched's)."""
 
 
-class _HTTPHandler(urllib.request.HTTPHandler):
+class _Handler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """urllib's own handler of both schemes (so `build_opener` leaves its defaults out), on
+    connections the deadline watches."""
+
     def __init__(self, deadline: Deadline) -> None:
         super().__init__()
         self._deadline = deadline
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(partial(_HTTPConnection, deadline=self._deadline), req)
-
-
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, deadline: Deadline) -> None:
-        super().__init__()
-        self._deadline = deadline
+        return self.do_open(partial(_Watched, deadline=self._deadline), req)
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(partial(_HTTPSConnection, deadline=self._deadline), req)
+        return self.do_open(partial(_WatchedTLS, deadline=self._deadline), req)
