@@ -168,7 +168,11 @@ def _url(value: str | None, name: str) -> str | None:
         return None
     if not value.lower().startswith(("https://", "http://")):  # a scheme has no case
         raise SettingsError(f"{name} must start with https:// or http://, not {_shown(value)}")
-    if "@" in urllib.parse.urlsplit(value).netloc:  # not printed: it may hold a password
+    try:
+        host = urllib.parse.urlsplit(value).netloc
+    except ValueError as exc:  # "http://[::1/": an unclosed IPv6 address
+        raise SettingsError(f"{name} is not a URL ({exc}): {_shown(value)}") from exc
+    if "@" in host:  # not printed: it may hold a password
         raise SettingsError(f"{name} cannot carry a user name or password (urllib sends "
                             "none); download the files yourself and set SEMANTIC_MODEL_PATH")
     return value

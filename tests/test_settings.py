@@ -152,6 +152,7 @@ def test_a_mirror_url_with_a_password_is_refused_without_printing_it(tmp_path: P
     ("HEALTH_PORT", "70000"),
     ("SEMANTIC", "please"),
     ("SEMANTIC_MODEL_URL", "ftp://mirror.example/models"),
+    ("SEMANTIC_MODEL_URL", "http://[::1/models"),
 ])
 def test_bad_values_are_clear_errors(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(SettingsError) as caught:

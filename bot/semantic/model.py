@@ -10,7 +10,6 @@ import os
 import tempfile
 import time
 import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
