@@ -156,12 +156,9 @@ class CharGrams:
         known = words.get
         for word in text.lower().split():
             ids = known(word)
-            if ids is None:
-                grams = word_grams(word, self.sizes)
-                for gram in grams:
-                    if gram not in columns:
-                        columns[gram] = len(columns)
-                ids = words[word] = np.array(list(map(columns.__getitem__, grams)),
+            if ids is None:  # a new n-gram gets the next column
+                ids = words[word] = np.array([columns.setdefault(gram, len(columns))
+                                              for gram in word_grams(word, self.sizes)],
                                              dtype=np.int64)
             out.append(ids)
         return out
