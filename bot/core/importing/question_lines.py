@@ -32,6 +32,8 @@ _BOLD = r"\*\*(?P<bold>(?:(?!\*\*).)+)\*\*:?"  # text in bold, no bold mark insi
 _BOLD_LINE = re.compile(_BOLD)
 _ITEM = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s")  # a list item's first line (not nested)
 _LIST_ITEM = re.compile(r"(?:[-*+]|\d{1,3}[.)])\s+" + _BOLD + r"\s*(?P<rest>.*)")
+# "4. How do I join?": a numbered item that is one question in plain text, its answer below
+_NUMBERED_ITEM = re.compile(r"\d{1,3}[.)]\s+(?P<bold>[^*\s].*\?)(?P<rest>)")
 # "Q:", "Q1." or "Question:" (in bold or not) before the question; "A:" or "A1:" before its
 # answer
 _Q = r"(?:\*\*)?(?:q|question)\s*\d{0,3}\s*[:.](?:\*\*)?"
@@ -181,8 +183,9 @@ def _split(part: Part, lists: bool = True) -> list[Part]:
 
 
 def _asking_item(line: str) -> re.Match[str] | None:
-    """A list item that starts with a question in bold."""
-    item = _LIST_ITEM.fullmatch(line.strip())
+    """A list item that starts with a question in bold, or a numbered one that is a question
+    ("bold": the question, "rest": what follows it on the line)."""
+    item = _LIST_ITEM.fullmatch(line.strip()) or _NUMBERED_ITEM.fullmatch(line.strip())
     return item if item is not None and _plain(item["bold"]).endswith("?") else None
 
 

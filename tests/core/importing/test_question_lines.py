@@ -41,6 +41,10 @@ def html(body: str) -> str:
     ("strong.html", html("".join(f"<p><strong>{q}</strong><br>{a}</p>" for q, a in ASKED))),
     ("numbered.md", "# Club FAQ\n\n" + "".join(
         f"{n}. **{q}** {a}\n" for n, (q, a) in enumerate(ASKED, 1))),
+    ("numbered-plain.md", "# Club FAQ\n\n" + "".join(
+        f"{n}. {q}\n   {a}\n\n" for n, (q, a) in enumerate(ASKED, 1))),
+    ("numbered-apart.md", "# Club FAQ\n\n" + "".join(
+        f"{n}. {q}\n\n   {a}\n\n" for n, (q, a) in enumerate(ASKED, 1))),
     ("quoted.md", "# FAQ\n\n" + "".join(f"> **Q: {q}**\n> A: {a}\n\n" for q, a in ASKED)),
     ("accordion.html", html("<h1>FAQ</h1>" + "".join(
         f'<div class="item"><div class="title">{q}</div><div class="content"><p>{a}</p></div>'
@@ -54,6 +58,20 @@ def html(body: str) -> str:
 ])
 def test_questions_written_as_lines_give_one_entry_a_question(name: str, text: str) -> None:
     assert entries(text, name) == ASKED
+
+
+def test_a_long_numbered_faq_is_one_entry_a_question_not_one_cut_page() -> None:
+    many = [(f"Question number {n} about topic{n}?", f"Answer {n}. " + "Some detail. " * 20)
+            for n in range(1, 31)]
+    text = "# Club FAQ\n\n" + "".join(f"{n}. {q}\n   {a}\n\n"
+                                      for n, (q, a) in enumerate(many, 1))
+    assert entries(text, "faq.md") == [(q, a.strip()) for q, a in many]
+
+
+def test_a_numbered_list_of_questions_without_answers_stays_text() -> None:
+    text = ("# Interview guide\n\nAsk each candidate:\n\n1. Why do you want to join?\n"
+            "2. What did you build last?\n3. How do you handle a conflict?\n")
+    assert [title for title, _ in entries(text, "guide.md")] == ["Interview guide"]
 
 
 def test_a_long_bold_question_keeps_its_own_line_above_its_answer() -> None:
