@@ -191,6 +191,8 @@ class _Converter:
         """A block element as one Block; None for an inline element."""
         name = element.name.lower()
         if name == "p":
+            if _page_links_only(element):
+                return Block("")  # "Back to top": the page's own navigation
             return Block(tidy(self.inline(element)))
         if name == "pre":
             return code_block(element.get_text(), _language(element))
@@ -257,6 +259,15 @@ class _Converter:
         if name in ("ul", "ol", "pre", "table", "blockquote", "p", "div"):
             return " " + self.inline(child) + " "
         return self.inline(child)
+
+
+def _page_links_only(paragraph: Tag) -> bool:
+    """Whether a paragraph is links to places on its own page and nothing else to read."""
+    links = paragraph.find_all("a")
+    if not links or not all(str(a.get("href", "")).startswith("#") for a in links):
+        return False
+    return not any(c.isalnum() for text in paragraph.find_all(string=True)
+                   if text.find_parent("a") is None for c in text)
 
 
 def _spaces(text: str) -> str:

@@ -117,6 +117,8 @@ class _Converter:
     def render(self, node: SyntaxTreeNode) -> Block | str:
         kind = node.type
         if kind == "paragraph":
+            if _page_links_only(_inline_children(node)):
+                return ""  # "[⬆ Back to top](#faq)": the page's own navigation
             return tidy(_line_breaks(self.inline(node)))
         if kind in ("fence", "code_block"):
             info = node.info.split()[0] if node.info.strip() else ""
@@ -200,6 +202,19 @@ def _line_breaks(text: str) -> str:
             and not ANSWER_LABEL.match(line)
         out.append((" " if wrapped else "\n") + line)
     return "".join(out)
+
+
+def _page_links_only(children: list[SyntaxTreeNode]) -> bool:
+    """Whether a paragraph is links to places on its own page and nothing else to read."""
+    links = 0
+    for child in children:
+        if child.type == "link" and str(child.attrs.get("href", "")).startswith("#"):
+            links += 1
+        elif child.type == "text" and not any(c.isalnum() for c in child.content):
+            continue  # "|" between two links, an arrow
+        elif child.type not in ("softbreak", "hardbreak"):
+            return False
+    return links > 0
 
 
 def _inline_children(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:

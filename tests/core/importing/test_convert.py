@@ -265,3 +265,16 @@ def test_html_the_standard_parser_rejects_is_read_as_text() -> None:
     page = parse_html("<h1>T</h1><p>a <![i](p.png) b</p>", "a.html")
     assert headings(page) == [(1, "T", None)]
     assert blocks(page) == ["a <![i](p.png) b"]
+
+
+def test_a_paragraph_of_links_within_the_page_is_its_navigation_not_text() -> None:
+    markdown = ("# FAQ\n\n## How do I reset my password?\n\nClick \"Forgot password\".\n\n"
+                "[⬆ Back to top](#faq)\n\n[Reset](#reset) | [Email](#email)\n\n"
+                "See [Email](#email) first.\n\n[Our blog](https://blog.example.org)\n")
+    assert blocks(parse_markdown(markdown, "faq.md")) == [
+        'Click "Forgot password".', "See Email first.", "[Our blog](https://blog.example.org)"]
+    html = ('<html><body><h2>How do I reset my password?</h2><p>Click "Forgot password".</p>'
+            '<p><a href="#top">⬆ Back to top</a></p><p>See <a href="#email">Email</a> first.'
+            '</p></body></html>')
+    assert blocks(parse_html(html, "faq.html")) == ['Click "Forgot password".',
+                                                    "See Email first."]
