@@ -190,9 +190,9 @@ class _Converter:
     def block(self, element: Tag) -> Block | None:
         """A block element as one Block; None for an inline element."""
         name = element.name.lower()
+        if name in ("p", *LISTS) and _navigation(element):
+            return Block("")  # "Back to top", a table of contents: the page's own links
         if name == "p":
-            if _page_links_only(element):
-                return Block("")  # "Back to top": the page's own navigation
             return Block(tidy(self.inline(element)))
         if name == "pre":
             return code_block(element.get_text(), _language(element))
@@ -261,12 +261,13 @@ class _Converter:
         return self.inline(child)
 
 
-def _page_links_only(paragraph: Tag) -> bool:
-    """Whether a paragraph is links to places on its own page and nothing else to read."""
-    links = paragraph.find_all("a")
+def _navigation(element: Tag) -> bool:
+    """Whether a paragraph or list is links to places on its own page and nothing else to
+    read."""
+    links = element.find_all("a")
     if not links or not all(str(a.get("href", "")).startswith("#") for a in links):
         return False
-    return not any(c.isalnum() for text in paragraph.find_all(string=True)
+    return not any(c.isalnum() for text in element.find_all(string=True)
                    if text.find_parent("a") is None for c in text)
 
 

@@ -116,9 +116,9 @@ class _Converter:
 
     def render(self, node: SyntaxTreeNode) -> Block | str:
         kind = node.type
+        if _navigation(node):
+            return ""  # "[⬆ Back to top](#faq)", a table of contents: the page's own links
         if kind == "paragraph":
-            if _page_links_only(_inline_children(node)):
-                return ""  # "[⬆ Back to top](#faq)": the page's own navigation
             return tidy(_line_breaks(self.inline(node)))
         if kind in ("fence", "code_block"):
             info = node.info.split()[0] if node.info.strip() else ""
@@ -204,8 +204,16 @@ def _line_breaks(text: str) -> str:
     return "".join(out)
 
 
+def _navigation(node: SyntaxTreeNode) -> bool:
+    """Whether a paragraph or list is links to places on its own page and nothing else to
+    read."""
+    if node.type in ("bullet_list", "ordered_list"):
+        return all(item.children and all(map(_navigation, item.children))
+                   for item in node.children)
+    return node.type == "paragraph" and _page_links_only(_inline_children(node))
+
+
 def _page_links_only(children: list[SyntaxTreeNode]) -> bool:
-    """Whether a paragraph is links to places on its own page and nothing else to read."""
     links = 0
     for child in children:
         if child.type == "link" and str(child.attrs.get("href", "")).startswith("#"):

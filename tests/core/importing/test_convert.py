@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.importing.build import import_pages
 from bot.core.importing.from_html import parse_html
 from bot.core.importing.from_markdown import parse_markdown
 from bot.core.importing.from_rst import parse_rst
@@ -278,3 +279,23 @@ def test_a_paragraph_of_links_within_the_page_is_its_navigation_not_text() -> No
             '</p></body></html>')
     assert blocks(parse_html(html, "faq.html")) == ['Click "Forgot password".',
                                                     "See Email first."]
+
+
+def test_a_table_of_contents_is_navigation_and_its_section_no_entry() -> None:
+    body = ('<h1>Support FAQ</h1><h2>Contents</h2><ul><li><a href="#pw">How do I reset my '
+            'password?</a></li><li><a href="#em">How do I change my email?</a><ul><li>'
+            '<a href="#em-2">By phone</a></li></ul></li></ul>'
+            '<h2 id="pw">How do I reset my password?</h2><p>Click "Forgot password".</p>'
+            '<ul><li><a href="#pw">Reset</a> it, then sign in.</li></ul>'
+            '<h2 id="em">How do I change my email?</h2><p>Go to Settings.</p>')
+    html = f"<html><head><title>FAQ</title></head><body>{body}</body></html>"
+    markdown = ("# Support FAQ\n\n## Contents\n\n- [How do I reset my password?](#pw)\n"
+                "- [How do I change my email?](#em)\n  - [By phone](#em-2)\n\n"
+                "## How do I reset my password?\n\nClick \"Forgot password\".\n\n"
+                "- [Reset](#pw) it, then sign in.\n\n"
+                "## How do I change my email?\n\nGo to Settings.\n")
+    for page in (parse_html(html, "faq.html"), parse_markdown(markdown, "faq.md")):
+        result = import_pages([page])
+        assert [e.title for e in result.entries] == [
+            "How do I reset my password?", "How do I change my email?"]
+        assert "Reset it, then sign in." in result.entries[0].answer  # a sentence: kept
