@@ -126,11 +126,17 @@ def import_pages(pages: Sequence[Page], level: int | None = None,
             else:
                 sections.append((page, section))
     keywords = distinctive([(s.title, _body(s)) for _, s in sections])
+    # A title sections of different groups share ("How do I install it?" under Windows and
+    # under macOS) is told apart by each one's group, in its title and so in its question.
+    groups: dict[str, set[str]] = {}
+    for page, section in sections:
+        groups.setdefault(fold(_title(page, section)), set()).add(section.group or "")
     ids = set(taken)
     # By fold, who asks each question: a knowledge base asks a question once.
     asker = dict.fromkeys(asked, "a knowledge file beside this one")
     for (page, section), words in zip(sections, keywords, strict=True):
-        entry = _entry(page, section, words, ids)
+        entry = _entry(page, section, words, ids,
+                       qualified=len(groups[fold(_title(page, section))]) > 1)
         if entry is None:
             result.skipped.append(f"{_origin(page, section)}: “{section.title}” has no text")
             continue
@@ -149,28 +155,35 @@ def _body(section: Section) -> str:
     return "\n".join(block.text for block in section.blocks)
 
 
-def _entry(page: Page, section: Section, words: list[str],
-           ids: set[str]) -> ImportedEntry | None:
+def _title(page: Page, section: Section) -> str:
     title = truncate(plain(clean(_unprefixed(section.title))), MAX_TITLE)
-    if invisible(title):
-        title = truncate(plain(clean(page.name)), MAX_TITLE)
+    return truncate(plain(clean(page.name)), MAX_TITLE) if invisible(title) else title
+
+
+def _entry(page: Page, section: Section, words: list[str], ids: set[str], *,
+           qualified: bool = False) -> ImportedEntry | None:
+    """`qualified`: sections of other groups have its title, so its group (if any) is added
+    to it."""
+    heading = title = _title(page, section)
+    group = truncate(plain(clean(section.group)), MAX_TITLE) if section.group else None
+    if qualified and group:
+        title = truncate(f"{title} ({group})", MAX_TITLE)
     if section.url:
         more = f"Full section: <{section.url}>"
     else:
-        more = f"*Shortened: the full section is “{title}” in {page.name}.*"
+        more = f"*Shortened: the full section is “{heading}” in {page.name}.*"
     answer, cut = fit(section.blocks, ANSWER_LIMIT, clean(more))
     answer = clean(answer)
     if invisible(answer):
         return None
-    questions = (title,) if is_question(title) else ()
+    questions = (title,) if is_question(heading) else ()
     extra = [a for a in section.aliases if a.casefold() != title.casefold()]
     keywords = tuple(dict.fromkeys(truncate(k, MAX_KEYWORD) for k in [*extra, *words]))
-    group = truncate(plain(clean(section.group)), MAX_TITLE) if section.group else None
     return ImportedEntry(
         id=unique_id(section.title, ids), title=title, answer=answer, questions=questions,
         keywords=keywords, group=group or None,
         document=truncate(plain(clean(section.document)), MAX_TITLE) or title,
-        section=None if section.whole_page else title, cut=cut,
+        section=None if section.whole_page else heading, cut=cut,
         url=section.url if section.url and len(section.url) <= MAX_URL else None,
         origin=_origin(page, section),
     )

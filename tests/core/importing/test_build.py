@@ -48,17 +48,32 @@ def test_a_faq_page_gives_one_entry_a_question() -> None:
     assert result.entries[2].group == "Using"
 
 
-def test_a_question_asked_by_two_headings_is_a_question_of_the_first_only() -> None:
+def test_a_question_asked_by_two_headings_of_a_group_is_a_question_of_the_first_only() -> None:
     # The knowledge base refuses one question under two entries; each section still becomes
     # an entry, found by its title.
-    faq = FAQ + "\n## Windows\n\n### Why does it fail on windows\n\nCheck the *drivers*.\n"
+    faq = FAQ.replace("## Using", "### Why does it fail on windows\n\nCheck the *drivers*."
+                                  "\n\n## Using")
     page = parse_markdown(faq, "faq.md", "https://docs.example.org/faq.html")
     result = import_pages([page])
     asked = {e.id: e.questions for e in result.entries}
     assert asked["why-does-it-fail-on-windows"] == ("Why does it fail on Windows?",)
     assert asked["why-does-it-fail-on-windows-2"] == ()
-    assert "faq.md:21: “Why does it fail on windows” asks the question of “Why does it fail " \
+    assert "faq.md:13: “Why does it fail on windows” asks the question of “Why does it fail " \
            "on Windows?” (faq.md:9); it is not made a question twice" in result.notes
+
+
+def test_a_question_of_two_groups_is_told_apart_by_each_ones_group() -> None:
+    # "How do I install it?" under Windows and under macOS: identical titles would make
+    # identical "Did you mean" buttons, and "macOS" would be in no field the matcher reads.
+    faq = ("# Product FAQ\n\n## Windows\n\n### How do I install it?\n\nRun `setup.exe`.\n\n"
+           "## macOS\n\n### How do I install it?\n\nDrag the app to Applications.\n")
+    result = import_pages([parse_markdown(faq, "faq.md", "https://docs.example.org/faq.html")])
+    assert [(e.title, e.questions, e.section) for e in result.entries] == [
+        ("How do I install it? (Windows)", ("How do I install it? (Windows)",),
+         "How do I install it?"),
+        ("How do I install it? (macOS)", ("How do I install it? (macOS)",),
+         "How do I install it?")]
+    assert result.notes == []
 
 
 def test_invisible_headings_and_sections_are_treated_as_empty() -> None:
