@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import tomllib
 from typing import Any
 
 import yaml
@@ -33,6 +34,8 @@ from bot.core.importing.question_lines import ANSWER_LABEL, bold_question
 
 _SLUG_DROP = re.compile(r"[^\w\- ]")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# Hugo's TOML front matter, between "+++" lines (markdown-it reads only YAML's "---")
+_TOML_FRONT = re.compile(r"\A\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|\Z)", re.DOTALL)
 _SOFT = "\x00"  # a source line break inside a paragraph, until `_line_breaks` decides
 WRAPPED = 50  # characters: a line at least this long before a break was wrapped to width
 
@@ -49,11 +52,18 @@ def parse_markdown(text: str, name: str, url: str | None = None, *,
                    parser: MarkdownIt | None = None) -> Page:
     """The Markdown document `text` (called `name`) as a Page; links resolve against `url`."""
     parser = parser or markdown_parser()
-    root = SyntaxTreeNode(parser.parse(text))
-    converter = _Converter(url)
     title: str | None = None
     aliases: tuple[str, ...] = ()
     notes: list[str] = []
+    toml = _TOML_FRONT.match(text)
+    if toml is not None:  # read, then blanked: the lines below keep their numbers
+        try:
+            title, aliases = _front_fields(tomllib.loads(toml[1]))
+        except tomllib.TOMLDecodeError:
+            notes.append("its front matter is not valid TOML; ignored")
+        text = "\n" * toml[0].count("\n") + text[toml.end():]
+    root = SyntaxTreeNode(parser.parse(text))
+    converter = _Converter(url)
     for node in root.children:
         if node.type == "front_matter":
             title, aliases, note = _front_matter(node.content)
@@ -66,13 +76,18 @@ def parse_markdown(text: str, name: str, url: str | None = None, *,
 
 
 def _front_matter(content: str) -> tuple[str | None, tuple[str, ...], str | None]:
-    """Title (`title`, or `embed: title:` as python-discord's tags write it) and aliases."""
+    """Title and aliases of YAML front matter (`_front_fields`), or a note why none."""
     try:
         data = yaml.safe_load(content)
     except yaml.YAMLError:
         return None, (), "its front matter is not valid YAML; ignored"
+    return (*_front_fields(data), None)
+
+
+def _front_fields(data: object) -> tuple[str | None, tuple[str, ...]]:
+    """Title (`title`, or `embed: title:` as python-discord's tags write it) and aliases."""
     if not isinstance(data, dict):
-        return None, (), None
+        return None, ()
     title = data.get("title")
     embed = data.get("embed")
     if not isinstance(title, str) and isinstance(embed, dict):
@@ -81,7 +96,7 @@ def _front_matter(content: str) -> tuple[str | None, tuple[str, ...], str | None
     names = tuple(a.strip() for a in aliases if isinstance(a, str) and a.strip()) \
         if isinstance(aliases, list) else ()
     clean = plain(title.replace("`", "")) if isinstance(title, str) else None
-    return clean or None, names, None
+    return clean or None, names
 
 
 class _Converter:

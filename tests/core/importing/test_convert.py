@@ -299,3 +299,15 @@ def test_a_table_of_contents_is_navigation_and_its_section_no_entry() -> None:
         assert [e.title for e in result.entries] == [
             "How do I reset my password?", "How do I change my email?"]
         assert "Reset it, then sign in." in result.entries[0].answer  # a sentence: kept
+
+
+def test_hugo_toml_front_matter_gives_the_title_and_is_not_text() -> None:
+    page = parse_markdown('+++\ntitle = "Server FAQ"\naliases = ["help"]\ndraft = false\n+++\n\n'
+                          "## How do I join?\n\nUse the invite.\n", "faq.md")
+    assert (page.title, page.aliases, page.notes) == ("Server FAQ", ("help",), ())
+    assert headings(page) == [(2, "How do I join?", "how-do-i-join")]
+    assert page.parts[0].line == 7  # type: ignore[union-attr]  # as in the file
+    assert blocks(page) == ["Use the invite."]
+    broken = parse_markdown("+++\ntitle = = bad\n+++\n\n## Q?\n\nA.\n", "faq.md")
+    assert broken.notes == ("its front matter is not valid TOML; ignored",)
+    assert blocks(broken) == ["A."]
