@@ -168,6 +168,16 @@ def _read_file(gathered: Gathered, path: Path, name: str, url: str | None) -> No
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
+def _utf16_unmarked(sample: bytes) -> bool:
+    """Whether bytes look like UTF-16 of mostly ASCII text: every other byte zero, the rest
+    not (an export that left out its byte-order mark)."""
+    for zeros, letters in ((sample[1::2], sample[::2]), (sample[::2], sample[1::2])):
+        if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros) \
+                and letters.count(0) <= 0.1 * len(letters):
+            return True
+    return False
+
+
 def _decode(gathered: Gathered, name: str, data: bytes, charset: str = "utf-8") -> str | None:
     if len(data) > MAX_DOCUMENT_BYTES:
         gathered.problems.append(f"{name}: over {_megabytes(MAX_DOCUMENT_BYTES)}; skipped")
@@ -175,7 +185,9 @@ def _decode(gathered: Gathered, name: str, data: bytes, charset: str = "utf-8") 
     if data.startswith(_UTF16_BOMS):  # Windows Notepad's "Unicode": the mark says what it is
         charset = "utf-16"
     elif b"\x00" in data[:8192]:
-        gathered.problems.append(f"{name}: a binary file, not text; skipped")
+        kind = "UTF-16 text without its byte-order mark; save it as UTF-8" \
+            if _utf16_unmarked(data[:8192]) else "a binary file, not text"
+        gathered.problems.append(f"{name}: {kind}; skipped")
         return None
     try:
         text = data.decode("utf-8-sig" if charset.lower() in ("utf-8", "utf8") else charset)

@@ -190,6 +190,16 @@ def test_utf16_with_its_byte_order_mark_is_read_not_called_binary(tmp_path: Path
     assert got.problems == ["odd.md:1: not UTF-16 text; save it as UTF-8; skipped"]
 
 
+def test_utf16_without_its_byte_order_mark_is_named_so_not_called_binary(tmp_path: Path) -> None:
+    (tmp_path / "le.md").write_bytes("# Tea?\n\nYes, green or black.\n".encode("utf-16-le"))
+    (tmp_path / "be.md").write_bytes("# Tea?\n\nYes, green or black.\n".encode("utf-16-be"))
+    (tmp_path / "bin.md").write_bytes(bytes(range(256)))
+    got = gather([str(tmp_path / name) for name in ("le.md", "be.md", "bin.md")])
+    unmarked = "UTF-16 text without its byte-order mark; save it as UTF-8; skipped"
+    assert got.problems == [f"le.md: {unmarked}", f"be.md: {unmarked}",
+                            "bin.md: a binary file, not text; skipped"]
+
+
 def test_a_50_mb_file_and_a_self_loop_are_refused(tmp_path: Path) -> None:
     huge = tmp_path / "huge.md"
     with huge.open("wb") as handle:
