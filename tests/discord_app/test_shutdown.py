@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import sqlite3
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 from fakediscord import DEFAULT_TOKEN, FakeDiscord
 from faqbot_harness import TINY, Harness
 from faqbot_process import free_port, http_get, start_faqbot
+from loopback_hosts import Raw
 
 from bot.discord_app.cogs.ask import STOPPING
 from bot.discord_app.health import health
@@ -89,43 +88,18 @@ async def test_stopping_waits_no_longer_than_it_is_given(harness: Harness,
     assert any("1 answers unfinished" in r.getMessage() for r in caplog.records)
 
 
-class StalledHost:
-    """A loopback host that starts sending a model, then goes silent (a stalled mirror)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
-        self.connections: list[socket.socket] = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections.append(connection)
-            connection.recv(65536)
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 23000000\r\n\r\n"
-                               + b"x" * 1000)
-
-    def close(self) -> None:
-        self.sock.close()
-        for connection in self.connections:
-            connection.close()
-
-
 def test_ctrl_c_while_the_model_downloads_stops_at_once(tmp_path: Path) -> None:
     # The download happens before the bot connects; Ctrl-C stops it there and then, as it
     # does `faqbot ask`, and the half-downloaded file goes with it.
-    host = StalledHost()
+    host = Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 23000000\r\n\r\n" + b"x" * 1000,
+               stall=True)  # a mirror that starts sending the model, then goes silent
     data = tmp_path / "data"
     process = start_faqbot("http://127.0.0.1:9/api/v10", "ws://127.0.0.1:9", ["run"],
                            cwd=tmp_path, env={
                                "DISCORD_TOKEN": DEFAULT_TOKEN, "KNOWLEDGE_DIR": str(TINY),
                                "DATABASE_PATH": str(data / "faq.sqlite3"),
                                "USER_ID_SALT": "test-salt", "SEMANTIC": "1",
-                               "SEMANTIC_MODEL_URL": host.url})
+                               "SEMANTIC_MODEL_URL": host.base})
     folder = data / "models" / "all-MiniLM-L6-v2"
     try:
         until = time.monotonic() + 20

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from loopback_hosts import Raw
 
 from bot.semantic import model
 from bot.semantic.model import MODELS, ModelUnavailable, download, locate
@@ -189,37 +189,6 @@ def test_a_broken_sentence_transformers_folder_is_one_clear_line(
         locate("ignored", folder, tmp_path / "models")
     assert "\n" not in str(caught.value)
     assert not list((tmp_path / "models").rglob("*.onnx"))  # nothing half-made is kept
-
-
-class Raw:
-    """A loopback server that answers every connection with the same bytes, then closes."""
-
-    def __init__(self, answer: bytes, *, trickle: bool = False) -> None:
-        self.trickle = trickle  # then 100 bytes every 20 ms, for 10 seconds at most
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/model.onnx"
-        self.answer = answer
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                return
-            with connection:
-                connection.recv(65536)
-                connection.sendall(self.answer)
-                for _ in range(500 if self.trickle else 0):
-                    time.sleep(0.02)
-                    try:
-                        connection.sendall(b"x" * 100)
-                    except OSError:
-                        break
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 @pytest.mark.parametrize(("answer", "message"), [
