@@ -128,15 +128,15 @@ def import_pages(pages: Sequence[Page], level: int | None = None,
     keywords = distinctive([(s.title, _body(s)) for _, s in sections])
     # A title sections of different groups share ("How do I install it?" under Windows and
     # under macOS) is told apart by each one's group, in its title and so in its question.
+    titles = [_title(page, section) for page, section in sections]
     groups: dict[str, set[str]] = {}
-    for page, section in sections:
-        groups.setdefault(fold(_title(page, section)), set()).add(section.group or "")
+    for (_, section), title in zip(sections, titles, strict=True):
+        groups.setdefault(fold(title), set()).add(section.group or "")
     ids = set(taken)
     # By fold, who asks each question: a knowledge base asks a question once.
     asker = dict.fromkeys(asked, "a knowledge file beside this one")
-    for (page, section), words in zip(sections, keywords, strict=True):
-        entry = _entry(page, section, words, ids,
-                       qualified=len(groups[fold(_title(page, section))]) > 1)
+    for (page, section), words, title in zip(sections, keywords, titles, strict=True):
+        entry = _entry(page, section, title, words, ids, qualified=len(groups[fold(title)]) > 1)
         if entry is None:
             result.skipped.append(f"{_origin(page, section)}: “{section.title}” has no text")
             continue
@@ -160,11 +160,11 @@ def _title(page: Page, section: Section) -> str:
     return truncate(plain(clean(page.name)), MAX_TITLE) if invisible(title) else title
 
 
-def _entry(page: Page, section: Section, words: list[str], ids: set[str], *,
+def _entry(page: Page, section: Section, heading: str, words: list[str], ids: set[str], *,
            qualified: bool = False) -> ImportedEntry | None:
-    """`qualified`: sections of other groups have its title, so its group (if any) is added
-    to it."""
-    heading = title = _title(page, section)
+    """`heading`: its title (`_title`); `qualified`: sections of other groups have that title,
+    so its group (if any) is added to it."""
+    title = heading
     group = truncate(plain(clean(section.group)), MAX_TITLE) if section.group else None
     if qualified and group:
         title = truncate(f"{title} ({group})", MAX_TITLE)
